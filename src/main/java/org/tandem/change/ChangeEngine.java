@@ -1,0 +1,262 @@
+package org.tandem.change;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tandem.common.UserError;
+import org.tandem.sync.JobLock;
+
+/**
+ * Applies a planned change to DHCP servers safely: checks everything first, applies one server at a
+ * time in the plan's order with a verification after each, and gives every server it touched its
+ * old configuration back when any step fails. The journal lets {@link ChangeRecovery} undo a change
+ * whose Central died in the middle.
+ *
+ * <p>The steps, for every call to {@link #apply}:
+ * <ol>
+ *   <li>lock each server of the plan (refused if another change to it is running on any node, or an
+ *       interrupted change to it still awaits recovery);</li>
+ *   <li>our rule checks, then for each server a conflict check (its live config hash must be the hash
+ *       of the config we last synced) and its own validator ({@code dhcpd -t}, {@code config-test});
+ *       a dry run stops here with the diffs;</li>
+ *   <li>journal the plan, then per server: prepare (the hook that keeps DHCP served), re-check the
+ *       live hash, apply, await healthy, journal each step;</li>
+ *   <li>commit the journal entry, record the change, close the entry.</li>
+ * </ol>
+ * Servers whose new config equals their old one are checked but never restarted.
+ *
+ * <p>A Java {@link Error} is not handled: it stands for the process dying, which the journal and
+ * {@link ChangeRecovery} deal with (the tests simulate a killed Central that way).
+ */
+public final class ChangeEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(ChangeEngine.class);
+
+    private final ServerDirectory servers;
+    private final List<RuleCheck> rules;
+    private final ChangeJournal journal;
+    private final ChangeRecorder recorder;
+    private final JobLock locks;
+    private final Clock clock;
+    private final EngineSettings settings;
+
+    public ChangeEngine(ServerDirectory servers, List<RuleCheck> rules, ChangeJournal journal, ChangeRecorder recorder,
+                        JobLock locks, Clock clock, EngineSettings settings) {
+        this.servers = Objects.requireNonNull(servers, "servers");
+        this.rules = List.copyOf(rules);
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
+        this.locks = Objects.requireNonNull(locks, "locks");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Runs every check and returns each server's diff, changing nothing anywhere. */
+    public ChangeResult dryRun(ChangePlan plan, ChangeListener listener) {
+        check(plan, listener);
+        emit(listener, ChangeEvent.Phase.DONE, null, "dry run: nothing changed");
+        return new ChangeResult(null, true, diffs(plan));
+    }
+
+    /**
+     * Applies the plan, or throws a UserError naming the server and the cause of the failure and
+     * saying what was rolled back; a refused check (rules, validator, conflict) changes nothing.
+     */
+    public ChangeResult apply(ChangePlan plan, ChangeListener listener) {
+        List<String> names = plan.servers().stream().map(ServerChange::server).toList();
+        try (ServerLocks held = ServerLocks.acquire(locks, names)) {
+            refuseIfInterrupted(names);
+            Map<String, ServerTarget> targets = check(plan, listener);
+            long id = journal.begin(plan, clock.instant());
+            log.info("change {} by {}: applying to {}", id, plan.who(), names);
+            List<ServerChange> touched = new ArrayList<>();
+            ServerChange current = null;
+            String step = "starting";
+            try {
+                for (ServerChange change : plan.servers()) {
+                    if (change.unchanged()) {
+                        continue;
+                    }
+                    current = change;
+                    String name = change.server();
+                    ServerTarget target = targets.get(name);
+                    Instant deadline = clock.instant().plus(settings.serverStepTimeout());
+                    step = "preparing it";
+                    emit(listener, ChangeEvent.Phase.PREPARING, name, "waiting until DHCP stays served");
+                    target.prepare(deadline);
+                    step = "checking it for changes made elsewhere";
+                    refuseIfChangedElsewhere(target, change);
+                    step = "journaling it";
+                    journal.markServer(id, name, ChangeJournal.ServerStep.APPLYING);
+                    touched.add(change);
+                    step = "applying the new configuration";
+                    emit(listener, ChangeEvent.Phase.APPLYING, name, "applying the new configuration");
+                    target.apply(change.newConfig(), ConfigHash.sha256(change.expectedConfig()));
+                    step = "waiting for it to be healthy again";
+                    emit(listener, ChangeEvent.Phase.VERIFYING, name, "waiting for it to be healthy again");
+                    target.awaitHealthy(deadline);
+                    step = "journaling it";
+                    journal.markServer(id, name, ChangeJournal.ServerStep.APPLIED);
+                    emit(listener, ChangeEvent.Phase.APPLIED, name, "new configuration running");
+                }
+                current = null;
+                step = "committing the change";
+                journal.commit(id);
+            } catch (RuntimeException failure) {
+                throw rollBack(id, targets, touched, current, step, failure, listener);
+            }
+            Instant at = clock.instant();
+            List<ServerDiff> diffs = diffs(plan);
+            try {
+                recorder.record(new ChangeRecord(id, plan.who(), at, plan.saveComment(), diffs));
+                journal.close(id, ChangeJournal.State.APPLIED, "Applied to " + quoted(touched), at);
+            } catch (RuntimeException e) {
+                // Past the commit point the change stands; the recovery pass records and closes it.
+                log.warn("change {} applied but not yet recorded: {}", id, e.toString());
+            }
+            emit(listener, ChangeEvent.Phase.DONE, null, "applied to " + quoted(touched));
+            return new ChangeResult(id, false, diffs);
+        }
+    }
+
+    private Map<String, ServerTarget> check(ChangePlan plan, ChangeListener listener) {
+        emit(listener, ChangeEvent.Phase.CHECKING_RULES, null, "checking Tandem's rules");
+        for (RuleCheck rule : rules) {
+            rule.check(plan);
+        }
+        Map<String, ServerTarget> targets = new LinkedHashMap<>();
+        // Conflicts first: reading a config is cheap, while a validator on thousands of scopes takes seconds.
+        for (ServerChange change : plan.servers()) {
+            ServerTarget target = servers.target(change.server());
+            targets.put(change.server(), target);
+            emit(listener, ChangeEvent.Phase.CHECKING_CONFLICT, change.server(), "comparing with the last sync");
+            refuseIfChangedElsewhere(target, change);
+        }
+        for (ServerChange change : plan.servers()) {
+            if (change.unchanged()) {
+                continue;
+            }
+            emit(listener, ChangeEvent.Phase.VALIDATING, change.server(), "asking the server to validate");
+            try {
+                targets.get(change.server()).validate(change.newConfig());
+            } catch (UserError e) {
+                throw new UserError(e.kind(), e.field(), "Server \"" + change.server() + "\" "
+                        + (e.kind() == UserError.Kind.SERVER_REFUSED ? "refused the new configuration: "
+                        : "could not validate the new configuration: ") + e.getMessage(), e);
+            }
+        }
+        return targets;
+    }
+
+    private static void refuseIfChangedElsewhere(ServerTarget target, ServerChange change) {
+        LiveConfig live;
+        try {
+            live = target.read();
+        } catch (UserError e) {
+            throw new UserError(e.kind(), e.field(),
+                    "Server \"" + change.server() + "\" could not be read: " + e.getMessage(), e);
+        }
+        if (!live.sha256().equals(ConfigHash.sha256(change.expectedConfig()))) {
+            throw UserError.conflict("Server \"" + change.server() + "\" was changed outside Tandem since it was"
+                    + " last synced: its configuration is not the one Tandem knows. Sync it and try again.");
+        }
+    }
+
+    private void refuseIfInterrupted(List<String> names) {
+        for (ChangeJournal.Entry entry : journal.unfinished()) {
+            for (ChangeJournal.ServerEntry server : entry.servers()) {
+                if (names.contains(server.server())) {
+                    throw UserError.conflict("Server \"" + server.server() + "\" has an interrupted change (#"
+                            + entry.id() + ") that is not undone yet; Tandem undoes it at its next recovery"
+                            + " pass, try again after that.");
+                }
+            }
+        }
+    }
+
+    private UserError rollBack(long id, Map<String, ServerTarget> targets, List<ServerChange> touched,
+                               ServerChange failed, String step, RuntimeException failure, ChangeListener listener) {
+        String where = failed == null ? "" : " on server \"" + failed.server() + "\"";
+        log.warn("change {} failed{} while {}: {}", id, where, step, failure.toString());
+        emit(listener, ChangeEvent.Phase.FAILED, failed == null ? null : failed.server(), failure.getMessage());
+        List<ServerChange> restored = new ArrayList<>();
+        List<String> notRestored = new ArrayList<>();
+        for (ServerChange change : touched.reversed()) {
+            String name = change.server();
+            try {
+                emit(listener, ChangeEvent.Phase.ROLLING_BACK, name, "restoring the old configuration");
+                journal.markServer(id, name, ChangeJournal.ServerStep.ROLLING_BACK);
+                restoreOld(targets.get(name), change.expectedConfig(), change.newConfig(),
+                        clock.instant().plus(settings.serverStepTimeout()));
+                journal.markServer(id, name, ChangeJournal.ServerStep.ROLLED_BACK);
+                emit(listener, ChangeEvent.Phase.ROLLED_BACK, name, "old configuration running");
+                restored.add(change);
+            } catch (RuntimeException e) {
+                log.error("change {}: cannot restore server {}: {}", id, name, e.toString());
+                notRestored.add("\"" + name + "\" (" + e.getMessage() + ")");
+            }
+        }
+        StringBuilder message = new StringBuilder("Change failed").append(where).append(" while ").append(step)
+                .append(": ").append(failure.getMessage()).append('.');
+        if (touched.isEmpty()) {
+            message.append(" Nothing was changed on any server.");
+        } else if (!restored.isEmpty()) {
+            message.append(" Rolled back ").append(quoted(restored)).append(" to the old configuration.");
+        }
+        if (notRestored.isEmpty()) {
+            try {
+                journal.close(id, ChangeJournal.State.ROLLED_BACK, message.toString(), clock.instant());
+            } catch (RuntimeException e) {
+                log.warn("change {} rolled back but its journal entry stays open: {}", id, e.toString());
+            }
+        } else {
+            // The entry stays open so the recovery pass keeps trying to restore these servers.
+            message.append(" Could not restore ").append(String.join(", ", notRestored))
+                    .append("; Tandem retries at its next recovery pass. Check these servers.");
+        }
+        UserError.Kind kind = failure instanceof UserError userError ? userError.kind() : UserError.Kind.UNREACHABLE;
+        return new UserError(kind, failure instanceof UserError userError ? userError.field() : null,
+                message.toString(), failure);
+    }
+
+    /**
+     * Gives a server its old configuration back and waits until it is healthy. Applied even when the
+     * server already reports the old text, because a dhcpd whose file was restored but which was not
+     * restarted yet still runs the new one. Refuses to touch a server that runs neither config: someone
+     * else changed it, and overwriting their change would lose it. No prepare hook: when a change
+     * failed, bringing back a known-good configuration matters more than waiting for the partner.
+     */
+    static void restoreOld(ServerTarget target, String oldConfig, String newConfig, Instant deadline) {
+        LiveConfig live = target.read();
+        if (!live.sha256().equals(ConfigHash.sha256(oldConfig)) && !live.sha256().equals(ConfigHash.sha256(newConfig))) {
+            throw UserError.conflict("its configuration is neither the old nor the new one of this change:"
+                    + " someone else changed it");
+        }
+        target.apply(oldConfig, live.sha256());
+        target.awaitHealthy(deadline);
+    }
+
+    private static List<ServerDiff> diffs(ChangePlan plan) {
+        return plan.servers().stream().map(ServerDiff::of).toList();
+    }
+
+    static String quoted(List<ServerChange> changes) {
+        return changes.stream().map(change -> "\"" + change.server() + "\"").collect(Collectors.joining(", "));
+    }
+
+    private void emit(ChangeListener listener, ChangeEvent.Phase phase, String server, String detail) {
+        try {
+            listener.onEvent(new ChangeEvent(clock.instant(), phase, server, detail));
+        } catch (RuntimeException e) {
+            // A broken progress display must not break a change halfway.
+            log.warn("change listener failed: {}", e.toString());
+        }
+    }
+}

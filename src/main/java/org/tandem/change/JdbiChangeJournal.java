@@ -1,0 +1,156 @@
+package org.tandem.change;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The {@link ChangeJournal} in Central's database (tables of migration V20), on the embedded H2 or on
+ * PostgreSQL. Every method is one transaction, committed before it returns.
+ */
+public final class JdbiChangeJournal implements ChangeJournal {
+
+    private final Jdbi jdbi;
+
+    public JdbiChangeJournal(Jdbi jdbi) {
+        this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+    }
+
+    @Override
+    public long begin(ChangePlan plan, Instant at) {
+        return jdbi.inTransaction(handle -> {
+            long id = handle.createUpdate("""
+                            INSERT INTO change_journal (who, save_comment, state, started_at)
+                            VALUES (:who, :comment, 'OPEN', :at)""")
+                    .bind("who", plan.who())
+                    .bind("comment", plan.saveComment())
+                    .bind("at", toDb(at))
+                    .executeAndReturnGeneratedKeys("id")
+                    .mapTo(Long.class)
+                    .one();
+            var batch = handle.prepareBatch("""
+                    INSERT INTO change_journal_server (change_id, apply_order, server_name, old_config, new_config, step)
+                    VALUES (:id, :order, :server, :old, :new, 'PLANNED')""");
+            for (int i = 0; i < plan.servers().size(); i++) {
+                ServerChange change = plan.servers().get(i);
+                batch.bind("id", id).bind("order", i).bind("server", change.server())
+                        .bind("old", change.expectedConfig()).bind("new", change.newConfig()).add();
+            }
+            batch.execute();
+            return id;
+        });
+    }
+
+    @Override
+    public void markServer(long changeId, String server, ServerStep step) {
+        jdbi.useTransaction(handle -> {
+            int rows = handle.createUpdate("""
+                            UPDATE change_journal_server SET step = :step
+                            WHERE change_id = :id AND server_name = :server
+                              AND change_id IN (SELECT id FROM change_journal WHERE state IN ('OPEN', 'COMMITTED'))""")
+                    .bind("step", step.name()).bind("id", changeId).bind("server", server)
+                    .execute();
+            if (rows != 1) {
+                throw new IllegalStateException("no unfinished change " + changeId + " for server " + server);
+            }
+        });
+    }
+
+    @Override
+    public void commit(long changeId) {
+        jdbi.useTransaction(handle -> {
+            int rows = handle.createUpdate("UPDATE change_journal SET state = 'COMMITTED' WHERE id = :id AND state = 'OPEN'")
+                    .bind("id", changeId).execute();
+            if (rows != 1) {
+                throw new IllegalStateException("change " + changeId + " is not open");
+            }
+        });
+    }
+
+    @Override
+    public boolean close(long changeId, State state, String outcome, Instant at) {
+        if (!state.finished()) {
+            throw new IllegalArgumentException("close needs a final state, not " + state);
+        }
+        return jdbi.inTransaction(handle -> handle.createUpdate("""
+                        UPDATE change_journal SET state = :state, outcome = :outcome, finished_at = :at
+                        WHERE id = :id AND state IN ('OPEN', 'COMMITTED')""")
+                .bind("state", state.name()).bind("outcome", outcome).bind("at", toDb(at)).bind("id", changeId)
+                .execute() == 1);
+    }
+
+    @Override
+    public List<Entry> unfinished() {
+        return jdbi.inTransaction(handle -> load(handle, "WHERE j.state IN ('OPEN', 'COMMITTED')", null));
+    }
+
+    @Override
+    public Optional<Entry> find(long changeId) {
+        return jdbi.inTransaction(handle -> load(handle, "WHERE j.id = :id", changeId)).stream().findFirst();
+    }
+
+    private static List<Entry> load(Handle handle, String where, Long id) {
+        var query = handle.createQuery("""
+                SELECT j.id, j.who, j.save_comment, j.state, j.started_at, j.finished_at, j.outcome,
+                       s.server_name, s.old_config, s.new_config, s.step
+                FROM change_journal j JOIN change_journal_server s ON s.change_id = j.id
+                """ + where + " ORDER BY j.id, s.apply_order");
+        if (id != null) {
+            query.bind("id", id);
+        }
+        Map<Long, EntryBuilder> entries = new LinkedHashMap<>();
+        query.map((rs, ctx) -> {
+            EntryBuilder entry = entries.computeIfAbsent(rs.getLong("id"), key -> new EntryBuilder());
+            entry.fill(rs);
+            entry.servers.add(new ServerEntry(rs.getString("server_name"), rs.getString("old_config"),
+                    rs.getString("new_config"), ServerStep.valueOf(rs.getString("step"))));
+            return entry;
+        }).list();
+        return entries.values().stream().map(EntryBuilder::build).toList();
+    }
+
+    private static OffsetDateTime toDb(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant fromDb(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /** Collects the rows of one entry (one row per server) from the joined query. */
+    private static final class EntryBuilder {
+        private long id;
+        private String who;
+        private String saveComment;
+        private State state;
+        private Instant startedAt;
+        private Instant finishedAt;
+        private String outcome;
+        private final List<ServerEntry> servers = new ArrayList<>();
+
+        void fill(ResultSet rs) throws SQLException {
+            id = rs.getLong("id");
+            who = rs.getString("who");
+            saveComment = rs.getString("save_comment");
+            state = State.valueOf(rs.getString("state"));
+            startedAt = fromDb(rs, "started_at");
+            finishedAt = fromDb(rs, "finished_at");
+            outcome = rs.getString("outcome");
+        }
+
+        Entry build() {
+            return new Entry(id, who, saveComment, startedAt, state, servers, finishedAt, outcome);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package org.tandem.change;
+
+import java.util.Objects;
+
+/**
+ * One server's part of a change: the configuration Tandem last synced from it (what it should be
+ * running now) and the configuration the change gives it, both as the full text the server reads
+ * (dhcpd.conf text, or canonical Kea JSON text).
+ */
+public record ServerChange(String server, String expectedConfig, String newConfig) {
+
+    public ServerChange {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(expectedConfig, "expectedConfig");
+        Objects.requireNonNull(newConfig, "newConfig");
+        if (server.isBlank()) {
+            throw new IllegalArgumentException("server name is blank");
+        }
+    }
+
+    /** True when the change leaves this server's configuration as it is. */
+    public boolean unchanged() {
+        return expectedConfig.equals(newConfig);
+    }
+}

@@ -1,0 +1,52 @@
+package org.tandem.change;
+
+import java.time.Instant;
+
+/**
+ * One DHCP server as the change engine drives it; the dhcpd engine (through the agent) and the Kea
+ * engine (through the Control Agent) implement it.
+ *
+ * <p>Contract for implementations: problems on the server's side are reported as
+ * {@link org.tandem.common.UserError}: {@code SERVER_REFUSED} with the server's own words when it
+ * rejects a configuration, {@code UNREACHABLE} when it cannot be reached or does not answer in time,
+ * {@code CONFLICT} when a conditional write finds a config other than the expected one. Any other
+ * runtime exception is treated the same way (the change is rolled back) but is a bug in the adapter.
+ * Every method may be called again after it failed; each call must leave the server with one complete
+ * configuration, never half of one.
+ */
+public interface ServerTarget {
+
+    /** The server's name as registered in Tandem; error messages name it. */
+    String name();
+
+    /** Reads the configuration the server runs now (dhcpd: the file the agent reads; Kea: config-get). */
+    LiveConfig read();
+
+    /**
+     * Asks the server's own validator about a configuration without applying it ({@code dhcpd -t},
+     * Kea {@code config-test}); a refusal is a {@code SERVER_REFUSED} UserError carrying its words.
+     */
+    void validate(String newConfig);
+
+    /**
+     * Makes the server run {@code newConfig}: dhcpd: write the file (conditionally on its hash still
+     * being {@code expectedSha256}) and restart; Kea: config-set then config-write. Returns once the
+     * server has accepted it; {@link #awaitHealthy} then waits for it to serve again.
+     */
+    void apply(String newConfig, String expectedSha256);
+
+    /**
+     * Polls until the server is back in its normal operating state (dhcpd: answering and back in
+     * failover {@code normal} with its partner; Kea: back in its HA state), or throws an
+     * {@code UNREACHABLE} UserError once {@code deadline} passes.
+     */
+    void awaitHealthy(Instant deadline);
+
+    /**
+     * Called just before this server is changed, to keep DHCP served while it restarts: e.g. wait
+     * until its partner is in failover {@code normal}, or put a Kea pair into maintenance. Throwing
+     * stops the change before this server is touched. Nothing to do by default.
+     */
+    default void prepare(Instant deadline) {
+    }
+}
