@@ -146,10 +146,10 @@ public final class ChangeEngine {
             emit(listener, ChangeEvent.Phase.VALIDATING, change.server(), "asking the server to validate");
             try {
                 targets.get(change.server()).validate(change.newConfig());
-            } catch (UserError e) {
-                throw new UserError(e.kind(), e.field(), "Server \"" + change.server() + "\" "
-                        + (e.kind() == UserError.Kind.SERVER_REFUSED ? "refused the new configuration: "
-                        : "could not validate the new configuration: ") + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                boolean refused = e instanceof UserError userError && userError.kind() == UserError.Kind.SERVER_REFUSED;
+                throw onServer(change.server(), refused ? "refused the new configuration"
+                        : "could not validate the new configuration", e);
             }
         }
         return targets;
@@ -159,9 +159,8 @@ public final class ChangeEngine {
         LiveConfig live;
         try {
             live = target.read();
-        } catch (UserError e) {
-            throw new UserError(e.kind(), e.field(),
-                    "Server \"" + change.server() + "\" could not be read: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw onServer(change.server(), "could not be read", e);
         }
         if (!live.sha256().equals(ConfigHash.sha256(change.expectedConfig()))) {
             throw UserError.conflict("Server \"" + change.server() + "\" was changed outside Tandem since it was"
@@ -221,9 +220,22 @@ public final class ChangeEngine {
             message.append(" Could not restore ").append(String.join(", ", notRestored))
                     .append("; Tandem retries at its next recovery pass. Check these servers.");
         }
-        UserError.Kind kind = failure instanceof UserError userError ? userError.kind() : UserError.Kind.UNREACHABLE;
-        return new UserError(kind, failure instanceof UserError userError ? userError.field() : null,
+        return new UserError(kindOf(failure), failure instanceof UserError userError ? userError.field() : null,
                 message.toString(), failure);
+    }
+
+    /** A server's failure during the checks, as a UserError naming the server. */
+    private static UserError onServer(String server, String what, RuntimeException e) {
+        return new UserError(kindOf(e), e instanceof UserError userError ? userError.field() : null,
+                "Server \"" + server + "\" " + what + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Adapters report server trouble as UserErrors; anything else out of one is a server answer the
+     * adapter did not expect (garbage, a dropped connection), which the user sees as unreachable.
+     */
+    private static UserError.Kind kindOf(RuntimeException e) {
+        return e instanceof UserError userError ? userError.kind() : UserError.Kind.UNREACHABLE;
     }
 
     /**

@@ -1,0 +1,109 @@
+package org.tandem.change;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tandem.common.UserError;
+import org.tandem.sync.LocalJobLock;
+
+/**
+ * Two fake dhcpd peers, a journal on a fresh H2, a change log and a clock: what a Central has around
+ * its change engine. Engines built from it share the journal and servers, like a restarted Central.
+ */
+final class EngineFixture implements AutoCloseable {
+
+    static final String OLD_A = """
+            authoritative;
+            failover peer "pair-1" {
+              primary;
+              address 198.18.0.1;
+              port 647;
+              peer address 198.18.0.2;
+              peer port 847;
+              mclt 3600;
+              split 128;
+            }
+            subnet 198.18.10.0 netmask 255.255.255.0 {
+              pool {
+                failover peer "pair-1";
+                range 198.18.10.10 198.18.10.100;
+              }
+            }
+            """;
+    static final String OLD_B = """
+            authoritative;
+            failover peer "pair-1" {
+              secondary;
+              address 198.18.0.2;
+              port 847;
+              peer address 198.18.0.1;
+              peer port 647;
+            }
+            subnet 198.18.10.0 netmask 255.255.255.0 {
+              pool {
+                failover peer "pair-1";
+                range 198.18.10.10 198.18.10.100;
+              }
+            }
+            """;
+    static final String NEW_SUBNET = """
+            subnet 198.18.11.0 netmask 255.255.255.0 {
+              pool {
+                failover peer "pair-1";
+                range 198.18.11.10 198.18.11.100;
+              }
+            }
+            """;
+    static final String NEW_A = OLD_A + NEW_SUBNET;
+    static final String NEW_B = OLD_B + NEW_SUBNET;
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T05:00:00Z"));
+    final List<String> events = new ArrayList<>();
+    final FakeServer a = new FakeServer("dhcp-a", OLD_A, clock, events);
+    final FakeServer b = new FakeServer("dhcp-b", OLD_B, clock, events);
+    final Map<String, FakeServer> servers = new LinkedHashMap<>();
+    final TestDatabases db = TestDatabases.h2();
+    final ChangeJournal journal = new JdbiChangeJournal(db.jdbi());
+    final InMemoryChangeRecorder recorder = new InMemoryChangeRecorder();
+    final LocalJobLock locks = new LocalJobLock();
+    final EngineSettings settings = new EngineSettings(Duration.ofSeconds(60));
+
+    EngineFixture() {
+        servers.put(a.name(), a);
+        servers.put(b.name(), b);
+    }
+
+    ServerTarget target(String name) {
+        FakeServer server = servers.get(name);
+        if (server == null) {
+            throw UserError.notFound("DHCP server", name);
+        }
+        return server;
+    }
+
+    ChangeEngine engine(ChangeJournal journal, List<RuleCheck> rules) {
+        return new ChangeEngine(this::target, rules, journal, recorder, locks, clock, settings);
+    }
+
+    ChangeEngine engine() {
+        return engine(journal, List.of());
+    }
+
+    ChangeRecovery recovery() {
+        return new ChangeRecovery(this::target, journal, recorder, locks, clock, settings);
+    }
+
+    /** The change that adds one subnet to both peers, secondary first. */
+    static ChangePlan addSubnetPlan() {
+        return new ChangePlan(List.of(new ServerChange("dhcp-b", OLD_B, NEW_B), new ServerChange("dhcp-a", OLD_A, NEW_A)),
+                "admin", "add 198.18.11.0/24");
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}
