@@ -15,6 +15,10 @@ public record ChangePlan(List<ServerChange> servers, String who, String saveComm
         servers = List.copyOf(Objects.requireNonNull(servers, "servers"));
         Objects.requireNonNull(who, "who");
         saveComment = saveComment == null ? "" : saveComment;
+        if (who.isBlank() || who.length() > 255) {
+            // The journal and the change log keep at most 255 characters of it.
+            throw new IllegalArgumentException("who must be 1 to 255 characters");
+        }
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("a change plan touches at least one server");
         }

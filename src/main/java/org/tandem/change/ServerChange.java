@@ -13,8 +13,8 @@ public record ServerChange(String server, String expectedConfig, String newConfi
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(expectedConfig, "expectedConfig");
         Objects.requireNonNull(newConfig, "newConfig");
-        if (server.isBlank()) {
-            throw new IllegalArgumentException("server name is blank");
+        if (server.isBlank() || server.length() > 255) {
+            throw new IllegalArgumentException("server name must be 1 to 255 characters");
         }
     }
 

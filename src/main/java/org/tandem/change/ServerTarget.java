@@ -24,7 +24,8 @@ public interface ServerTarget {
 
     /**
      * Asks the server's own validator about a configuration without applying it ({@code dhcpd -t},
-     * Kea {@code config-test}); a refusal is a {@code SERVER_REFUSED} UserError carrying its words.
+     * Kea {@code config-test}); a refusal is a {@code SERVER_REFUSED} UserError carrying its words
+     * (the engine puts the server's name in front of them, so they need not name it).
      */
     void validate(String newConfig);
 

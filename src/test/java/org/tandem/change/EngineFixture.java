@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tandem.common.UserError;
+import org.tandem.sync.JobLock;
 import org.tandem.sync.LocalJobLock;
 
 /**
@@ -65,13 +66,20 @@ final class EngineFixture implements AutoCloseable {
     final FakeServer a = new FakeServer("dhcp-a", OLD_A, clock, events);
     final FakeServer b = new FakeServer("dhcp-b", OLD_B, clock, events);
     final Map<String, FakeServer> servers = new LinkedHashMap<>();
-    final TestDatabases db = TestDatabases.h2();
-    final ChangeJournal journal = new JdbiChangeJournal(db.jdbi());
+    final TestDatabases db;
+    final ChangeJournal journal;
     final InMemoryChangeRecorder recorder = new InMemoryChangeRecorder();
     final LocalJobLock locks = new LocalJobLock();
     final EngineSettings settings = new EngineSettings(Duration.ofSeconds(60));
 
     EngineFixture() {
+        this(TestDatabases.h2());
+    }
+
+    /** A fixture whose journal lives in the given database (closed with the fixture). */
+    EngineFixture(TestDatabases db) {
+        this.db = db;
+        this.journal = new JdbiChangeJournal(db.jdbi());
         servers.put(a.name(), a);
         servers.put(b.name(), b);
     }
@@ -85,7 +93,12 @@ final class EngineFixture implements AutoCloseable {
     }
 
     ChangeEngine engine(ChangeJournal journal, List<RuleCheck> rules) {
-        return new ChangeEngine(this::target, rules, journal, recorder, locks, clock, settings);
+        return engine(journal, rules, locks);
+    }
+
+    /** The engine of one Central node, with that node's locks. */
+    ChangeEngine engine(ChangeJournal journal, List<RuleCheck> rules, JobLock nodeLocks) {
+        return new ChangeEngine(this::target, rules, journal, recorder, nodeLocks, clock, settings);
     }
 
     ChangeEngine engine() {
@@ -93,7 +106,11 @@ final class EngineFixture implements AutoCloseable {
     }
 
     ChangeRecovery recovery() {
-        return new ChangeRecovery(this::target, journal, recorder, locks, clock, settings);
+        return recovery(locks);
+    }
+
+    ChangeRecovery recovery(JobLock nodeLocks) {
+        return new ChangeRecovery(this::target, journal, recorder, nodeLocks, clock, settings);
     }
 
     /** The change that adds one subnet to both peers, secondary first. */

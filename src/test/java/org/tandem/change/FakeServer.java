@@ -35,6 +35,7 @@ final class FakeServer implements ServerTarget {
     private int pollsUntilHealthy;
     private boolean neverHealthy;
     private int restarts;
+    private Runnable whilePreparing = () -> { };
 
     FakeServer(String name, String config, MutableClock clock, List<String> events) {
         this.name = name;
@@ -49,6 +50,11 @@ final class FakeServer implements ServerTarget {
         faults.put(point, fault);
         persistent.put(point, everyTime);
         return this;
+    }
+
+    /** Runs while the engine prepares this server, e.g. to hold a change in progress. */
+    void whilePreparing(Runnable action) {
+        whilePreparing = action;
     }
 
     void clearFaults() {
@@ -100,6 +106,7 @@ final class FakeServer implements ServerTarget {
     public void prepare(Instant deadline) {
         fault(Point.BEFORE_PREPARE);
         events.add(name + ":prepare");
+        whilePreparing.run();
     }
 
     @Override
