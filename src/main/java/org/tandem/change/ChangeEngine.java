@@ -173,7 +173,7 @@ public final class ChangeEngine {
             for (ChangeJournal.ServerEntry server : entry.servers()) {
                 if (names.contains(server.server())) {
                     throw UserError.conflict("Server \"" + server.server() + "\" has an interrupted change (#"
-                            + entry.id() + ") that is not undone yet; Tandem undoes it at its next recovery"
+                            + entry.id() + ") that is not settled yet; Tandem settles it at its next recovery"
                             + " pass, try again after that.");
                 }
             }

@@ -6,6 +6,9 @@ import java.util.Objects;
  * One server's part of a change: the configuration Tandem last synced from it (what it should be
  * running now) and the configuration the change gives it, both as the full text the server reads
  * (dhcpd.conf text, or canonical Kea JSON text).
+ *
+ * <p>{@code expectedConfig} must be exactly the text last read from the server, character for
+ * character: the conflict check compares the SHA-256 of its UTF-8 bytes with the live hash.
  */
 public record ServerChange(String server, String expectedConfig, String newConfig) {
 
