@@ -41,8 +41,10 @@ class PostgresJobLockIT {
 
     @AfterEach
     void stopNodes() {
-        node1.close();
-        node2.close();
+        if (node1 != null) {
+            node1.close();
+            node2.close();
+        }
     }
 
     @Test
