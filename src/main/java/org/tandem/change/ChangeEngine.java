@@ -30,7 +30,8 @@ import org.tandem.sync.JobLock;
  *       live hash, apply, await healthy, journal each step;</li>
  *   <li>commit the journal entry, record the change, close the entry.</li>
  * </ol>
- * Servers whose new config equals their old one are checked but never restarted.
+ * Servers whose new config equals their old one are checked but never restarted. "Verified" means
+ * the server is healthy again and reports the configuration just applied (by its hash).
  *
  * <p>A Java {@link Error} is not handled: it stands for the process dying, which the journal and
  * {@link ChangeRecovery} deal with (the tests simulate a killed Central that way).
@@ -92,16 +93,18 @@ public final class ChangeEngine {
                     emit(listener, ChangeEvent.Phase.PREPARING, name, "waiting until DHCP stays served");
                     target.prepare(deadline);
                     step = "checking it for changes made elsewhere";
-                    refuseIfChangedElsewhere(target, change);
+                    LiveConfig live = refuseIfChangedElsewhere(target, change);
                     step = "journaling it";
                     journal.markServer(id, name, ChangeJournal.ServerStep.APPLYING);
                     touched.add(change);
                     step = "applying the new configuration";
                     emit(listener, ChangeEvent.Phase.APPLYING, name, "applying the new configuration");
-                    target.apply(change.newConfig(), ConfigHash.sha256(change.expectedConfig()));
+                    target.apply(change.newConfig(), live.sha256());
                     step = "waiting for it to be healthy again";
                     emit(listener, ChangeEvent.Phase.VERIFYING, name, "waiting for it to be healthy again");
                     target.awaitHealthy(deadline);
+                    step = "verifying it runs the new configuration";
+                    refuseUnlessRunning(target, change.newConfig());
                     step = "journaling it";
                     journal.markServer(id, name, ChangeJournal.ServerStep.APPLIED);
                     emit(listener, ChangeEvent.Phase.APPLIED, name, "new configuration running");
@@ -155,16 +158,24 @@ public final class ChangeEngine {
         return targets;
     }
 
-    private static void refuseIfChangedElsewhere(ServerTarget target, ServerChange change) {
+    private static LiveConfig refuseIfChangedElsewhere(ServerTarget target, ServerChange change) {
         LiveConfig live;
         try {
             live = target.read();
         } catch (RuntimeException e) {
             throw onServer(change.server(), "could not be read", e);
         }
-        if (!live.sha256().equals(ConfigHash.sha256(change.expectedConfig()))) {
+        if (!live.sha256().equals(target.hashOf(change.expectedConfig()))) {
             throw UserError.conflict("Server \"" + change.server() + "\" was changed outside Tandem since it was"
                     + " last synced: its configuration is not the one Tandem knows. Sync it and try again.");
+        }
+        return live;
+    }
+
+    /** After a restart, the server must report the config just applied, not merely be up. */
+    private static void refuseUnlessRunning(ServerTarget target, String config) {
+        if (!target.read().sha256().equals(target.hashOf(config))) {
+            throw UserError.serverRefused("it is up but reports a configuration other than the one just applied");
         }
     }
 
@@ -239,7 +250,7 @@ public final class ChangeEngine {
     }
 
     /**
-     * Gives a server its old configuration back and waits until it is healthy. Applied even when the
+     * Gives a server its old configuration back, waits until it is healthy and checks it reports it. Applied even when the
      * server already reports the old text, because a dhcpd whose file was restored but which was not
      * restarted yet still runs the new one. Refuses to touch a server that runs neither config: someone
      * else changed it, and overwriting their change would lose it. No prepare hook: when a change
@@ -247,12 +258,13 @@ public final class ChangeEngine {
      */
     static void restoreOld(ServerTarget target, String oldConfig, String newConfig, Instant deadline) {
         LiveConfig live = target.read();
-        if (!live.sha256().equals(ConfigHash.sha256(oldConfig)) && !live.sha256().equals(ConfigHash.sha256(newConfig))) {
+        if (!live.sha256().equals(target.hashOf(oldConfig)) && !live.sha256().equals(target.hashOf(newConfig))) {
             throw UserError.conflict("its configuration is neither the old nor the new one of this change:"
                     + " someone else changed it");
         }
         target.apply(oldConfig, live.sha256());
         target.awaitHealthy(deadline);
+        refuseUnlessRunning(target, oldConfig);
     }
 
     private static List<ServerDiff> diffs(ChangePlan plan) {

@@ -23,6 +23,17 @@ public interface ServerTarget {
     LiveConfig read();
 
     /**
+     * The fingerprint of a configuration text, computed the way {@link #read()} computes
+     * {@link LiveConfig#sha256()}: the engine compares the two to detect changes made elsewhere, to
+     * verify a server runs what was applied, and (on recovery) to tell old from new. The default is
+     * the SHA-256 of the UTF-8 text, what the dhcpd agent reports for its file. Kea adapters hash the
+     * canonical JSON, so that key order, whitespace and the defaults config-get adds do not count.
+     */
+    default String hashOf(String config) {
+        return ConfigHash.sha256(config);
+    }
+
+    /**
      * Asks the server's own validator about a configuration without applying it ({@code dhcpd -t},
      * Kea {@code config-test}); a refusal is a {@code SERVER_REFUSED} UserError carrying its words
      * (the engine puts the server's name in front of them, so they need not name it).

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -227,6 +228,32 @@ class ChangeEngineTest {
         assertThat(fx.a.file()).isEqualTo(EngineFixture.OLD_A).isEqualTo(fx.a.running());
         assertThat(fx.b.file()).isEqualTo(EngineFixture.OLD_B).isEqualTo(fx.b.running());
         assertThat(fx.journal.unfinished()).isEmpty();
+    }
+
+    @Test
+    void apply_serverStoresConfigWithAddedDefaults_verifiedThroughItsOwnFingerprint() {
+        UnaryOperator<String> addsDefaults = config -> config + "# default: decline-probation-period 86400\n";
+        UnaryOperator<String> withoutDefaults = config -> config.replace("# default: decline-probation-period 86400\n", "");
+        fx.b.reportsAppliedConfigAs(addsDefaults, withoutDefaults);
+
+        fx.engine().apply(EngineFixture.addSubnetPlan(), ChangeListener.NONE);
+
+        assertThat(fx.b.running()).isEqualTo(addsDefaults.apply(EngineFixture.NEW_B));
+        assertThat(fx.a.running()).isEqualTo(EngineFixture.NEW_A);
+    }
+
+    @Test
+    void apply_serverUpButRunningSomethingElse_verifyFailsAndBothRolledBack() {
+        fx.a.reportsAppliedConfigAs(config -> config + "# rewritten by the server\n", UnaryOperator.identity());
+
+        UserError error = catchThrowableOfType(UserError.class,
+                () -> fx.engine().apply(EngineFixture.addSubnetPlan(), ChangeListener.NONE));
+
+        assertThat(error.getMessage()).startsWith("Change failed on server \"dhcp-a\" while verifying it runs the new"
+                + " configuration: it is up but reports a configuration other than the one just applied.");
+        assertThat(fx.b.file()).isEqualTo(EngineFixture.OLD_B).isEqualTo(fx.b.running());
+        // dhcp-a now runs neither the old nor the new config; overwriting an unknown config is refused.
+        assertThat(error.getMessage()).contains("Rolled back \"dhcp-b\"", "Could not restore \"dhcp-a\"");
     }
 
     private void assertUnchanged() {

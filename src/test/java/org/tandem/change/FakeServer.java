@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.tandem.common.UserError;
 
 /**
@@ -36,6 +37,8 @@ final class FakeServer implements ServerTarget {
     private boolean neverHealthy;
     private int restarts;
     private Runnable whilePreparing = () -> { };
+    private UnaryOperator<String> storesAs = UnaryOperator.identity();
+    private UnaryOperator<String> canonical = UnaryOperator.identity();
 
     FakeServer(String name, String config, MutableClock clock, List<String> events) {
         this.name = name;
@@ -50,6 +53,15 @@ final class FakeServer implements ServerTarget {
         faults.put(point, fault);
         persistent.put(point, everyTime);
         return this;
+    }
+
+    /**
+     * Makes it behave like Kea's config-get: what it stores (and reports) is the applied text as
+     * {@code storesAs} rewrites it (defaults added), and it fingerprints configs through {@code canonical}.
+     */
+    void reportsAppliedConfigAs(UnaryOperator<String> storesAs, UnaryOperator<String> canonical) {
+        this.storesAs = storesAs;
+        this.canonical = canonical;
     }
 
     /** Runs while the engine prepares this server, e.g. to hold a change in progress. */
@@ -91,7 +103,12 @@ final class FakeServer implements ServerTarget {
     @Override
     public LiveConfig read() {
         fault(Point.BEFORE_READ);
-        return LiveConfig.of(file);
+        return new LiveConfig(file, hashOf(file));
+    }
+
+    @Override
+    public String hashOf(String config) {
+        return ConfigHash.sha256(canonical.apply(config));
     }
 
     @Override
@@ -114,10 +131,10 @@ final class FakeServer implements ServerTarget {
         fault(Point.BEFORE_WRITE);
         events.add(name + ":apply");
         refuseIfInvalid(newConfig);
-        if (!ConfigHash.sha256(file).equals(expectedSha256)) {
+        if (!hashOf(file).equals(expectedSha256)) {
             throw UserError.conflict("the config file is not the expected one");
         }
-        file = newConfig;
+        file = storesAs.apply(newConfig);
         fault(Point.AFTER_WRITE);
         running = file;
         restarts++;
