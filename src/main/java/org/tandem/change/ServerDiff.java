@@ -17,6 +17,11 @@ public record ServerDiff(String server, String unifiedDiff) {
         }
         List<String> before = change.expectedConfig().lines().toList();
         List<String> after = change.newConfig().lines().toList();
+        if (before.equals(after)) {
+            // lines() drops line terminators, so only they differ; a unified diff cannot show that.
+            return new ServerDiff(change.server(), "--- a/" + change.server() + "\n+++ b/" + change.server()
+                    + "\n(only line endings or the final newline differ)\n");
+        }
         Patch<String> patch = DiffUtils.diff(before, after);
         List<String> lines = UnifiedDiffUtils.generateUnifiedDiff(
                 "a/" + change.server(), "b/" + change.server(), before, patch, CONTEXT_LINES);

@@ -3,6 +3,7 @@ package org.tandem.change;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tandem.common.UserError;
+import org.tandem.sync.ChangeRecoveryJob;
 
 /**
  * A Central killed in the middle of a change (a {@link SimulatedCrash} thrown from the journal or a
@@ -167,6 +169,20 @@ class ChangeRecoveryTest {
 
         assertThat(fx.b.file()).isEqualTo(EngineFixture.NEW_B);
         assertThat(fx.journal.unfinished()).hasSize(1);
+    }
+
+    @Test
+    void recoveryJob_afterCrashBetweenServers_undoesAndReportsNoError() {
+        CrashingJournal crashing = new CrashingJournal(fx.journal, 3);
+        assertThatThrownBy(() -> fx.engine(crashing, List.of()).apply(EngineFixture.addSubnetPlan(), ChangeListener.NONE))
+                .isInstanceOf(SimulatedCrash.class);
+        ChangeRecoveryJob job = new ChangeRecoveryJob(fx.recovery(), Duration.ofSeconds(30), fx.locks, fx.clock);
+
+        job.run();
+
+        assertEveryServerOn(EngineFixture.OLD_A, EngineFixture.OLD_B);
+        assertThat(job.status().lastError()).isNull();
+        assertThat(job.status().lastFinishedAt()).isEqualTo(fx.clock.instant());
     }
 
     private void assertEveryServerOn(String configA, String configB) {
