@@ -213,8 +213,9 @@ public final class ChangeEngine {
                 notRestored.add("\"" + name + "\" (" + e.getMessage() + ")");
             }
         }
+        String cause = String.valueOf(failure.getMessage());
         StringBuilder message = new StringBuilder("Change failed").append(where).append(" while ").append(step)
-                .append(": ").append(failure.getMessage()).append('.');
+                .append(": ").append(cause.endsWith(".") ? cause : cause + ".");
         if (touched.isEmpty()) {
             message.append(" Nothing was changed on any server.");
         } else if (!restored.isEmpty()) {
@@ -250,11 +251,12 @@ public final class ChangeEngine {
     }
 
     /**
-     * Gives a server its old configuration back, waits until it is healthy and checks it reports it. Applied even when the
-     * server already reports the old text, because a dhcpd whose file was restored but which was not
-     * restarted yet still runs the new one. Refuses to touch a server that runs neither config: someone
-     * else changed it, and overwriting their change would lose it. No prepare hook: when a change
-     * failed, bringing back a known-good configuration matters more than waiting for the partner.
+     * Gives a server its old configuration back, waits until it is healthy and checks it reports it.
+     * Applied even when the server already reports the old text, because a dhcpd whose file was
+     * restored but which was not restarted yet still runs the new one. Refuses to touch a server that
+     * runs neither config: someone else changed it, and overwriting their change would lose it. No
+     * prepare hook: when a change failed, bringing back a known-good configuration matters more than
+     * waiting for the partner.
      */
     static void restoreOld(ServerTarget target, String oldConfig, String newConfig, Instant deadline) {
         LiveConfig live = target.read();

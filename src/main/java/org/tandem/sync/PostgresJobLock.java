@@ -61,7 +61,20 @@ public final class PostgresJobLock implements JobLock, AutoCloseable {
             }
             held.add(name);
             Connection lockedOn = session;
-            return Optional.of(() -> release(name, lockedOn));
+            return Optional.of(new Held() {
+                private boolean released;
+
+                @Override
+                public void close() {
+                    // Once only: a second close must not release the lock this node took again since.
+                    synchronized (PostgresJobLock.this) {
+                        if (!released) {
+                            released = true;
+                            release(name, lockedOn);
+                        }
+                    }
+                }
+            });
         } catch (SQLException e) {
             // No database, no lock: the job waits for its next turn rather than running unguarded.
             log.warn("cannot take lock {}: {}", name, e.getMessage());

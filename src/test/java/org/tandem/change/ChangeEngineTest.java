@@ -188,6 +188,22 @@ class ChangeEngineTest {
     }
 
     @Test
+    void apply_primaryAgentDownAfterSecondaryApplied_messageNamesServerCauseAndRollback() {
+        fx.a.failAt(FakeServer.Point.BEFORE_WRITE, UserError.unreachable("agent at 198.18.0.1:4151 did not answer", null), false);
+        List<ChangeEvent> progress = new ArrayList<>();
+
+        UserError error = catchThrowableOfType(UserError.class,
+                () -> fx.engine().apply(EngineFixture.addSubnetPlan(), progress::add));
+
+        assertThat(error.kind()).isEqualTo(UserError.Kind.UNREACHABLE);
+        assertThat(error.getMessage()).isEqualTo("Change failed on server \"dhcp-a\" while applying the new configuration:"
+                + " agent at 198.18.0.1:4151 did not answer. Rolled back \"dhcp-a\", \"dhcp-b\" to the old configuration.");
+        assertThat(progress).filteredOn(event -> event.phase() == ChangeEvent.Phase.ROLLED_BACK)
+                .extracting(ChangeEvent::server).containsExactly("dhcp-a", "dhcp-b");
+        assertThat(fx.journal.find(1).orElseThrow().state()).isEqualTo(ChangeJournal.State.ROLLED_BACK);
+    }
+
+    @Test
     void apply_secondServerNeverHealthy_deadlinePassesFirstRolledBack() {
         fx.a.neverHealthy(true);
 

@@ -61,6 +61,19 @@ class PostgresJobLockIT {
     }
 
     @Test
+    void closeTwice_doesNotReleaseTheLockTakenAgainSince() {
+        JobLock.Held first = node1.tryAcquire(job).orElseThrow();
+        first.close();
+        JobLock.Held second = node1.tryAcquire(job).orElseThrow();
+
+        first.close();
+
+        assertThat(node2.tryAcquire(job)).isEmpty();
+        second.close();
+        assertThat(node2.tryAcquire(job)).isPresent();
+    }
+
+    @Test
     void holderConnectionClosed_otherNodeTakesTheLock() {
         node1.tryAcquire(job).orElseThrow();
         assertThat(node2.tryAcquire(job)).isEmpty();
