@@ -70,6 +70,7 @@ public final class ChangeEngine {
      * Applies the plan, or throws a UserError naming the server and the cause of the failure and
      * saying what was rolled back; a refused check (rules, validator, conflict) changes nothing.
      */
+    @SuppressWarnings("try") // the lock is held for the block's duration, never read
     public ChangeResult apply(ChangePlan plan, ChangeListener listener) {
         List<String> names = plan.servers().stream().map(ServerChange::server).toList();
         try (ServerLocks held = ServerLocks.acquire(locks, names)) {

@@ -61,6 +61,7 @@ public abstract class BackgroundJob implements Runnable {
         return status;
     }
 
+    @SuppressWarnings("try") // the lock is held for the block's duration, never read
     @Override
     public final void run() {
         MDC.put("job", name + " ");

@@ -134,6 +134,7 @@ class ChangeEngineTest {
         assertThat(fx.events).isEmpty();
     }
 
+    @SuppressWarnings("try") // the lock is held for the block's duration, never read
     @Test
     void apply_anotherChangeHoldsTheServer_refused() {
         try (var held = fx.locks.tryAcquire(ServerLocks.lockName("dhcp-a")).orElseThrow()) {

@@ -156,6 +156,7 @@ class ChangeRecoveryTest {
         assertThat(fx.journal.unfinished()).isEmpty();
     }
 
+    @SuppressWarnings("try") // the lock is held for the block's duration, never read
     @Test
     void changeStillHeldByALiveEngine_recoveryLeavesItAlone() {
         CrashingJournal crashing = new CrashingJournal(fx.journal, 3);

@@ -66,6 +66,7 @@ class BackgroundJobTest {
         assertThat(locks.tryAcquire("job:full-sync")).isPresent();
     }
 
+    @SuppressWarnings("try") // the lock is held for the block's duration, never read
     @Test
     void run_lockHeldByAnotherNode_skipsWithoutWork() {
         FullSyncOfThree job = new FullSyncOfThree(locks);
