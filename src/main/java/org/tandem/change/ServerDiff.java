@@ -4,11 +4,25 @@ import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
-/** The unified diff of one server's configuration, from what it runs to what a change gives it. */
+/**
+ * The unified diff of one server's configuration, from what it runs to what a change gives it.
+ *
+ * <p>Diffs are shown to people (dry runs, the change log), so secret values are masked in them:
+ * dhcpd {@code key} secrets ({@code secret ...;}) and Kea JSON {@code "password"}, {@code "secret"}
+ * and {@code "token"} members. A changed secret still shows as a changed line. The journal keeps
+ * the exact configurations, since it must be able to restore them.
+ */
 public record ServerDiff(String server, String unifiedDiff) {
 
     private static final int CONTEXT_LINES = 3;
+    private static final String MASK = "\"********\"";
+    private static final Pattern DHCPD_SECRET = Pattern.compile("(\\bsecret\\s+)(\"(?:[^\"\\\\]|\\\\.)*\"|[^;\\s]+)");
+    private static final Pattern JSON_SECRET = Pattern.compile(
+            "(\"(?:password|secret|token)\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"", Pattern.CASE_INSENSITIVE);
 
     /** The diff of one server's change; empty text when the change leaves the server as it is. */
     public static ServerDiff of(ServerChange change) {
@@ -25,6 +39,12 @@ public record ServerDiff(String server, String unifiedDiff) {
         Patch<String> patch = DiffUtils.diff(before, after);
         List<String> lines = UnifiedDiffUtils.generateUnifiedDiff(
                 "a/" + change.server(), "b/" + change.server(), before, patch, CONTEXT_LINES);
-        return new ServerDiff(change.server(), lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
+        return new ServerDiff(change.server(), lines.isEmpty() ? ""
+                : lines.stream().map(ServerDiff::maskSecrets).collect(Collectors.joining("\n")) + "\n");
+    }
+
+    static String maskSecrets(String line) {
+        String masked = JSON_SECRET.matcher(line).replaceAll(match -> Matcher.quoteReplacement(match.group(1) + MASK));
+        return DHCPD_SECRET.matcher(masked).replaceAll(match -> Matcher.quoteReplacement(match.group(1) + MASK));
     }
 }

@@ -34,4 +34,27 @@ class ServerDiffTest {
 
         assertThat(diff.unifiedDiff()).endsWith("(only line endings or the final newline differ)\n");
     }
+
+    @Test
+    void of_dhcpdKeySecretChanged_bothSidesMasked() {
+        String before = "key omapi {\n  algorithm hmac-md5;\n  secret \"pRP5FapFoJ95JEL06sv4PQ==\";\n}\n";
+        String after = "key omapi {\n  algorithm hmac-md5;\n  secret Zm9vYmFyYmF6cXV1eA==;\n}\n";
+
+        String diff = ServerDiff.of(new ServerChange("dhcp-a", before, after)).unifiedDiff();
+
+        assertThat(diff).contains("-  secret \"********\";\n+  secret \"********\";\n")
+                .doesNotContain("pRP5FapFoJ95JEL06sv4PQ==", "Zm9vYmFyYmF6cXV1eA==");
+    }
+
+    @Test
+    void of_keaJsonPasswordAdded_valueMasked() {
+        String before = "{\n  \"Control-agent\": {\n    \"http-port\": 8000\n  }\n}\n";
+        String after = "{\n  \"Control-agent\": {\n    \"http-port\": 8000,\n    \"password\": \"hun\\\"ter2\",\n"
+                + "    \"Token\": \"abc\"\n  }\n}\n";
+
+        String diff = ServerDiff.of(new ServerChange("kea-1", before, after)).unifiedDiff();
+
+        assertThat(diff).contains("+    \"password\": \"********\",\n", "+    \"Token\": \"********\"\n")
+                .doesNotContain("hun", "abc");
+    }
 }
