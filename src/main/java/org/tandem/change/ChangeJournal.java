@@ -80,4 +80,10 @@ public interface ChangeJournal {
     List<Entry> unfinished();
 
     Optional<Entry> find(long changeId);
+
+    /**
+     * Deletes the closed entries that finished before {@code cutoff}, with their configs; returns
+     * how many. Unfinished entries are never deleted. The change log keeps the diffs for people.
+     */
+    int deleteClosedBefore(Instant cutoff);
 }

@@ -99,6 +99,15 @@ public final class JdbiChangeJournal implements ChangeJournal {
         return jdbi.inTransaction(handle -> load(handle, "WHERE j.id = :id", changeId)).stream().findFirst();
     }
 
+    @Override
+    public int deleteClosedBefore(Instant cutoff) {
+        // The servers' rows go with their entry (ON DELETE CASCADE in V20).
+        return jdbi.inTransaction(handle -> handle.createUpdate("""
+                        DELETE FROM change_journal
+                        WHERE state NOT IN ('OPEN', 'COMMITTED') AND finished_at < :cutoff""")
+                .bind("cutoff", toDb(cutoff)).execute());
+    }
+
     private static List<Entry> load(Handle handle, String where, Long id) {
         var query = handle.createQuery("""
                 SELECT j.id, j.who, j.save_comment, j.state, j.started_at, j.finished_at, j.outcome,

@@ -141,6 +141,26 @@ abstract class AbstractChangeJournalTest {
     }
 
     @Test
+    void deleteClosedBefore_removesOnlyOldClosedEntries() {
+        long oldClosed = journal.begin(plan("dhcp-b", "dhcp-a"), STARTED);
+        long recentClosed = journal.begin(plan("dhcp-d", "dhcp-c"), STARTED);
+        long open = journal.begin(plan("dhcp-f", "dhcp-e"), STARTED);
+        journal.close(oldClosed, ChangeJournal.State.APPLIED, "applied", FINISHED);
+        journal.close(recentClosed, ChangeJournal.State.APPLIED, "applied", FINISHED.plusSeconds(3600));
+
+        int deleted = journal.deleteClosedBefore(FINISHED.plusSeconds(60));
+
+        assertThat(deleted).isEqualTo(1);
+        assertThat(journal.find(oldClosed)).isEmpty();
+        assertThat(journal.find(recentClosed)).isPresent();
+        assertThat(journal.find(open)).isPresent();
+        int serverRows = db.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT COUNT(*) FROM change_journal_server WHERE change_id = :id").bind("id", oldClosed)
+                .mapTo(Integer.class).one());
+        assertThat(serverRows).isZero();
+    }
+
+    @Test
     void find_unknownId_isEmpty() {
         assertThat(journal.find(4242)).isEmpty();
     }

@@ -61,4 +61,9 @@ final class CrashingJournal implements ChangeJournal {
     public Optional<Entry> find(long changeId) {
         return delegate.find(changeId);
     }
+
+    @Override
+    public int deleteClosedBefore(Instant cutoff) {
+        return delegate.deleteClosedBefore(cutoff);
+    }
 }
