@@ -1,0 +1,69 @@
+package org.tandem.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Central's database: a connection pool, the schema migrated to the newest version, and a Jdbi on top.
+ * The embedded H2 file database is the default; a PostgreSQL JDBC URL selects PostgreSQL.
+ */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final String url;
+
+    private Database(String url, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("tandem-db");
+        this.url = url;
+        this.dataSource = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /** Opens (creating and migrating when needed) the database at a JDBC URL. */
+    public static Database open(String jdbcUrl) {
+        // H2 serialises most work on one file anyway; a small pool keeps its memory down.
+        int poolSize = jdbcUrl.startsWith("jdbc:h2:") ? 8 : 16;
+        return new Database(jdbcUrl, poolSize);
+    }
+
+    /** The default embedded database: an H2 file inside the data directory. */
+    public static String embeddedUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("tandem")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    }
+
+    /** A private in-memory H2 database, for tests and benchmarks. */
+    public static String inMemoryUrl(String name) {
+        return "jdbc:h2:mem:" + name + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    @Override
+    public void close() {
+        if (url.startsWith("jdbc:h2:mem:")) {
+            // DB_CLOSE_DELAY=-1 keeps a memory database alive until told otherwise.
+            jdbi.useHandle(h -> h.execute("SHUTDOWN"));
+        }
+        dataSource.close();
+    }
+}
