@@ -101,7 +101,9 @@ public final class Central implements AutoCloseable {
 
     /** Opens the database (migrating it), wires everything and starts listening. */
     public static Central start(Options options) {
+        long t0 = System.nanoTime();
         Database database = Database.open(options.jdbcUrl());
+        long t1 = System.nanoTime();
         Central central;
         try {
             central = new Central(options, database);
@@ -109,7 +111,10 @@ public final class Central implements AutoCloseable {
             if (options.administratorPassword() != null) {
                 central.administratorCreated = central.auth.ensureAdministrator(options.administratorPassword());
             }
+            long t2 = System.nanoTime();
             central.listen();
+            log.info("Central started: database {} ms, services {} ms, HTTP {} ms",
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         } catch (RuntimeException e) {
             database.close();
             throw e;

@@ -20,6 +20,8 @@ public final class Database implements AutoCloseable {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setMaximumPoolSize(poolSize);
+        // Open more connections only as load needs them: filling the pool up front slows start-up.
+        config.setMinimumIdle(2);
         config.setPoolName("tandem-db");
         this.url = url;
         this.dataSource = new HikariDataSource(config);
