@@ -20,9 +20,12 @@ public final class JdbiSessionRepository implements SessionRepository {
 
     @Override
     public Optional<Session> find(String tokenHash, long nowMillis) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT user_id, expires_at FROM sessions WHERE token_hash = :t AND expires_at > :now")
+        // One query per API request: the session and its user together.
+        return jdbi.withHandle(h -> h.createQuery("SELECT s.user_id, u.name, u.role, s.expires_at FROM sessions s"
+                        + " JOIN users u ON u.id = s.user_id WHERE s.token_hash = :t AND s.expires_at > :now")
                 .bind("t", tokenHash).bind("now", nowMillis)
-                .map((rs, ctx) -> new Session(rs.getLong("user_id"), rs.getLong("expires_at"))).findOne());
+                .map((rs, ctx) -> new Session(rs.getLong("user_id"), rs.getString("name"), Role.valueOf(rs.getString("role")),
+                        rs.getLong("expires_at"))).findOne());
     }
 
     @Override

@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /** Stored login sessions, keyed by a hash of the token. */
 public interface SessionRepository {
-    /** A live session's user and expiry. */
-    record Session(long userId, long expiresAtMillis) {}
+    /** A live session: its user (read in the same query) and its expiry. */
+    record Session(long userId, String userName, Role role, long expiresAtMillis) {}
 
     void insert(String tokenHash, long userId, long createdAtMillis, long expiresAtMillis);
 
