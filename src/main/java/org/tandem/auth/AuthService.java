@@ -1,0 +1,178 @@
+package org.tandem.auth;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.tandem.changelog.ChangeLog;
+import org.tandem.common.Text;
+import org.tandem.common.UserError;
+import org.tandem.store.ListQuery;
+import org.tandem.store.Page;
+import org.tandem.store.Ref;
+
+/** Users, passwords (bcrypt) and login sessions (stored in the database with an expiry). */
+public final class AuthService {
+
+    /** The account created on first start. */
+    public static final String ADMINISTRATOR = "administrator";
+    /** bcrypt cost: about 50 ms per check on a small machine, slow enough for stolen hashes. */
+    private static final int BCRYPT_COST = 10;
+    private static final int MIN_PASSWORD = 8;
+    private static final int MAX_PASSWORD = 72; // bcrypt reads at most 72 bytes
+
+    private final UserRepository users;
+    private final SessionRepository sessions;
+    private final ChangeLog changes;
+    private final Clock clock;
+    private final Duration sessionTimeout;
+    private final SecureRandom random = new SecureRandom();
+    // A real cost-10 hash (of a throwaway text) checked when the user does not exist, so an unknown
+    // name takes as long as a wrong password. A constant: hashing it at start-up would cost start time.
+    private static final byte[] DUMMY_HASH = "$2a$10$7uTEqnXN4goEtSvEaj.q8eMBqVlXtnpXUxepp8SqWD1rr2ZtPlhC.".getBytes(StandardCharsets.US_ASCII);
+
+    public AuthService(UserRepository users, SessionRepository sessions, ChangeLog changes, Clock clock, Duration sessionTimeout) {
+        this.users = users;
+        this.sessions = sessions;
+        this.changes = changes;
+        this.clock = clock;
+        this.sessionTimeout = sessionTimeout;
+    }
+
+    /** Checks the password and opens a session; returns its token. */
+    public String login(String loginName, String password) {
+        User user = checkPassword(loginName, password);
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        long now = clock.millis();
+        sessions.insert(hash(token), user.id(), now, now + sessionTimeout.toMillis());
+        return token;
+    }
+
+    public void logout(String token) {
+        sessions.delete(hash(token));
+    }
+
+    /** The actor behind a session token; an unknown or expired token is an authentication error. */
+    public Actor session(String token) {
+        if (token == null || token.isEmpty() || token.length() > 200) {
+            throw notLoggedIn();
+        }
+        long now = clock.millis();
+        String tokenHash = hash(token);
+        SessionRepository.Session s = sessions.find(tokenHash, now).orElseThrow(AuthService::notLoggedIn);
+        // Sliding expiry, written at most once per half timeout so reads stay reads.
+        if (s.expiresAtMillis() - now < sessionTimeout.toMillis() / 2) {
+            sessions.extend(tokenHash, now + sessionTimeout.toMillis());
+        }
+        return new Actor(s.userName(), s.role());
+    }
+
+    /** The actor for HTTP Basic credentials (checked on every request; no session is made). */
+    public Actor basic(String loginName, String password) {
+        User user = checkPassword(loginName, password);
+        return new Actor(user.name(), user.role());
+    }
+
+    private User checkPassword(String loginName, String password) {
+        if (loginName == null || password == null || loginName.length() > 100 || password.length() > 200) {
+            throw badLogin();
+        }
+        Optional<User> user = users.findByName(loginName);
+        byte[] hash = user.map(u -> u.passwordHash().getBytes(StandardCharsets.US_ASCII)).orElse(DUMMY_HASH);
+        boolean ok = BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8), hash).verified;
+        if (!ok || user.isEmpty()) {
+            throw badLogin();
+        }
+        return user.get();
+    }
+
+    /** Creates the administrator on first start; returns true when it was created. */
+    public boolean ensureAdministrator(String password) {
+        if (users.findByName(ADMINISTRATOR).isPresent()) {
+            return false;
+        }
+        if (password.length() < MIN_PASSWORD || password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD) {
+            throw UserError.invalid("TANDEM_ADMIN_PASSWORD", "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " bytes long");
+        }
+        addUser(Actor.SYSTEM, "Created on first start", "user", ADMINISTRATOR, password, Role.Administrator.name());
+        return true;
+    }
+
+    public User addUser(Actor actor, String saveComment, String field, String name, String password, String role) {
+        String checkedName = Text.name(field + ".name", name, 100);
+        if (password == null || password.length() < MIN_PASSWORD || password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD) {
+            throw UserError.invalid(field + ".password", "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " bytes long");
+        }
+        Role checkedRole = role == null ? Role.ReadOnly : Role.parse(field + ".role", role);
+        String hash = new String(BCrypt.withDefaults().hash(BCRYPT_COST, password.toCharArray()), StandardCharsets.US_ASCII);
+        return changes.write(actor, saveComment, log -> {
+            if (users.findByName(checkedName).isPresent()) {
+                throw UserError.conflict("A user named \"" + checkedName + "\" already exists");
+            }
+            User created = users.findById(users.insert(checkedName, hash, checkedRole, clock.millis())).orElseThrow();
+            log.created("User", created.ref(), snapshot(created));
+            return created;
+        });
+    }
+
+    public void removeUser(Actor actor, String saveComment, String field, String refText) {
+        changes.write(actor, saveComment, log -> {
+            User user = user(field, refText);
+            if (user.name().equals(actor.userName())) {
+                throw UserError.conflict("User \"" + user.name() + "\" cannot remove itself");
+            }
+            users.delete(user.id());
+            log.removed("User", user.ref(), snapshot(user));
+            return null;
+        });
+    }
+
+    public User user(String field, String refText) {
+        Ref ref = Ref.parse(field, User.RESOURCE, refText);
+        return (ref.id() != null ? users.findById(ref.id()) : users.findByName(ref.name()))
+                .orElseThrow(() -> UserError.notFound("User", refText));
+    }
+
+    public Page<User> users(ListQuery query) {
+        return users.list(query);
+    }
+
+    /** Removes expired sessions; returns how many. */
+    public int purgeExpiredSessions() {
+        return sessions.deleteExpired(clock.millis());
+    }
+
+    private static Map<String, Object> snapshot(User u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ref", u.ref());
+        m.put("name", u.name());
+        m.put("role", u.role().name());
+        return m;
+    }
+
+    private static UserError badLogin() {
+        return new UserError(UserError.Kind.AUTHENTICATION, "loginName", "Invalid username or password.");
+    }
+
+    private static UserError notLoggedIn() {
+        return new UserError(UserError.Kind.AUTHENTICATION, "session", "Session is missing, invalid or expired; log in again.");
+    }
+
+    private static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.tandem.auth;
+
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.tandem.store.Fields;
+import org.tandem.store.ListQuery;
+import org.tandem.store.Lists;
+import org.tandem.store.Page;
+
+/** Users in the {@code users} table. */
+public final class JdbiUserRepository implements UserRepository {
+
+    static final Fields FIELDS = Fields.withId("id").ref("ref", "id", User.RESOURCE).text("name", "name").text("role", "role");
+    private static final String COLUMNS = "id, name, password_hash, role, created_at";
+    private static final RowMapper<User> MAPPER = (rs, ctx) -> new User(rs.getLong("id"), rs.getString("name"),
+            rs.getString("password_hash"), Role.valueOf(rs.getString("role")), rs.getLong("created_at"));
+
+    private final Jdbi jdbi;
+
+    public JdbiUserRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public long insert(String name, String passwordHash, Role role, long createdAtMillis) {
+        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO users (name, password_hash, role, created_at) VALUES (:n, :p, :r, :c)")
+                .bind("n", name).bind("p", passwordHash).bind("r", role.name()).bind("c", createdAtMillis)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    }
+
+    @Override
+    public Optional<User> findById(long id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id").bind("id", id).map(MAPPER).findOne());
+    }
+
+    @Override
+    public Optional<User> findByName(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE name = :n").bind("n", name).map(MAPPER).findOne());
+    }
+
+    @Override
+    public Page<User> list(ListQuery query) {
+        return jdbi.withHandle(h -> Lists.page(h, COLUMNS, "users", FIELDS, query, MAPPER));
+    }
+
+    @Override
+    public long count() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one());
+    }
+
+    @Override
+    public void delete(long id) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute());
+    }
+}

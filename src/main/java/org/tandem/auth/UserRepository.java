@@ -1,0 +1,20 @@
+package org.tandem.auth;
+
+import java.util.Optional;
+import org.tandem.store.ListQuery;
+import org.tandem.store.Page;
+
+/** Stored users. */
+public interface UserRepository {
+    long insert(String name, String passwordHash, Role role, long createdAtMillis);
+
+    Optional<User> findById(long id);
+
+    Optional<User> findByName(String name);
+
+    Page<User> list(ListQuery query);
+
+    long count();
+
+    void delete(long id);
+}

@@ -1,0 +1,230 @@
+package org.tandem.central;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tandem.auth.AuthService;
+import org.tandem.auth.JdbiSessionRepository;
+import org.tandem.auth.JdbiUserRepository;
+import org.tandem.changelog.ChangeLog;
+import org.tandem.changelog.JdbiChangeLogRepository;
+import org.tandem.failover.FailoverRepository;
+import org.tandem.failover.JdbiFailoverRepository;
+import org.tandem.http.ErrorCodes;
+import org.tandem.http.rest.RestApi;
+import org.tandem.http.rpc.MicetroCommands;
+import org.tandem.http.rpc.RpcDispatcher;
+import org.tandem.scope.JdbiAddressBlockRepository;
+import org.tandem.scope.JdbiRangeRepository;
+import org.tandem.scope.JdbiReservationRepository;
+import org.tandem.scope.JdbiScopeRepository;
+import org.tandem.scope.ScopeService;
+import org.tandem.servers.JdbiServerRepository;
+import org.tandem.servers.ServerService;
+import org.tandem.store.Database;
+
+/**
+ * Tandem Central, wired in plain code: database, services, JSON-RPC, REST, OpenAPI, metrics and
+ * health on one Javalin instance. Later parts plug in through {@link Extension}s, which get the
+ * services and the Javalin config before the server starts (to register RPC commands and routes).
+ */
+public final class Central implements AutoCloseable {
+
+    /** Something that adds to Central (the failover engine, the web UI) before it starts listening. */
+    @FunctionalInterface
+    public interface Extension {
+        void install(Central central, JavalinConfig config);
+    }
+
+    /**
+     * How to start: where to listen, which database, the checked config, the clock, the extensions, and
+     * the password for the {@code administrator} user if it must be created (null: create nobody).
+     */
+    public record Options(String host, int port, String jdbcUrl, CentralConfig config, Clock clock, List<Extension> extensions,
+            String administratorPassword) {
+        public Options {
+            extensions = List.copyOf(extensions);
+        }
+    }
+
+    public static final String OPENAPI_PATH = "/mmws/api/v2/openapi.json";
+    private static final Logger log = LoggerFactory.getLogger(Central.class);
+
+    private final Options options;
+    private final Database database;
+    private final PrometheusMeterRegistry metrics;
+    private final ChangeLog changeLog;
+    private final AuthService auth;
+    private final ServerService servers;
+    private final ScopeService scopes;
+    private final FailoverRepository failoverRelationships;
+    private final RpcDispatcher rpc;
+    private final ScheduledExecutorService jobs;
+    private Javalin app;
+    private boolean administratorCreated;
+
+    private Central(Options options, Database database) {
+        this.options = options;
+        this.database = database;
+        var jdbi = database.jdbi();
+        Clock clock = options.clock();
+        CentralConfig config = options.config();
+        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        this.changeLog = new ChangeLog(jdbi, new JdbiChangeLogRepository(jdbi), clock);
+        this.auth = new AuthService(new JdbiUserRepository(jdbi), new JdbiSessionRepository(jdbi), changeLog, clock, config.sessionTimeout());
+        this.servers = new ServerService(new JdbiServerRepository(jdbi), changeLog);
+        this.scopes = new ScopeService(new JdbiRangeRepository(jdbi), new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
+                JdbiAddressBlockRepository.exclusions(jdbi), new JdbiReservationRepository(jdbi), servers, changeLog);
+        this.failoverRelationships = new JdbiFailoverRepository(jdbi);
+        this.rpc = new RpcDispatcher(auth, config.maxRequestBytes(), metrics);
+        new MicetroCommands(auth, servers, scopes, changeLog).registerAll(rpc);
+        this.jobs = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("central-jobs").daemon().factory());
+    }
+
+    /** Opens the database (migrating it), wires everything and starts listening. */
+    public static Central start(Options options) {
+        long t0 = System.nanoTime();
+        Database database = Database.open(options.jdbcUrl());
+        long t1 = System.nanoTime();
+        Central central;
+        try {
+            central = new Central(options, database);
+            // Before listening, so "ready" means the administrator can log in.
+            if (options.administratorPassword() != null) {
+                central.administratorCreated = central.auth.ensureAdministrator(options.administratorPassword());
+            }
+            long t2 = System.nanoTime();
+            central.listen();
+            log.info("Central started: database {} ms, services {} ms, HTTP {} ms",
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return central;
+    }
+
+    private void listen() {
+        RestApi rest = new RestApi(auth, servers, scopes, changeLog, options.config().maxRequestBytes());
+        byte[] openApi = resource("/openapi.json");
+        app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            // Our own readers refuse large bodies with an API error first; this is Jetty's backstop.
+            config.http.maxRequestSize = options.config().maxRequestBytes();
+            config.routes.post("/mmws/json", rpc::handle);
+            rest.install(config.routes);
+            config.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
+            config.routes.get("/mmws/api/swagger.json", ctx -> ctx.contentType("application/json").result(openApi));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            config.routes.get("/health", ctx -> {
+                database.jdbi().useHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+                ctx.contentType("application/json").result("{\"status\":\"UP\"}");
+            });
+            config.routes.error(404, ctx -> {
+                // Our own 404s (unknown refs) are already JSON; only Javalin's "no such route" is replaced.
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) {
+                    RestApi.error(ctx, 404, ErrorCodes.RESOURCE_NOT_FOUND, "No resource at " + ctx.method() + " " + ctx.path());
+                }
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                RestApi.error(ctx, 500, ErrorCodes.INTERNAL_ERROR, "Internal error; see the Central log");
+            });
+            for (Extension extension : options.extensions()) {
+                extension.install(this, config);
+            }
+        });
+        app.start(options.host(), options.port());
+        jobs.scheduleWithFixedDelay(new SessionPurger(auth), 1, 60, TimeUnit.MINUTES);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = Central.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The port Central listens on (the real one when started with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** True when this start created the {@code administrator} user (first start on this database). */
+    public boolean administratorCreated() {
+        return administratorCreated;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public AuthService auth() {
+        return auth;
+    }
+
+    public ServerService servers() {
+        return servers;
+    }
+
+    public ScopeService scopes() {
+        return scopes;
+    }
+
+    public ChangeLog changeLog() {
+        return changeLog;
+    }
+
+    public FailoverRepository failoverRelationships() {
+        return failoverRelationships;
+    }
+
+    public RpcDispatcher rpc() {
+        return rpc;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    public CentralConfig config() {
+        return options.config();
+    }
+
+    public Clock clock() {
+        return options.clock();
+    }
+
+    @Override
+    public void close() {
+        jobs.shutdownNow();
+        if (app != null) {
+            app.stop();
+        }
+        database.close();
+    }
+}

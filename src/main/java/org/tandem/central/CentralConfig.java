@@ -1,0 +1,92 @@
+package org.tandem.central;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tandem.common.UserError;
+
+/**
+ * Central's settings from its YAML config file. Each key is declared once below with its
+ * documentation, default and bounds; the whole file is checked at start-up and the first bad or
+ * unknown key stops the server with a message naming it.
+ */
+public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes) {
+
+    /** One config key: its name as written in the file, what it means, its default and its bounds. */
+    public record Key(String name, String doc, long defaultValue, long min, long max, String unit) {}
+
+    public static final Key DHCP_SYNC_INTERVAL = new Key("DHCPSyncInterval",
+            "Seconds between full syncs of every DHCP server's configuration (Micetro's name and default).",
+            900, 10, 86_400, "seconds");
+    public static final Key SESSION_TIMEOUT = new Key("SessionTimeout",
+            "Seconds a login session stays valid after its last use.",
+            28_800, 60, 2_592_000, "seconds");
+    public static final Key MAX_REQUEST_BYTES = new Key("MaxRequestBytes",
+            "Largest API request body accepted, in bytes; larger bodies are refused before parsing.",
+            1_048_576, 1_024, 67_108_864, "bytes");
+
+    public static final List<Key> KEYS = List.of(DHCP_SYNC_INTERVAL, SESSION_TIMEOUT, MAX_REQUEST_BYTES);
+
+    /** Every key at its default. */
+    public static CentralConfig defaults() {
+        return fromValues(Map.of());
+    }
+
+    /** Reads and checks a YAML file; every problem names the file and the key. */
+    public static CentralConfig load(Path file) {
+        String where = file.toString();
+        JsonNode root;
+        try {
+            if (Files.size(file) > 1_000_000) {
+                throw UserError.invalid(where, "config file is larger than 1 MB");
+            }
+            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        } catch (IOException e) {
+            throw UserError.invalid(where, "cannot read config file: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return defaults();
+        }
+        if (!root.isObject()) {
+            throw UserError.invalid(where, "config file must be a mapping of key: value");
+        }
+        Map<String, Long> values = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Key key = KEYS.stream().filter(k -> k.name().equals(e.getKey())).findFirst().orElseThrow(() ->
+                    new UserError(UserError.Kind.INVALID_INPUT, e.getKey(), where + ": unknown key \"" + e.getKey()
+                            + "\"; known keys are " + String.join(", ", KEYS.stream().map(Key::name).toList())));
+            JsonNode v = e.getValue();
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw invalid(where, key, "must be a whole number of " + key.unit() + ", not " + v);
+            }
+            values.put(key.name(), v.longValue());
+        }
+        return fromValues(values);
+    }
+
+    private static CentralConfig fromValues(Map<String, Long> values) {
+        return new CentralConfig(Duration.ofSeconds(value(values, DHCP_SYNC_INTERVAL)), Duration.ofSeconds(value(values, SESSION_TIMEOUT)),
+                value(values, MAX_REQUEST_BYTES));
+    }
+
+    private static long value(Map<String, Long> values, Key key) {
+        long v = values.getOrDefault(key.name(), key.defaultValue());
+        if (v < key.min() || v > key.max()) {
+            throw invalid("config", key, "must be from " + key.min() + " to " + key.max() + " " + key.unit() + ", not " + v);
+        }
+        return v;
+    }
+
+    private static UserError invalid(String where, Key key, String problem) {
+        return new UserError(UserError.Kind.INVALID_INPUT, key.name(), where + ": " + key.name() + " " + problem + " (" + key.doc() + ")");
+    }
+}

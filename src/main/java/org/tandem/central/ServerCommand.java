@@ -1,0 +1,104 @@
+package org.tandem.central;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.tandem.auth.AuthService;
+import org.tandem.common.UserError;
+import org.tandem.store.Database;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tandem server}: runs Tandem Central until stopped. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Runs Tandem Central: the API (JSON-RPC at /mmws/json, REST at /mmws/api/v2), its database and background jobs.")
+public final class ServerCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port to listen on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--data", defaultValue = "./data", description = "Data directory; holds the embedded database (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--db", description = "JDBC URL of the database, e.g. jdbc:postgresql://db/tandem?user=tandem (default: embedded H2 in --data).")
+    String db;
+
+    @Option(names = "--config", description = "YAML config file; every key is checked at start (keys: DHCPSyncInterval, SessionTimeout, MaxRequestBytes).")
+    Path config;
+
+    @Override
+    public Integer call() {
+        if (port < 0 || port > 65535) {
+            System.err.println("tandem server: --port must be from 0 to 65535, not " + port);
+            return 2;
+        }
+        Central central;
+        try {
+            CentralConfig settings = config == null ? CentralConfig.defaults() : CentralConfig.load(config);
+            String url = db;
+            if (url == null) {
+                Files.createDirectories(data);
+                url = Database.embeddedUrl(data);
+            } else if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+                System.err.println("tandem server: --db must be a jdbc:postgresql: or jdbc:h2: URL");
+                return 2;
+            }
+            central = Central.start(new Central.Options(host, port, url, settings, Clock.systemUTC(), List.of(), administratorPassword()));
+        } catch (UserError e) {
+            System.err.println("tandem server: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("tandem server: cannot create data directory " + data + ": " + e.getMessage());
+            return 2;
+        }
+        if (central.administratorCreated()) {
+            if (fromEnv() != null) {
+                System.out.println("Created user \"" + AuthService.ADMINISTRATOR + "\" with the password from TANDEM_ADMIN_PASSWORD.");
+            } else {
+                // Printed once, on first start only; it is stored only as a bcrypt hash.
+                System.out.println("Created user \"" + AuthService.ADMINISTRATOR + "\" with password: " + generated);
+                System.out.println("This password is shown only now; keep it safe.");
+            }
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            central.close();
+            stopped.countDown();
+        }, "central-shutdown"));
+        System.out.println("Tandem Central is ready on http://" + host + ":" + central.port()
+                + "/ (JSON-RPC /mmws/json, REST /mmws/api/v2, OpenAPI " + Central.OPENAPI_PATH + ")");
+        System.out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private String generated;
+
+    private static String fromEnv() {
+        String v = System.getenv("TANDEM_ADMIN_PASSWORD");
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    private String administratorPassword() {
+        if (fromEnv() != null) {
+            return fromEnv();
+        }
+        byte[] bytes = new byte[15];
+        new SecureRandom().nextBytes(bytes);
+        generated = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return generated;
+    }
+}

@@ -1,0 +1,99 @@
+package org.tandem.failover;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** Failover relationships in {@code dhcp_failover_relationships} and {@code dhcp_failover_scopes}. */
+public final class JdbiFailoverRepository implements FailoverRepository {
+
+    private static final String COLUMNS = "id, name, primary_server_id, secondary_server_id, failover_mode, percentage, mclt, port,"
+            + " peer_port, load_balance_max_seconds, max_response_delay, max_unacked_updates, heartbeat_delay, max_ack_delay,"
+            + " max_unacked_clients, auto_failover, state";
+
+    private final Jdbi jdbi;
+
+    public JdbiFailoverRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public long insert(FailoverRelationship r) {
+        return jdbi.inTransaction(h -> {
+            long id = bind(h.createUpdate("INSERT INTO dhcp_failover_relationships (" + COLUMNS.substring(4) + ") VALUES (:name, :primary,"
+                    + " :secondary, :mode, :percentage, :mclt, :port, :peerPort, :lbms, :mrd, :muu, :hd, :mad, :muc, :af, :state)"), r)
+                    .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+            insertScopes(h, id, r.scopeIds());
+            return id;
+        });
+    }
+
+    @Override
+    public void update(FailoverRelationship r) {
+        jdbi.useTransaction(h -> {
+            bind(h.createUpdate("UPDATE dhcp_failover_relationships SET name = :name, primary_server_id = :primary,"
+                    + " secondary_server_id = :secondary, failover_mode = :mode, percentage = :percentage, mclt = :mclt, port = :port,"
+                    + " peer_port = :peerPort, load_balance_max_seconds = :lbms, max_response_delay = :mrd, max_unacked_updates = :muu,"
+                    + " heartbeat_delay = :hd, max_ack_delay = :mad, max_unacked_clients = :muc, auto_failover = :af, state = :state"
+                    + " WHERE id = :id"), r).bind("id", r.id()).execute();
+            h.createUpdate("DELETE FROM dhcp_failover_scopes WHERE relationship_id = :id").bind("id", r.id()).execute();
+            insertScopes(h, r.id(), r.scopeIds());
+        });
+    }
+
+    private static <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bind(S s, FailoverRelationship r) {
+        return s.bind("name", r.name()).bind("primary", r.primaryServerId()).bind("secondary", r.secondaryServerId())
+                .bind("mode", r.failoverMode().name()).bind("percentage", r.percentage()).bind("mclt", r.mclt())
+                .bind("port", r.port()).bind("peerPort", r.peerPort()).bind("lbms", r.loadBalanceMaxSeconds())
+                .bind("mrd", r.maxResponseDelay()).bind("muu", r.maxUnackedUpdates()).bind("hd", r.heartbeatDelay())
+                .bind("mad", r.maxAckDelay()).bind("muc", r.maxUnackedClients()).bind("af", r.autoFailover())
+                .bind("state", r.state().name());
+    }
+
+    private static void insertScopes(Handle h, long id, List<Long> scopeIds) {
+        for (long scopeId : scopeIds) {
+            h.createUpdate("INSERT INTO dhcp_failover_scopes (relationship_id, scope_id) VALUES (:r, :s)").bind("r", id).bind("s", scopeId).execute();
+        }
+    }
+
+    @Override
+    public Optional<FailoverRelationship> findById(long id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM dhcp_failover_relationships WHERE id = :id")
+                .bind("id", id).map(mapper(h)).findOne());
+    }
+
+    @Override
+    public Optional<FailoverRelationship> findByName(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM dhcp_failover_relationships WHERE name = :n")
+                .bind("n", name).map(mapper(h)).findOne());
+    }
+
+    @Override
+    public List<FailoverRelationship> list(Long serverId) {
+        return jdbi.withHandle(h -> serverId == null
+                ? h.createQuery("SELECT " + COLUMNS + " FROM dhcp_failover_relationships ORDER BY id").map(mapper(h)).list()
+                : h.createQuery("SELECT " + COLUMNS + " FROM dhcp_failover_relationships WHERE primary_server_id = :s OR secondary_server_id = :s ORDER BY id")
+                        .bind("s", serverId).map(mapper(h)).list());
+    }
+
+    @Override
+    public void delete(long id) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM dhcp_failover_relationships WHERE id = :id").bind("id", id).execute());
+    }
+
+    private static RowMapper<FailoverRelationship> mapper(Handle h) {
+        return (rs, ctx) -> {
+            long id = rs.getLong("id");
+            List<Long> scopes = h.createQuery("SELECT scope_id FROM dhcp_failover_scopes WHERE relationship_id = :id ORDER BY scope_id")
+                    .bind("id", id).mapTo(Long.class).list();
+            return new FailoverRelationship(id, rs.getString("name"), rs.getLong("primary_server_id"), rs.getLong("secondary_server_id"),
+                    FailoverRelationship.Mode.valueOf(rs.getString("failover_mode")), rs.getInt("percentage"), rs.getInt("mclt"),
+                    rs.getInt("port"), rs.getInt("peer_port"), rs.getInt("load_balance_max_seconds"), rs.getInt("max_response_delay"),
+                    rs.getInt("max_unacked_updates"), (Integer) rs.getObject("heartbeat_delay", Integer.class),
+                    rs.getObject("max_ack_delay", Integer.class), rs.getObject("max_unacked_clients", Integer.class),
+                    rs.getObject("auto_failover", Boolean.class), FailoverRelationship.State.valueOf(rs.getString("state")), scopes);
+        };
+    }
+}

@@ -1,0 +1,155 @@
+package org.tandem.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tandem.common.UserError;
+import org.tandem.store.ListQuery;
+
+/**
+ * Typed, checked access to a JSON object from a request (JSON-RPC params, a REST body, or REST query
+ * parameters). Every error names the parameter by its full path, e.g. {@code dhcpScope.rangeRef}.
+ */
+public final class Params {
+
+    private final ObjectNode node;
+    private final String prefix;
+
+    public Params(ObjectNode node, String prefix) {
+        this.node = node;
+        this.prefix = prefix;
+    }
+
+    public static Params empty() {
+        return new Params(JsonNodeFactory.instance.objectNode(), "");
+    }
+
+    /** Query parameters as text values (REST lists). */
+    public static Params ofQuery(Map<String, List<String>> query) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        query.forEach((k, v) -> {
+            if (v.size() != 1) {
+                throw UserError.invalid(k, "is given " + v.size() + " times");
+            }
+            n.put(k, v.get(0));
+        });
+        return new Params(n, "");
+    }
+
+    public String path(String name) {
+        return prefix + name;
+    }
+
+    public boolean has(String name) {
+        JsonNode v = node.get(name);
+        return v != null && !v.isNull();
+    }
+
+    public String string(String name) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw UserError.invalid(path(name), "must be a string");
+        }
+        return v.textValue();
+    }
+
+    public String requiredString(String name) {
+        String s = string(name);
+        if (s == null) {
+            throw UserError.invalid(path(name), "is required");
+        }
+        return s;
+    }
+
+    /** A whole number; text holding one is accepted too (REST query parameters are text). */
+    public Long integer(String name) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.longValue();
+        }
+        if (v.isTextual() && v.textValue().matches("-?[0-9]{1,18}")) {
+            return Long.parseLong(v.textValue());
+        }
+        throw UserError.invalid(path(name), "must be a whole number");
+    }
+
+    public Boolean bool(String name) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        if (v.isTextual() && (v.textValue().equals("true") || v.textValue().equals("false"))) {
+            return Boolean.parseBoolean(v.textValue());
+        }
+        throw UserError.invalid(path(name), "must be true or false");
+    }
+
+    public List<String> strings(String name) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw UserError.invalid(path(name), "must be an array of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isTextual()) {
+                throw UserError.invalid(path(name), "must be an array of strings");
+            }
+            out.add(item.textValue());
+        }
+        return out;
+    }
+
+    /** A required nested object, with errors prefixed by its name. */
+    public Params object(String name) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            throw UserError.invalid(path(name), "is required (an object)");
+        }
+        if (!v.isObject()) {
+            throw UserError.invalid(path(name), "must be an object");
+        }
+        return new Params((ObjectNode) v, path(name) + ".");
+    }
+
+    /** Refuses any field not listed, so a misspelt field is an error rather than silently ignored. */
+    public Params allowOnly(Set<String> names) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!names.contains(f)) {
+                throw UserError.invalid(path(f), "is not a known field; known fields are " + String.join(", ", names.stream().sorted().toList()));
+            }
+        }
+        return this;
+    }
+
+    /** Micetro's list parameters: filter, offset, limit, sortBy, sortOrder. */
+    public ListQuery listQuery() {
+        Long offset = integer("offset");
+        Long limit = integer("limit");
+        if (limit != null && (limit < 0 || limit > ListQuery.MAX_LIMIT)) {
+            throw UserError.invalid(path("limit"), "must be from 0 to " + ListQuery.MAX_LIMIT + ", not " + limit);
+        }
+        if (offset != null && offset < 0) {
+            throw UserError.invalid(path("offset"), "must be 0 or more, not " + offset);
+        }
+        return new ListQuery(string("filter"), offset == null ? 0 : offset,
+                limit == null ? ListQuery.DEFAULT_LIMIT : limit.intValue(), string("sortBy"), ListQuery.parseDescending(string("sortOrder")));
+    }
+}

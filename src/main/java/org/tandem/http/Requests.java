@@ -1,0 +1,68 @@
+package org.tandem.http;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.tandem.auth.Actor;
+import org.tandem.auth.AuthService;
+import org.tandem.common.UserError;
+
+/** What JSON-RPC and REST read from a request the same way: the body (size-limited) and the caller. */
+public final class Requests {
+
+    /** The body is larger than allowed; thrown before any of it is parsed. */
+    public static final class BodyTooLarge extends Exception {
+        public BodyTooLarge(long limit) {
+            super("Request body is larger than " + limit + " bytes");
+        }
+    }
+
+    private Requests() {}
+
+    /** Reads at most {@code limit} bytes; a larger body (declared or actual) is refused without parsing. */
+    public static byte[] body(Context ctx, long limit) throws BodyTooLarge {
+        String declared = ctx.header("Content-Length");
+        if (declared != null && declared.matches("[0-9]{1,18}") && Long.parseLong(declared) > limit) {
+            throw new BodyTooLarge(limit);
+        }
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] bytes = in.readNBytes((int) limit + 1);
+            if (bytes.length > limit) {
+                throw new BodyTooLarge(limit);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, null, "The request body could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The caller: an {@code Authorization: Bearer <session>} or {@code Basic} header, else the
+     * {@code session} parameter (JSON-RPC). Anything else is an authentication error.
+     */
+    public static Actor caller(Context ctx, AuthService auth, String sessionParam) {
+        String header = ctx.header("Authorization");
+        if (header != null && !header.isEmpty()) {
+            if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return auth.session(header.substring(7).strip());
+            }
+            if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+                String decoded;
+                try {
+                    decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(UserError.Kind.AUTHENTICATION, "Authorization", "The Basic authorization header is not valid base64");
+                }
+                int colon = decoded.indexOf(':');
+                if (colon < 0) {
+                    throw new UserError(UserError.Kind.AUTHENTICATION, "Authorization", "The Basic authorization header has no user:password");
+                }
+                return auth.basic(decoded.substring(0, colon), decoded.substring(colon + 1));
+            }
+            throw new UserError(UserError.Kind.AUTHENTICATION, "Authorization", "Only Bearer and Basic authorization are supported");
+        }
+        return auth.session(sessionParam);
+    }
+}

@@ -1,0 +1,260 @@
+package org.tandem.http.rest;
+
+import static org.tandem.http.ApiObjects.list;
+import static org.tandem.http.ApiObjects.ref;
+import static org.tandem.http.ApiObjects.single;
+import static org.tandem.http.ApiObjects.toApi;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tandem.auth.Actor;
+import org.tandem.auth.AuthService;
+import org.tandem.changelog.ChangeLog;
+import org.tandem.common.UserError;
+import org.tandem.http.ApiObjects;
+import org.tandem.http.ErrorCodes;
+import org.tandem.http.Json;
+import org.tandem.http.Params;
+import org.tandem.http.Requests;
+import org.tandem.scope.AddressBlock;
+import org.tandem.scope.ScopeService;
+import org.tandem.servers.ServerService;
+
+/**
+ * Micetro's REST API v2 at {@code /mmws/api/v2/}: camelCase resources, {@code {"result":{...}}} answers,
+ * 201 with the new ref on create, 204 on change and delete, {@code {"error":{code,message}}} otherwise.
+ * Each resource's routes are declared in one method. Path refs are ids or names without '/'.
+ */
+public final class RestApi {
+
+    public static final String BASE = "/mmws/api/v2";
+    private static final Logger log = LoggerFactory.getLogger(RestApi.class);
+
+    private final AuthService auth;
+    private final ServerService servers;
+    private final ScopeService scopes;
+    private final ChangeLog changes;
+    private final long maxBodyBytes;
+
+    public RestApi(AuthService auth, ServerService servers, ScopeService scopes, ChangeLog changes, long maxBodyBytes) {
+        this.auth = auth;
+        this.servers = servers;
+        this.scopes = scopes;
+        this.changes = changes;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public void install(RoutesConfig r) {
+        sessions(r);
+        dhcpServers(r);
+        ranges(r);
+        dhcpScopes(r);
+        blocks(r, AddressBlock.Kind.POOL, "dhcpAddressPool");
+        blocks(r, AddressBlock.Kind.EXCLUSION, "dhcpExclusion");
+        dhcpReservations(r);
+        changeHistory(r);
+        users(r);
+        r.exception(UserError.class, (e, ctx) -> error(ctx, ErrorCodes.of(e.kind()).httpStatus(), ErrorCodes.of(e.kind()).code(), e.getMessage()));
+        r.exception(Requests.BodyTooLarge.class, (e, ctx) -> error(ctx, 413, ErrorCodes.BODY_TOO_LARGE, e.getMessage()));
+        r.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, 400, ErrorCodes.PARSE_ERROR,
+                "Parse error: the body is not valid JSON (" + e.getOriginalMessage() + ")"));
+    }
+
+    private void sessions(RoutesConfig r) {
+        r.post(BASE + "/micetro/sessions", ctx -> {
+            Params p = body(ctx).allowOnly(Set.of("loginName", "password", "server"));
+            String session = auth.login(p.requiredString("loginName"), p.requiredString("password"));
+            created(ctx, ApiObjects.JSON.createObjectNode().put("session", session));
+        });
+    }
+
+    private void dhcpServers(RoutesConfig r) {
+        String path = BASE + "/dhcpServers";
+        r.get(path, ctx -> ok(ctx, list("dhcpServers", servers.list(query(ctx, actor(ctx))), ApiObjects::toApi)));
+        r.post(path, ctx -> {
+            Actor a = actor(ctx);
+            Params p = body(ctx).allowOnly(Set.of("dhcpServer", "saveComment"));
+            created(ctx, ref(servers.add(a, p.string("saveComment"), "dhcpServer", ApiObjects.serverFromApi(p.object("dhcpServer"))).ref()));
+        });
+        r.get(path + "/{ref}", ctx -> {
+            actor(ctx);
+            ok(ctx, single("dhcpServer", toApi(servers.get("ref", ctx.pathParam("ref")))));
+        });
+        r.delete(path + "/{ref}", ctx -> {
+            Actor a = actor(ctx);
+            servers.remove(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));
+            ctx.status(204);
+        });
+    }
+
+    private void ranges(RoutesConfig r) {
+        String path = BASE + "/ranges";
+        r.get(path, ctx -> ok(ctx, list("ranges", scopes.ranges(query(ctx, actor(ctx))), ApiObjects::toApi)));
+        r.post(path, ctx -> {
+            Actor a = actor(ctx);
+            Params p = body(ctx).allowOnly(Set.of("range", "saveComment"));
+            created(ctx, ref(scopes.addRange(a, p.string("saveComment"), "range", ApiObjects.rangeFromApi(p.object("range"))).ref()));
+        });
+        r.get(path + "/{ref}", ctx -> {
+            actor(ctx);
+            ok(ctx, single("range", toApi(scopes.range("ref", ctx.pathParam("ref")))));
+        });
+        r.delete(path + "/{ref}", ctx -> {
+            Actor a = actor(ctx);
+            scopes.removeRange(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));
+            ctx.status(204);
+        });
+    }
+
+    private void dhcpScopes(RoutesConfig r) {
+        String path = BASE + "/dhcpScopes";
+        r.get(path, ctx -> ok(ctx, list("dhcpScopes", scopes.scopes(query(ctx, actor(ctx))), ApiObjects::toApi)));
+        r.post(path, ctx -> {
+            Actor a = actor(ctx);
+            Params p = body(ctx).allowOnly(Set.of("dhcpScope", "saveComment"));
+            created(ctx, ref(scopes.addScope(a, p.string("saveComment"), "dhcpScope", ApiObjects.scopeFromApi(p.object("dhcpScope"))).ref()));
+        });
+        r.get(path + "/{ref}", ctx -> {
+            actor(ctx);
+            ok(ctx, single("dhcpScope", toApi(scopes.scope("ref", ctx.pathParam("ref")))));
+        });
+        r.put(path + "/{ref}", ctx -> {
+            Actor a = actor(ctx);
+            // Micetro's update body; ref and objType are redundant with the path, deleteUnspecified is
+            // meaningless for a scope's three editable properties, so they are accepted and ignored.
+            Params p = body(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "deleteUnspecified", "properties"));
+            scopes.modifyScope(a, p.string("saveComment"), "ref", ctx.pathParam("ref"), "properties",
+                    ApiObjects.scopeChangesFromApi(p.object("properties")));
+            ctx.status(204);
+        });
+        r.delete(path + "/{ref}", ctx -> {
+            Actor a = actor(ctx);
+            scopes.removeScope(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));
+            ctx.status(204);
+        });
+    }
+
+    private void blocks(RoutesConfig r, AddressBlock.Kind kind, String key) {
+        String path = BASE + "/" + kind.resource;
+        r.get(path, ctx -> ok(ctx, list(kind.resource, scopes.blocks(kind, null, null, query(ctx, actor(ctx))), b -> toApi(b, kind))));
+        r.get(BASE + "/dhcpScopes/{scope}/" + kind.resource, ctx -> ok(ctx, list(kind.resource,
+                scopes.blocks(kind, "scope", ctx.pathParam("scope"), query(ctx, actor(ctx))), b -> toApi(b, kind))));
+        r.post(BASE + "/dhcpScopes/{scope}/" + kind.resource, ctx -> {
+            Actor a = actor(ctx);
+            Params p = body(ctx).allowOnly(Set.of(key, "saveComment"));
+            String[] fromTo = ApiObjects.blockFromApi(p.object(key));
+            created(ctx, ref(scopes.addBlock(a, p.string("saveComment"), kind, "scope", ctx.pathParam("scope"), key, fromTo[0], fromTo[1]).ref(kind)));
+        });
+        r.get(path + "/{ref}", ctx -> {
+            actor(ctx);
+            ok(ctx, single(key, toApi(scopes.block(kind, "ref", ctx.pathParam("ref")), kind)));
+        });
+        r.delete(path + "/{ref}", ctx -> {
+            Actor a = actor(ctx);
+            scopes.removeBlock(a, deleteComment(ctx), kind, "ref", ctx.pathParam("ref"));
+            ctx.status(204);
+        });
+    }
+
+    private void dhcpReservations(RoutesConfig r) {
+        String path = BASE + "/dhcpReservations";
+        r.get(path, ctx -> ok(ctx, list("dhcpReservations", scopes.reservations(null, null, query(ctx, actor(ctx))), ApiObjects::toApi)));
+        r.get(BASE + "/dhcpScopes/{scope}/dhcpReservations", ctx -> ok(ctx, list("dhcpReservations",
+                scopes.reservations("scope", ctx.pathParam("scope"), query(ctx, actor(ctx))), ApiObjects::toApi)));
+        r.post(BASE + "/dhcpScopes/{scope}/dhcpReservations", ctx -> {
+            Actor a = actor(ctx);
+            Params p = body(ctx).allowOnly(Set.of("dhcpReservation", "saveComment"));
+            created(ctx, ref(scopes.addReservation(a, p.string("saveComment"), "scope", ctx.pathParam("scope"), "dhcpReservation",
+                    ApiObjects.reservationFromApi(p.object("dhcpReservation"))).ref()));
+        });
+        r.get(path + "/{ref}", ctx -> {
+            actor(ctx);
+            ok(ctx, single("dhcpReservation", toApi(scopes.reservation("ref", ctx.pathParam("ref")))));
+        });
+        r.delete(path + "/{ref}", ctx -> {
+            Actor a = actor(ctx);
+            scopes.removeReservation(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));
+            ctx.status(204);
+        });
+    }
+
+    private void changeHistory(RoutesConfig r) {
+        r.get(BASE + "/changeHistory", ctx -> ok(ctx, list("changes", changes.history(query(ctx, actor(ctx))), ApiObjects::toApi)));
+    }
+
+    private void users(RoutesConfig r) {
+        String path = BASE + "/users";
+        r.get(path, ctx -> ok(ctx, list("users", auth.users(query(ctx, actor(ctx))), ApiObjects::toApi)));
+        r.post(path, ctx -> {
+            Actor a = actor(ctx);
+            Params p = body(ctx).allowOnly(Set.of("user", "saveComment"));
+            String[] u = ApiObjects.userFromApi(p.object("user"));
+            created(ctx, ref(auth.addUser(a, p.string("saveComment"), "user", u[0], u[1], u[2]).ref()));
+        });
+        r.get(path + "/{ref}", ctx -> {
+            actor(ctx);
+            ok(ctx, single("user", toApi(auth.user("ref", ctx.pathParam("ref")))));
+        });
+        r.delete(path + "/{ref}", ctx -> {
+            Actor a = actor(ctx);
+            auth.removeUser(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));
+            ctx.status(204);
+        });
+    }
+
+    // ---- helpers
+
+    private Actor actor(Context ctx) {
+        return Requests.caller(ctx, auth, null);
+    }
+
+    /** List parameters from the query string; the caller is checked first (argument order). */
+    private static org.tandem.store.ListQuery query(Context ctx, Actor checked) {
+        return Params.ofQuery(ctx.queryParamMap()).allowOnly(Set.of("filter", "offset", "limit", "sortBy", "sortOrder")).listQuery();
+    }
+
+    private Params body(Context ctx) throws Requests.BodyTooLarge, IOException {
+        byte[] bytes = Requests.body(ctx, maxBodyBytes);
+        if (bytes.length == 0) {
+            return Params.empty();
+        }
+        JsonNode node = Json.parse(bytes);
+        if (node == null || !node.isObject()) {
+            throw UserError.invalid("body", "must be a JSON object");
+        }
+        return new Params((ObjectNode) node, "");
+    }
+
+    /** DELETE takes Micetro's optional body {saveComment, forceRemoval, objType} or ?saveComment=. */
+    private String deleteComment(Context ctx) throws Requests.BodyTooLarge, IOException {
+        Params p = body(ctx).allowOnly(Set.of("saveComment", "forceRemoval", "objType"));
+        String fromBody = p.string("saveComment");
+        return fromBody != null ? fromBody : ctx.queryParam("saveComment");
+    }
+
+    private static void ok(Context ctx, JsonNode result) {
+        ctx.status(200).contentType("application/json").result(Json.write(ApiObjects.single("result", result)));
+    }
+
+    private static void created(Context ctx, JsonNode result) {
+        ctx.status(201).contentType("application/json").result(Json.write(ApiObjects.single("result", result)));
+    }
+
+    /** Writes Micetro's error shape; also used for unknown routes and our own bugs. */
+    public static void error(Context ctx, int status, int code, String message) {
+        ObjectNode body = ApiObjects.JSON.createObjectNode();
+        body.putObject("error").put("code", code).put("message", message);
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+
+    static void logBug(Exception e, Context ctx) {
+        log.error("{} {} failed", ctx.method(), ctx.path(), e);
+    }
+}

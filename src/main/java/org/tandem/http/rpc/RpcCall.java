@@ -1,0 +1,42 @@
+package org.tandem.http.rpc;
+
+import java.util.function.Supplier;
+import org.tandem.auth.Actor;
+import org.tandem.http.Params;
+import org.tandem.store.ListQuery;
+
+/** One JSON-RPC call as a command handler sees it: its checked parameters and its caller. */
+public final class RpcCall {
+
+    private final String method;
+    private final Params params;
+    private final Supplier<Actor> actor;
+
+    RpcCall(String method, Params params, Supplier<Actor> actor) {
+        this.method = method;
+        this.params = params;
+        this.actor = actor;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public Params params() {
+        return params;
+    }
+
+    /** The logged-in caller (public commands such as Login have none and must not ask). */
+    public Actor actor() {
+        return actor.get();
+    }
+
+    /** The optional {@code saveComment} every write command takes. */
+    public String saveComment() {
+        return params.string("saveComment");
+    }
+
+    public ListQuery listQuery() {
+        return params.listQuery();
+    }
+}

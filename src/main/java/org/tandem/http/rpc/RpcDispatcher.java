@@ -1,0 +1,157 @@
+package org.tandem.http.rpc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tandem.auth.Actor;
+import org.tandem.auth.AuthService;
+import org.tandem.common.UserError;
+import org.tandem.http.ErrorCodes;
+import org.tandem.http.Json;
+import org.tandem.http.Params;
+import org.tandem.http.Requests;
+
+/**
+ * JSON-RPC 2.0 at {@code POST /mmws/json}, Micetro style: one object per request, errors as HTTP 200
+ * with {@code {"error":{code,message}}}. Commands are registered by name, one line each:
+ * {@code rpc.register("GetDHCPScopes", this::getScopes)}. Written by hand: the envelope is small and
+ * no library speaks Micetro's dialect (session as a parameter, its error codes).
+ */
+public final class RpcDispatcher {
+
+    /** A command: reads its parameters from the call and returns the {@code result} (a JSON node or record). */
+    @FunctionalInterface
+    public interface Handler {
+        Object handle(RpcCall call);
+    }
+
+    private record Command(Handler handler, boolean needsSession) {}
+
+    private static final Logger log = LoggerFactory.getLogger(RpcDispatcher.class);
+
+    private final Map<String, Command> commands = new ConcurrentHashMap<>();
+    private final AuthService auth;
+    private final long maxBodyBytes;
+    private final MeterRegistry metrics;
+
+    public RpcDispatcher(AuthService auth, long maxBodyBytes, MeterRegistry metrics) {
+        this.auth = auth;
+        this.maxBodyBytes = maxBodyBytes;
+        this.metrics = metrics;
+    }
+
+    /** Registers a command that needs a logged-in caller. */
+    public void register(String method, Handler handler) {
+        add(method, new Command(handler, true));
+    }
+
+    /** Registers a command anyone may call (Login). */
+    public void registerPublic(String method, Handler handler) {
+        add(method, new Command(handler, false));
+    }
+
+    private void add(String method, Command command) {
+        if (commands.putIfAbsent(method, command) != null) {
+            throw new IllegalStateException("JSON-RPC command registered twice: " + method);
+        }
+    }
+
+    public boolean has(String method) {
+        return commands.containsKey(method);
+    }
+
+    /** The Javalin handler for {@code POST /mmws/json}. */
+    public void handle(Context ctx) {
+        JsonNode id = null;
+        ObjectNode answer;
+        String method = "(none)";
+        Timer.Sample sample = Timer.start(metrics);
+        try {
+            JsonNode request = Json.parse(Requests.body(ctx, maxBodyBytes));
+            if (request == null || request.isMissingNode()) {
+                throw new Envelope(ErrorCodes.INVALID_REQUEST, "The request body is empty; send one JSON-RPC request object");
+            }
+            if (!request.isObject()) {
+                throw new Envelope(ErrorCodes.INVALID_REQUEST, "The request must be one JSON object (batches are not supported)");
+            }
+            id = request.get("id");
+            if (id != null && !(id.isTextual() || id.isNumber() || id.isNull())) {
+                id = null;
+                throw new Envelope(ErrorCodes.INVALID_REQUEST, "id must be a string, a number or null");
+            }
+            JsonNode version = request.get("jsonrpc");
+            if (version != null && !"2.0".equals(version.asText(null))) {
+                throw new Envelope(ErrorCodes.INVALID_REQUEST, "jsonrpc must be \"2.0\"");
+            }
+            JsonNode methodNode = request.get("method");
+            if (methodNode == null || !methodNode.isTextual()) {
+                throw new Envelope(ErrorCodes.INVALID_REQUEST, "method is required (a string)");
+            }
+            Command command = commands.get(methodNode.textValue());
+            if (command == null) {
+                throw new Envelope(ErrorCodes.METHOD_NOT_FOUND, "Unknown method \"" + clip(methodNode.textValue()) + "\"");
+            }
+            method = methodNode.textValue();
+            JsonNode paramsNode = request.get("params");
+            if (paramsNode != null && !paramsNode.isNull() && !paramsNode.isObject()) {
+                throw new Envelope(ErrorCodes.INVALID_PARAMS, "params must be an object of named parameters");
+            }
+            Params params = paramsNode == null || paramsNode.isNull() ? Params.empty() : new Params((ObjectNode) paramsNode, "");
+            Actor actor = command.needsSession() ? Requests.caller(ctx, auth, params.string("session")) : null;
+            RpcCall call = new RpcCall(method, params, () -> {
+                if (actor == null) {
+                    throw new IllegalStateException(methodNode.textValue() + " is public and has no caller");
+                }
+                return actor;
+            });
+            Object result = command.handler().handle(call);
+            answer = Json.MAPPER.createObjectNode().put("jsonrpc", "2.0");
+            answer.set("result", result == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(result));
+        } catch (Requests.BodyTooLarge e) {
+            answer = error(ErrorCodes.BODY_TOO_LARGE, e.getMessage());
+        } catch (JsonProcessingException e) {
+            answer = error(ErrorCodes.PARSE_ERROR, "Parse error: the body is not valid JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            answer = error(ErrorCodes.PARSE_ERROR, "Parse error: " + e.getMessage());
+        } catch (Envelope e) {
+            answer = error(e.code, e.getMessage());
+        } catch (UserError e) {
+            answer = error(ErrorCodes.of(e.kind()).code(), e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug of ours; the caller still gets a JSON-RPC answer, the log gets the stack trace.
+            log.error("JSON-RPC {} failed", method, e);
+            answer = error(ErrorCodes.INTERNAL_ERROR, "Internal error; see the Central log");
+        }
+        answer.set("id", id);
+        sample.stop(metrics.timer("tandem.rpc.requests", "method", method, "outcome", answer.has("error") ? "error" : "ok"));
+        ctx.status(200).contentType("application/json").result(Json.write(answer));
+    }
+
+    private static ObjectNode error(int code, String message) {
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("jsonrpc", "2.0");
+        answer.putObject("error").put("code", code).put("message", message);
+        return answer;
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 60) + "...";
+    }
+
+    /** An envelope problem with its JSON-RPC code. */
+    private static final class Envelope extends Exception {
+        final int code;
+
+        Envelope(int code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package org.tandem.scope;
+
+import java.util.List;
+import java.util.Locale;
+import org.tandem.auth.Actor;
+import org.tandem.changelog.ChangeLog;
+import org.tandem.common.Text;
+import org.tandem.common.UserError;
+import org.tandem.net.Ipv4Address;
+import org.tandem.net.Ipv4Range;
+import org.tandem.servers.DhcpServer;
+import org.tandem.servers.ServerService;
+import org.tandem.store.ListQuery;
+import org.tandem.store.Page;
+import org.tandem.store.Ref;
+
+/**
+ * Ranges, scopes, address pools, exclusions and reservations, with the rules that keep them consistent:
+ * ranges never overlap, a scope is one range on one server, pools, exclusions and reservations stay
+ * inside their scope and do not collide. Every write goes through {@link ChangeLog}.
+ * {@code field} arguments name the API parameter that carried the input, so errors point at it.
+ */
+public final class ScopeService {
+
+    /** A range to create: either {@code subnet} (CIDR) or {@code from} and {@code to}. */
+    public record NewRange(String name, String subnet, String from, String to, String description) {}
+
+    /** A scope to create on one server for one range. */
+    public record NewScope(String rangeRef, String dhcpServerRef, String name, String description, Boolean enabled) {}
+
+    /** Changes to a scope's own properties; null fields stay as they are. */
+    public record ScopeChanges(String name, String description, Boolean enabled) {}
+
+    /** A reservation to create; Micetro sends addresses as an array, Tandem takes exactly one. */
+    public record NewReservation(String name, String clientIdentifier, String reservationMethod, List<String> addresses, String description) {}
+
+    private final RangeRepository ranges;
+    private final ScopeRepository scopes;
+    private final AddressBlockRepository pools;
+    private final AddressBlockRepository exclusions;
+    private final ReservationRepository reservations;
+    private final ServerService servers;
+    private final ChangeLog changes;
+
+    public ScopeService(RangeRepository ranges, ScopeRepository scopes, AddressBlockRepository pools,
+            AddressBlockRepository exclusions, ReservationRepository reservations, ServerService servers, ChangeLog changes) {
+        this.ranges = ranges;
+        this.scopes = scopes;
+        this.pools = pools;
+        this.exclusions = exclusions;
+        this.reservations = reservations;
+        this.servers = servers;
+        this.changes = changes;
+    }
+
+    // ---- ranges
+
+    public Range addRange(Actor actor, String saveComment, String field, NewRange in) {
+        Ipv4Range addresses;
+        if (in.subnet() != null) {
+            if (in.from() != null || in.to() != null) {
+                throw UserError.invalid(field + ".subnet", "give either subnet or from and to, not both");
+            }
+            addresses = Ipv4Range.parseCidr(field + ".subnet", in.subnet());
+        } else {
+            addresses = Ipv4Range.parse(field + ".from", in.from(), field + ".to", in.to());
+        }
+        String name = in.name() == null ? defaultName(addresses) : Text.name(field + ".name", in.name(), 200);
+        String description = Text.description(field + ".description", in.description(), 1000);
+        return changes.write(actor, saveComment, log -> {
+            ranges.findOverlapping(addresses).ifPresent(other -> {
+                throw UserError.conflict("Range " + addresses.first() + "-" + addresses.last() + " overlaps " + other.describe());
+            });
+            if (ranges.findByName(name).isPresent()) {
+                throw UserError.conflict("A range named \"" + name + "\" already exists");
+            }
+            Range created = ranges.findById(ranges.insert(name, addresses, description)).orElseThrow();
+            log.created(Range.OBJ_TYPE, created.ref(), created.snapshot());
+            return created;
+        });
+    }
+
+    public void removeRange(Actor actor, String saveComment, String field, String refText) {
+        changes.write(actor, saveComment, log -> {
+            Range range = range(field, refText);
+            long count = ranges.countScopes(range.id());
+            if (count > 0) {
+                throw UserError.conflict(capitalize(range.describe()) + " still has " + count + " scope(s); remove them first");
+            }
+            ranges.delete(range.id());
+            log.removed(Range.OBJ_TYPE, range.ref(), range.snapshot());
+            return null;
+        });
+    }
+
+    public Range range(String field, String refText) {
+        Ref ref = Ref.parse(field, Range.RESOURCE, refText);
+        return (ref.id() != null ? ranges.findById(ref.id()) : ranges.findByName(ref.name()))
+                .orElseThrow(() -> UserError.notFound("Range", refText));
+    }
+
+    public Page<Range> ranges(ListQuery query) {
+        return ranges.list(query);
+    }
+
+    // ---- scopes
+
+    public DhcpScope addScope(Actor actor, String saveComment, String field, NewScope in) {
+        String nameIn = in.name() == null ? null : Text.name(field + ".name", in.name(), 200);
+        String description = Text.description(field + ".description", in.description(), 1000);
+        boolean enabled = in.enabled() == null || in.enabled();
+        return changes.write(actor, saveComment, log -> {
+            Range range = range(field + ".rangeRef", in.rangeRef());
+            DhcpServer server = servers.get(field + ".dhcpServerRef", in.dhcpServerRef());
+            scopes.findByRangeAndServer(range.id(), server.id()).ifPresent(other -> {
+                throw UserError.conflict("DHCP server \"" + server.name() + "\" already serves " + range.describe() + " as " + other.describe());
+            });
+            String name = nameIn == null ? range.name() : nameIn;
+            long id = scopes.insert(new DhcpScope(0, range.id(), server.id(), name, description, enabled, range.addresses()));
+            DhcpScope created = scopes.findById(id).orElseThrow();
+            log.created(DhcpScope.OBJ_TYPE, created.ref(), created.snapshot());
+            return created;
+        });
+    }
+
+    public DhcpScope modifyScope(Actor actor, String saveComment, String field, String refText, String changesField, ScopeChanges in) {
+        String name = in.name() == null ? null : Text.name(changesField + ".name", in.name(), 200);
+        String description = in.description() == null ? null : Text.description(changesField + ".description", in.description(), 1000);
+        return changes.write(actor, saveComment, log -> {
+            DhcpScope before = scope(field, refText);
+            DhcpScope after = before.with(name == null ? before.name() : name,
+                    description == null ? before.description() : description,
+                    in.enabled() == null ? before.enabled() : in.enabled());
+            if (!after.equals(before)) {
+                scopes.update(after);
+                log.modified(DhcpScope.OBJ_TYPE, after.ref(), before.snapshot(), after.snapshot());
+            }
+            return after;
+        });
+    }
+
+    public void removeScope(Actor actor, String saveComment, String field, String refText) {
+        changes.write(actor, saveComment, log -> {
+            DhcpScope scope = scope(field, refText);
+            scopes.failoverRelationshipName(scope.id()).ifPresent(rel -> {
+                throw UserError.conflict(capitalize(scope.describe()) + " belongs to failover relationship \"" + rel
+                        + "\"; remove it from the relationship first");
+            });
+            // Pools, exclusions and reservations go with the scope (ON DELETE CASCADE); log them too.
+            for (AddressBlock p : pools.list(scope.id(), ListQuery.all()).items()) {
+                log.removed(AddressBlock.Kind.POOL.objType, p.ref(AddressBlock.Kind.POOL), p.snapshot(AddressBlock.Kind.POOL));
+            }
+            for (AddressBlock x : exclusions.list(scope.id(), ListQuery.all()).items()) {
+                log.removed(AddressBlock.Kind.EXCLUSION.objType, x.ref(AddressBlock.Kind.EXCLUSION), x.snapshot(AddressBlock.Kind.EXCLUSION));
+            }
+            for (Reservation r : reservations.list(scope.id(), ListQuery.all()).items()) {
+                log.removed(Reservation.OBJ_TYPE, r.ref(), r.snapshot());
+            }
+            scopes.delete(scope.id());
+            log.removed(DhcpScope.OBJ_TYPE, scope.ref(), scope.snapshot());
+            return null;
+        });
+    }
+
+    /** Finds a scope by ref ({@code dhcpScopes/12}) or by a name only one scope has. */
+    public DhcpScope scope(String field, String refText) {
+        Ref ref = Ref.parse(field, DhcpScope.RESOURCE, refText);
+        if (ref.id() != null) {
+            return scopes.findById(ref.id()).orElseThrow(() -> UserError.notFound("DHCP scope", refText));
+        }
+        List<DhcpScope> found = scopes.findByName(ref.name(), 2);
+        if (found.isEmpty()) {
+            throw UserError.notFound("DHCP scope", refText);
+        }
+        if (found.size() > 1) {
+            throw UserError.invalid(field, "several scopes are named \"" + ref.name() + "\" (one per server); use a ref like " + found.get(0).ref());
+        }
+        return found.get(0);
+    }
+
+    public Page<DhcpScope> scopes(ListQuery query) {
+        return scopes.list(query);
+    }
+
+    // ---- pools and exclusions
+
+    public AddressBlock addBlock(Actor actor, String saveComment, AddressBlock.Kind kind, String scopeField, String scopeRef,
+            String field, String from, String to) {
+        Ipv4Range addresses = Ipv4Range.parse(field + ".from", from, field + ".to", to);
+        AddressBlockRepository repo = blocks(kind);
+        return changes.write(actor, saveComment, log -> {
+            DhcpScope scope = scope(scopeField, scopeRef);
+            String what = capitalize(kind.noun) + " " + addresses.first() + "-" + addresses.last();
+            if (!scope.addresses().contains(addresses)) {
+                throw UserError.conflict(what + " is outside " + scope.describe());
+            }
+            repo.findOverlapping(scope.id(), addresses).ifPresent(other -> {
+                throw UserError.conflict(what + " overlaps " + other.describe(kind) + " in " + scope.describe());
+            });
+            AddressBlock created = repo.findById(repo.insert(scope.id(), addresses)).orElseThrow();
+            log.created(kind.objType, created.ref(kind), created.snapshot(kind));
+            return created;
+        });
+    }
+
+    public void removeBlock(Actor actor, String saveComment, AddressBlock.Kind kind, String field, String refText) {
+        changes.write(actor, saveComment, log -> {
+            AddressBlock block = block(kind, field, refText);
+            blocks(kind).delete(block.id());
+            log.removed(kind.objType, block.ref(kind), block.snapshot(kind));
+            return null;
+        });
+    }
+
+    /** Finds a pool or exclusion by ref; their names are derived, so only ids are accepted. */
+    public AddressBlock block(AddressBlock.Kind kind, String field, String refText) {
+        Ref ref = Ref.parse(field, kind.resource, refText);
+        if (ref.id() == null) {
+            throw UserError.invalid(field, "needs a ref like " + kind.resource + "/12");
+        }
+        return blocks(kind).findById(ref.id()).orElseThrow(() -> UserError.notFound(capitalize(kind.noun), refText));
+    }
+
+    /** Pools or exclusions of one scope ({@code scopeRef} given) or of all scopes. */
+    public Page<AddressBlock> blocks(AddressBlock.Kind kind, String scopeField, String scopeRef, ListQuery query) {
+        Long scopeId = scopeRef == null ? null : scope(scopeField, scopeRef).id();
+        return blocks(kind).list(scopeId, query);
+    }
+
+    private AddressBlockRepository blocks(AddressBlock.Kind kind) {
+        return kind == AddressBlock.Kind.POOL ? pools : exclusions;
+    }
+
+    // ---- reservations
+
+    public Reservation addReservation(Actor actor, String saveComment, String scopeField, String scopeRef, String field, NewReservation in) {
+        Reservation.Method method = in.reservationMethod() == null ? Reservation.Method.HardwareAddress : parseMethod(field + ".reservationMethod", in.reservationMethod());
+        String client = clientIdentifier(field + ".clientIdentifier", in.clientIdentifier(), method);
+        if (in.addresses() == null || in.addresses().size() != 1) {
+            throw UserError.invalid(field + ".addresses", "must hold exactly one IPv4 address");
+        }
+        Ipv4Address address = Ipv4Address.parse(field + ".addresses", in.addresses().get(0));
+        String name = Text.name(field + ".name", in.name(), 200);
+        String description = Text.description(field + ".description", in.description(), 1000);
+        return changes.write(actor, saveComment, log -> {
+            DhcpScope scope = scope(scopeField, scopeRef);
+            String what = "Reservation \"" + name + "\" (" + address + ")";
+            if (!scope.addresses().contains(address)) {
+                throw UserError.conflict(what + " is outside " + scope.describe());
+            }
+            reservations.findClash(scope.id(), address.value(), client).ifPresent(other -> {
+                String why = other.address().equals(address) ? "the same address as " : "the same client as ";
+                throw UserError.conflict(what + " has " + why + other.describe() + " in " + scope.describe());
+            });
+            long id = reservations.insert(new Reservation(0, scope.id(), name, client, method, address, description));
+            Reservation created = reservations.findById(id).orElseThrow();
+            log.created(Reservation.OBJ_TYPE, created.ref(), created.snapshot());
+            return created;
+        });
+    }
+
+    public void removeReservation(Actor actor, String saveComment, String field, String refText) {
+        changes.write(actor, saveComment, log -> {
+            Reservation r = reservation(field, refText);
+            reservations.delete(r.id());
+            log.removed(Reservation.OBJ_TYPE, r.ref(), r.snapshot());
+            return null;
+        });
+    }
+
+    public Reservation reservation(String field, String refText) {
+        Ref ref = Ref.parse(field, Reservation.RESOURCE, refText);
+        return (ref.id() != null ? reservations.findById(ref.id()) : reservations.findByName(ref.name()))
+                .orElseThrow(() -> UserError.notFound("DHCP reservation", refText));
+    }
+
+    public Page<Reservation> reservations(String scopeField, String scopeRef, ListQuery query) {
+        Long scopeId = scopeRef == null ? null : scope(scopeField, scopeRef).id();
+        return reservations.list(scopeId, query);
+    }
+
+    // ---- helpers
+
+    private static String defaultName(Ipv4Range r) {
+        int prefix = r.prefixLength();
+        return prefix >= 0 ? r.first() + "/" + prefix : r.first() + "-" + r.last();
+    }
+
+    private static Reservation.Method parseMethod(String field, String text) {
+        for (Reservation.Method m : Reservation.Method.values()) {
+            if (m.name().equals(text)) {
+                return m;
+            }
+        }
+        throw UserError.invalid(field, "must be HardwareAddress or ClientIdentifier, not \"" + Text.clip(text) + "\"");
+    }
+
+    /** A MAC address ({@code aa:bb:cc:dd:ee:ff}, also with '-') or hex client id; stored lower-case with colons. */
+    private static String clientIdentifier(String field, String text, Reservation.Method method) {
+        if (text == null || text.isEmpty()) {
+            throw UserError.invalid(field, "is required");
+        }
+        String normal = text.toLowerCase(Locale.ROOT).replace('-', ':');
+        boolean ok = method == Reservation.Method.HardwareAddress
+                ? normal.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}")
+                : normal.matches("[0-9a-f]{2}(:[0-9a-f]{2}){1,127}");
+        if (!ok) {
+            throw UserError.invalid(field, "\"" + Text.clip(text) + "\" is not "
+                    + (method == Reservation.Method.HardwareAddress ? "a MAC address like 00:11:22:33:44:55" : "a client id in hex like 01:00:11:22:33:44:55"));
+        }
+        return normal;
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

@@ -1,0 +1,63 @@
+package org.tandem.servers;
+
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.tandem.store.Fields;
+import org.tandem.store.ListQuery;
+import org.tandem.store.Lists;
+import org.tandem.store.Page;
+
+/** DHCP servers in the {@code dhcp_servers} table. */
+public final class JdbiServerRepository implements ServerRepository {
+
+    static final Fields FIELDS = Fields.withId("id").ref("ref", "id", DhcpServer.RESOURCE)
+            .text("name", "name").text("type", "type").text("address", "address").number("port", "port").text("state", "state");
+    private static final String COLUMNS = "id, name, type, address, port, agent_token, username, password, use_tls, state";
+    private static final RowMapper<DhcpServer> MAPPER = (rs, ctx) -> new DhcpServer(rs.getLong("id"), rs.getString("name"),
+            ServerType.valueOf(rs.getString("type")), rs.getString("address"), rs.getInt("port"), rs.getString("agent_token"),
+            rs.getString("username"), rs.getString("password"), rs.getBoolean("use_tls"), rs.getString("state"));
+
+    private final Jdbi jdbi;
+
+    public JdbiServerRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public long insert(DhcpServer s) {
+        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO dhcp_servers (name, type, address, port, agent_token, username, password, use_tls, state)"
+                        + " VALUES (:name, :type, :address, :port, :token, :user, :pass, :tls, :state)")
+                .bind("name", s.name()).bind("type", s.type().name()).bind("address", s.address()).bind("port", s.port())
+                .bind("token", s.agentToken()).bind("user", s.username()).bind("pass", s.password()).bind("tls", s.useTls())
+                .bind("state", s.state())
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    }
+
+    @Override
+    public Optional<DhcpServer> findById(long id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM dhcp_servers WHERE id = :id").bind("id", id).map(MAPPER).findOne());
+    }
+
+    @Override
+    public Optional<DhcpServer> findByName(String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM dhcp_servers WHERE name = :n").bind("n", name).map(MAPPER).findOne());
+    }
+
+    @Override
+    public Page<DhcpServer> list(ListQuery query) {
+        return jdbi.withHandle(h -> Lists.page(h, COLUMNS, "dhcp_servers", FIELDS, query, MAPPER));
+    }
+
+    @Override
+    public void delete(long id) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM dhcp_servers WHERE id = :id").bind("id", id).execute());
+    }
+
+    @Override
+    public long countDependents(long id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM dhcp_scopes WHERE server_id = :id)"
+                        + " + (SELECT COUNT(*) FROM dhcp_failover_relationships WHERE primary_server_id = :id OR secondary_server_id = :id)")
+                .bind("id", id).mapTo(Long.class).one());
+    }
+}

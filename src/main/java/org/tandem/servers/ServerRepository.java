@@ -1,0 +1,22 @@
+package org.tandem.servers;
+
+import java.util.Optional;
+import org.tandem.store.ListQuery;
+import org.tandem.store.Page;
+
+/** Stored DHCP servers. */
+public interface ServerRepository {
+    /** Inserts a server (its id is ignored) and returns the new id. */
+    long insert(DhcpServer server);
+
+    Optional<DhcpServer> findById(long id);
+
+    Optional<DhcpServer> findByName(String name);
+
+    Page<DhcpServer> list(ListQuery query);
+
+    void delete(long id);
+
+    /** How many scopes and failover relationships refer to the server (it cannot be removed while any do). */
+    long countDependents(long id);
+}

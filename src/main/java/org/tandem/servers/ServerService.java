@@ -1,0 +1,99 @@
+package org.tandem.servers;
+
+import org.tandem.auth.Actor;
+import org.tandem.changelog.ChangeLog;
+import org.tandem.common.Text;
+import org.tandem.common.UserError;
+import org.tandem.store.ListQuery;
+import org.tandem.store.Page;
+import org.tandem.store.Ref;
+
+/** Registers, finds and removes DHCP servers. Contacting them is the sync engine's job, not this one's. */
+public final class ServerService {
+
+    /** A server to register, as the API received it (already typed, not yet checked). */
+    public record NewServer(String name, String type, String address, Long port, String agentToken,
+            String username, String password, Boolean useTls) {}
+
+    private final ServerRepository servers;
+    private final ChangeLog changes;
+
+    public ServerService(ServerRepository servers, ChangeLog changes) {
+        this.servers = servers;
+        this.changes = changes;
+    }
+
+    /** Checks and stores a new server; returns it with its id. Field names in errors are under {@code field}. */
+    public DhcpServer add(Actor actor, String saveComment, String field, NewServer in) {
+        String name = Text.name(field + ".name", in.name(), 253);
+        if (in.type() == null) {
+            throw UserError.invalid(field + ".type", "is required (ISC or Kea)");
+        }
+        ServerType type = ServerType.parse(field + ".type", in.type());
+        String address = Text.host(field + ".address", in.address());
+        int port = in.port() == null ? type.defaultPort() : Text.port(field + ".port", in.port());
+        String token = secret(field + ".agentToken", in.agentToken());
+        String username = secret(field + ".username", in.username());
+        String password = secret(field + ".password", in.password());
+        boolean useTls = in.useTls() != null && in.useTls();
+        if (type == ServerType.ISC && (username != null || password != null || in.useTls() != null)) {
+            throw UserError.invalid(field + ".username", "username, password and useTls are for a Kea Control Agent, not an ISC server");
+        }
+        if (type == ServerType.Kea && token != null) {
+            throw UserError.invalid(field + ".agentToken", "is for an ISC server's agent; a Kea server takes username and password");
+        }
+        if ((username == null) != (password == null)) {
+            throw UserError.invalid(field + (username == null ? ".username" : ".password"), "username and password go together");
+        }
+        DhcpServer draft = new DhcpServer(0, name, type, address, port, token, username, password, useTls, "Unknown");
+        return changes.write(actor, saveComment, log -> {
+            if (servers.findByName(name).isPresent()) {
+                throw UserError.conflict("A DHCP server named \"" + name + "\" already exists");
+            }
+            long id = servers.insert(draft);
+            DhcpServer created = servers.findById(id).orElseThrow();
+            log.created(DhcpServer.OBJ_TYPE, created.ref(), created.snapshot());
+            return created;
+        });
+    }
+
+    public void remove(Actor actor, String saveComment, String field, String refText) {
+        changes.write(actor, saveComment, log -> {
+            DhcpServer server = get(field, refText);
+            long dependents = servers.countDependents(server.id());
+            if (dependents > 0) {
+                throw UserError.conflict("DHCP server \"" + server.name() + "\" (" + server.ref() + ") still has " + dependents
+                        + " scope(s) or failover relationship(s); remove them first");
+            }
+            servers.delete(server.id());
+            log.removed(DhcpServer.OBJ_TYPE, server.ref(), server.snapshot());
+            return null;
+        });
+    }
+
+    /** Finds a server by ref ({@code dhcpServers/3}) or name. */
+    public DhcpServer get(String field, String refText) {
+        Ref ref = Ref.parse(field, DhcpServer.RESOURCE, refText);
+        return (ref.id() != null ? servers.findById(ref.id()) : servers.findByName(ref.name()))
+                .orElseThrow(() -> UserError.notFound("DHCP server", refText));
+    }
+
+    public Page<DhcpServer> list(ListQuery query) {
+        return servers.list(query);
+    }
+
+    private static String secret(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.isEmpty() || value.length() > 200) {
+            throw UserError.invalid(field, "must be 1 to 200 characters");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw UserError.invalid(field, "contains a control character");
+            }
+        }
+        return value;
+    }
+}
