@@ -582,11 +582,19 @@ public final class DhcpdConfEditor {
         List<Node> body = block.mutableBody();
         Statement added = Statement.simple(text, 0, text.length());
         if (!body.isEmpty() && body.get(0) instanceof Trivia lead) {
+            // Right after the '{' line, above any comment that introduces the block's first statement.
             String t = lead.text();
-            int nl = t.lastIndexOf('\n');
-            String sep = nl >= 0 ? this.nl + t.substring(nl + 1) : " ";
-            body.add(1, added);
-            body.add(2, new Trivia(sep));
+            int first = t.indexOf('\n');
+            int last = t.lastIndexOf('\n');
+            if (first >= 0) {
+                String indent = t.substring(last + 1);
+                body.set(0, new Trivia(t.substring(0, first + 1) + indent));
+                body.add(1, added);
+                body.add(2, new Trivia(this.nl + t.substring(first + 1)));
+            } else {
+                body.add(1, added);
+                body.add(2, new Trivia(" "));
+            }
         } else {
             body.add(0, new Trivia(" "));
             body.add(1, added);
@@ -684,7 +692,8 @@ public final class DhcpdConfEditor {
             int first = lineBreakEnd(next, 0);
             if (!cutLine && (prev == null || prev.isEmpty()) && first > 0) {
                 next = next.substring(first);
-            } else if (cutLine && prev.endsWith("\n") && first > 0 && lineBreakEnd(next, first) > 0) {
+            } else if (cutLine && prev.endsWith("\n") && first > 0
+                    && (lineBreakEnd(next, first) > 0 || index + 2 >= body.size())) {
                 next = next.substring(first);
             }
         }
