@@ -46,11 +46,11 @@ public final class DhcpdConf {
 
     /** The configuration's text: identical to the input when unchanged; edits appear only where made. */
     public String render() {
-        StringBuilder out = new StringBuilder(sizeHint + 256);
+        Renderer out = new Renderer(sizeHint + 256);
         for (int i = 0, n = items.size(); i < n; i++) {
             items.get(i).renderTo(out);
         }
-        return out.toString();
+        return out.finish();
     }
 
     public byte[] renderBytes() {

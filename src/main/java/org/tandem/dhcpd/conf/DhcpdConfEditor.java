@@ -55,7 +55,7 @@ public final class DhcpdConfEditor {
             throw UserError.conflict("subnet " + subnet + " has no pool; failover needs at least one pool with a range");
         }
         for (Node n : loc.stmt.body()) {
-            if (n instanceof Statement s && s.keyword().equals("range")) {
+            if (n instanceof Statement s && s.is("range")) {
                 throw UserError.conflict("subnet " + subnet + " has a range outside any pool (" + oneLine(s)
                         + "); put it in a pool so both servers share it under failover");
             }
@@ -63,7 +63,7 @@ public final class DhcpdConfEditor {
         for (Statement pool : pools) {
             for (Node n : pool.body()) {
                 if (n instanceof Statement s) {
-                    if (s.keyword().equals("range") && s.word(1).equals("dynamic-bootp")) {
+                    if (s.is("range") && s.word(1).equals("dynamic-bootp")) {
                         throw UserError.conflict("subnet " + subnet + " has a 'range dynamic-bootp' in a pool; dhcpd"
                                 + " refuses dynamic BOOTP in failover pools, so remove 'dynamic-bootp' first");
                     }
@@ -164,7 +164,7 @@ public final class DhcpdConfEditor {
         for (int i = 0; i < body.size(); i++) {
             if (body.get(i) instanceof Statement s) {
                 lastStatement = i;
-                if (s.keyword().equals("subnet")) {
+                if (s.is("subnet")) {
                     last = i;
                 }
             }
@@ -345,9 +345,12 @@ public final class DhcpdConfEditor {
         if (s == declaration) {
             return 1;
         }
-        if (s.keyword().equals("pool") && peerReference(s) >= 0
+        if (s.is("pool") && peerReference(s) >= 0
                 && FailoverParams.peerName((Statement) s.body().get(peerReference(s))).equals(name)) {
             return 2;
+        }
+        if (!(s.is("subnet") || s.is("shared-network") || s.is("group") || s.is("pool"))) {
+            return 0; // pools live only in subnets and shared-networks (which may sit in groups)
         }
         for (Node n : s.body()) {
             if (n instanceof Statement c) {
@@ -361,7 +364,7 @@ public final class DhcpdConfEditor {
     }
 
     private void removePeerIfUnreferenced(String name) {
-        if (!conf.model().poolsReferencing(name).isEmpty()) {
+        if (anyPoolNames(conf.items(), name)) {
             return;
         }
         Optional<Loc> block;
@@ -370,7 +373,7 @@ public final class DhcpdConfEditor {
         }
         // A shared-network-level reference to a peer that is no longer declared would stop dhcpd.
         for (Statement net : conf.statements()) {
-            if (net.keyword().equals("shared-network")) {
+            if (net.is("shared-network")) {
                 List<Node> body = net.mutableBody();
                 for (int i = body.size() - 1; i >= 0; i--) {
                     if (body.get(i) instanceof Statement s && FailoverParams.isPeerReference(s)
@@ -380,6 +383,22 @@ public final class DhcpdConfEditor {
                 }
             }
         }
+    }
+
+    private static boolean anyPoolNames(List<Node> body, String name) {
+        for (Node n : body) {
+            if (n instanceof Statement s && s.isBlock()) {
+                if (s.is("pool")) {
+                    int i = peerReference(s);
+                    if (i >= 0 && FailoverParams.peerName((Statement) s.body().get(i)).equals(name)) {
+                        return true;
+                    }
+                } else if ((s.is("subnet") || s.is("shared-network") || s.is("group")) && anyPoolNames(s.body(), name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     // ---- finding ---------------------------------------------------------------------------------------
@@ -396,13 +415,14 @@ public final class DhcpdConfEditor {
     }
 
     private static Optional<Loc> findSubnet(List<Node> body, Ipv4Range range) {
+        String network = range.first().toString();
         for (int i = 0; i < body.size(); i++) {
             if (body.get(i) instanceof Statement s && s.isBlock()) {
-                if (s.keyword().equals("subnet") && range.equals(rangeOf(s))) {
-                    return Optional.of(new Loc(body, i, s));
-                }
-                String k = s.keyword();
-                if (k.equals("shared-network") || k.equals("group")) {
+                if (s.is("subnet")) {
+                    if (s.mayHaveSecondWord(network) && range.equals(rangeOf(s))) {
+                        return Optional.of(new Loc(body, i, s));
+                    }
+                } else if (s.is("shared-network") || s.is("group")) {
                     Optional<Loc> inner = findSubnet(s.mutableBody(), range);
                     if (inner.isPresent()) {
                         return inner;
@@ -429,7 +449,7 @@ public final class DhcpdConfEditor {
                     }
                     at = text.indexOf(marker, after);
                 }
-            } else if (n instanceof Statement s && (s.keyword().equals("shared-network") || s.keyword().equals("group"))) {
+            } else if (n instanceof Statement s && (s.is("shared-network") || s.is("group"))) {
                 Optional<DisabledBlock> inner = findDisabled(s.mutableBody(), range);
                 if (inner.isPresent()) {
                     return inner;
@@ -442,7 +462,7 @@ public final class DhcpdConfEditor {
     private Optional<Loc> findSharedNetwork(String name) {
         List<Node> top = conf.items();
         for (int i = 0; i < top.size(); i++) {
-            if (top.get(i) instanceof Statement s && s.keyword().equals("shared-network") && s.words().size() > 1
+            if (top.get(i) instanceof Statement s && s.is("shared-network") && s.words().size() > 1
                     && ConfValues.unquote(s.words().get(1)).equals(name)) {
                 return Optional.of(new Loc(top, i, s));
             }
@@ -454,13 +474,13 @@ public final class DhcpdConfEditor {
         List<Node> top = conf.items();
         for (int i = 0; i < top.size(); i++) {
             if (top.get(i) instanceof Statement s) {
-                if (FailoverParams.isPeerDeclaration(s) && FailoverParams.peerName(s).equals(name)) {
+                if (s.is("failover") && FailoverParams.isPeerDeclaration(s) && FailoverParams.peerName(s).equals(name)) {
                     return Optional.of(new Loc(top, i, s));
                 }
-                if (s.keyword().equals("shared-network")) {
+                if (s.is("shared-network")) {
                     List<Node> body = s.mutableBody();
                     for (int j = 0; j < body.size(); j++) {
-                        if (body.get(j) instanceof Statement p && FailoverParams.isPeerDeclaration(p)
+                        if (body.get(j) instanceof Statement p && p.is("failover") && FailoverParams.isPeerDeclaration(p)
                                 && FailoverParams.peerName(p).equals(name)) {
                             return Optional.of(new Loc(body, j, p));
                         }
@@ -474,7 +494,7 @@ public final class DhcpdConfEditor {
     private static List<Statement> pools(Statement subnet) {
         List<Statement> out = new ArrayList<>();
         for (Node n : subnet.body()) {
-            if (n instanceof Statement s && s.isBlock() && s.keyword().equals("pool")) {
+            if (n instanceof Statement s && s.isBlock() && s.is("pool")) {
                 out.add(s);
             }
         }
@@ -485,7 +505,7 @@ public final class DhcpdConfEditor {
     private static int peerReference(Statement pool) {
         List<Node> body = pool.body();
         for (int i = 0; i < body.size(); i++) {
-            if (body.get(i) instanceof Statement s && FailoverParams.isPeerReference(s)) {
+            if (body.get(i) instanceof Statement s && s.is("failover") && FailoverParams.isPeerReference(s)) {
                 return i;
             }
         }

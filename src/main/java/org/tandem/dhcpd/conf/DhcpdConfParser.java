@@ -23,10 +23,14 @@ import java.util.List;
 public final class DhcpdConfParser {
 
     private final String src;
+    /** The text as one byte per char, for scanning: array reads are cheaper than charAt on a hot path. */
+    private final byte[] b;
     private final int n;
 
     private DhcpdConfParser(String src) {
         this.src = src;
+        // Chars above 0xFF (only possible when a caller passes such a String) become '?': never structural.
+        this.b = src.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         this.n = src.length();
     }
 
@@ -55,7 +59,7 @@ public final class DhcpdConfParser {
                 }
                 return top;
             }
-            char c = src.charAt(i);
+            char c = at(i);
             if (c == '}') {
                 if (stack.isEmpty()) {
                     throw error(i, "'}' without a matching '{' before it");
@@ -64,7 +68,7 @@ public final class DhcpdConfParser {
                 int closeEnd = i + 1;
                 if (open.isKey) {
                     int after = skipTrivia(closeEnd);
-                    if (after < n && src.charAt(after) == ';') {
+                    if (after < n && at(after) == ';') {
                         closeEnd = after + 1;
                     }
                 }
@@ -88,7 +92,7 @@ public final class DhcpdConfParser {
     /** Reads one statement head from {@code start}; adds a simple statement or opens a block. Returns the next position. */
     private int statement(int start, Deque<Open> stack, List<Node> body) {
         int wordEnd = start;
-        while (wordEnd < n && isWordChar(src.charAt(wordEnd))) {
+        while (wordEnd < n && isWordChar(at(wordEnd))) {
             wordEnd++;
         }
         boolean isOption = wordEnd - start == 6 && src.regionMatches(true, start, "option", 0, 6);
@@ -100,10 +104,10 @@ public final class DhcpdConfParser {
             if (i >= n) {
                 throw error(start, "this statement never ends: add ';' at its end (or '{' to open a block)");
             }
-            char c = src.charAt(i);
+            char c = at(i);
             switch (c) {
                 case '"' -> {
-                    int end = stringEnd(src, i, n);
+                    int end = stringEnd(i);
                     if (end < 0) {
                         throw error(i, "this string is never closed: add the closing '\"'");
                     }
@@ -142,7 +146,7 @@ public final class DhcpdConfParser {
                 default -> {
                     i++;
                     while (i < n) {
-                        char d = src.charAt(i);
+                        char d = at(i);
                         if (isSpace(d) || d == '"' || d == '#' || d == ';' || d == '{' || d == '}') {
                             break;
                         }
@@ -155,17 +159,35 @@ public final class DhcpdConfParser {
 
     private int skipTrivia(int i) {
         while (i < n) {
-            char c = src.charAt(i);
+            char c = at(i);
             if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == 0x0B) {
                 i++;
             } else if (c == '#') {
-                int nl = src.indexOf('\n', i);
-                i = nl < 0 ? n : nl;
+                i++;
+                while (i < n && b[i] != '\n') {
+                    i++;
+                }
             } else {
                 break;
             }
         }
         return i;
+    }
+
+    private char at(int i) {
+        return (char) (b[i] & 0xFF);
+    }
+
+    private int stringEnd(int quote) {
+        int i = quote + 1;
+        while (i < n) {
+            byte c = b[i];
+            if (c == '"') {
+                return i + 1;
+            }
+            i += c == '\\' ? 2 : 1;
+        }
+        return -1;
     }
 
     static boolean isSpace(char c) {
@@ -192,7 +214,7 @@ public final class DhcpdConfParser {
     private int lineOf(int pos) {
         int line = 1;
         for (int i = 0; i < pos && i < n; i++) {
-            if (src.charAt(i) == '\n') {
+            if (b[i] == '\n') {
                 line++;
             }
         }
@@ -203,7 +225,7 @@ public final class DhcpdConfParser {
         int line = 1;
         int lineStart = 0;
         for (int i = 0; i < pos && i < n; i++) {
-            if (src.charAt(i) == '\n') {
+            if (b[i] == '\n') {
                 line++;
                 lineStart = i + 1;
             }

@@ -4,5 +4,5 @@ package org.tandem.dhcpd.conf;
 public sealed interface Node permits Trivia, Statement {
 
     /** Appends this node's exact text. */
-    void renderTo(StringBuilder out);
+    void renderTo(Renderer out);
 }

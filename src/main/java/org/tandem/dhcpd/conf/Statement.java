@@ -68,6 +68,41 @@ public final class Statement implements Node {
         return w.isEmpty() ? "" : w.get(0).toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * True when the first word is {@code lowerCaseKeyword} (in any case). Allocates nothing, so the editor
+     * can scan tens of thousands of statements for the few it changes.
+     */
+    public boolean is(String lowerCaseKeyword) {
+        int len = lowerCaseKeyword.length();
+        if (headEnd - headStart < len || !src.regionMatches(true, headStart, lowerCaseKeyword, 0, len)) {
+            return false;
+        }
+        int after = headStart + len;
+        if (after >= headEnd) {
+            return true;
+        }
+        char c = src.charAt(after);
+        return !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
+    }
+
+    /**
+     * False only when the second word is certainly not {@code word}; a cheap filter before
+     * {@link #words()} (a comment between the first two words makes it answer true).
+     */
+    boolean mayHaveSecondWord(String word) {
+        int i = headStart;
+        while (i < headEnd && !DhcpdConfParser.isSpace(src.charAt(i)) && src.charAt(i) != '#') {
+            i++;
+        }
+        while (i < headEnd && DhcpdConfParser.isSpace(src.charAt(i))) {
+            i++;
+        }
+        if (i >= headEnd || src.charAt(i) == '#') {
+            return true;
+        }
+        return src.startsWith(word, i);
+    }
+
     /** Word {@code i} in lower case, or "" when there is none. */
     public String word(int i) {
         List<String> w = words();
@@ -84,9 +119,9 @@ public final class Statement implements Node {
 
     /** The statement's whole text exactly as it renders. */
     public String text() {
-        StringBuilder sb = new StringBuilder();
-        renderTo(sb);
-        return sb.toString();
+        Renderer r = new Renderer(headEnd - headStart + 64);
+        renderTo(r);
+        return r.finish();
     }
 
     /** The head's text: the whole statement when simple, up to and including '{' when a block. */
@@ -95,7 +130,7 @@ public final class Statement implements Node {
     }
 
     @Override
-    public void renderTo(StringBuilder out) {
+    public void renderTo(Renderer out) {
         out.append(src, headStart, headEnd);
         if (body != null) {
             for (int i = 0, n = body.size(); i < n; i++) {

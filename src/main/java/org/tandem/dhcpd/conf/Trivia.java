@@ -26,7 +26,7 @@ public final class Trivia implements Node {
     }
 
     @Override
-    public void renderTo(StringBuilder out) {
+    public void renderTo(Renderer out) {
         out.append(src, start, end);
     }
 
