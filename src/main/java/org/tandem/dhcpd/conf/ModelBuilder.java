@@ -61,7 +61,7 @@ final class ModelBuilder {
     private void walk(List<Node> nodes, Scope scope, String sharedNetwork, PoolCollector pool) {
         for (Node node : nodes) {
             if (node instanceof Trivia t) {
-                if (t.length() > 0 && t.text().contains(DhcpdConfEditor.DISABLED_BEGIN)) {
+                if (t.hasComment(DhcpdConfEditor.DISABLED_BEGIN)) {
                     findDisabled(t.text(), offset);
                 }
                 offset += t.length();
@@ -75,7 +75,7 @@ final class ModelBuilder {
         int start = offset;
         int line = lineOf(start);
         offset += s.headLength();
-        String kw = s.keyword();
+        String kw = kind(s);
         switch (kw) {
             case "subnet" -> {
                 Scope inner = new Scope();
@@ -136,9 +136,25 @@ final class ModelBuilder {
                 }
                 walk(s.body(), scope, sharedNetwork, pool);
             }
-            default -> walk(s.body(), kw.equals("group") ? scope : scope, sharedNetwork, pool);
+            default -> {
+                if (s.isBlock()) {
+                    walk(s.body(), scope, sharedNetwork, pool);
+                }
+            }
         }
         offset += s.closeLength();
+    }
+
+    private static final String[] KINDS = {"subnet", "shared-network", "pool", "range", "host", "include", "failover"};
+
+    /** The statement's keyword when the model cares about it, else "" (without splitting its words). */
+    private static String kind(Statement s) {
+        for (String k : KINDS) {
+            if (s.is(k)) {
+                return k;
+            }
+        }
+        return "";
     }
 
     private static final class PoolCollector {

@@ -21,6 +21,16 @@ public final class Trivia implements Node {
         return src.substring(start, end);
     }
 
+    /** True when a comment in this trivia contains {@code marker} (which starts with '#'); cheap on plain whitespace. */
+    boolean hasComment(String marker) {
+        for (int i = start; i < end; i++) {
+            if (src.charAt(i) == '#' && src.startsWith(marker, i) && i + marker.length() <= end) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     int length() {
         return end - start;
     }

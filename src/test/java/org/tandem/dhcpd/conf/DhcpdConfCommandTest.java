@@ -37,7 +37,7 @@ class DhcpdConfCommandTest {
         Run r = run("dhcpd-conf", "check", Corpus.dir().resolve("realworld-campus.conf").toString());
 
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("OK (4 subnets, 1 failover peers");
+        assertThat(r.out()).contains("OK (").contains("renders back byte-identical");
     }
 
     @Test
