@@ -171,9 +171,15 @@ public final class DhcpdConfEditor {
         }
         int after = last >= 0 ? last : lastStatement;
         String gap = sharedNetwork == null ? nl + nl : nl + indent;
-        if (after < 0) {
+        if (after < 0 && sharedNetwork == null) {
             body.add(0, added);
-            body.add(1, new Trivia(sharedNetwork == null ? nl : nl));
+            body.add(1, new Trivia(nl));
+        } else if (after < 0) {
+            body.add(0, new Trivia(nl + indent));
+            body.add(1, added);
+            if (body.size() == 2) {
+                body.add(new Trivia(nl));
+            }
         } else {
             body.add(after + 1, new Trivia(gap));
             body.add(after + 2, added);
