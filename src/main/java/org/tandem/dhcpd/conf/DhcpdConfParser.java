@@ -145,11 +145,7 @@ public final class DhcpdConfParser {
                 }
                 default -> {
                     i++;
-                    while (i < n) {
-                        char d = at(i);
-                        if (isSpace(d) || d == '"' || d == '#' || d == ';' || d == '{' || d == '}') {
-                            break;
-                        }
+                    while (i < n && !ENDS_WORD[b[i] & 0xFF]) {
                         i++;
                     }
                 }
@@ -157,10 +153,25 @@ public final class DhcpdConfParser {
         }
     }
 
+    /** Characters that end a run of word characters in a statement head: whitespace, '"', '#', ';', '{', '}'. */
+    private static final boolean[] ENDS_WORD = new boolean[256];
+    /** dhcpd's whitespace (isspace in the C locale). */
+    private static final boolean[] SPACE = new boolean[256];
+
+    static {
+        for (char c : new char[] {' ', '\n', '\t', '\r', '\f', 0x0B}) {
+            SPACE[c] = true;
+            ENDS_WORD[c] = true;
+        }
+        for (char c : new char[] {'"', '#', ';', '{', '}'}) {
+            ENDS_WORD[c] = true;
+        }
+    }
+
     private int skipTrivia(int i) {
         while (i < n) {
-            char c = at(i);
-            if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == 0x0B) {
+            byte c = b[i];
+            if (SPACE[c & 0xFF]) {
                 i++;
             } else if (c == '#') {
                 i++;
