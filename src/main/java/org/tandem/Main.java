@@ -23,6 +23,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         // Each subcommand is registered here, in one place, so `tandem --help` lists them all.
+        cli.addSubcommand(new org.tandem.agent.AgentCommand());
         return cli;
     }
 
