@@ -147,8 +147,13 @@ public final class DhcpdLab implements AutoCloseable {
 
     /** Settings for an agent of {@code s} on 127.0.0.1 (a free port), e.g. with a different restart command. */
     public AgentSettings agentSettings(Server s, String restartCommand, String token) {
+        return agentSettings(s, restartCommand, token, Duration.ofSeconds(20));
+    }
+
+    /** As {@link #agentSettings(Server, String, String)}, with the time dhcpd gets to run again after a restart. */
+    public AgentSettings agentSettings(Server s, String restartCommand, String token, Duration restartDeadline) {
         return new AgentSettings("127.0.0.1", 0, s.conf(), s.leases(), restartCommand, s.address(), OMAPI_PORT, omapiKey,
-                s.pidFile(), token, "dhcpd", 5, Duration.ofSeconds(20), Duration.ofSeconds(1));
+                s.pidFile(), token, "dhcpd", 5, restartDeadline, Duration.ofSeconds(1));
     }
 
     /** Server "a" (meant as the failover primary). */
