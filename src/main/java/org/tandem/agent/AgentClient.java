@@ -55,13 +55,20 @@ public final class AgentClient {
     }
 
     public AgentApi.FailoverStateView failoverState(String relationship) {
-        return send("GET", "/v1/failover/" + relationship, null, AgentApi.FailoverStateView.class);
+        return send("GET", "/v1/failover/" + checkName(relationship), null, AgentApi.FailoverStateView.class);
     }
 
     /** Puts this agent's dhcpd into partner-down for the relationship; only when the partner is really down. */
     public AgentApi.FailoverStateView partnerDown(String relationship) {
-        return send("POST", "/v1/failover/" + relationship + "/partner-down", new AgentApi.PartnerDownRequest(true),
+        return send("POST", "/v1/failover/" + checkName(relationship) + "/partner-down", new AgentApi.PartnerDownRequest(true),
                 AgentApi.FailoverStateView.class);
+    }
+
+    private static String checkName(String relationship) {
+        if (relationship == null || !relationship.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw UserError.invalid("relationship", "a failover relationship name is 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        return relationship;
     }
 
     private <T> T send(String method, String path, Object body, Class<T> type) {

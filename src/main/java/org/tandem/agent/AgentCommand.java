@@ -60,7 +60,13 @@ public final class AgentCommand implements Callable<Integer> {
             System.err.println("tandem agent: " + e.getMessage());
             return 2;
         }
-        AgentServer server = new AgentServer(settings, Clock.systemUTC()).start();
+        AgentServer server;
+        try {
+            server = new AgentServer(settings, Clock.systemUTC()).start();
+        } catch (RuntimeException e) {
+            System.err.println("tandem agent: cannot listen on " + listen + ": " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
