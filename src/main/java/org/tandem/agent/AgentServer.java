@@ -59,17 +59,17 @@ public final class AgentServer implements AutoCloseable {
             cfg.routes.before(this::authenticate);
             routes(cfg.routes);
             cfg.routes.exception(UserError.class, (e, ctx) -> error(ctx, e));
-            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "INVALID_INPUT", null,
-                    e.getStatus() == 413 ? "the request body is larger than " + MAX_BODY_BYTES + " bytes" : e.getMessage(), null));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                int status = e.getStatus();
+                String message = status == 413 ? "the request body is larger than " + MAX_BODY_BYTES + " bytes"
+                        : status == 404 ? "no such agent route: " + ctx.method() + " " + ctx.path()
+                        : e.getMessage();
+                error(ctx, status, status == 404 ? "NOT_FOUND" : "INVALID_INPUT", null, message, null);
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("agent request {} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "INTERNAL", null, "the agent failed unexpectedly (" + e.getClass().getSimpleName()
                         + "); see its log", null);
-            });
-            cfg.routes.error(404, ctx -> {
-                if (ctx.result() == null || !ctx.result().startsWith("{")) {
-                    error(ctx, 404, "NOT_FOUND", null, "no such agent route: " + ctx.method() + " " + ctx.path(), null);
-                }
             });
         }).start(settings.listenHost(), settings.listenPort());
         log.info("tandem agent listening on {}:{} for {}", settings.listenHost(), app.port(), settings.confPath());

@@ -195,6 +195,13 @@ class AgentServerTest {
         assertThat(r.statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void unknownRoute_answersJson404NamingTheRoute() throws Exception {
+        HttpResponse<String> r = raw("GET", "/v1/nope", TOKEN, null);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("\"kind\":\"NOT_FOUND\"").contains("GET /v1/nope");
+    }
+
     private HttpResponse<String> raw(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
