@@ -34,6 +34,8 @@ public final class AgentServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentServer.class);
     /** A 20,000-subnet dhcpd.conf is about 3.4 MB; JSON escaping can double it. */
     static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+    /** About 600,000 leases; beyond that one JSON answer is the wrong tool. */
+    static final long MAX_LEASES_BYTES = 128L * 1024 * 1024;
     private static final Duration OMAPI_TIMEOUT = Duration.ofSeconds(5);
 
     private final AgentSettings settings;
@@ -97,7 +99,12 @@ public final class AgentServer implements AutoCloseable {
             }
             String text;
             try {
-                text = Files.readString(settings.leasesPath(), StandardCharsets.UTF_8);
+                // dhcpd rewrites the file by rename, so it is opened by path on every request.
+                if (Files.size(settings.leasesPath()) > MAX_LEASES_BYTES) {
+                    throw new UserError(UserError.Kind.SERVER_REFUSED, null, "the leases file " + settings.leasesPath()
+                            + " is larger than " + MAX_LEASES_BYTES / (1024 * 1024) + " MiB; the agent does not serve it whole");
+                }
+                text = Files.readString(settings.leasesPath(), StandardCharsets.ISO_8859_1);
             } catch (NoSuchFileException e) {
                 throw new UserError(UserError.Kind.NOT_FOUND, null, "the leases file " + settings.leasesPath() + " does not exist");
             }

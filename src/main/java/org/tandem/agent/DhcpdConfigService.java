@@ -134,7 +134,8 @@ final class DhcpdConfigService {
         }
         byte[] next = request.content().getBytes(StandardCharsets.UTF_8);
         synchronized (writeLock) {
-            Path conf = settings.confPath();
+            // Replace the file a symlinked dhcpd.conf points at, not the link itself.
+            Path conf = realPath(settings.confPath());
             byte[] current = readBytes(conf, "config");
             String currentSha = sha256(current);
             if (request.expectedSha256() != null && !request.expectedSha256().equals(currentSha)) {
@@ -258,6 +259,16 @@ final class DhcpdConfigService {
         } catch (IOException e) {
             throw new UserError(UserError.Kind.SERVER_REFUSED, "content",
                     "could not replace " + conf + ": " + e.getMessage() + "; the file was left as it was");
+        }
+    }
+
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new UserError(UserError.Kind.NOT_FOUND, null, "the config " + p + " does not exist");
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.SERVER_REFUSED, null, "cannot resolve the config path " + p + ": " + e.getMessage());
         }
     }
 

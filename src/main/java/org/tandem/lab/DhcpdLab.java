@@ -180,6 +180,16 @@ public final class DhcpdLab implements AutoCloseable {
         return subnetPrefix + ".254";
     }
 
+    /** The links this lab made in the root namespace: the bridge and the root ends of the veths. */
+    public List<String> rootLinks() {
+        return List.copyOf(rootLinks);
+    }
+
+    /** The lab's temp directory (configs, leases, pid files, logs, restart scripts). */
+    public Path dir() {
+        return dir;
+    }
+
     public OmapiKey omapiKey() {
         return omapiKey;
     }
@@ -352,7 +362,7 @@ public final class DhcpdLab implements AutoCloseable {
             quietly(() -> {
                 Long pid = readPid(s.pidFile());
                 if (pid != null) {
-                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                    ProcessHandle.of(pid).ifPresent(DhcpdLab::killAndWait);
                 }
             });
         }
@@ -361,14 +371,7 @@ public final class DhcpdLab implements AutoCloseable {
             quietly(() -> {
                 for (String pid : runOutput("ip", "netns", "pids", ns).split("\\s+")) {
                     if (!pid.isBlank()) {
-                        ProcessHandle.of(Long.parseLong(pid)).ifPresent(h -> {
-                            h.destroyForcibly();
-                            try {
-                                h.onExit().get(5, TimeUnit.SECONDS);
-                            } catch (Exception ignored) {
-                                // deleting the namespace below still detaches it
-                            }
-                        });
+                        ProcessHandle.of(Long.parseLong(pid)).ifPresent(DhcpdLab::killAndWait);
                     }
                 }
             });
@@ -397,6 +400,16 @@ public final class DhcpdLab implements AutoCloseable {
             }
         });
         log.info("dhcpd lab {} removed", suffix);
+    }
+
+    /** SIGKILL and wait (bounded) until the process is really gone, so close() returns with nothing running. */
+    private static void killAndWait(ProcessHandle h) {
+        h.destroyForcibly();
+        try {
+            h.onExit().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("dhcpd lab: process {} did not exit within 5 s of SIGKILL", h.pid());
+        }
     }
 
     private interface Step {
