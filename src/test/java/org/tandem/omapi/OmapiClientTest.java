@@ -173,6 +173,47 @@ class OmapiClientTest {
                 .hasMessageContaining("127.0.0.1:" + port);
     }
 
+    @Test
+    void failoverState_replyForAnotherTransaction_isRejected() throws Exception {
+        OmapiKey key = FakeOmapiServer.captureKey();
+        try (FakeOmapiServer fake = new FakeOmapiServer("read-state-normal.bin", (i, b) -> {
+            if (i == 2) {
+                b = b.clone();
+                OmapiCodec.putU32(b, 20, 4242);
+                b = resign(b, key);
+            }
+            return b;
+        }); OmapiClient c = fake.connect(key, TIMEOUT)) {
+            assertThatThrownBy(() -> c.failoverState("tandem-fo"))
+                    .isInstanceOfSatisfying(OmapiException.class,
+                            e -> assertThat(e.problem()).isEqualTo(OmapiException.Problem.PROTOCOL))
+                    .hasMessageContaining("answered transaction 4242");
+        }
+    }
+
+    @Test
+    void failoverState_unsignedReplyToSignedRequest_isRejected() throws Exception {
+        try (FakeOmapiServer fake = new FakeOmapiServer("read-state-normal.bin", (i, b) -> {
+            if (i == 2) {
+                b = java.util.Arrays.copyOf(b, b.length - 16);
+                OmapiCodec.putU32(b, 4, 0);
+            }
+            return b;
+        }); OmapiClient c = fake.connect(FakeOmapiServer.captureKey(), TIMEOUT)) {
+            assertThatThrownBy(() -> c.failoverState("tandem-fo"))
+                    .isInstanceOf(OmapiException.class)
+                    .hasMessageContaining("unsigned reply");
+        }
+    }
+
+    /** Recomputes a captured reply's HMAC-MD5 after the test changed it, as a server holding the key would. */
+    private static byte[] resign(byte[] message, OmapiKey key) {
+        int bodyEnd = message.length - 16;
+        byte[] sig = key.signer().sign(message, 4, bodyEnd - 4);
+        System.arraycopy(sig, 0, message, bodyEnd, 16);
+        return message;
+    }
+
     private static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {

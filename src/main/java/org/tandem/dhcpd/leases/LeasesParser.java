@@ -35,11 +35,12 @@ public final class LeasesParser {
             "server-duid", "authoring-byte-order", "db-time-format", "host", "group", "subclass", "class",
             "ia-na", "ia-ta", "ia-pd");
 
-    private final List<Token> tokens;
-    private int pos;
+    private final Lexer lexer;
+    private Token peeked;
+    private Token last;
 
     private LeasesParser(String text) {
-        this.tokens = new Lexer(text).tokens();
+        this.lexer = new Lexer(text);
     }
 
     /** Parses a whole leases file. */
@@ -235,23 +236,53 @@ public final class LeasesParser {
         } else {
             Token day = expect(Type.WORD, "a date YYYY/MM/DD");
             Token time = expect(Type.WORD, "a time HH:MM:SS");
-            try {
-                number(first, "weekday");
-                String[] d = day.text.split("/", -1);
-                String[] hms = time.text.split(":", -1);
-                if (d.length != 3 || hms.length != 3) {
-                    throw error(day, "expected a date like 0 2026/11/22 03:27:17, found \"" + first.text + " " + day.text + " "
-                            + time.text + "\"");
-                }
-                LocalDate date = LocalDate.of(Integer.parseInt(d[0]), Integer.parseInt(d[1]), Integer.parseInt(d[2]));
-                LocalTime lt = LocalTime.of(Integer.parseInt(hms[0]), Integer.parseInt(hms[1]), Integer.parseInt(hms[2]));
-                result = date.atTime(lt).toInstant(ZoneOffset.UTC);
-            } catch (NumberFormatException | DateTimeException e) {
-                throw error(day, "\"" + day.text + " " + time.text + "\" is not a valid date and time");
-            }
+            number(first, "weekday");
+            result = dateTime(day, time);
         }
         expect(Type.SEMI, "\";\" after the date");
         return result;
+    }
+
+    /** {@code YYYY/MM/DD} and {@code HH:MM:SS} in UTC, read digit by digit (this runs once per lease time). */
+    private Instant dateTime(Token day, Token time) {
+        String d = day.text;
+        String t = time.text;
+        int slash1 = d.indexOf('/');
+        int slash2 = d.indexOf('/', slash1 + 1);
+        if (slash1 < 1 || slash2 < 0 || t.length() != 8 || t.charAt(2) != ':' || t.charAt(5) != ':') {
+            throw error(day, "expected a date like 0 2026/11/22 03:27:17, found \"" + d + " " + t + "\"");
+        }
+        int year = digits(d, 0, slash1);
+        int month = digits(d, slash1 + 1, slash2);
+        int dom = digits(d, slash2 + 1, d.length());
+        int h = digits(t, 0, 2);
+        int m = digits(t, 3, 5);
+        int sec = digits(t, 6, 8);
+        if (year < 0 || month < 1 || month > 12 || dom < 1 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60) {
+            throw error(day, "\"" + d + " " + t + "\" is not a valid date and time");
+        }
+        try {
+            long epochDay = LocalDate.of(year, month, dom).toEpochDay();
+            return Instant.ofEpochSecond(epochDay * 86400 + h * 3600L + m * 60L + sec);
+        } catch (DateTimeException e) {
+            throw error(day, "\"" + d + " " + t + "\" is not a valid date and time");
+        }
+    }
+
+    /** The decimal number in {@code s[from, to)}, or -1 when it is empty, too long or not all digits. */
+    private static int digits(String s, int from, int to) {
+        if (to <= from || to - from > 9) {
+            return -1;
+        }
+        int v = 0;
+        for (int k = from; k < to; k++) {
+            char c = s.charAt(k);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private long number(Token t, String what) {
@@ -343,19 +374,27 @@ public final class LeasesParser {
     }
 
     private boolean atEnd() {
-        return pos >= tokens.size();
+        return peek() == null;
     }
 
     private Token next() {
-        return pos < tokens.size() ? tokens.get(pos++) : null;
+        Token t = peeked != null ? peeked : lexer.next();
+        peeked = null;
+        if (t != null) {
+            last = t;
+        }
+        return t;
     }
 
     private Token peek() {
-        return pos < tokens.size() ? tokens.get(pos) : null;
+        if (peeked == null) {
+            peeked = lexer.next();
+        }
+        return peeked;
     }
 
     private Token last() {
-        return tokens.isEmpty() ? new Token(Type.WORD, "", null, 1) : tokens.get(tokens.size() - 1);
+        return last == null ? new Token(Type.WORD, "", null, lexer.line) : new Token(last.type, last.text, null, lexer.line);
     }
 
     private static LeasesParseException error(Token t, String problem) {
@@ -386,27 +425,25 @@ public final class LeasesParser {
             this.s = s;
         }
 
-        List<Token> tokens() {
-            List<Token> out = new ArrayList<>();
-            while (true) {
-                skipSpaceAndComments();
-                if (i >= s.length()) {
-                    return out;
-                }
-                char c = s.charAt(i);
-                switch (c) {
-                    case ';' -> out.add(single(Type.SEMI, c));
-                    case '{' -> out.add(single(Type.OPEN, c));
-                    case '}' -> out.add(single(Type.CLOSE, c));
-                    case '"' -> out.add(string());
-                    default -> out.add(word());
-                }
+        /** The next token, or null at the end of the text. */
+        Token next() {
+            skipSpaceAndComments();
+            if (i >= s.length()) {
+                return null;
             }
+            char c = s.charAt(i);
+            return switch (c) {
+                case ';' -> single(Type.SEMI, ";");
+                case '{' -> single(Type.OPEN, "{");
+                case '}' -> single(Type.CLOSE, "}");
+                case '"' -> string();
+                default -> word();
+            };
         }
 
-        private Token single(Type type, char c) {
+        private Token single(Type type, String text) {
             i++;
-            return new Token(type, String.valueOf(c), null, line);
+            return new Token(type, text, null, line);
         }
 
         private void skipSpaceAndComments() {
@@ -443,6 +480,18 @@ public final class LeasesParser {
         private Token string() {
             int startLine = line;
             i++;
+            // Fast path: dhcpd writes most strings (hostnames) as plain ASCII without escapes.
+            for (int j = i; j < s.length(); j++) {
+                char c = s.charAt(j);
+                if (c == '"') {
+                    String text = s.substring(i, j);
+                    i = j + 1;
+                    return new Token(Type.STRING, text, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), startLine);
+                }
+                if (c == '\\' || c == '\n' || c > 0x7e) {
+                    break;
+                }
+            }
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
             while (true) {
                 if (i >= s.length()) {
@@ -456,8 +505,13 @@ public final class LeasesParser {
                     line++;
                 }
                 if (c != '\\') {
-                    byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                    bytes.write(b, 0, b.length);
+                    // The agent reads the file as ISO-8859-1, so each char is one raw byte of the file.
+                    if (c <= 0xff) {
+                        bytes.write(c);
+                    } else {
+                        byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        bytes.write(b, 0, b.length);
+                    }
                     continue;
                 }
                 if (i >= s.length()) {
