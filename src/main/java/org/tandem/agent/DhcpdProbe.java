@@ -38,7 +38,9 @@ final class DhcpdProbe {
             }
         }
         if (settings.omapiHost() != null) {
-            try (OmapiClient ignored = OmapiClient.connect(settings.omapiHost(), settings.omapiPort(), settings.omapiKey(), OMAPI_TIMEOUT)) {
+            try {
+                // Connecting includes the greeting and key authentication; that is the whole check.
+                OmapiClient.connect(settings.omapiHost(), settings.omapiPort(), settings.omapiKey(), OMAPI_TIMEOUT).close();
                 return null;
             } catch (OmapiException e) {
                 return e.getMessage();

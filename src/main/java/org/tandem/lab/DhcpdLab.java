@@ -219,7 +219,8 @@ public final class DhcpdLab implements AutoCloseable {
         Instant end = Instant.now().plus(START_DEADLINE);
         OmapiException last = null;
         while (Instant.now().isBefore(end)) {
-            try (OmapiClient c = omapi(s)) {
+            try {
+                omapi(s).close();
                 return;
             } catch (OmapiException e) {
                 last = e;

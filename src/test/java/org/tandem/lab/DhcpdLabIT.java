@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tandem.omapi.OmapiClient;
 
 /** DhcpdLab leaves nothing behind: processes, namespaces, links and files are gone after close(), twice. */
 class DhcpdLabIT {
@@ -24,11 +23,10 @@ class DhcpdLabIT {
         List<String> namespaces = new ArrayList<>();
         List<String> links;
         Path dir;
-        try (DhcpdLab lab = DhcpdLab.start()) {
+        DhcpdLab lab = DhcpdLab.start();
+        try {
             for (DhcpdLab.Server s : lab.servers()) {
-                try (OmapiClient c = lab.omapi(s)) {
-                    // reachable from the root namespace through the bridge
-                }
+                lab.omapi(s).close(); // reachable from the root namespace through the bridge
                 pids.add(Long.parseLong(Files.readString(s.pidFile()).strip()));
                 namespaces.add(s.namespace());
             }
@@ -37,6 +35,8 @@ class DhcpdLabIT {
             assertThat(sh("ip", "netns", "list")).contains(namespaces.get(0), namespaces.get(1));
             assertThat(lab.rootAddress()).startsWith("198.1").endsWith(".254");
             lab.close();
+            lab.close();
+        } finally {
             lab.close();
         }
         for (long pid : pids) {
