@@ -22,8 +22,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandem.common.UserError;
@@ -40,11 +38,6 @@ final class DhcpdConfigService {
     private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_INCLUDE_DEPTH = 8;
     private static final int MAX_INCLUDED_FILES = 64;
-    /**
-     * Only {@code include "FILE";} statements are looked for (outside comments and other strings);
-     * the full grammar lives in the dhcpd.conf parser, which the agent does not need for this.
-     */
-    private static final Pattern INCLUDE = Pattern.compile("(?i)\\binclude\\s+\"([^\"\\\\\\n]+)\"\\s*;");
 
     private final AgentSettings settings;
     private final DhcpdProbe probe;
@@ -85,38 +78,50 @@ final class DhcpdConfigService {
         }
     }
 
-    /** The targets of {@code include "FILE";} statements, skipping comments and other quoted strings. */
+    /**
+     * The targets of {@code include "FILE";} statements. A tiny scan with dhcpd's lexical rules
+     * (comments run from {@code #} to the line end, strings may hold {@code #}, {@code ;} and escaped
+     * quotes) finds the keyword {@code include}, a quoted string and {@code ;} in a row.
+     */
     static List<String> includeTargets(String text) {
-        StringBuilder code = new StringBuilder(text.length());
-        boolean inString = false;
-        for (int i = 0; i < text.length(); i++) {
+        List<String> targets = new ArrayList<>();
+        // The last two tokens seen: 0 nothing useful, 1 saw "include", 2 saw "include" "FILE".
+        int state = 0;
+        String target = null;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
             char c = text.charAt(i);
-            if (inString) {
-                code.append(c == '\n' ? '\n' : c);
-                if (c == '\\' && i + 1 < text.length()) {
-                    code.append(text.charAt(++i));
-                } else if (c == '"') {
-                    inString = false;
-                }
-            } else if (c == '#') {
-                while (i < text.length() && text.charAt(i) != '\n') {
+            if (c == '#') {
+                while (i < n && text.charAt(i) != '\n') {
                     i++;
                 }
-                code.append('\n');
-            } else {
-                if (c == '"') {
-                    inString = true;
+            } else if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '"') {
+                StringBuilder sb = new StringBuilder();
+                i++;
+                while (i < n && text.charAt(i) != '"') {
+                    if (text.charAt(i) == '\\' && i + 1 < n) {
+                        i++;
+                    }
+                    sb.append(text.charAt(i++));
                 }
-                code.append(c);
-            }
-        }
-        List<String> targets = new ArrayList<>();
-        Matcher m = INCLUDE.matcher(code);
-        while (m.find()) {
-            // Skip a match that starts inside a string: it must be preceded by an even number of quotes.
-            long quotes = code.substring(0, m.start()).chars().filter(ch -> ch == '"').count();
-            if (quotes % 2 == 0) {
-                targets.add(m.group(1));
+                i++;
+                target = sb.toString();
+                state = state == 1 ? 2 : 0;
+            } else if (c == ';' || c == '{' || c == '}') {
+                if (c == ';' && state == 2) {
+                    targets.add(target);
+                }
+                state = 0;
+                i++;
+            } else {
+                int start = i;
+                while (i < n && !Character.isWhitespace(text.charAt(i)) && "#\";{}".indexOf(text.charAt(i)) < 0) {
+                    i++;
+                }
+                state = text.regionMatches(true, start, "include", 0, 7) && i - start == 7 ? 1 : 0;
             }
         }
         return targets;

@@ -15,10 +15,15 @@ import org.tandem.lab.DhcpdLab;
 import org.tandem.lab.LabConfigs;
 
 /**
- * Regenerates the OMAPI captures under src/test/resources/omapi/ from a real dhcpd 4.4.3 pair
- * (needs root): {@code mvn test-compile exec... } or run this class's main from the IDE with the
- * output directory as argument. Each capture is every byte dhcpd sent in one session; the client
- * numbers its transactions from {@link #FIRST_TID} so {@link FakeOmapiServer} can replay them.
+ * Regenerates the OMAPI captures under src/test/resources/omapi/ (and two lease files under
+ * src/test/resources/leases/) from a real dhcpd 4.4.3 pair in a {@link DhcpdLab}; needs root:
+ * <pre>
+ * mvn -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
+ * java -cp target/classes:target/test-classes:$(cat /tmp/cp.txt) org.tandem.omapi.OmapiCapture src/test/resources/omapi
+ * </pre>
+ * Each capture is every byte dhcpd sent in one session; the client numbers its transactions from
+ * {@link #FIRST_TID} so {@link FakeOmapiServer} can replay them, and key.txt keeps the throw-away
+ * lab key the replies are signed with.
  */
 public final class OmapiCapture {
 
