@@ -25,6 +25,7 @@ public final class Main implements Runnable {
         // Each subcommand is registered here, in one place, so `tandem --help` lists them all.
         cli.addSubcommand(new org.tandem.central.ServerCommand());
         cli.addSubcommand(new org.tandem.dhcpd.conf.DhcpdConfCommand());
+        cli.addSubcommand(new org.tandem.agent.AgentCommand());
         return cli;
     }
 

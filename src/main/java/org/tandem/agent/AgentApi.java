@@ -1,0 +1,89 @@
+package org.tandem.agent;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.tandem.dhcpd.DhcpdFailoverState;
+import org.tandem.dhcpd.leases.Lease;
+import org.tandem.dhcpd.leases.LeasesFile;
+import org.tandem.dhcpd.leases.PeerStateRecord;
+import org.tandem.omapi.FailoverStatus;
+
+/** The JSON bodies of the agent's HTTP API, shared by {@link AgentServer} and {@link AgentClient}. */
+public final class AgentApi {
+
+    private AgentApi() {}
+
+    /** One file of the configuration. */
+    public record ConfigFile(String path, String content, String sha256) {}
+
+    /** {@code GET /v1/config}: the main file and every file it includes, recursively. */
+    public record ConfigView(String path, String content, String sha256, List<ConfigFile> includes) {}
+
+    /** {@code PUT /v1/config} body; with {@code expectedSha256} the write happens only if the file still has that hash. */
+    public record WriteConfigRequest(String content, String expectedSha256) {}
+
+    /** {@code PUT /v1/config} answer. */
+    public record WriteConfigResult(String sha256, String previousSha256, String backup, String restartOutput) {}
+
+    /** One lease. */
+    public record LeaseView(
+            String address, String bindingState, String nextBindingState, Instant starts, Instant ends,
+            Instant cltt, String hardware, String uid, String clientHostname) {
+
+        static LeaseView fromLease(Lease l) {
+            return new LeaseView(l.address().toString(), l.bindingState().dhcpdName(),
+                    l.nextBindingState() == null ? null : l.nextBindingState().dhcpdName(),
+                    neverAsNull(l.starts()), neverAsNull(l.ends()), neverAsNull(l.cltt()), l.hardware(), l.uid(),
+                    l.clientHostname());
+        }
+    }
+
+    /** The last failover state block of one relationship in the leases file. */
+    public record PeerStateView(
+            String relationship, DhcpdFailoverState myState, Instant myStateSince,
+            DhcpdFailoverState partnerState, Instant partnerStateSince, Long mcltSeconds) {
+
+        static PeerStateView fromRecord(PeerStateRecord r) {
+            return new PeerStateView(r.relationship(), r.myState(), neverAsNull(r.myStateSince()), r.partnerState(),
+                    neverAsNull(r.partnerStateSince()), r.mcltSeconds());
+        }
+    }
+
+    /** {@code GET /v1/leases}. */
+    public record LeasesView(String path, List<LeaseView> leases, List<PeerStateView> failoverStates) {
+
+        static LeasesView fromLeasesFile(String path, LeasesFile f) {
+            return new LeasesView(path, f.leases().stream().map(LeaseView::fromLease).toList(),
+                    f.failoverStates().values().stream().map(PeerStateView::fromRecord).toList());
+        }
+    }
+
+    /** {@code GET /v1/failover/{name}}: the relationship as dhcpd reports it over OMAPI. */
+    public record FailoverStateView(
+            String name, DhcpdFailoverState localState, DhcpdFailoverState partnerState,
+            Instant localStos, Instant partnerStos, String role, Long mcltSeconds, Long localPort, Long partnerPort,
+            Long maxResponseDelaySeconds, Long maxOutstandingUpdates, Long currentUnackedUpdates,
+            Long loadBalanceMaxSeconds, String loadBalanceHba, Map<String, String> attributes) {
+
+        static FailoverStateView fromStatus(FailoverStatus s) {
+            return new FailoverStateView(s.name(), s.localState(), s.partnerState(), s.localStos(), s.partnerStos(),
+                    s.role() == null ? null : s.role().name().toLowerCase(java.util.Locale.ROOT), s.mcltSeconds(),
+                    s.localPort(), s.partnerPort(), s.maxResponseDelaySeconds(), s.maxOutstandingUpdates(),
+                    s.currentUnackedUpdates(), s.loadBalanceMaxSeconds(), s.loadBalanceHba(), s.attributes());
+        }
+    }
+
+    /** {@code POST /v1/failover/{name}/partner-down} body: the caller confirms the partner is down and stays down. */
+    public record PartnerDownRequest(Boolean confirm) {}
+
+    /** {@code GET /v1/health}. */
+    public record HealthView(boolean dhcpdRunning, String detail) {}
+
+    /** Every error answer. {@code details} carries extra facts, e.g. dhcpd's output or whether a file was restored. */
+    public record ErrorBody(String kind, String field, String message, Map<String, Object> details) {}
+
+    private static Instant neverAsNull(Instant t) {
+        return t == null || t.equals(Instant.MAX) ? null : t;
+    }
+}

@@ -1,0 +1,129 @@
+package org.tandem.agent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.tandem.common.UserError;
+import org.tandem.omapi.OmapiKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tandem agent}: runs the agent on a dhcpd host until stopped. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Runs the Tandem agent next to ISC dhcpd: Central reads and writes dhcpd.conf, leases and failover state through it.")
+public final class AgentCommand implements Callable<Integer> {
+
+    @Option(names = "--listen", defaultValue = "0.0.0.0:4151", description = "HOST:PORT to serve HTTP on (default ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--conf", required = true, description = "The dhcpd.conf to manage.")
+    Path conf;
+
+    @Option(names = "--leases", description = "dhcpd's lease file (dhcpd.leases).")
+    Path leases;
+
+    @Option(names = "--restart-command", required = true, description = "Shell command that restarts dhcpd, e.g. 'systemctl restart isc-dhcp-server'.")
+    String restartCommand;
+
+    @Option(names = "--omapi", description = "HOST:PORT of dhcpd's OMAPI (omapi-port); needed for failover state and partner-down.")
+    String omapi;
+
+    @Option(names = "--omapi-key-file", description = "File with the OMAPI key block: key NAME { algorithm hmac-md5; secret \"BASE64\"; };")
+    Path omapiKeyFile;
+
+    @Option(names = "--pid-file", description = "dhcpd's pid file; with or instead of --omapi, proves dhcpd runs after a restart.")
+    Path pidFile;
+
+    @Option(names = "--token-file", required = true, description = "File holding the token every request must carry (at least 16 characters).")
+    Path tokenFile;
+
+    @Option(names = "--dhcpd", defaultValue = "dhcpd", description = "dhcpd binary used for 'dhcpd -t' (default ${DEFAULT-VALUE}).")
+    String dhcpd;
+
+    @Option(names = "--keep-backups", defaultValue = "10", description = "Previous config versions to keep (default ${DEFAULT-VALUE}).")
+    int keepBackups;
+
+    @Option(names = "--restart-deadline", defaultValue = "20", description = "Seconds dhcpd may take to run again after a restart (default ${DEFAULT-VALUE}).")
+    int restartDeadlineSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AgentSettings settings;
+        try {
+            settings = settings();
+        } catch (UserError | IllegalArgumentException e) {
+            System.err.println("tandem agent: " + e.getMessage());
+            return 2;
+        }
+        AgentServer server;
+        try {
+            server = new AgentServer(settings, Clock.systemUTC()).start();
+        } catch (RuntimeException e) {
+            System.err.println("tandem agent: cannot listen on " + listen + ": " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "agent-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    AgentSettings settings() {
+        HostPort l = HostPort.parse("--listen", listen);
+        if (!Files.isRegularFile(conf)) {
+            throw UserError.invalid("--conf", conf + " is not a file");
+        }
+        String token = readSecretFile("--token-file", tokenFile).strip();
+        OmapiKey key = omapiKeyFile == null ? null : OmapiKey.parseKeyFile(readSecretFile("--omapi-key-file", omapiKeyFile));
+        HostPort o = omapi == null ? null : HostPort.parse("--omapi", omapi);
+        if (keepBackups < 1 || keepBackups > 1000) {
+            throw UserError.invalid("--keep-backups", "must be between 1 and 1000");
+        }
+        if (restartDeadlineSeconds < 1 || restartDeadlineSeconds > 600) {
+            throw UserError.invalid("--restart-deadline", "must be between 1 and 600 seconds");
+        }
+        if (token.length() < AgentSettings.MIN_TOKEN_LENGTH) {
+            throw UserError.invalid("--token-file", "the token must be at least " + AgentSettings.MIN_TOKEN_LENGTH + " characters");
+        }
+        return new AgentSettings(l.host(), l.port(), conf.toAbsolutePath(), leases == null ? null : leases.toAbsolutePath(),
+                restartCommand, o == null ? null : o.host(), o == null ? 0 : o.port(), key,
+                pidFile == null ? null : pidFile.toAbsolutePath(), token, dhcpd, keepBackups,
+                Duration.ofSeconds(restartDeadlineSeconds), Duration.ofSeconds(1));
+    }
+
+    private static String readSecretFile(String option, Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw UserError.invalid(option, "cannot read " + p + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** HOST:PORT as given on the command line. */
+    record HostPort(String host, int port) {
+        static HostPort parse(String option, String text) {
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0 || colon == text.length() - 1) {
+                throw UserError.invalid(option, "expected HOST:PORT, got \"" + text + "\"");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(text.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw UserError.invalid(option, "the port in \"" + text + "\" is not a number");
+            }
+            if (port < 0 || port > 65535) {
+                throw UserError.invalid(option, "the port must be 0 to 65535");
+            }
+            return new HostPort(text.substring(0, colon), port);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.tandem.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.tandem.omapi.OmapiKey;
+
+/**
+ * Everything one agent needs, validated once at start-up.
+ *
+ * @param listenHost address the HTTP server binds
+ * @param listenPort port the HTTP server binds (0 picks a free one)
+ * @param confPath the dhcpd.conf the agent reads and replaces
+ * @param leasesPath the dhcpd.leases it reads, or null when not configured
+ * @param restartCommand run with {@code /bin/sh -c} after a new config is in place
+ * @param omapiHost where dhcpd's OMAPI listens, or null to not use OMAPI
+ * @param omapiKey the OMAPI key, or null when dhcpd requires none
+ * @param pidFile dhcpd's pid file, or null; with OMAPI, one of the two proves dhcpd runs
+ * @param token the shared secret every request must carry
+ * @param dhcpdBinary the dhcpd used for {@code dhcpd -t}
+ * @param keepBackups how many previous versions of the config to keep
+ * @param restartDeadline how long dhcpd may take to be running again after a restart
+ * @param settle how long dhcpd must stay running once seen, so a server that dies right after start is caught
+ */
+public record AgentSettings(
+        String listenHost,
+        int listenPort,
+        Path confPath,
+        Path leasesPath,
+        String restartCommand,
+        String omapiHost,
+        int omapiPort,
+        OmapiKey omapiKey,
+        Path pidFile,
+        String token,
+        String dhcpdBinary,
+        int keepBackups,
+        Duration restartDeadline,
+        Duration settle) {
+
+    public static final int MIN_TOKEN_LENGTH = 16;
+
+    public AgentSettings {
+        Objects.requireNonNull(listenHost, "listenHost");
+        Objects.requireNonNull(confPath, "confPath");
+        Objects.requireNonNull(restartCommand, "restartCommand");
+        Objects.requireNonNull(dhcpdBinary, "dhcpdBinary");
+        Objects.requireNonNull(restartDeadline, "restartDeadline");
+        Objects.requireNonNull(settle, "settle");
+        if (token == null || token.length() < MIN_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("token must be at least " + MIN_TOKEN_LENGTH + " characters");
+        }
+        if (omapiHost == null && pidFile == null) {
+            throw new IllegalArgumentException("give --omapi or --pid-file: the agent needs one to see that dhcpd runs");
+        }
+        if (keepBackups < 1) {
+            throw new IllegalArgumentException("keepBackups must be at least 1");
+        }
+    }
+
+    /** Never prints the token or the key. */
+    @Override
+    public String toString() {
+        return "AgentSettings[listen=" + listenHost + ":" + listenPort + ", conf=" + confPath + ", leases=" + leasesPath
+                + ", omapi=" + omapiHost + ":" + omapiPort + ", pidFile=" + pidFile + "]";
+    }
+}

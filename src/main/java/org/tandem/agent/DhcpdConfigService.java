@@ -1,0 +1,352 @@
+package org.tandem.agent;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tandem.common.UserError;
+
+/**
+ * Reads and replaces dhcpd.conf safely: validate a temp copy with {@code dhcpd -t}, replace the file
+ * atomically keeping numbered backups, restart dhcpd, and put the previous file back if dhcpd does
+ * not come back.
+ */
+final class DhcpdConfigService {
+
+    private static final Logger log = LoggerFactory.getLogger(DhcpdConfigService.class);
+    private static final Duration VALIDATE_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
+    private static final int MAX_INCLUDE_DEPTH = 8;
+    private static final int MAX_INCLUDED_FILES = 64;
+
+    private final AgentSettings settings;
+    private final DhcpdProbe probe;
+    private final Object writeLock = new Object();
+
+    DhcpdConfigService(AgentSettings settings, DhcpdProbe probe) {
+        this.settings = settings;
+        this.probe = probe;
+    }
+
+    AgentApi.ConfigView read() {
+        Path conf = settings.confPath();
+        byte[] bytes = readBytes(conf, "config");
+        List<AgentApi.ConfigFile> includes = new ArrayList<>();
+        Set<Path> seen = new LinkedHashSet<>();
+        seen.add(conf.toAbsolutePath().normalize());
+        collectIncludes(conf, decode(bytes, conf), 1, seen, includes);
+        return new AgentApi.ConfigView(conf.toString(), decode(bytes, conf), sha256(bytes), includes);
+    }
+
+    private void collectIncludes(Path from, String text, int depth, Set<Path> seen, List<AgentApi.ConfigFile> out) {
+        for (String target : includeTargets(text)) {
+            // dhcpd resolves a relative include against its working directory; the agent cannot
+            // know that directory, so it assumes the config file's own directory.
+            Path p = from.toAbsolutePath().getParent().resolve(target).normalize();
+            if (!seen.add(p)) {
+                continue;
+            }
+            if (depth > MAX_INCLUDE_DEPTH || out.size() >= MAX_INCLUDED_FILES) {
+                throw new UserError(UserError.Kind.INVALID_INPUT, "config",
+                        "the config includes more than " + MAX_INCLUDED_FILES + " files or nests includes deeper than "
+                                + MAX_INCLUDE_DEPTH + " levels; the agent stops there");
+            }
+            byte[] b = readBytes(p, "included file");
+            String content = decode(b, p);
+            out.add(new AgentApi.ConfigFile(p.toString(), content, sha256(b)));
+            collectIncludes(p, content, depth + 1, seen, out);
+        }
+    }
+
+    /**
+     * The targets of {@code include "FILE";} statements. A tiny scan with dhcpd's lexical rules
+     * (comments run from {@code #} to the line end, strings may hold {@code #}, {@code ;} and escaped
+     * quotes) finds the keyword {@code include}, a quoted string and {@code ;} in a row.
+     */
+    static List<String> includeTargets(String text) {
+        List<String> targets = new ArrayList<>();
+        // The last two tokens seen: 0 nothing useful, 1 saw "include", 2 saw "include" "FILE".
+        int state = 0;
+        String target = null;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c == '#') {
+                while (i < n && text.charAt(i) != '\n') {
+                    i++;
+                }
+            } else if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '"') {
+                StringBuilder sb = new StringBuilder();
+                i++;
+                while (i < n && text.charAt(i) != '"') {
+                    if (text.charAt(i) == '\\' && i + 1 < n) {
+                        i++;
+                    }
+                    sb.append(text.charAt(i++));
+                }
+                i++;
+                target = sb.toString();
+                state = state == 1 ? 2 : 0;
+            } else if (c == ';' || c == '{' || c == '}') {
+                if (c == ';' && state == 2) {
+                    targets.add(target);
+                }
+                state = 0;
+                i++;
+            } else {
+                int start = i;
+                while (i < n && !Character.isWhitespace(text.charAt(i)) && "#\";{}".indexOf(text.charAt(i)) < 0) {
+                    i++;
+                }
+                state = text.regionMatches(true, start, "include", 0, 7) && i - start == 7 ? 1 : 0;
+            }
+        }
+        return targets;
+    }
+
+    AgentApi.WriteConfigResult write(AgentApi.WriteConfigRequest request) throws InterruptedException {
+        if (request == null || request.content() == null) {
+            throw UserError.invalid("content", "is required: the full text of the new dhcpd.conf");
+        }
+        if (request.content().indexOf('\0') >= 0) {
+            throw UserError.invalid("content", "contains a NUL character, which no dhcpd.conf may hold");
+        }
+        if (request.expectedSha256() != null && !request.expectedSha256().matches("[0-9a-f]{64}")) {
+            throw UserError.invalid("expectedSha256", "must be 64 lower-case hex digits (the SHA-256 of the current file)");
+        }
+        byte[] next = request.content().getBytes(StandardCharsets.UTF_8);
+        synchronized (writeLock) {
+            // Replace the file a symlinked dhcpd.conf points at, not the link itself.
+            Path conf = realPath(settings.confPath());
+            byte[] current = readBytes(conf, "config");
+            String currentSha = sha256(current);
+            if (request.expectedSha256() != null && !request.expectedSha256().equals(currentSha)) {
+                throw new AgentError(UserError.Kind.CONFLICT, "expectedSha256",
+                        "dhcpd.conf changed since it was read (its SHA-256 is now " + currentSha
+                                + "); read it again and reapply the change",
+                        Map.of("currentSha256", currentSha));
+            }
+            validate(conf, next);
+            String backup = backupAndReplace(conf, current, next);
+            log.info("replaced {} (sha256 {} -> {}), previous kept as {}", conf, currentSha, sha256(next), backup);
+            String failure = null;
+            CommandRunner.Result restart = restart();
+            if (!restart.ok()) {
+                failure = restart.timedOut()
+                        ? "the restart command did not finish within " + RESTART_TIMEOUT.toSeconds() + " s"
+                        : "the restart command failed with exit code " + restart.exitCode();
+            } else {
+                String why = probe.awaitRunning(settings.restartDeadline());
+                if (why != null) {
+                    failure = "dhcpd was not running " + settings.restartDeadline().toSeconds()
+                            + " s after the restart (" + why + ")";
+                }
+            }
+            if (failure == null) {
+                return new AgentApi.WriteConfigResult(sha256(next), currentSha, backup.toString(), restart.output());
+            }
+            throw rollBack(conf, current, failure, restart.output());
+        }
+    }
+
+    private AgentError rollBack(Path conf, byte[] previous, String failure, String restartOutput) throws InterruptedException {
+        log.warn("{}; restoring the previous {}", failure, conf);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("restartOutput", restartOutput);
+        try {
+            replaceAtomically(conf, previous);
+            details.put("restored", true);
+        } catch (IOException e) {
+            details.put("restored", false);
+            return new AgentError(UserError.Kind.SERVER_REFUSED, "content", failure
+                    + ". Restoring the previous config ALSO failed (" + e.getMessage() + "); the new config is still in "
+                    + conf + " and the previous one is the newest backup", details);
+        }
+        CommandRunner.Result again = restart();
+        details.put("restartAfterRestoreOutput", again.output());
+        String why = again.ok() ? probe.awaitRunning(settings.restartDeadline())
+                : "the restart command failed with exit code " + again.exitCode();
+        details.put("runningAfterRestore", why == null);
+        String outcome = why == null
+                ? "The previous config was restored and dhcpd is running on it again."
+                : "The previous config was restored, but dhcpd is not running on it either: " + why + ".";
+        return new AgentError(UserError.Kind.SERVER_REFUSED, "content",
+                "The new config passed dhcpd -t but " + failure + ". " + outcome, details);
+    }
+
+    private CommandRunner.Result restart() {
+        return CommandRunner.run(List.of("/bin/sh", "-c", settings.restartCommand()), null, RESTART_TIMEOUT);
+    }
+
+    /** Runs {@code dhcpd -t} on a temp copy next to the real file; refuses with dhcpd's own words. */
+    private void validate(Path conf, byte[] content) {
+        Path dir = conf.toAbsolutePath().getParent();
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(dir, "." + conf.getFileName() + ".check-", ".tmp");
+            Files.write(temp, content);
+            CommandRunner.Result r = CommandRunner.run(
+                    List.of(settings.dhcpdBinary(), "-4", "-t", "-cf", temp.toString()), dir, VALIDATE_TIMEOUT);
+            if (!r.ok()) {
+                String message = dhcpdErrors(r.output()).replace(temp.toString(), conf.toString());
+                throw new AgentError(UserError.Kind.SERVER_REFUSED, "content",
+                        r.timedOut() ? "dhcpd -t did not finish within " + VALIDATE_TIMEOUT.toSeconds() + " s; nothing was written"
+                                : "dhcpd -t refused the config; nothing was written:\n" + message,
+                        Map.of("dhcpdOutput", message));
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.SERVER_REFUSED, "content",
+                    "could not write a temp copy next to " + conf + " to check it: " + e.getMessage());
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /** dhcpd's error lines ({@code FILE line N: ...}, the source line, the caret), without its banner and bug-report plea. */
+    static String dhcpdErrors(String output) {
+        List<String> lines = output.lines().toList();
+        int start = -1;
+        int end = lines.size();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (start < 0 && (l.contains(" line ") || l.startsWith("ERROR") || l.contains("sanity check"))) {
+                start = i;
+            }
+            if (l.startsWith("Configuration file errors encountered") || l.startsWith("If you think you have received")) {
+                end = l.startsWith("Configuration") ? i + 1 : i;
+                break;
+            }
+        }
+        if (start < 0) {
+            return output.strip();
+        }
+        return String.join("\n", lines.subList(start, Math.max(start + 1, end))).strip();
+    }
+
+    /** Keeps {@code current} as backup 1 (shifting older ones up, dropping the oldest) and puts {@code next} in place. */
+    private String backupAndReplace(Path conf, byte[] current, byte[] next) {
+        try {
+            for (int i = settings.keepBackups(); i >= 1; i--) {
+                Path from = backupPath(conf, i);
+                if (i == settings.keepBackups()) {
+                    Files.deleteIfExists(from);
+                } else if (Files.exists(from)) {
+                    Files.move(from, backupPath(conf, i + 1), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Path backup = backupPath(conf, 1);
+            writeDurably(backup, current);
+            replaceAtomically(conf, next);
+            return backup.toString();
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.SERVER_REFUSED, "content",
+                    "could not replace " + conf + ": " + e.getMessage() + "; the file was left as it was");
+        }
+    }
+
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new UserError(UserError.Kind.NOT_FOUND, null, "the config " + p + " does not exist");
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.SERVER_REFUSED, null, "cannot resolve the config path " + p + ": " + e.getMessage());
+        }
+    }
+
+    static Path backupPath(Path conf, int n) {
+        return conf.resolveSibling(conf.getFileName() + ".tandem-" + n);
+    }
+
+    /** Temp file in the same directory, fsync, rename over the target, fsync the directory. */
+    static void replaceAtomically(Path target, byte[] content) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".new-", ".tmp");
+        try {
+            writeDurably(temp, content);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the file system of " + dir + " cannot rename atomically", e);
+            }
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    private static void writeDurably(Path file, byte[] content) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+    }
+
+    private static byte[] readBytes(Path p, String what) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (NoSuchFileException e) {
+            throw new UserError(UserError.Kind.NOT_FOUND, null, "the " + what + " " + p + " does not exist");
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.SERVER_REFUSED, null, "cannot read the " + what + " " + p + ": " + e.getMessage());
+        }
+    }
+
+    private static String decode(byte[] b, Path p) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, null,
+                    p + " is not valid UTF-8; the agent transfers configs as text and will not guess the encoding");
+        }
+    }
+
+    static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover temp file is harmless and named as ours
+        }
+    }
+}
