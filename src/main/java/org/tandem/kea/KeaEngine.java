@@ -313,11 +313,19 @@ public final class KeaEngine {
     }
 
     /**
-     * Applies a pair plan. Conflict checks and all checks run for both servers before anything is written. A scope
-     * change on a healthy pair is applied one server at a time while its partner covers for it in maintenance mode
-     * ({@code ha-maintenance-start} on the partner, config-set, wait until the server is back in in-maintenance,
-     * {@code ha-maintenance-cancel}, wait for both normal): config-set restarts HA, and without this a hot-standby
-     * primary is about 10 s without DHCP. HA creation, modification and removal are written secondary first.
+     * Applies a pair plan. Conflict checks and all checks run for both servers before anything is written.
+     *
+     * <p>Every config-set restarts HA on that server: it drops to waiting with DHCP off and comes back after a sync and
+     * a heartbeat or two (about 10 s on a hot-standby primary with default timers). So a scope change on a healthy pair
+     * is written one server at a time, secondary/standby first, and while a server that serves clients restarts, its
+     * partner takes over its scope with {@code ha-scopes} (kept until we hand it back, as long as the partner's own
+     * state does not change). Once the restarted server is back in its normal state we hand the scope back. A
+     * hot-standby standby serves nothing, so it is simply written first. ha-maintenance-start/cancel would also
+     * cover the restart, but cancelling returns the restarted server to "ready", which serves nothing until its next
+     * heartbeat; the ha-scopes hand-over has no such gap (the two servers briefly both serve the scope instead, for
+     * at most one poll interval, with lease updates flowing between them).
+     *
+     * <p>HA creation, modification and removal are written secondary first, then primary, without hand-over.
      */
     public KeaApplyReport apply(KeaPairPlan plan) {
         KeaPairPlan p = new KeaPairPlan(fresh(plan.primary()), fresh(plan.secondary()), plan.scopeChangeOnly());
@@ -341,18 +349,29 @@ public final class KeaEngine {
             }
             KeaClient server = x.server();
             KeaClient partner = server == a ? b : a;
-            actions.maintenanceStart(partner);
-            steps.add("ha-maintenance-start on " + partner.server());
-            actions.await(partner, "partner-in-maintenance", s -> "partner-in-maintenance".equals(s.localState()), wait, POLL);
+            KeaHaStatus mine = actions.status(server);
+            if (mine.localScopes().isEmpty()) {
+                write(x, steps, warnings);
+                actions.await(server, "its normal HA state", KeaHaStatus::isNormal, wait, POLL);
+                continue;
+            }
+            List<String> partnerScopes = actions.status(partner).localScopes();
+            List<String> both = new ArrayList<>(partnerScopes);
+            mine.localScopes().stream().filter(s -> !both.contains(s)).forEach(both::add);
+            actions.scopes(partner, both);
+            steps.add("ha-scopes " + both + " on " + partner.server());
             try {
                 write(x, steps, warnings);
-                actions.await(server, "in-maintenance after config-set", s -> "in-maintenance".equals(s.localState()), wait, POLL);
+                actions.await(server, "its normal HA state serving " + mine.localScopes(),
+                        s -> s.isNormal() && s.localScopes().containsAll(mine.localScopes()), wait, POLL);
             } finally {
-                actions.maintenanceCancel(partner);
-                steps.add("ha-maintenance-cancel on " + partner.server());
+                KeaHaStatus now = actions.status(partner);
+                // Only hand back if the partner is still in the state we gave the scopes in; a state change resets them.
+                if (now.isNormal()) {
+                    actions.scopes(partner, partnerScopes);
+                    steps.add("ha-scopes " + partnerScopes + " on " + partner.server());
+                }
             }
-            actions.await(partner, "its normal HA state", KeaHaStatus::isNormal, wait, POLL);
-            actions.await(server, "its normal HA state", KeaHaStatus::isNormal, wait, POLL);
         }
         return new KeaApplyReport(steps, warnings);
     }
