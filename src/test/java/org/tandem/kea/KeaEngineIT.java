@@ -187,6 +187,19 @@ class KeaEngineIT {
     @Test
     @Order(11)
     void scopeChange_onHotStandbyPair_standbyFirstThenHandOver_andSomeoneServesThroughout() throws Exception {
+        List<KeaApplyReport> report = new ArrayList<>();
+        List<String> unserved = unservedDuring(List.of("server1"), () -> {
+            long id = engine.nextSubnetId(s1, s2);
+            report.add(engine.apply(engine.planPair(s1, s2, KeaEdit.addSubnet(subnet(id, "10.60.0.0/24")))));
+        });
+        assertThat(report.get(0).steps()).containsSubsequence("config-set on server2", "ha-scopes [server1] on server2",
+                "config-set on server1", "ha-scopes [] on server2");
+        assertThat(unserved).as("samples where no server served a scope").isEmpty();
+        assertThat(engine.sync(s1).subnets()).containsExactlyInAnyOrderElementsOf(engine.sync(s2).subnets());
+    }
+
+    /** Runs {@code change} while sampling both servers every 100 ms; returns the samples where a scope had no server. */
+    private static List<String> unservedDuring(List<String> scopes, Runnable change) throws InterruptedException {
         List<String> unserved = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean sampling = new AtomicBoolean(true);
         Thread sampler = new Thread(() -> {
@@ -194,8 +207,12 @@ class KeaEngineIT {
             for (int i = 0; i < 3000 && sampling.get(); i++) {
                 KeaHaStatus a = safeStatus(s1);
                 KeaHaStatus b = safeStatus(s2);
-                if (!a.localScopes().contains("server1") && !b.localScopes().contains("server1")) {
-                    unserved.add(a.localState() + "/" + b.localState());
+                for (String scope : scopes) {
+                    boolean served = (KeaHaStatus.SERVING.contains(a.localState()) && a.localScopes().contains(scope))
+                            || (KeaHaStatus.SERVING.contains(b.localState()) && b.localScopes().contains(scope));
+                    if (!served) {
+                        unserved.add(scope + " at " + a.localState() + a.localScopes() + "/" + b.localState() + b.localScopes());
+                    }
                 }
                 try {
                     Thread.sleep(100);
@@ -205,18 +222,13 @@ class KeaEngineIT {
             }
         });
         sampler.start();
-        KeaApplyReport report;
         try {
-            long id = engine.nextSubnetId(s1, s2);
-            report = engine.apply(engine.planPair(s1, s2, KeaEdit.addSubnet(subnet(id, "10.60.0.0/24"))));
+            change.run();
         } finally {
             sampling.set(false);
             sampler.join();
         }
-        assertThat(report.steps()).containsSubsequence("config-set on server2", "ha-scopes [server1] on server2",
-                "config-set on server1", "ha-scopes [] on server2");
-        assertThat(unserved).as("samples where no server served the primary's scope").isEmpty();
-        assertThat(engine.sync(s1).subnets()).containsExactlyInAnyOrderElementsOf(engine.sync(s2).subnets());
+        return unserved;
     }
 
     private static KeaHaStatus safeStatus(KeaClient c) {
@@ -287,6 +299,23 @@ class KeaEngineIT {
         KeaSubnet first = engine.sync(s1).subnets().get(0);
         assertThat(first.pools()).extracting(KeaPool::clientClass).containsExactly("HA_server1", "HA_server2");
         assertThat(engine.sync(s1).subnets()).containsExactlyInAnyOrderElementsOf(engine.sync(s2).subnets());
+    }
+
+    @Test
+    @Order(31)
+    void scopeChange_onLoadBalancingPair_keepsBothScopesServed() throws Exception {
+        List<KeaApplyReport> report = new ArrayList<>();
+        List<String> unserved = unservedDuring(List.of("server1", "server2"), () -> {
+            long id = engine.nextSubnetId(s1, s2);
+            KeaSubnet s = subnet(id, "10.80.0.0/24");
+            KeaSubnet split = s.withPools(List.of(new KeaPool(new Ipv4Range(s.subnet().first().plus(1), s.subnet().first().plus(50)), "HA_server1"),
+                    new KeaPool(new Ipv4Range(s.subnet().first().plus(51), s.subnet().first().plus(100)), "HA_server2")));
+            report.add(engine.apply(engine.planPair(s1, s2, KeaEdit.addSubnet(split))));
+        });
+        assertThat(report.get(0).steps()).containsSubsequence("ha-scopes [server1, server2] on server1", "config-set on server2",
+                "ha-scopes [server1] on server1", "ha-scopes [server2, server1] on server2", "config-set on server1", "ha-scopes [server2] on server2");
+        assertThat(unserved).as("samples where no server served a scope").isEmpty();
+        awaitBoth("load-balancing", st -> "load-balancing".equals(st.localState()));
     }
 
     @Test
