@@ -107,6 +107,14 @@ public final class KeaClient {
         return parse(command, body, reader);
     }
 
+    /**
+     * The raw answer bytes of a command, unchecked: for diagnostics and for measuring the bare round trip that a
+     * checked call adds its parsing to. Never use the result as a trusted answer.
+     */
+    public byte[] rawExchange(String command, JsonNode arguments) throws IOException {
+        return transport.exchange(command, request(command, arguments), maxResponseBytes);
+    }
+
     /** The server's version, asked once with {@code version-get} and then remembered. */
     public KeaVersion version() {
         KeaVersion v = version;
