@@ -136,4 +136,17 @@ class KeaEngineTest {
                 .hasMessageContaining("HA scopes are server names like \"server1\"");
         assertThat(fake.commands()).isEmpty();
     }
+
+    @Test
+    void apply_whenConfigWriteFails_reportsThatTheChangeIsLiveButNotPersisted() {
+        fake.answerFile("config-test", "kea22-config-test-ok.json")
+                .answer("config-set", "[{\"result\":0,\"text\":\"Configuration successful.\"}]")
+                .answer("config-write", "[{\"result\":1,\"text\":\"Unable to open file /etc/kea/kea-dhcp4.conf for writing\"}]");
+        KeaClient k = kea();
+        KeaApplyReport r = engine.apply(engine.plan(k, KeaEdit.addSubnet(subnet(7, "10.7.0.0/24"))));
+        assertThat(r.persisted()).isFalse();
+        assertThat(r.warnings()).singleElement().asString()
+                .contains("config-write failed on Kea server \"kea1\"").contains("/etc/kea/kea-dhcp4.conf")
+                .contains("a restart of Kea would undo it");
+    }
 }
