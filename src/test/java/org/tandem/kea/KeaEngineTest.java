@@ -149,4 +149,39 @@ class KeaEngineTest {
                 .contains("config-write failed on Kea server \"kea1\"").contains("/etc/kea/kea-dhcp4.conf")
                 .contains("a restart of Kea would undo it");
     }
+
+    @Test
+    void planCreateHa_passiveBackup_givesTheBackupRoleAndDoesNotMirrorScopes() throws Exception {
+        try (FakeKea other = new FakeKea()) {
+            String plain = FakeKea.resource("kea22-config-get-hot-standby.json").replace("libdhcp_ha.so", "libdhcp_bootp.so");
+            fake.answer("config-get", plain).answerFile("config-test", "kea22-config-test-ok.json");
+            other.answerFile("version-get", "kea22-version-get.json").answer("config-get", plain.replace("192.0.2.", "203.0.113."))
+                    .answerFile("config-test", "kea22-config-test-ok.json");
+            KeaClient a = kea();
+            KeaClient b = new KeaClient("kea2", KeaEndpoint.ControlAgent.of(other.url()));
+            KeaPairPlan plan = engine.planCreateHa(a, b, KeaHaSpec.defaults(KeaHaConfig.Mode.PASSIVE_BACKUP)
+                    .withUrls(java.net.URI.create("http://192.0.2.1:8000/"), java.net.URI.create("http://192.0.2.2:8000/")));
+            KeaHaConfig ha = plan.secondary().newConfig().ha().orElseThrow();
+            assertThat(ha.thisServerName()).isEqualTo("kea2");
+            assertThat(ha.peer("kea2").orElseThrow().role()).isEqualTo(KeaHaConfig.Role.BACKUP);
+            assertThat(plan.secondary().newConfig().subnets()).extracting(s -> s.subnet().toString()).containsExactly("203.0.113.0/24");
+            assertThat(plan.primary().diff()).contains("+").contains("passive-backup");
+            assertThat(fake.commands()).doesNotContain("config-set");
+        }
+    }
+
+    @Test
+    void planCreateHa_peerUrlWithHostName_isRefusedByTheChecks() throws Exception {
+        try (FakeKea other = new FakeKea()) {
+            String plain = FakeKea.resource("kea22-config-get-hot-standby.json").replace("libdhcp_ha.so", "libdhcp_bootp.so");
+            fake.answer("config-get", plain).answerFile("config-test", "kea22-config-test-ok.json");
+            other.answerFile("version-get", "kea22-version-get.json").answer("config-get", plain).answerFile("config-test", "kea22-config-test-ok.json");
+            KeaClient a = kea();
+            KeaClient b = new KeaClient("kea2", KeaEndpoint.ControlAgent.of(other.url()));
+            KeaPairPlan plan = engine.planCreateHa(a, b, KeaHaSpec.defaults(KeaHaConfig.Mode.HOT_STANDBY)
+                    .withUrls(java.net.URI.create("http://kea1.example:8000/"), java.net.URI.create("http://192.0.2.2:8000/")));
+            assertThatThrownBy(() -> engine.check(plan)).isInstanceOf(UserError.class).hasMessageContaining("must use an IP address");
+            assertThat(fake.commands()).doesNotContain("config-set");
+        }
+    }
 }

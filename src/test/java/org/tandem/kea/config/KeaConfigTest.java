@@ -96,4 +96,13 @@ class KeaConfigTest {
         assertThatThrownBy(() -> new KeaPool(Ipv4Range.parseCidr("p", "10.0.0.0/30"), "HA_x\",\"evil"))
                 .hasMessageContaining("client-class");
     }
+
+    @Test
+    void disableSubnet_parksPoolsInUserContext_soNoAddressIsHandedOut() throws Exception {
+        KeaConfigDocument doc = config("{\"Dhcp4\":{\"subnet4\":[{\"id\":1,\"subnet\":\"10.0.0.0/24\",\"pools\":[{\"pool\":\"10.0.0.10 - 10.0.0.20\"}]}]}}").edit();
+        doc.disableSubnet(Ipv4Range.parseCidr("s", "10.0.0.0/24"));
+        JsonNode after = JSON.readTree(doc.toBytes());
+        assertThat(after.at("/Dhcp4/subnet4/0/pools")).isEmpty();
+        assertThat(after.at("/Dhcp4/subnet4/0/user-context/" + KeaConfigDocument.DISABLED_POOLS_KEY + "/0/pool").asText()).isEqualTo("10.0.0.10 - 10.0.0.20");
+    }
 }
