@@ -444,8 +444,10 @@ public final class KeaEngine {
         }
         KeaHaConfig block = haBlock(primary, secondary, spec);
         boolean wasLb = pc.ha().get().mode() == KeaHaConfig.Mode.LOAD_BALANCING;
+        String dirA = hooks.locate(primary, pc);
+        String dirB = hooks.locate(secondary, sc);
         KeaEdit edit = (name, doc) -> {
-            doc.setHa(block.asSeenBy(name), "/unused");
+            doc.setHa(block.asSeenBy(name), name.equals(primary.server()) ? dirA : dirB);
             if (spec.mode() == KeaHaConfig.Mode.LOAD_BALANCING && !wasLb) {
                 doc.splitPoolsForLoadBalancing(primary.server(), secondary.server());
             } else if (spec.mode() != KeaHaConfig.Mode.LOAD_BALANCING && wasLb) {

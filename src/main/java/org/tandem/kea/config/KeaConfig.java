@@ -114,9 +114,7 @@ public final class KeaConfig {
                     }
                     default -> index.value(p);
                 }
-                if (depth > 0 || t == JsonToken.END_OBJECT) {
-                    g.copyCurrentEvent(p);
-                }
+                g.copyCurrentEvent(p);
             }
         }
         if (!sawDhcp4) {
