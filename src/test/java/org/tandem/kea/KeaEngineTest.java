@@ -184,4 +184,19 @@ class KeaEngineTest {
             assertThat(fake.commands()).doesNotContain("config-set");
         }
     }
+
+    @Test
+    void changedOutside_onKea24_usesConfigHashGetInsteadOfConfigGet() {
+        String withHash = FakeKea.resource("kea22-config-get-hot-standby.json")
+                .replace("\"arguments\": { \"Dhcp4\"", "\"arguments\": { \"hash\": \"ABC123\", \"Dhcp4\"");
+        fake.answer("version-get", "[{\"result\":0,\"text\":\"2.4.1\"}]").answer("config-get", withHash)
+                .answer("config-hash-get", "[{\"result\":0,\"arguments\":{\"hash\":\"ABC123\"}}]");
+        KeaClient k = kea();
+        KeaConfig c = engine.sync(k);
+        assertThat(c.keaHash()).isEqualTo("ABC123");
+        assertThat(engine.changedOutside(k)).isFalse();
+        fake.answer("config-hash-get", "[{\"result\":0,\"arguments\":{\"hash\":\"DEF456\"}}]");
+        assertThat(engine.changedOutside(k)).isTrue();
+        assertThat(fake.commands().stream().filter("config-get"::equals).count()).isEqualTo(1);
+    }
 }
