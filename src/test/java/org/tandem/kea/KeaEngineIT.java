@@ -252,7 +252,8 @@ class KeaEngineIT {
     @Test
     @Order(20)
     void haActions_eachDoesWhatItSays() {
-        assertThat(actions.heartbeat(s1).path("state").asText()).isEqualTo("hot-standby");
+        assertThat(actions.heartbeat(s1).state()).isEqualTo("hot-standby");
+        assertThat(actions.heartbeat(s1).scopes()).containsExactly("server1");
         // ha-scopes with the empty list stops serving; with its own name it serves again
         actions.scopes(s1, List.of());
         assertThat(actions.status(s1).localScopes()).isEmpty();

@@ -35,8 +35,8 @@ public final class KeaHaActions {
     }
 
     /** {@code ha-heartbeat}: the server's state and scopes as its partner sees them, and its clock. */
-    public JsonNode heartbeat(KeaClient server) {
-        return server.ok("ha-heartbeat", null, false).requireArgumentsObject();
+    public KeaHaHeartbeat heartbeat(KeaClient server) {
+        return KeaHaHeartbeat.fromKea(server.server(), server.ok("ha-heartbeat", null, false).requireArgumentsObject());
     }
 
     /**
