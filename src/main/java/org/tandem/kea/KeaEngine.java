@@ -339,7 +339,12 @@ public final class KeaEngine {
                 && actions.status(a).isNormal() && actions.status(b).isNormal();
         if (!hitless) {
             write(p.secondary(), steps, warnings);
-            write(p.primary(), steps, warnings);
+            try {
+                write(p.primary(), steps, warnings);
+            } catch (UserError e) {
+                rollBack(p.secondary(), steps, warnings);
+                throw e;
+            }
             return new KeaApplyReport(steps, warnings);
         }
         Duration wait = Duration.ofMillis(Math.max(30_000, 10L * ha.get().maxResponseDelayMs()));
@@ -361,7 +366,14 @@ public final class KeaEngine {
             actions.scopes(partner, both);
             steps.add("ha-scopes " + both + " on " + partner.server());
             try {
-                write(x, steps, warnings);
+                try {
+                    write(x, steps, warnings);
+                } catch (UserError e) {
+                    if (x == p.primary()) {
+                        rollBack(p.secondary(), steps, warnings);
+                    }
+                    throw e;
+                }
                 actions.await(server, "its normal HA state serving " + mine.localScopes(),
                         s -> s.isNormal() && s.localScopes().containsAll(mine.localScopes()), wait, POLL);
             } finally {
@@ -374,6 +386,23 @@ public final class KeaEngine {
             }
         }
         return new KeaApplyReport(steps, warnings);
+    }
+
+    /**
+     * Puts a server back on the config its plan started from, after its partner's write failed, so the pair does not
+     * stay half-changed. A failed rollback is reported, not thrown over the original error.
+     */
+    private void rollBack(KeaPlan written, List<String> steps, List<String> warnings) {
+        String name = written.server().server();
+        try {
+            written.server().ok("config-set", written.base().edit().toKeaArguments(), false);
+            written.server().call("config-write", null);
+            steps.add("rolled back " + name);
+            sync(written.server());
+        } catch (UserError e) {
+            warnings.add("Kea server \"" + name + "\" could not be rolled back after its partner refused the change: " + e.getMessage());
+            log.warn("rollback of Kea server {} failed", name, e);
+        }
     }
 
     // ------------------------------------------------------------------ HA relationships
