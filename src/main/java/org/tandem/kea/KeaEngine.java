@@ -1,0 +1,566 @@
+package org.tandem.kea;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.patch.Patch;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tandem.common.UserError;
+import org.tandem.kea.client.KeaClient;
+import org.tandem.kea.client.KeaProtocolError;
+import org.tandem.kea.client.KeaResponse;
+import org.tandem.kea.client.KeaVersion;
+import org.tandem.kea.config.KeaConfig;
+import org.tandem.kea.config.KeaConfigDocument;
+import org.tandem.kea.config.KeaHaConfig;
+import org.tandem.kea.config.KeaSubnet;
+import org.tandem.kea.ha.KeaHaActions;
+import org.tandem.kea.ha.KeaHaStatus;
+import org.tandem.kea.hooks.KeaHookLocator;
+import org.tandem.net.Ipv4Range;
+
+/**
+ * Tandem's Kea engine: syncs servers' configs without loss, plans changes (new config and diff, nothing written),
+ * checks them (own rules, then Kea's config-test), and applies them, to a HA pair in an order that keeps DHCP served.
+ * It also creates, modifies, detects and removes HA relationships. Kea 2.2 has no subnet_cmds, so every change is a
+ * full config-set built from the server's own config plus exactly the change.
+ */
+public final class KeaEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(KeaEngine.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final KeaConfigStore store;
+    private final Clock clock;
+    private final KeaHookLocator hooks;
+    private final KeaHaActions actions;
+
+    /** @param keaHooksLocation the administrator's hook directory preference, or null */
+    public KeaEngine(KeaConfigStore store, Clock clock, Path keaHooksLocation) {
+        this.store = Objects.requireNonNull(store);
+        this.clock = Objects.requireNonNull(clock);
+        this.hooks = new KeaHookLocator(keaHooksLocation);
+        this.actions = new KeaHaActions(clock);
+    }
+
+    public KeaHaActions actions() {
+        return actions;
+    }
+
+    // ------------------------------------------------------------------ sync
+
+    /** Reads the server's running config ({@code config-get}) into the store and returns it. */
+    public KeaConfig sync(KeaClient server) {
+        KeaConfig config = fetch(server);
+        store.saveSynced(server.server(), config);
+        return config;
+    }
+
+    private KeaConfig fetch(KeaClient server) {
+        server.version();
+        KeaClient.Streamed<KeaConfig> s = server.call("config-get", null, p -> KeaConfig.fromKea(p, clock.instant()));
+        s.envelope().requireSuccess(false);
+        if (s.value() == null) {
+            throw KeaProtocolError.of(server.server(), "config-get", "the answer has no configuration");
+        }
+        return s.value();
+    }
+
+    /** Makes the server re-read its config file (for administrators who edited it by hand), then syncs. */
+    public KeaConfig reload(KeaClient server) {
+        server.ok("config-reload", null, false);
+        return sync(server);
+    }
+
+    /** The config last synced, syncing first if there is none. */
+    public KeaConfig lastSynced(KeaClient server) {
+        return store.lastSynced(server.server()).orElseGet(() -> sync(server));
+    }
+
+    /**
+     * Whether the server's in-memory config differs from what we last synced. Kea 2.4+ answers config-hash-get; Kea
+     * 2.2 has none, so we fetch config-get and compare our own canonical hash.
+     */
+    public boolean changedOutside(KeaClient server) {
+        Optional<KeaConfig> last = store.lastSynced(server.server());
+        if (last.isEmpty()) {
+            return true;
+        }
+        KeaVersion v = server.version();
+        if (v.hasConfigHashGet() && last.get().keaHash() != null) {
+            KeaResponse r = server.ok("config-hash-get", null, false);
+            return !last.get().keaHash().equals(r.requireArgumentsObject().path("hash").asText());
+        }
+        return !fetch(server).hash().equals(last.get().hash());
+    }
+
+    // ------------------------------------------------------------------ plan and check
+
+    /** Plans {@code edit} on the last synced config of {@code server}; writes nothing. */
+    public KeaPlan plan(KeaClient server, KeaEdit edit) {
+        return plan(server, edit, lastSynced(server));
+    }
+
+    private KeaPlan plan(KeaClient server, KeaEdit edit, KeaConfig base) {
+        KeaConfigDocument doc = base.edit();
+        edit.apply(server.server(), doc);
+        return new KeaPlan(server, edit, base, doc, diff(base.toPrettyString(), doc.toPrettyString(), server.server()));
+    }
+
+    /** Plans the same edit on both peers of a pair (HA scope changes must be identical on both). */
+    public KeaPairPlan planPair(KeaClient primary, KeaClient secondary, KeaEdit edit) {
+        return new KeaPairPlan(plan(primary, edit), plan(secondary, edit), true);
+    }
+
+    static String diff(String before, String after, String name) {
+        if (before.equals(after)) {
+            return "";
+        }
+        List<String> a = before.lines().toList();
+        List<String> b = after.lines().toList();
+        Patch<String> patch = DiffUtils.diff(a, b);
+        return String.join("\n", UnifiedDiffUtils.generateUnifiedDiff(name + " (running)", name + " (planned)", a, patch, 3));
+    }
+
+    /** The subnet id to give a new scope on a pair: one past the largest id on either server. */
+    public long nextSubnetId(KeaClient... servers) {
+        long max = 0;
+        for (KeaClient s : servers) {
+            for (long id : lastSynced(s).subnetIds()) {
+                max = Math.max(max, id);
+            }
+        }
+        return max + 1;
+    }
+
+    /** Our own rules, then the server's {@code config-test}. Throws a user error naming the server and the problem. */
+    public void check(KeaPlan plan) {
+        String name = plan.server().server();
+        plan.newConfig().checkRules(name);
+        Optional<KeaHaConfig> ha = plan.newConfig().ha();
+        if (ha.isPresent()) {
+            checkHa(name, ha.get(), plan.server().version());
+        }
+        plan.server().ok("config-test", plan.newConfig().toKeaArguments(), false);
+    }
+
+    /** Each plan's checks plus the pair's: identical subnets (ids, prefixes, pools) and HA blocks that agree. */
+    public void check(KeaPairPlan plan) {
+        checkPairRules(plan);
+        check(plan.primary());
+        check(plan.secondary());
+    }
+
+    private static void checkPairRules(KeaPairPlan plan) {
+        KeaConfigDocument a = plan.primary().newConfig();
+        KeaConfigDocument b = plan.secondary().newConfig();
+        String na = plan.primary().server().server();
+        String nb = plan.secondary().server().server();
+        Optional<KeaHaConfig> ha = a.ha();
+        Optional<KeaHaConfig> hb = b.ha();
+        if (ha.isPresent() != hb.isPresent()) {
+            throw UserError.conflict("Only one of the Kea servers \"" + na + "\" and \"" + nb + "\" would have HA configured");
+        }
+        if (ha.isEmpty()) {
+            return;
+        }
+        KeaHaConfig x = ha.get();
+        KeaHaConfig y = hb.get();
+        if (!x.asSeenBy("_").equals(y.asSeenBy("_"))) {
+            throw UserError.conflict("The HA blocks of \"" + na + "\" and \"" + nb + "\" disagree (mode, peers, URLs, roles or delays): "
+                    + x + " vs " + y);
+        }
+        if (x.thisServerName().equals(y.thisServerName())) {
+            throw UserError.conflict("Both Kea servers would call themselves \"" + x.thisServerName() + "\" in their HA blocks");
+        }
+        if (x.mode() != KeaHaConfig.Mode.PASSIVE_BACKUP) {
+            List<String> sa = subnetSignature(a);
+            List<String> sb = subnetSignature(b);
+            if (!sa.equals(sb)) {
+                List<String> onlyA = new ArrayList<>(sa);
+                onlyA.removeAll(sb);
+                List<String> onlyB = new ArrayList<>(sb);
+                onlyB.removeAll(sa);
+                throw UserError.conflict("The HA peers \"" + na + "\" and \"" + nb + "\" would not have identical scopes (subnet ids, pools): only on "
+                        + na + ": " + onlyA + "; only on " + nb + ": " + onlyB);
+            }
+        }
+    }
+
+    private static List<String> subnetSignature(KeaConfigDocument d) {
+        List<String> out = new ArrayList<>();
+        for (KeaSubnet s : d.subnets()) {
+            out.add("id " + s.id() + " " + s.subnet() + " pools " + s.pools().stream()
+                    .map(p -> p.range() + (p.clientClass() == null ? "" : "/" + p.clientClass())).sorted().toList());
+        }
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    static void checkHa(String server, KeaHaConfig ha, KeaVersion version) {
+        int limit = version.atLeast(2, 3) ? Integer.MAX_VALUE : KeaHaConfig.KEA22_MAX_DELAY_MS;
+        checkDelay("heartbeat-delay", ha.heartbeatDelayMs(), limit, version);
+        checkDelay("max-response-delay", ha.maxResponseDelayMs(), limit, version);
+        checkDelay("max-ack-delay", ha.maxAckDelayMs(), limit, version);
+        if (ha.maxResponseDelayMs() <= ha.heartbeatDelayMs()) {
+            throw UserError.invalid("maxResponseDelay", "max-response-delay (" + ha.maxResponseDelayMs()
+                    + " ms) must be above heartbeat-delay (" + ha.heartbeatDelayMs() + " ms), or peers declare each other down between heartbeats");
+        }
+        if (ha.maxUnackedClients() < 0) {
+            throw UserError.invalid("maxUnackedClients", "must be 0 or more");
+        }
+        if (ha.peer(ha.thisServerName()).isEmpty()) {
+            throw UserError.invalid("peers", "Kea server \"" + server + "\": this-server-name \"" + ha.thisServerName() + "\" is not among the peers");
+        }
+        long primaries = ha.peers().stream().filter(p -> p.role() == KeaHaConfig.Role.PRIMARY).count();
+        long secondaries = ha.peers().stream().filter(p -> p.role() == KeaHaConfig.Role.SECONDARY).count();
+        long standbys = ha.peers().stream().filter(p -> p.role() == KeaHaConfig.Role.STANDBY).count();
+        boolean ok = switch (ha.mode()) {
+            case LOAD_BALANCING -> primaries == 1 && secondaries == 1 && standbys == 0;
+            case HOT_STANDBY -> primaries == 1 && standbys == 1 && secondaries == 0;
+            case PASSIVE_BACKUP -> primaries == 1 && secondaries == 0 && standbys == 0;
+        };
+        if (!ok) {
+            throw UserError.invalid("peers", "the roles " + ha.peers().stream().map(p -> p.name() + "=" + p.role().kea()).toList()
+                    + " do not fit " + ha.mode().kea());
+        }
+        for (KeaHaConfig.Peer p : ha.peers()) {
+            checkPeerUrl(p.url());
+        }
+    }
+
+    private static void checkDelay(String field, int value, int limit, KeaVersion v) {
+        if (value < 1 || value > limit) {
+            throw UserError.invalid(field, value + " ms is outside 1.." + limit + " ms (Kea " + v + " keeps it as a 16-bit number)");
+        }
+    }
+
+    private static void checkPeerUrl(URI url) {
+        if (url == null || url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+            throw UserError.invalid("peers.url", "\"" + url + "\" is not an http(s) URL");
+        }
+        String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
+        // Kea 2.2 rejects host names in peer URLs; only literal addresses work.
+        if (!host.matches("[0-9.]+") && !host.contains(":")) {
+            throw UserError.invalid("peers.url", "\"" + url + "\" must use an IP address; Kea 2.2 rejects host names in HA peer URLs");
+        }
+        try {
+            InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw UserError.invalid("peers.url", "\"" + url + "\" does not hold a valid IP address");
+        }
+        if (url.getPort() < 1) {
+            throw UserError.invalid("peers.url", "\"" + url + "\" needs an explicit port (the Control Agent's, 8000 by default)");
+        }
+    }
+
+    // ------------------------------------------------------------------ apply
+
+    /**
+     * The conflict check before a write: if the server's config changed outside Tandem, re-sync and re-plan the
+     * same edit on what the server has now (an edit that conflicts with the external change is refused there).
+     */
+    private KeaPlan fresh(KeaPlan plan) {
+        KeaClient server = plan.server();
+        KeaVersion v = server.version();
+        if (v.hasConfigHashGet() && plan.base().keaHash() != null) {
+            KeaResponse r = server.ok("config-hash-get", null, false);
+            if (plan.base().keaHash().equals(r.requireArgumentsObject().path("hash").asText())) {
+                return plan;
+            }
+        }
+        KeaConfig live = fetch(server);
+        if (live.hash().equals(plan.base().hash())) {
+            return plan;
+        }
+        log.info("Kea server {} changed outside Tandem; re-synced before writing", server.server());
+        store.saveSynced(server.server(), live);
+        return plan(server, plan.edit(), live);
+    }
+
+    /** Applies one server's plan: conflict check, checks, config-set, config-write, re-sync. */
+    public KeaApplyReport apply(KeaPlan plan) {
+        List<String> steps = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        KeaPlan p = fresh(plan);
+        check(p);
+        write(p, steps, warnings);
+        return new KeaApplyReport(steps, warnings);
+    }
+
+    private void write(KeaPlan p, List<String> steps, List<String> warnings) {
+        String name = p.server().server();
+        p.server().ok("config-set", p.newConfig().toKeaArguments(), false);
+        steps.add("config-set on " + name);
+        KeaResponse w = p.server().call("config-write", null);
+        if (w.isSuccess()) {
+            steps.add("config-write on " + name);
+        } else {
+            warnings.add("config-write failed on Kea server \"" + name + "\" (" + w.text() + "): the change is live but its config file"
+                    + " was not updated, so a restart of Kea would undo it; make the file writable for Kea and apply again");
+        }
+        sync(p.server());
+    }
+
+    /**
+     * Applies a pair plan. Conflict checks and all checks run for both servers before anything is written.
+     *
+     * <p>Every config-set restarts HA on that server: it drops to waiting with DHCP off and comes back after a sync and
+     * a heartbeat or two (about 10 s on a hot-standby primary with default timers). So a scope change on a healthy pair
+     * is written one server at a time, secondary/standby first, and while a server that serves clients restarts, its
+     * partner takes over its scope with {@code ha-scopes} (kept until we hand it back, as long as the partner's own
+     * state does not change). Once the restarted server is back in its normal state we hand the scope back. A
+     * hot-standby standby serves nothing, so it is simply written first. ha-maintenance-start/cancel would also
+     * cover the restart, but cancelling returns the restarted server to "ready", which serves nothing until its next
+     * heartbeat; the ha-scopes hand-over has no such gap (the two servers briefly both serve the scope instead, for
+     * at most one poll interval, with lease updates flowing between them).
+     *
+     * <p>HA creation, modification and removal are written secondary first, then primary, without hand-over.
+     */
+    public KeaApplyReport apply(KeaPairPlan plan) {
+        KeaPairPlan p = new KeaPairPlan(fresh(plan.primary()), fresh(plan.secondary()), plan.scopeChangeOnly());
+        check(p);
+        List<String> steps = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        KeaClient a = p.primary().server();
+        KeaClient b = p.secondary().server();
+        Optional<KeaHaConfig> ha = p.primary().newConfig().ha();
+        boolean hitless = p.scopeChangeOnly() && ha.isPresent() && ha.get().mode() != KeaHaConfig.Mode.PASSIVE_BACKUP
+                && actions.status(a).isNormal() && actions.status(b).isNormal();
+        if (!hitless) {
+            write(p.secondary(), steps, warnings);
+            try {
+                write(p.primary(), steps, warnings);
+            } catch (UserError e) {
+                rollBack(p.secondary(), steps, warnings);
+                throw e;
+            }
+            return new KeaApplyReport(steps, warnings);
+        }
+        Duration wait = Duration.ofMillis(Math.max(30_000, 10L * ha.get().maxResponseDelayMs()));
+        for (KeaPlan x : List.of(p.secondary(), p.primary())) {
+            if (x.changesNothing()) {
+                continue;
+            }
+            KeaClient server = x.server();
+            KeaClient partner = server == a ? b : a;
+            KeaHaStatus mine = actions.status(server);
+            if (mine.localScopes().isEmpty()) {
+                write(x, steps, warnings);
+                actions.await(server, "its normal HA state", KeaHaStatus::isNormal, wait, POLL);
+                continue;
+            }
+            List<String> partnerScopes = actions.status(partner).localScopes();
+            List<String> both = new ArrayList<>(partnerScopes);
+            mine.localScopes().stream().filter(s -> !both.contains(s)).forEach(both::add);
+            actions.scopes(partner, both);
+            steps.add("ha-scopes " + both + " on " + partner.server());
+            try {
+                try {
+                    write(x, steps, warnings);
+                } catch (UserError e) {
+                    if (x == p.primary()) {
+                        rollBack(p.secondary(), steps, warnings);
+                    }
+                    throw e;
+                }
+                actions.await(server, "its normal HA state serving " + mine.localScopes(),
+                        s -> s.isNormal() && s.localScopes().containsAll(mine.localScopes()), wait, POLL);
+            } finally {
+                KeaHaStatus now = actions.status(partner);
+                // Only hand back if the partner is still in the state we gave the scopes in; a state change resets them.
+                if (now.isNormal()) {
+                    actions.scopes(partner, partnerScopes);
+                    steps.add("ha-scopes " + partnerScopes + " on " + partner.server());
+                }
+            }
+        }
+        return new KeaApplyReport(steps, warnings);
+    }
+
+    /**
+     * Puts a server back on the config its plan started from, after its partner's write failed, so the pair does not
+     * stay half-changed. A failed rollback is reported, not thrown over the original error.
+     */
+    private void rollBack(KeaPlan written, List<String> steps, List<String> warnings) {
+        String name = written.server().server();
+        try {
+            written.server().ok("config-set", written.base().edit().toKeaArguments(), false);
+            written.server().call("config-write", null);
+            steps.add("rolled back " + name);
+            sync(written.server());
+        } catch (UserError e) {
+            warnings.add("Kea server \"" + name + "\" could not be rolled back after its partner refused the change: " + e.getMessage());
+            log.warn("rollback of Kea server {} failed", name, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ HA relationships
+
+    /** Pairs of the given servers whose HA blocks name each other (by peer URL set and names) and agree. */
+    public List<KeaHaRelationship> detectRelationships(List<KeaClient> servers) {
+        List<KeaHaRelationship> out = new ArrayList<>();
+        List<Optional<KeaHaConfig>> blocks = servers.stream().map(s -> lastSynced(s).ha()).toList();
+        for (int i = 0; i < servers.size(); i++) {
+            for (int j = i + 1; j < servers.size(); j++) {
+                if (blocks.get(i).isEmpty() || blocks.get(j).isEmpty()) {
+                    continue;
+                }
+                KeaHaConfig x = blocks.get(i).get();
+                KeaHaConfig y = blocks.get(j).get();
+                if (x.thisServerName().equals(y.thisServerName()) || x.peer(y.thisServerName()).isEmpty()
+                        || y.peer(x.thisServerName()).isEmpty() || !x.asSeenBy("_").equals(y.asSeenBy("_"))) {
+                    continue;
+                }
+                boolean iPrimary = x.peer(x.thisServerName()).orElseThrow().role() == KeaHaConfig.Role.PRIMARY;
+                int p = iPrimary ? i : j;
+                int s = iPrimary ? j : i;
+                out.add(new KeaHaRelationship(servers.get(p).server(), servers.get(s).server(), x.mode(), blocks.get(p).get()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Plans a new HA relationship: hooks located on each server (a clear error naming the server and the places
+     * looked in when missing, before anything is written), the HA block on both, the primary's scopes copied to the
+     * secondary with the same ids (except in passive-backup), and in load-balancing the pools split by HA_ classes.
+     * HA peer names are the servers' names.
+     */
+    public KeaPairPlan planCreateHa(KeaClient primary, KeaClient secondary, KeaHaSpec spec) {
+        KeaConfig pc = lastSynced(primary);
+        KeaConfig sc = lastSynced(secondary);
+        if (pc.ha().isPresent() || sc.ha().isPresent()) {
+            throw UserError.conflict("Kea server \"" + (pc.ha().isPresent() ? primary.server() : secondary.server())
+                    + "\" is already in a HA relationship; Kea 2.2 allows one per server");
+        }
+        String dirA = hooks.locate(primary, pc);
+        String dirB = hooks.locate(secondary, sc);
+        KeaHaConfig block = haBlock(primary, secondary, spec);
+        KeaEdit onPrimary = (name, doc) -> {
+            doc.setHa(block.asSeenBy(primary.server()), dirA);
+            if (spec.mode() == KeaHaConfig.Mode.LOAD_BALANCING) {
+                doc.splitPoolsForLoadBalancing(primary.server(), secondary.server());
+            }
+        };
+        KeaPlan a = plan(primary, onPrimary, pc);
+        List<KeaSubnet> primarySubnets = a.newConfig().subnets();
+        KeaEdit onSecondary = (name, doc) -> {
+            doc.setHa(block.asSeenBy(secondary.server()), dirB);
+            if (spec.mode() != KeaHaConfig.Mode.PASSIVE_BACKUP) {
+                mirrorSubnets(doc, primarySubnets);
+            }
+        };
+        return new KeaPairPlan(a, plan(secondary, onSecondary, sc), false);
+    }
+
+    /** Plans new HA settings (mode, delays, URLs) for an existing relationship. */
+    public KeaPairPlan planModifyHa(KeaClient primary, KeaClient secondary, KeaHaSpec spec) {
+        KeaConfig pc = lastSynced(primary);
+        KeaConfig sc = lastSynced(secondary);
+        if (pc.ha().isEmpty() || sc.ha().isEmpty()) {
+            throw UserError.notFound("HA relationship", primary.server() + "/" + secondary.server());
+        }
+        KeaHaConfig block = haBlock(primary, secondary, spec);
+        boolean wasLb = pc.ha().get().mode() == KeaHaConfig.Mode.LOAD_BALANCING;
+        String dirA = hooks.locate(primary, pc);
+        String dirB = hooks.locate(secondary, sc);
+        KeaEdit edit = (name, doc) -> {
+            doc.setHa(block.asSeenBy(name), name.equals(primary.server()) ? dirA : dirB);
+            if (spec.mode() == KeaHaConfig.Mode.LOAD_BALANCING && !wasLb) {
+                doc.splitPoolsForLoadBalancing(primary.server(), secondary.server());
+            } else if (spec.mode() != KeaHaConfig.Mode.LOAD_BALANCING && wasLb) {
+                doc.unsplitPools();
+            }
+        };
+        return new KeaPairPlan(plan(primary, edit, pc), plan(secondary, edit, sc), false);
+    }
+
+    /**
+     * Plans removing the relationship: HA unloaded on both, load-balancing classes dropped from pools, and the
+     * secondary's scopes that the primary also has left (NONE), kept without pools (DISABLE) or deleted (DELETE).
+     */
+    public KeaPairPlan planRemoveHa(KeaClient primary, KeaClient secondary, Deconfigure action) {
+        KeaConfig pc = lastSynced(primary);
+        KeaConfig sc = lastSynced(secondary);
+        List<Ipv4Range> shared = new ArrayList<>();
+        List<KeaSubnet> primarySubnets = pc.subnets();
+        for (KeaSubnet s : sc.subnets()) {
+            if (primarySubnets.stream().anyMatch(ps -> ps.subnet().equals(s.subnet()))) {
+                shared.add(s.subnet());
+            }
+        }
+        KeaEdit common = (name, doc) -> {
+            doc.removeHa();
+            doc.unsplitPools();
+        };
+        KeaEdit onSecondary = (name, doc) -> {
+            common.apply(name, doc);
+            for (Ipv4Range r : shared) {
+                switch (action) {
+                    case NONE -> { }
+                    case DISABLE -> doc.disableSubnet(r);
+                    case DELETE -> doc.removeSubnet(r);
+                }
+            }
+        };
+        return new KeaPairPlan(plan(primary, common, pc), plan(secondary, onSecondary, sc), false);
+    }
+
+    private static KeaHaConfig haBlock(KeaClient primary, KeaClient secondary, KeaHaSpec spec) {
+        URI pu = spec.primaryUrl() != null ? spec.primaryUrl() : urlOf(primary);
+        URI su = spec.secondaryUrl() != null ? spec.secondaryUrl() : urlOf(secondary);
+        KeaHaConfig.Role second = switch (spec.mode()) {
+            case LOAD_BALANCING -> KeaHaConfig.Role.SECONDARY;
+            case HOT_STANDBY -> KeaHaConfig.Role.STANDBY;
+            case PASSIVE_BACKUP -> KeaHaConfig.Role.BACKUP;
+        };
+        return new KeaHaConfig(primary.server(), spec.mode(), spec.heartbeatDelayMs(), spec.maxResponseDelayMs(),
+                spec.maxAckDelayMs(), spec.maxUnackedClients(), List.of(
+                        new KeaHaConfig.Peer(primary.server(), pu, KeaHaConfig.Role.PRIMARY, spec.autoFailover()),
+                        new KeaHaConfig.Peer(secondary.server(), su, second, spec.autoFailover())));
+    }
+
+    private static URI urlOf(KeaClient c) {
+        return switch (c.endpoint()) {
+            case org.tandem.kea.client.KeaEndpoint.ControlAgent ca -> ca.url();
+            case org.tandem.kea.client.KeaEndpoint.DaemonHttp d -> d.url();
+            case org.tandem.kea.client.KeaEndpoint.UnixSocket u -> throw UserError.invalid("peerUrl",
+                    "Kea server \"" + c.server() + "\" is reached over a unix socket; give the URL its HA partner should use");
+        };
+    }
+
+    /** Makes the secondary's subnets equal to the primary's: same ids and pools; its own extra scopes are refused. */
+    private static void mirrorSubnets(KeaConfigDocument doc, List<KeaSubnet> primarySubnets) {
+        for (KeaSubnet mine : doc.subnets()) {
+            if (primarySubnets.stream().noneMatch(p -> p.subnet().equals(mine.subnet()))) {
+                throw UserError.conflict("The scope " + mine.subnet() + " exists only on the secondary; add it to the primary or remove it first");
+            }
+        }
+        for (KeaSubnet p : primarySubnets) {
+            Optional<KeaSubnet> mine = doc.subnet(p.subnet());
+            if (mine.isPresent()) {
+                if (mine.get().id() != p.id()) {
+                    doc.removeSubnet(p.subnet());
+                    doc.addSubnet(p.sharedNetwork() != null && !doc.sharedNetworks().contains(p.sharedNetwork())
+                            ? new KeaSubnet(p.id(), p.subnet(), p.pools(), p.reservations(), p.options(), null) : p);
+                } else {
+                    doc.updateSubnet(p);
+                }
+            } else {
+                doc.addSubnet(p.sharedNetwork() != null && !doc.sharedNetworks().contains(p.sharedNetwork())
+                        ? new KeaSubnet(p.id(), p.subnet(), p.pools(), p.reservations(), p.options(), null) : p);
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.tandem.kea.ha;
+
+import java.util.Objects;
+import org.tandem.net.Ipv4Address;
+
+/** One DHCPv4 lease as lease_cmds reports and takes it. */
+public record KeaLease(Ipv4Address ipAddress, String hwAddress, long subnetId, long validLifetime, long cltt,
+                       String hostname, int state) {
+    public KeaLease {
+        Objects.requireNonNull(ipAddress, "ipAddress");
+        if (hwAddress == null || !hwAddress.matches("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){0,19}")) {
+            throw org.tandem.common.UserError.invalid("hw-address", "\"" + hwAddress + "\" is not colon-separated hex bytes");
+        }
+        if (hostname != null && !hostname.matches("[A-Za-z0-9.\\-]{0,253}")) {
+            throw org.tandem.common.UserError.invalid("hostname", "\"" + hostname + "\" is not a host name");
+        }
+    }
+}
