@@ -199,4 +199,24 @@ class KeaEngineTest {
         assertThat(engine.changedOutside(k)).isTrue();
         assertThat(fake.commands().stream().filter("config-get"::equals).count()).isEqualTo(1);
     }
+
+    @Test
+    void applyPair_whenPrimaryRefusesConfigSet_rollsTheSecondaryBack() throws Exception {
+        try (FakeKea secondary = new FakeKea()) {
+            String plain = FakeKea.resource("kea22-config-get-hot-standby.json").replace("libdhcp_ha.so", "libdhcp_bootp.so");
+            String ok = "[{\"result\":0,\"text\":\"fine\"}]";
+            fake.answer("config-get", plain).answerFile("config-test", "kea22-config-test-ok.json")
+                    .answer("config-set", "[{\"result\":1,\"text\":\"out of memory\"}]");
+            secondary.answerFile("version-get", "kea22-version-get.json").answer("config-get", plain)
+                    .answerFile("config-test", "kea22-config-test-ok.json").answer("config-set", ok).answer("config-write", ok);
+            KeaClient a = kea();
+            KeaClient b = new KeaClient("kea2", KeaEndpoint.ControlAgent.of(secondary.url()));
+            KeaPairPlan plan = engine.planPair(a, b, KeaEdit.addSubnet(subnet(7, "10.7.0.0/24")));
+            assertThatThrownBy(() -> engine.apply(plan)).hasMessageContaining("out of memory");
+            List<FakeKea.Request> sets = secondary.requests().stream().filter(r -> r.body().contains("\"config-set\"")).toList();
+            assertThat(sets).hasSize(2);
+            assertThat(sets.get(0).body()).contains("10.7.0.0/24");
+            assertThat(sets.get(1).body()).doesNotContain("10.7.0.0/24");
+        }
+    }
 }
