@@ -57,7 +57,7 @@ public final class Statement extends Node {
     /** The statement's significant words (comments and whitespace dropped, strings kept with their quotes). */
     public List<String> words() {
         if (words == null) {
-            int end = isBlock() ? headEnd - 1 : headEnd - 1; // drop the '{' or ';'
+            int end = headEnd - 1; // without the closing "{" or ";"
             words = splitWords(src, headStart, end);
         }
         return words;
