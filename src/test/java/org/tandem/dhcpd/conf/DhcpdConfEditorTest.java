@@ -436,4 +436,13 @@ class DhcpdConfEditorTest {
         assertThat(conf.render()).endsWith("\n\n" + text.replace("pool { range", "pool { failover peer \"fo1\"; range"));
         assertDhcpdAccepts(conf);
     }
+
+    @Test
+    void enableFailover_poolsOnlyAtSharedNetworkLevel_isRefusedWithAHint() {
+        DhcpdConf conf = DhcpdConf.parse(Corpus.text("tricky.conf"));
+
+        assertThatThrownBy(() -> new DhcpdConfEditor(conf).enableFailover(Ipv4Range.parseCidr("s", "203.0.113.0/25"), primary()))
+                .isInstanceOf(UserError.class).hasMessageContaining("has no pool").hasMessageContaining("shared-network");
+        assertThat(conf.render()).isEqualTo(Corpus.text("tricky.conf"));
+    }
 }
