@@ -111,7 +111,7 @@ public final class RpcDispatcher {
                     throw new IllegalStateException(methodNode.textValue() + " is public and has no caller");
                 }
                 return actor;
-            });
+            }, sessionToken(ctx, params));
             Object result = command.handler().handle(call);
             answer = Json.MAPPER.createObjectNode().put("jsonrpc", "2.0");
             answer.set("result", result == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(result));
@@ -133,6 +133,14 @@ public final class RpcDispatcher {
         answer.set("id", id);
         sample.stop(metrics.timer("tandem.rpc.requests", "method", method, "outcome", answer.has("error") ? "error" : "ok"));
         ctx.status(200).contentType("application/json").result(Json.write(answer));
+    }
+
+    private static String sessionToken(Context ctx, Params params) {
+        String header = ctx.header("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return header.substring(7).strip();
+        }
+        return params.has("session") && params.string("session") != null ? params.string("session") : null;
     }
 
     private static ObjectNode error(int code, String message) {
