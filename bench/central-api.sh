@@ -52,5 +52,7 @@ done
 start_server
 echo "ready with 100,000 scopes: $ready_ms ms wall, $ready_cpu_ms ms CPU"
 "$JAVA_HOME/bin/java" -cp "$cp" org.tandem.bench.CentralApiLoad "$port" "$TANDEM_ADMIN_PASSWORD" "$requests" "$concurrency" 300
+echo "server-side time of GetDHCPScopes (Micrometer, recent window):"
+curl -fs "http://127.0.0.1:$port/metrics" | grep 'tandem_rpc_requests_seconds{method="GetDHCPScopes"' | sed 's/^/  /'
 echo "server RSS after load: $(awk '/VmRSS/ {printf "%d MB", $2/1024}' /proc/$pid/status) (VmHWM peak: $(awk '/VmHWM/ {printf "%d MB", $2/1024}' /proc/$pid/status))"
 stop_server
