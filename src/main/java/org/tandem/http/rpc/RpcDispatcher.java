@@ -114,7 +114,10 @@ public final class RpcDispatcher {
             }, sessionToken(ctx, params));
             Object result = command.handler().handle(call);
             answer = Json.MAPPER.createObjectNode().put("jsonrpc", "2.0");
-            answer.set("result", result == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(result));
+            // Handlers mostly return JSON trees already; converting those again would copy every node.
+            JsonNode tree = result == null ? Json.MAPPER.createObjectNode()
+                    : result instanceof JsonNode node ? node : Json.MAPPER.valueToTree(result);
+            answer.set("result", tree);
         } catch (Requests.BodyTooLarge e) {
             answer = error(ErrorCodes.BODY_TOO_LARGE, e.getMessage());
         } catch (JsonProcessingException e) {
