@@ -59,6 +59,16 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (IOException e) {
             System.err.println("tandem server: cannot create data directory " + data + ": " + e.getMessage());
             return 2;
+        } catch (RuntimeException e) {
+            // The database cannot be opened (wrong URL, locked by another Central, unreachable) or the
+            // port is taken: say which, with the cause's own words, instead of a stack trace.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            System.err.println("tandem server: cannot start on port " + port + " with database " + (db == null ? data : db)
+                    + ": " + root.getMessage());
+            return 1;
         }
         if (central.administratorCreated()) {
             if (fromEnv() != null) {

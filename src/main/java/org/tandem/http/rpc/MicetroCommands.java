@@ -120,7 +120,7 @@ public final class MicetroCommands {
     }
 
     private Object logout(RpcCall c) {
-        String session = c.params().string("session");
+        String session = c.sessionToken();
         if (session != null) {
             auth.logout(session);
         }

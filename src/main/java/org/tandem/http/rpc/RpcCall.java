@@ -11,11 +11,18 @@ public final class RpcCall {
     private final String method;
     private final Params params;
     private final Supplier<Actor> actor;
+    private final String sessionToken;
 
-    RpcCall(String method, Params params, Supplier<Actor> actor) {
+    RpcCall(String method, Params params, Supplier<Actor> actor, String sessionToken) {
         this.method = method;
         this.params = params;
         this.actor = actor;
+        this.sessionToken = sessionToken;
+    }
+
+    /** The session token the call came with (Bearer header or {@code session} parameter), or null. */
+    public String sessionToken() {
+        return sessionToken;
     }
 
     public String method() {
