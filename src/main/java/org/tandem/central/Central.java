@@ -23,6 +23,8 @@ import org.tandem.auth.JdbiUserRepository;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.changelog.JdbiChangeLogRepository;
 import org.tandem.failover.FailoverRepository;
+import org.tandem.failover.InMemoryLiveStates;
+import org.tandem.failover.LiveStates;
 import org.tandem.failover.JdbiFailoverRepository;
 import org.tandem.http.ErrorCodes;
 import org.tandem.http.rest.RestApi;
@@ -72,6 +74,7 @@ public final class Central implements AutoCloseable {
     private final ServerService servers;
     private final ScopeService scopes;
     private final FailoverRepository failoverRelationships;
+    private final LiveStates liveStates = new InMemoryLiveStates();
     private final RpcDispatcher rpc;
     private final ScheduledExecutorService jobs;
     private Javalin app;
@@ -201,6 +204,11 @@ public final class Central implements AutoCloseable {
 
     public FailoverRepository failoverRelationships() {
         return failoverRelationships;
+    }
+
+    /** The failover peers' live states: state pullers report into it, the API and the web UI read it. */
+    public LiveStates liveStates() {
+        return liveStates;
     }
 
     public RpcDispatcher rpc() {
