@@ -26,6 +26,7 @@ public final class Main implements Runnable {
         cli.addSubcommand(new org.tandem.central.ServerCommand());
         cli.addSubcommand(new org.tandem.dhcpd.conf.DhcpdConfCommand());
         cli.addSubcommand(new org.tandem.agent.AgentCommand());
+        cli.addSubcommand(new org.tandem.lab.LabCommand());
         return cli;
     }
 

@@ -1,5 +1,6 @@
 package org.tandem.sync;
 
+import org.tandem.failover.ServerTargets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +48,7 @@ public final class DhcpdFailoverStatePuller extends BackgroundJob {
     private void pull(DhcpServer server, String relationship) {
         Instant now = clock.instant();
         try {
-            AgentApi.FailoverStateView view = ServerClients.agent(server).failoverState(relationship);
+            AgentApi.FailoverStateView view = ServerTargets.agent(server).failoverState(relationship);
             String local = view.localState() == null ? "unknown-state" : view.localState().dhcpdName();
             String partner = view.partnerState() == null ? null : view.partnerState().dhcpdName();
             String detail = view.currentUnackedUpdates() == null ? null : "unacked updates " + view.currentUnackedUpdates();

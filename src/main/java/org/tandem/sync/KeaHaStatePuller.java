@@ -1,5 +1,6 @@
 package org.tandem.sync;
 
+import org.tandem.failover.ServerTargets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +55,7 @@ public final class KeaHaStatePuller extends BackgroundJob {
             Pair pair = new Pair(r.id(), List.of(p.get(), s.get()));
             Map.Entry<Pair, KeaHaStatusPuller> entry = pullers.get(r.id());
             if (entry == null || !entry.getKey().equals(pair)) {
-                entry = Map.entry(pair, new KeaHaStatusPuller(pair.servers().stream().map(ServerClients::kea).toList(),
+                entry = Map.entry(pair, new KeaHaStatusPuller(pair.servers().stream().map(ServerTargets::keaClient).toList(),
                         listener(r.name(), pair.servers()), clock));
             }
             seen.put(r.id(), entry);

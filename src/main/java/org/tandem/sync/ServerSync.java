@@ -1,5 +1,6 @@
 package org.tandem.sync;
 
+import org.tandem.failover.ServerTargets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,12 +99,12 @@ public final class ServerSync {
         try {
             ImportedConfig config;
             if (server.type() == ServerType.ISC) {
-                AgentApi.ConfigView view = ServerClients.agent(server).readConfig();
+                AgentApi.ConfigView view = ServerTargets.agent(server).readConfig();
                 DhcpdConfModel model = DhcpdConf.parse(view.content()).model();
                 dhcpdModels.put(server.id(), model);
                 config = ImportedConfig.fromDhcpd(model);
             } else {
-                KeaClient client = ServerClients.kea(server);
+                KeaClient client = ServerTargets.keaClient(server);
                 KeaConfig synced = reload ? kea.reload(client) : kea.sync(client);
                 config = ImportedConfig.fromKea(synced);
             }
@@ -149,7 +150,7 @@ public final class ServerSync {
         List<KeaClient> clients = new ArrayList<>();
         Map<String, DhcpServer> byName = new LinkedHashMap<>();
         for (DhcpServer s : serversOf(ServerType.Kea)) {
-            KeaClient client = ServerClients.kea(s);
+            KeaClient client = ServerTargets.keaClient(s);
             try {
                 kea.lastSynced(client);
                 clients.add(client);

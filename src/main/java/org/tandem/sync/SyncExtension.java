@@ -43,10 +43,24 @@ public final class SyncExtension implements Central.Extension {
     private static final Duration JOURNAL_PRUNE_INTERVAL = Duration.ofHours(1);
 
     private final List<BackgroundJob> extraJobs = new ArrayList<>();
+    private final KeaEngine kea;
+
+    /** With a Kea engine of its own (its synced configs kept in memory). */
+    public SyncExtension() {
+        this(new KeaEngine(new InMemoryKeaConfigStore(), Clock.systemUTC(), null));
+    }
+
+    /** Sharing the failover engine's Kea engine, so both see the same last-synced configs. */
+    public SyncExtension(KeaEngine kea) {
+        this.kea = kea;
+    }
     private volatile ServerSync sync;
     private volatile JobScheduler scheduler;
 
-    /** Adds a job to schedule with the others (the failover engine's change recovery, once it exists). */
+    /**
+     * Adds a job to schedule with the others, run at start and then at its interval: the failover engine's
+     * {@link ChangeRecoveryJob} goes here, built with its own targets and change recorder.
+     */
     public SyncExtension with(BackgroundJob job) {
         extraJobs.add(job);
         return this;
@@ -73,7 +87,6 @@ public final class SyncExtension implements Central.Extension {
         StoreImport store = new StoreImport(jdbi, central.scopes(), new JdbiRangeRepository(jdbi), scopeRows,
                 JdbiAddressBlockRepository.pools(jdbi), new JdbiReservationRepository(jdbi));
         RelationshipImport relationships = new RelationshipImport(central.failoverRelationships(), scopeRows, store, central.changeLog());
-        KeaEngine kea = new KeaEngine(new InMemoryKeaConfigStore(), clock, null);
         ServerSync serverSync = new ServerSync(servers, store, relationships, kea);
         this.sync = serverSync;
         JobLock lock = jobLock(central.database().url());
