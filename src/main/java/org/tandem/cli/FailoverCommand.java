@@ -107,16 +107,16 @@ public final class FailoverCommand implements Runnable {
         return a;
     }
 
-    /** Prints a write's answer: the dry run's diffs as text, or "done". */
+    /** Prints a write's answer: each server's config diff (always shown for a dry run), or "done". */
     static void printWrite(ClientOptions client, PrintWriter out, JsonNode result, String done) throws java.io.IOException {
         if (client.json) {
             client.print(out, result, null, Map.of());
             return;
         }
         boolean printed = false;
-        for (JsonNode d : result.path("diffs")) {
-            out.println("--- " + d.path("server").asText(d.path("dhcpServerRef").asText()));
-            out.println(d.path("diff").asText(d.toString()));
+        for (JsonNode d : result.path("changes")) {
+            out.println("--- " + d.path("server").asText());
+            out.println(d.path("diff").asText());
             printed = true;
         }
         if (!printed) {

@@ -1,6 +1,5 @@
 package org.tandem.sync;
 
-import org.tandem.failover.ServerTargets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +9,7 @@ import org.tandem.common.UserError;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.FailoverRepository;
 import org.tandem.failover.LiveStates;
+import org.tandem.failover.ServerTargets;
 import org.tandem.servers.DhcpServer;
 import org.tandem.servers.ServerRepository;
 import org.tandem.servers.ServerType;

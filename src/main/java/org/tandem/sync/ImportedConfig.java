@@ -16,10 +16,11 @@ import org.tandem.net.Ipv4Range;
 /**
  * What one server's configuration declares that Tandem's store keeps: its subnets with their pools and
  * reservations. Built from a wire format by a direction-named converter ({@link #fromDhcpd}, {@link #fromKea}),
- * so the import code never sees dhcpd.conf syntax or Kea JSON. {@code skipped} lists what the store cannot
+ * so the import code never sees dhcpd.conf syntax or Kea JSON. {@code disabled} are subnets Tandem disabled
+ * on the server (their scope instances stay, disabled). {@code skipped} lists what the store cannot
  * hold (a host without a MAC address, a fixed address by host name), each with the reason.
  */
-public record ImportedConfig(List<Subnet> subnets, List<String> skipped) {
+public record ImportedConfig(List<Subnet> subnets, List<Ipv4Range> disabled, List<String> skipped) {
 
     /** One subnet with its pools and reservations. */
     public record Subnet(Ipv4Range range, List<Ipv4Range> pools, List<Host> reservations) {}
@@ -29,6 +30,7 @@ public record ImportedConfig(List<Subnet> subnets, List<String> skipped) {
 
     public ImportedConfig {
         subnets = List.copyOf(subnets);
+        disabled = List.copyOf(disabled);
         skipped = List.copyOf(skipped);
     }
 
@@ -50,8 +52,13 @@ public record ImportedConfig(List<Subnet> subnets, List<String> skipped) {
             }
             out.add(new Subnet(s.range(), pools, hosts));
         }
-        // Hosts written at top level belong to the subnet holding their address (dhcpd matches them that way too).
+        // Hosts written outside any subnet belong to the subnet holding their address (dhcpd matches them that way too).
+        java.util.Set<DhcpdConfModel.Host> inSubnets = new java.util.HashSet<>();
+        model.subnets().forEach(s -> inSubnets.addAll(s.hosts()));
         for (DhcpdConfModel.Host h : model.hosts()) {
+            if (inSubnets.contains(h)) {
+                continue;
+            }
             boolean placed = false;
             for (int i = 0; i < out.size() && !placed; i++) {
                 Subnet s = out.get(i);
@@ -63,11 +70,13 @@ public record ImportedConfig(List<Subnet> subnets, List<String> skipped) {
                     placed = true;
                 }
             }
-            if (!placed && out.stream().noneMatch(s -> s.reservations().stream().anyMatch(x -> x.name().equals(h.name())))) {
+            if (!placed) {
                 skipped.add("host \"" + h.name() + "\" (line " + h.line() + "): no subnet holds its fixed-address");
             }
         }
-        return new ImportedConfig(out, skipped);
+        // Subnets the failover engine disabled (deconfigure action Disable) are commented out, not gone.
+        List<Ipv4Range> disabled = model.disabledSubnets().stream().map(DhcpdConfModel.DisabledSubnet::range).toList();
+        return new ImportedConfig(out, disabled, skipped);
     }
 
     private static java.util.Optional<Host> hostFromDhcpd(DhcpdConfModel.Host h, Ipv4Range subnet) {
@@ -106,6 +115,6 @@ public record ImportedConfig(List<Subnet> subnets, List<String> skipped) {
             }
             out.add(new Subnet(s.subnet(), pools, List.copyOf(hosts.values())));
         }
-        return new ImportedConfig(out, skipped);
+        return new ImportedConfig(out, List.of(), skipped);
     }
 }

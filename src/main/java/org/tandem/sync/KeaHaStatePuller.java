@@ -1,6 +1,5 @@
 package org.tandem.sync;
 
-import org.tandem.failover.ServerTargets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +10,7 @@ import java.util.Optional;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.FailoverRepository;
 import org.tandem.failover.LiveStates;
+import org.tandem.failover.ServerTargets;
 import org.tandem.kea.ha.KeaHaStateListener;
 import org.tandem.kea.ha.KeaHaStatus;
 import org.tandem.kea.ha.KeaHaStatusPuller;

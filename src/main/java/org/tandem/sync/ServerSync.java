@@ -1,6 +1,5 @@
 package org.tandem.sync;
 
-import org.tandem.failover.ServerTargets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +13,7 @@ import org.tandem.dhcpd.conf.DhcpdConf;
 import org.tandem.dhcpd.conf.DhcpdConfModel;
 import org.tandem.dhcpd.conf.DhcpdConfParseException;
 import org.tandem.failover.FailoverRelationship;
+import org.tandem.failover.ServerTargets;
 import org.tandem.kea.KeaEngine;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.config.KeaConfig;

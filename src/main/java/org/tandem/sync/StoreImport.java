@@ -75,6 +75,17 @@ public final class StoreImport {
                 continue;
             }
             DhcpScope gone = scopeRows.findById(id).orElseThrow();
+            if (!gone.enabled()) {
+                // A disabled instance is one the failover engine took off the server on purpose (deconfigure action Disable).
+                continue;
+            }
+            if (config.disabled().contains(gone.addresses())) {
+                if (gone.enabled()) {
+                    scopes.modifyScope(Actor.SYSTEM, comment + ": the subnet is disabled on the server", "scope", gone.ref(), "scope",
+                            new ScopeService.ScopeChanges(null, null, false));
+                }
+                continue;
+            }
             try {
                 scopes.removeScope(Actor.SYSTEM, comment + ": the server no longer declares it", "scope", gone.ref());
                 counts[1]++;
@@ -100,6 +111,11 @@ public final class StoreImport {
             counts[0]++;
         }
         Optional<DhcpScope> scope = scopeRows.findByRangeAndServer(range.id(), server.id());
+        if (scope.isPresent() && !scope.get().enabled()) {
+            // Declared again on the server (re-enabled there): the instance is enabled again.
+            return Optional.of(scopes.modifyScope(Actor.SYSTEM, comment + ": the subnet is enabled on the server", "scope",
+                    scope.get().ref(), "scope", new ScopeService.ScopeChanges(null, null, true)));
+        }
         if (scope.isPresent()) {
             return scope;
         }
