@@ -176,7 +176,7 @@ public final class ClientOptions {
             return;
         }
         StringBuilder header = new StringBuilder();
-        columns.forEach((title, field) -> header.append(String.format("%-24s", title)));
+        columns.forEach((title, field) -> header.append(String.format("%-24s", title)).append(' '));
         out.println(header.toString().stripTrailing());
         for (JsonNode item : items) {
             StringBuilder line = new StringBuilder();

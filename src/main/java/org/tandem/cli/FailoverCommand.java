@@ -162,14 +162,9 @@ public final class FailoverCommand implements Runnable {
         @Override
         public Integer call() {
             return ClientOptions.run("failover show", spec.commandLine().getOut(), spec.commandLine().getErr(), out -> {
-                TandemClient c = client.connect();
-                JsonNode r = c.call("GetDHCPFailoverRelationship",
+                JsonNode r = client.connect().call("GetDHCPFailoverRelationship",
                         TandemClient.params().put("dhcpServerRef", server).put("dhcpFailoverRelationshipName", name));
-                JsonNode states = c.call("GetDHCPFailoverPeerStates", TandemClient.params().put("dhcpFailoverRelationshipName", name));
-                ObjectNode both = TandemClient.params();
-                both.set("dhcpFailoverRelationship", r.path("dhcpFailoverRelationship"));
-                both.set("peerStates", states.path("peerStates"));
-                client.print(out, both, null, Map.of());
+                client.print(out, r, null, Map.of());
             });
         }
     }

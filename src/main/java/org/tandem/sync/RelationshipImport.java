@@ -16,6 +16,7 @@ import org.tandem.dhcpd.conf.FailoverChecks;
 import org.tandem.dhcpd.conf.FailoverPeerSpec;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.FailoverRepository;
+import org.tandem.failover.PeerAddresses;
 import org.tandem.kea.KeaHaRelationship;
 import org.tandem.kea.config.KeaHaConfig;
 import org.tandem.scope.DhcpScope;
@@ -36,8 +37,11 @@ public final class RelationshipImport {
     private final ScopeRepository scopes;
     private final StoreImport store;
     private final ChangeLog changeLog;
+    private final PeerAddresses peerAddresses;
 
-    public RelationshipImport(FailoverRepository relationships, ScopeRepository scopes, StoreImport store, ChangeLog changeLog) {
+    public RelationshipImport(FailoverRepository relationships, ScopeRepository scopes, StoreImport store, ChangeLog changeLog,
+            PeerAddresses peerAddresses) {
+        this.peerAddresses = peerAddresses;
         this.relationships = relationships;
         this.scopes = scopes;
         this.store = store;
@@ -77,13 +81,20 @@ public final class RelationshipImport {
                     int split = p.split() == null ? 128 : p.split();
                     FailoverRelationship.Mode mode = split == 0 || split == 255 ? FailoverRelationship.Mode.HotStandby
                             : FailoverRelationship.Mode.LoadBalance;
-                    out.add(save(new FailoverRelationship(0, p.name(), primary.id(), secondary.id(), mode,
+                    FailoverRelationship saved = save(new FailoverRelationship(0, p.name(), primary.id(), secondary.id(), mode,
                             (int) Math.round(split * 100 / 256.0), orDefault(p.mclt(), FailoverPeerSpec.DEFAULT_MCLT),
                             p.effectivePort(), p.effectivePeerPort(),
                             orDefault(p.loadBalanceMaxSeconds(), FailoverPeerSpec.DEFAULT_LOAD_BALANCE_MAX_SECONDS),
                             orDefault(p.maxResponseDelay(), FailoverPeerSpec.DEFAULT_MAX_RESPONSE_DELAY),
                             orDefault(p.maxUnackedUpdates(), FailoverPeerSpec.DEFAULT_MAX_UNACKED_UPDATES),
-                            null, null, null, null, FailoverRelationship.State.Empty, scopeIds), primary, secondary));
+                            null, null, null, null, FailoverRelationship.State.Empty, scopeIds), primary, secondary);
+                    if (saved.primaryServerId() == primary.id() && saved.secondaryServerId() == secondary.id()) {
+                        // dhcpd often talks failover on another address than the one its agent listens on;
+                        // the failover engine writes these back, so they must be the ones in the config.
+                        peerAddresses.save(saved.id(), new PeerAddresses.Pair(differentOrNull(p.address(), primary),
+                                differentOrNull(s.address(), secondary)));
+                    }
+                    out.add(saved);
                 }
             }
         }
@@ -180,6 +191,10 @@ public final class RelationshipImport {
     private static boolean samePair(FailoverRelationship r, DhcpServer a, DhcpServer b) {
         return (r.primaryServerId() == a.id() && r.secondaryServerId() == b.id())
                 || (r.primaryServerId() == b.id() && r.secondaryServerId() == a.id());
+    }
+
+    private static String differentOrNull(String address, DhcpServer server) {
+        return address == null || address.equals(server.address()) ? null : address;
     }
 
     private static int orDefault(Integer value, int fallback) {

@@ -18,6 +18,7 @@ import org.tandem.change.JdbiChangeJournal;
 import org.tandem.common.UserError;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.LiveStates;
+import org.tandem.failover.PeerAddresses;
 import org.tandem.kea.InMemoryKeaConfigStore;
 import org.tandem.kea.KeaEngine;
 import org.tandem.scope.JdbiAddressBlockRepository;
@@ -86,7 +87,8 @@ public final class SyncExtension implements Central.Extension {
         JdbiScopeRepository scopeRows = new JdbiScopeRepository(jdbi);
         StoreImport store = new StoreImport(jdbi, central.scopes(), new JdbiRangeRepository(jdbi), scopeRows,
                 JdbiAddressBlockRepository.pools(jdbi), new JdbiReservationRepository(jdbi));
-        RelationshipImport relationships = new RelationshipImport(central.failoverRelationships(), scopeRows, store, central.changeLog());
+        RelationshipImport relationships = new RelationshipImport(central.failoverRelationships(), scopeRows, store, central.changeLog(),
+                new PeerAddresses(jdbi));
         ServerSync serverSync = new ServerSync(servers, store, relationships, kea);
         this.sync = serverSync;
         JobLock lock = jobLock(central.database().url());

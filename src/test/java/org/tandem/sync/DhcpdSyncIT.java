@@ -19,6 +19,7 @@ import org.tandem.agent.AgentClient;
 import org.tandem.changelog.ChangeEntry;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.LiveStates;
+import org.tandem.failover.PeerAddresses;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.lab.LabConfigs;
 import org.tandem.scope.AddressBlock;
@@ -90,6 +91,13 @@ class DhcpdSyncIT {
             assertThat(r.scopeIds()).contains(scope.id());
             assertThat(fx.central.servers().get("s", s.ref()).state()).isEqualTo("OK");
         }
+        assertThat(new PeerAddresses(fx.central.database().jdbi()).find(r.id())).contains(
+                new PeerAddresses.Pair(lab.primary().address(), lab.secondary().address()));
+        // The failover engine plans from what was imported: a modify changes only what it says.
+        var plan = fx.rpc.call("ModifyDHCPFailoverRelationship", fx.rpc.params().put("dryRun", true)
+                .set("dhcpFailoverRelationship", fx.rpc.params().put("name", LabConfigs.RELATIONSHIP).put("mclt", 45)));
+        String diffs = plan.path("changes").toString();
+        assertThat(diffs).contains("+  mclt 45;").doesNotContain("+  address").doesNotContain("+  peer address");
         // A second sync finds the same relationship and adds nothing.
         fx.rpc.call("SyncDHCPServer", fx.rpc.params().put("dhcpServerRef", b.ref()));
         assertThat(fx.central.failoverRelationships().list(null)).hasSize(1);
