@@ -129,6 +129,22 @@ class KeaSyncIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void register_serverNobodyAnswersFor_stateUnreachableAndSyncNamesTheCause() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        DhcpServer gone = fx.addKea("kea-gone", java.net.URI.create("http://127.0.0.1:" + closed + "/"));
+        SyncFixture.await("kea-gone Unreachable", DEADLINE, () -> "Unreachable".equals(fx.central.servers().get("s", gone.ref()).state()) ? true : null);
+        var error = org.assertj.core.api.Assertions.catchThrowableOfType(org.tandem.cli.TandemClient.RpcError.class,
+                () -> fx.rpc.call("SyncDHCPServer", fx.rpc.params().put("dhcpServerRef", "kea-gone")));
+        assertThat(error.getMessage()).contains("127.0.0.1:" + closed);
+        // The healthy pair's relationship is untouched by a broken third server.
+        assertThat(fx.central.failoverRelationships().list(null)).hasSize(1);
+    }
+
     private static Optional<DhcpScope> scopeOf(DhcpServer s, String first) {
         return fx.central.scopes().scopes(ListQuery.all()).items().stream()
                 .filter(x -> x.serverId() == s.id() && x.addresses().first().toString().equals(first)).findFirst();
