@@ -657,8 +657,11 @@ public final class FailoverService {
             store.add(log -> ensureInstance(scope, target, log));
         }
         if (ha.isPresent() && ha.get().mode() == KeaHaConfig.Mode.LOAD_BALANCING) {
-            docA.splitPoolsForLoadBalancing(primary.name(), secondary.name());
-            docB.splitPoolsForLoadBalancing(primary.name(), secondary.name());
+            // HA classes are named after the peers' HA names, which need not be Tandem's server names.
+            String first = ha.get().thisServerName();
+            String second = docB.ha().map(KeaHaConfig::thisServerName).orElse(secondary.name());
+            docA.splitPoolsForLoadBalancing(first, second);
+            docB.splitPoolsForLoadBalancing(first, second);
         }
         KeaPairPlan plan = new KeaPairPlan(new KeaPlan(a, (n, d) -> { }, baseA, docA, ""), new KeaPlan(b, (n, d) -> { }, baseB, docB, ""), true);
         kea.check(plan);

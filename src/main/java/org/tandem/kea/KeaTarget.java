@@ -58,6 +58,10 @@ public final class KeaTarget implements ServerTarget {
     private final Clock clock;
     /** Set between apply and awaitHealthy when the partner holds this server's scopes. */
     private Handover handover;
+    /** The config read last (the engine reads just before it applies); saves a config-get of thousands of subnets. */
+    private KeaConfig lastRead;
+    /** The HA block of the config applied last, for awaitHealthy. */
+    private Optional<KeaHaConfig> appliedHa = Optional.empty();
 
     private record Handover(KeaClient partner, List<String> mine, List<String> partnerScopes) {}
 
@@ -82,6 +86,7 @@ public final class KeaTarget implements ServerTarget {
     @Override
     public LiveConfig read() {
         KeaConfig config = fetch(client);
+        lastRead = config;
         return new LiveConfig(config.toPrettyString(), config.hash());
     }
 
@@ -118,6 +123,7 @@ public final class KeaTarget implements ServerTarget {
     @Override
     public void apply(String newConfig, String expectedSha256) {
         KeaConfigDocument doc = document(newConfig);
+        appliedHa = doc.ha();
         handover = startHandover(doc);
         try {
             client.ok("config-set", doc.toKeaArguments(), false);
@@ -137,10 +143,10 @@ public final class KeaTarget implements ServerTarget {
     @Override
     public void awaitHealthy(Instant deadline) {
         try {
-            Optional<KeaHaConfig> ha = fetch(client).ha();
+            Optional<KeaHaConfig> ha = appliedHa;
             Optional<KeaClient> other = partner.get();
-            boolean pairAgrees = ha.isPresent() && other.isPresent()
-                    && fetch(other.get()).ha().map(h -> h.asSeenBy("_").equals(ha.get().asSeenBy("_"))).orElse(false);
+            // The partner runs HA in the same mode (status-get is cheap; config-get of thousands of subnets is not).
+            boolean pairAgrees = ha.isPresent() && other.isPresent() && partnerMode(other.get()).equals(ha.get().mode().kea());
             if (!pairAgrees) {
                 // Alone, or the partner does not have the same HA block yet (HA being created, changed or
                 // removed one server at a time): answering is all this server can do now.
@@ -165,7 +171,7 @@ public final class KeaTarget implements ServerTarget {
         if (other.isEmpty() || newHa.isEmpty() || newHa.get().mode() == KeaHaConfig.Mode.PASSIVE_BACKUP) {
             return null;
         }
-        Optional<KeaHaConfig> oldHa = fetch(client).ha();
+        Optional<KeaHaConfig> oldHa = (lastRead != null ? lastRead : fetch(client)).ha();
         if (oldHa.isEmpty() || !oldHa.get().asSeenBy("_").equals(newHa.get().asSeenBy("_"))) {
             return null;
         }
@@ -179,6 +185,15 @@ public final class KeaTarget implements ServerTarget {
         engine.actions().scopes(other.get(), both);
         log.info("Kea server {} serves {} while {} restarts HA", other.get().server(), both, name());
         return new Handover(other.get(), mine.localScopes(), theirs.localScopes());
+    }
+
+    private String partnerMode(KeaClient other) {
+        try {
+            String mode = engine.actions().status(other).mode();
+            return mode == null ? "" : mode;
+        } catch (UserError e) {
+            return "";
+        }
     }
 
     private void handBack() {
