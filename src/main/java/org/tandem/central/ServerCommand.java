@@ -52,7 +52,7 @@ public final class ServerCommand implements Callable<Integer> {
                 System.err.println("tandem server: --db must be a jdbc:postgresql: or jdbc:h2: URL");
                 return 2;
             }
-            central = Central.start(new Central.Options(host, port, url, settings, Clock.systemUTC(), List.of(), administratorPassword()));
+            central = Central.start(new Central.Options(host, port, url, settings, Clock.systemUTC(), List.of(new org.tandem.sync.SyncExtension()), administratorPassword()));
         } catch (UserError e) {
             System.err.println("tandem server: " + e.getMessage());
             return 2;
