@@ -62,6 +62,8 @@ final class ScopePages {
         r.post("/ui/scopes/{id}/instances", ctx -> instances(ctx, Pages.id(ctx, "id")));
         r.get("/ui/scopes/{id}/pools/new", ctx -> addPool(ctx, Pages.id(ctx, "id")));
         r.post("/ui/scopes/{id}/pools/new", ctx -> addPool(ctx, Pages.id(ctx, "id")));
+        r.get("/ui/scopes/{id}/pools/{pool}", ctx -> editPool(ctx, Pages.id(ctx, "id"), Pages.id(ctx, "pool")));
+        r.post("/ui/scopes/{id}/pools/{pool}", ctx -> editPool(ctx, Pages.id(ctx, "id"), Pages.id(ctx, "pool")));
     }
 
     // ---------------------------------------------------------------- the grid
@@ -146,14 +148,48 @@ final class ScopePages {
     /** Failover scopes group together under their relationship when sorting by authority (the default). */
     private static Comparator<ScopeRow> comparator(String sort, boolean desc) {
         Comparator<ScopeRow> c = switch (sort) {
-            case "name" -> Comparator.comparing(ScopeRow::name, String.CASE_INSENSITIVE_ORDER);
+            case "name" -> Comparator.comparing(ScopeRow::name, ScopePages::natural);
             case "subnet" -> Comparator.comparingLong(r -> ipValue(r.subnet().split("[/-]")[0]));
             case "servers" -> Comparator.comparing(r -> String.join(",", r.servers()), String.CASE_INSENSITIVE_ORDER);
             case "relationship" -> Comparator.comparing(ScopeRow::relationship, String.CASE_INSENSITIVE_ORDER);
             default -> Comparator.comparing((ScopeRow r) -> !r.failover()).thenComparing(ScopeRow::authority, String.CASE_INSENSITIVE_ORDER);
         };
-        c = c.thenComparing(ScopeRow::name, String.CASE_INSENSITIVE_ORDER);
+        c = c.thenComparing(ScopeRow::name, ScopePages::natural);
         return desc ? c.reversed() : c;
+    }
+
+    /** Names compare as people read them: "net-2" before "net-10". */
+    static int natural(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i);
+            char y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int si = i;
+                int sj = j;
+                while (i < a.length() && Character.isDigit(a.charAt(i))) {
+                    i++;
+                }
+                while (j < b.length() && Character.isDigit(b.charAt(j))) {
+                    j++;
+                }
+                String na = a.substring(si, i).replaceFirst("^0+(?=.)", "");
+                String nb = b.substring(sj, j).replaceFirst("^0+(?=.)", "");
+                int c = na.length() != nb.length() ? Integer.compare(na.length(), nb.length()) : na.compareTo(nb);
+                if (c != 0) {
+                    return c;
+                }
+            } else {
+                int c = Character.compare(Character.toLowerCase(x), Character.toLowerCase(y));
+                if (c != 0) {
+                    return c;
+                }
+                i++;
+                j++;
+            }
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     private static long ipValue(String dotted) {
@@ -209,6 +245,44 @@ final class ScopePages {
                     for (DhcpScope i : s.instances()) {
                         central.scopes().addBlock(actor, comment, AddressBlock.Kind.POOL, "scope", i.ref(), "pool", v.get("from"), v.get("to"));
                     }
+                    return "/ui/scopes/" + rangeId;
+                });
+    }
+
+    /**
+     * Edit pool: the pool is replaced on every instance of the scope in one database transaction (the service's own
+     * writes join it), so a refused range leaves the old pool in place.
+     */
+    private void editPool(Context ctx, long rangeId, long poolId) {
+        Subnet s = subnet(rangeId);
+        AddressBlock pool = central.scopes().block(AddressBlock.Kind.POOL, "pool", AddressBlock.Kind.POOL.resource + "/" + poolId);
+        if (s.instances().stream().noneMatch(i -> i.id() == pool.scopeId())) {
+            throw UserError.notFound("Pool", String.valueOf(poolId));
+        }
+        FailoverRelationship f = s.relationship();
+        String fo = f == null ? "None" : f.name() + " (" + name(servers(), f.primaryServerId()) + " ⇄ " + name(servers(), f.secondaryServerId()) + ")";
+        pages.dialog(ctx, new Pages.DialogSpec("Edit address pool " + pool.addresses().first() + "-" + pool.addresses().last(),
+                "/ui/scopes/" + rangeId + "/pools/" + poolId, "Save", v -> List.of(
+                        Field.text("from", "First address", v.getOrDefault("from", pool.addresses().first().toString())),
+                        Field.text("to", "Last address", v.getOrDefault("to", pool.addresses().last().toString())),
+                        Field.readonly("failover", "Failover relationship", fo))),
+                (actor, v) -> {
+                    Ipv4Range.parse("from", Pages.required(v, "from", "First address"), "to", Pages.required(v, "to", "Last address"));
+                    return new Pages.Preview(List.of(), "The pool changes in Tandem's copy of the scope on " + s.instances().size()
+                            + " server(s); it reaches the servers with the scope's next configuration write.");
+                },
+                (actor, v, comment) -> {
+                    central.changeLog().write(actor, comment, rec -> {
+                        for (DhcpScope i : s.instances()) {
+                            for (AddressBlock b : central.scopes().blocks(AddressBlock.Kind.POOL, "scope", i.ref(), ListQuery.all()).items()) {
+                                if (b.addresses().equals(pool.addresses())) {
+                                    central.scopes().removeBlock(actor, comment, AddressBlock.Kind.POOL, "pool", b.ref(AddressBlock.Kind.POOL));
+                                }
+                            }
+                            central.scopes().addBlock(actor, comment, AddressBlock.Kind.POOL, "scope", i.ref(), "pool", v.get("from"), v.get("to"));
+                        }
+                        return null;
+                    });
                     return "/ui/scopes/" + rangeId;
                 });
     }
@@ -379,9 +453,8 @@ final class ScopePages {
     }
 
     /**
-     * Manage scope instances: one choice per server. Removing the secondary's instance of a failover scope takes the
-     * scope out of the relationship (the instance is deleted on that server); an instance outside failover is removed
-     * from Tandem.
+     * Manage scope instances: one choice per server; Save removes the chosen instances with the failover service's
+     * RemoveDHCPScopeInstance (removing an instance of a failover scope takes the scope out of its relationship).
      */
     private void instances(Context ctx, long rangeId) {
         Subnet s = subnet(rangeId);
@@ -393,26 +466,26 @@ final class ScopePages {
                         + (f == null ? "" : i.serverId() == f.primaryServerId() ? " (failover primary)" : " (failover secondary)"),
                         v.getOrDefault("instance" + i.id(), "keep"), keepOrRemove)).toList()),
                 (actor, v) -> {
+                    List<View.ServerDiff> diffs = new ArrayList<>();
                     List<DhcpScope> removed = removedInstances(s, v);
-                    if (f != null && !removed.isEmpty()) {
-                        return new Pages.Preview(failover.call(actor, "RemoveDHCPScopesFromDHCPFailoverRelationship",
-                                removeParams(f, s, "Delete"), true, null).diffs(),
-                                "Removing an instance takes the scope out of failover relationship " + f.name() + ".");
+                    for (DhcpScope i : removed) {
+                        diffs.addAll(failover.call(actor, "RemoveDHCPScopeInstance", instanceParams(i), true, null).diffs());
                     }
-                    return new Pages.Preview(List.of(), removed.isEmpty() ? "Nothing to save: every instance is kept."
-                            : "The instance is removed from Tandem; no server configuration changes.");
+                    return new Pages.Preview(diffs, removed.isEmpty() ? "Nothing to save: every instance is kept."
+                            : f == null ? null : "Removing an instance takes the scope out of failover relationship " + f.name() + ".");
                 },
                 (actor, v, comment) -> {
-                    List<DhcpScope> removed = removedInstances(s, v);
-                    if (f != null && !removed.isEmpty()) {
-                        failover.call(actor, "RemoveDHCPScopesFromDHCPFailoverRelationship", removeParams(f, s, "Delete"), false, comment);
-                    } else {
-                        for (DhcpScope i : removed) {
-                            central.scopes().removeScope(actor, comment, "scope", i.ref());
-                        }
+                    for (DhcpScope i : removedInstances(s, v)) {
+                        failover.call(actor, "RemoveDHCPScopeInstance", instanceParams(i), false, comment);
                     }
                     return "/ui/scopes";
                 });
+    }
+
+    private static ObjectNode instanceParams(DhcpScope instance) {
+        ObjectNode p = FailoverRpc.params();
+        p.put("dhcpScopeRef", instance.ref());
+        return p;
     }
 
     private static List<DhcpScope> removedInstances(Subnet s, Map<String, String> v) {

@@ -160,7 +160,6 @@ final class ServicePages {
             r.put("primaryServer", s.name());
             r.put("secondaryServer", Pages.required(v, "partner", "Partner server"));
         } else {
-            p.put("ref", existing.ref());
             r.put("name", existing.name());
             Map<Long, DhcpServer> servers = servers();
             r.put("primaryServer", name(servers, existing.primaryServerId()));
@@ -202,7 +201,7 @@ final class ServicePages {
             throw UserError.invalid("deconfigureAction", "Choose what happens to the secondary scopes");
         }
         ObjectNode p = FailoverRpc.params();
-        p.putArray("dhcpRefAndFailoverRelationshipNames").addObject().put("dhcpServerRef", s.ref()).put("name", f.name());
+        p.putArray("dhcpRefAndFailoverRelationshipNames").addObject().put("dhcpServerRef", s.ref()).put("dhcpFailoverRelationshipName", f.name());
         p.put("dhcpFailoverRelationshipDeconfigureAction", action);
         return p;
     }

@@ -269,6 +269,23 @@ class WebUiIT {
         assertThat(page.locator("tr[data-pool]")).hasCount(2);
         assertThat(page.locator("tr[data-pool='10.30.0.100-10.30.0.120']")).isVisible();
         shot("scope-detail");
+
+        // Edit: a range outside the subnet is refused and the old pool stays; a good one replaces it.
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit pool 10.30.0.100-10.30.0.120")).click();
+        assertThat(page.locator("dialog[open] output#f-failover")).hasText("None");
+        page.locator("dialog[open]").getByLabel("Last address").fill("10.31.0.1");
+        page.locator("dialog[open]").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Next: summary")).click();
+        page.locator("dialog[open]").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+        assertThat(page.locator("dialog[open] .error")).containsText("outside");
+        page.keyboard().press("Escape");
+        page.reload();
+        assertThat(page.locator("tr[data-pool='10.30.0.100-10.30.0.120']")).isVisible();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit pool 10.30.0.100-10.30.0.120")).click();
+        page.locator("dialog[open]").getByLabel("Last address").fill("10.30.0.150");
+        page.locator("dialog[open]").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Next: summary")).click();
+        page.locator("dialog[open]").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+        assertThat(page.locator("tr[data-pool='10.30.0.100-10.30.0.150']")).isVisible();
+        assertThat(page.locator("tr[data-pool]")).hasCount(2);
     }
 
     // ---------------------------------------------------------------- service management
