@@ -93,6 +93,10 @@ public final class AgentServer implements AutoCloseable {
             AgentApi.WriteConfigRequest req = body(ctx, AgentApi.WriteConfigRequest.class);
             send(ctx, 200, configs.write(req));
         });
+        r.post("/v1/config/validate", ctx -> {
+            AgentApi.ValidateConfigRequest req = body(ctx, AgentApi.ValidateConfigRequest.class);
+            send(ctx, 200, configs.check(req));
+        });
         r.get("/v1/leases", ctx -> {
             if (settings.leasesPath() == null) {
                 throw new UserError(UserError.Kind.NOT_FOUND, null, "this agent was started without --leases");
