@@ -133,6 +133,12 @@ final class ServicePages {
                     existing == null ? "3" : String.valueOf(existing.loadBalanceMaxSeconds())), "ISC recommends 3 or 5"));
             f.add(Field.number("maxUnackedUpdates", "Max unacked updates", v.getOrDefault("maxUnackedUpdates",
                     existing == null ? "10" : String.valueOf(existing.maxUnackedUpdates())), "ISC recommends 10"));
+            if (!kea && existing == null) {
+                f.add(Field.text("primaryAddress", "This server's failover address", v.getOrDefault("primaryAddress", ""))
+                        .withHelp("Where its peer reaches it; empty: " + s.address()));
+                f.add(Field.text("secondaryAddress", "Partner's failover address", v.getOrDefault("secondaryAddress", ""))
+                        .withHelp("Empty: the partner server's address"));
+            }
             if (kea) {
                 f.add(Field.number("heartbeatDelay", "Heartbeat delay (ms)", v.getOrDefault("heartbeatDelay",
                         existing == null || existing.heartbeatDelay() == null ? "10000" : String.valueOf(existing.heartbeatDelay())), null));
@@ -166,6 +172,11 @@ final class ServicePages {
             r.put("secondaryServer", name(servers, existing.secondaryServerId()));
         }
         r.put("failoverMode", v.getOrDefault("failoverMode", "LoadBalance"));
+        for (String address : List.of("primaryAddress", "secondaryAddress")) {
+            if (!kea && existing == null && !v.getOrDefault(address, "").isBlank()) {
+                r.put(address, v.get(address).strip());
+            }
+        }
         r.put("port", Pages.number(v, "port", "Port", 1, 65535));
         r.put("mclt", Pages.number(v, "mclt", "Maximum client lead time", 1, 86_400 * 30));
         r.put("maxResponseDelay", Pages.number(v, "maxResponseDelay", "Max response delay", 1, 3600));

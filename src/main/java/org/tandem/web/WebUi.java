@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import org.tandem.auth.Actor;
 import org.tandem.central.Central;
 import org.tandem.common.UserError;
-import org.tandem.failover.InMemoryLiveStates;
 import org.tandem.failover.LiveStates;
 import org.tandem.kea.InMemoryKeaConfigStore;
 import org.tandem.kea.KeaEngine;
@@ -29,16 +28,14 @@ public final class WebUi implements Central.Extension {
             "htmx.min.js", "text/javascript", "app.js", "text/javascript", "app.css", "text/css");
 
     private final KeaEngine kea;
-    private final LiveStates liveStates;
 
-    /** The UI with its own Kea engine and no live-state pullers (states show as unknown). */
+    /** The UI with its own Kea engine for the configuration editor and the HA panel. */
     public WebUi(Clock clock) {
-        this(new KeaEngine(new InMemoryKeaConfigStore(), clock, null), new InMemoryLiveStates());
+        this(new KeaEngine(new InMemoryKeaConfigStore(), clock, null));
     }
 
-    public WebUi(KeaEngine kea, LiveStates liveStates) {
+    public WebUi(KeaEngine kea) {
         this.kea = kea;
-        this.liveStates = liveStates;
     }
 
     @Override
@@ -47,6 +44,7 @@ public final class WebUi implements Central.Extension {
         Views views = new Views();
         Pages pages = new Pages(session, views);
         FailoverRpc failover = new FailoverRpc(central.rpc());
+        LiveStates liveStates = central.liveStates();
         RoutesConfig r = config.routes;
         r.get("/", ctx -> ctx.redirect("/ui/scopes"));
         r.get("/ui", ctx -> ctx.redirect("/ui/scopes"));
