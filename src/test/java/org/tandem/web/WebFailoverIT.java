@@ -238,6 +238,25 @@ class WebFailoverIT {
 
     @Test
     @Order(4)
+    void editRelationship_maxResponseDelay_showsBothServersDiffThenWritesThem() {
+        page.navigate(url("/ui/admin/services/" + a.id() + "/failover"));
+        page.locator("tr[data-relationship=fo-lab] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Edit")).click();
+        dialog().getByLabel("Max response delay (s)").fill("0");
+        next();
+        assertThat(dialog().locator("#f-maxResponseDelay-err")).containsText("from 1 to 3600");
+        dialog().getByLabel("Max response delay (s)").fill("33");
+        next();
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-a]")).containsText("max-response-delay 33");
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-b]")).containsText("max-response-delay 33");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+        assertThat(page.locator("tr[data-relationship=fo-lab]")).containsText("max response delay 33 s", SLOW);
+        assertThat(config(lab.primary())).contains("max-response-delay 33");
+        assertThat(config(lab.secondary())).contains("max-response-delay 33");
+    }
+
+    @Test
+    @Order(5)
     void removeFromFailover_deleteSecondary_clearsThePeerFromBothServers() {
         page.navigate(url("/ui/scopes?filter=lab-lan"));
         page.locator("tr[data-scope=lab-lan] summary").click();
@@ -254,7 +273,38 @@ class WebFailoverIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
+    void manageScopeInstances_primaryInstanceIsRefused_secondaryInstanceRemovalLeavesFailover() {
+        page.navigate(url("/ui/scopes?filter=lab-lan"));
+        page.locator("tr[data-scope=lab-lan] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Add scope to failover")).click();
+        dialog().getByLabel("Failover relationship").selectOption("fo-lab");
+        next();
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Confirm")).click();
+        assertThat(page.locator("tr[data-scope=lab-lan]")).containsText("fo-lab", SLOW);
+        assertThat(page.locator("tr[data-scope=lab-lan]")).containsText("dhcpd-a, dhcpd-b");
+
+        page.locator("tr[data-scope=lab-lan] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Manage scope instances")).click();
+        Locator primary = dialog().locator("fieldset").filter(new Locator.FilterOptions().setHasText("On dhcpd-a"));
+        primary.getByLabel("Remove scope instance").check();
+        next();
+        assertThat(dialog().locator(".error")).containsText("remove the scope from the relationship first");
+        dialog().locator("fieldset").filter(new Locator.FilterOptions().setHasText("On dhcpd-a")).getByLabel("Keep").check();
+        dialog().locator("fieldset").filter(new Locator.FilterOptions().setHasText("On dhcpd-b")).getByLabel("Remove scope instance").check();
+        next();
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-b]")).containsText(BRANCH);
+        shot("isc-manage-scope-instances");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+        // The page was already at /ui/scopes: wait for the write to finish (the dialog goes with the redirect).
+        assertThat(dialog()).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(60_000));
+        assertThat(config(lab.secondary())).doesNotContain("subnet " + BRANCH + ".0");
+        assertThat(config(lab.primary())).doesNotContain("failover peer \"fo-lab\"");
+        assertThat(page.locator("tr[data-scope=lab-lan]")).not().containsText("fo-lab");
+    }
+
+    @Test
+    @Order(7)
     void removeRelationship_fromTheRowMenu_isGoneFromTheList() {
         page.navigate(url("/ui/admin/services/" + a.id() + "/failover"));
         page.locator("tr[data-relationship=fo-lab] summary").click();
