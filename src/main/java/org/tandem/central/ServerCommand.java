@@ -53,7 +53,8 @@ public final class ServerCommand implements Callable<Integer> {
                 System.err.println("tandem server: --db must be a jdbc:postgresql: or jdbc:h2: URL");
                 return 2;
             }
-            central = Central.start(new Central.Options(host, port, url, settings, Clock.systemUTC(), List.of(new WebUi(Clock.systemUTC())), administratorPassword()));
+            central = Central.start(new Central.Options(host, port, url, settings, Clock.systemUTC(),
+                    List.of(new org.tandem.sync.SyncExtension(), new WebUi(Clock.systemUTC())), administratorPassword()));
         } catch (UserError e) {
             System.err.println("tandem server: " + e.getMessage());
             return 2;

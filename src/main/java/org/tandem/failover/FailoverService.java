@@ -511,6 +511,10 @@ public final class FailoverService {
                 a.editor.addSubnet(subnetDeclaration(scope, null), null);
             }
             a.editor.enableFailover(subnet, spec);
+            if (b.model().subnet(subnet).isEmpty() && b.model().disabledSubnets().stream().anyMatch(d -> d.range().equals(subnet))) {
+                // Disabled when the scope last left a relationship: bring that instance back as it was.
+                b.editor.enableSubnet(subnet);
+            }
             if (b.model().subnet(subnet).isEmpty()) {
                 String sharedNetwork = a.model().subnet(subnet).map(DhcpdConfModel.Subnet::sharedNetwork)
                         .filter(n -> b.model().sharedNetworks().stream().anyMatch(x -> x.name().equals(n))).orElse(null);
@@ -518,11 +522,7 @@ public final class FailoverService {
             }
             b.editor.enableFailover(subnet, spec.mirror());
             DhcpServer target = secondary;
-            store.add(log -> {
-                if (scopes.findByRangeAndServer(scope.rangeId(), target.id()).isEmpty()) {
-                    copyInstance(scope, target, log);
-                }
-            });
+            store.add(log -> ensureInstance(scope, target, log));
         }
         checkPair(a, b, r.name());
         return List.of(b.change(), a.change());
@@ -654,11 +654,7 @@ public final class FailoverService {
                 docB.addSubnet(subnet);
             }
             DhcpServer target = secondary;
-            store.add(log -> {
-                if (scopes.findByRangeAndServer(scope.rangeId(), target.id()).isEmpty()) {
-                    copyInstance(scope, target, log);
-                }
-            });
+            store.add(log -> ensureInstance(scope, target, log));
         }
         if (ha.isPresent() && ha.get().mode() == KeaHaConfig.Mode.LOAD_BALANCING) {
             docA.splitPoolsForLoadBalancing(primary.name(), secondary.name());
@@ -707,6 +703,18 @@ public final class FailoverService {
         for (AddressBlock p : poolsOf(scope)) {
             AddressBlock copy = pools.findById(pools.insert(id, p.addresses())).orElseThrow();
             log.created(AddressBlock.Kind.POOL.objType, copy.ref(AddressBlock.Kind.POOL), copy.snapshot(AddressBlock.Kind.POOL));
+        }
+    }
+
+    /** The scope's instance on {@code target} exists and is enabled afterwards. */
+    private void ensureInstance(DhcpScope scope, DhcpServer target, ChangeLog.Recorder log) {
+        Optional<DhcpScope> existing = scopes.findByRangeAndServer(scope.rangeId(), target.id());
+        if (existing.isEmpty()) {
+            copyInstance(scope, target, log);
+        } else if (!existing.get().enabled()) {
+            DhcpScope enabled = existing.get().with(existing.get().name(), existing.get().description(), true);
+            scopes.update(enabled);
+            log.modified(DhcpScope.OBJ_TYPE, enabled.ref(), existing.get().snapshot(), enabled.snapshot());
         }
     }
 
