@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import org.tandem.auth.AuthService;
 import org.tandem.common.UserError;
 import org.tandem.store.Database;
+import org.tandem.web.WebUi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,7 +53,8 @@ public final class ServerCommand implements Callable<Integer> {
                 System.err.println("tandem server: --db must be a jdbc:postgresql: or jdbc:h2: URL");
                 return 2;
             }
-            central = Central.start(new Central.Options(host, port, url, settings, Clock.systemUTC(), List.of(new org.tandem.sync.SyncExtension()), administratorPassword()));
+            central = Central.start(new Central.Options(host, port, url, settings, Clock.systemUTC(),
+                    List.of(new org.tandem.sync.SyncExtension(), new WebUi(Clock.systemUTC())), administratorPassword()));
         } catch (UserError e) {
             System.err.println("tandem server: " + e.getMessage());
             return 2;
@@ -85,7 +87,7 @@ public final class ServerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "central-shutdown"));
         System.out.println("Tandem Central is ready on http://" + host + ":" + central.port()
-                + "/ (JSON-RPC /mmws/json, REST /mmws/api/v2, OpenAPI " + Central.OPENAPI_PATH + ")");
+                + "/ (web UI /ui, JSON-RPC /mmws/json, REST /mmws/api/v2, OpenAPI " + Central.OPENAPI_PATH + ")");
         System.out.flush();
         try {
             stopped.await();

@@ -68,6 +68,20 @@ public final class RpcDispatcher {
         return commands.containsKey(method);
     }
 
+    /**
+     * Runs a registered command in-process as {@code actor}, with the same checks as over HTTP (the web UI calls the
+     * failover commands this way, so their logic lives in one place). Throws the command's {@link UserError}.
+     */
+    public JsonNode call(Actor actor, String method, ObjectNode params) {
+        Command command = commands.get(method);
+        if (command == null) {
+            throw new UserError(UserError.Kind.NOT_FOUND, null, "This Central has no command " + method
+                    + "; the failover service is not installed");
+        }
+        Object result = command.handler().handle(new RpcCall(method, new Params(params, ""), () -> actor));
+        return result == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(result);
+    }
+
     /** The Javalin handler for {@code POST /mmws/json}. */
     public void handle(Context ctx) {
         JsonNode id = null;

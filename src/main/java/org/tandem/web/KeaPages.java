@@ -1,0 +1,305 @@
+package org.tandem.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.tandem.auth.Actor;
+import org.tandem.central.Central;
+import org.tandem.common.UserError;
+import org.tandem.http.Json;
+import org.tandem.kea.KeaApplyReport;
+import org.tandem.kea.KeaEdit;
+import org.tandem.kea.KeaEngine;
+import org.tandem.kea.KeaPlan;
+import org.tandem.kea.client.KeaClient;
+import org.tandem.kea.config.KeaConfig;
+import org.tandem.kea.config.KeaConfigDocument;
+import org.tandem.kea.config.KeaHaConfig;
+import org.tandem.kea.ha.InMemoryKeaHaStateLog;
+import org.tandem.kea.ha.KeaHaActions;
+import org.tandem.kea.ha.KeaHaStatus;
+import org.tandem.kea.ha.KeaHaStatusPuller;
+import org.tandem.servers.DhcpServer;
+import org.tandem.servers.ServerType;
+import org.tandem.store.ListQuery;
+import org.tandem.web.View.ServerDiff;
+
+/**
+ * Kea: Edit configuration (the server's in-memory config as JSON, checked by Tandem's rules and Kea's config-test,
+ * previewed as a diff, refused if the server changed since the editor was opened) and the HA panel of a pair.
+ */
+final class KeaPages {
+
+    static final String CONFIG_OBJECT = "KeaConfiguration";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    private final Central central;
+    private final KeaEngine kea;
+    private final Pages pages;
+    private final InMemoryKeaHaStateLog haLog = new InMemoryKeaHaStateLog();
+    /** One puller per pair, so state changes (and so the last failover) are seen between visits of the panel. */
+    private final Map<String, KeaHaStatusPuller> pullers = new ConcurrentHashMap<>();
+
+    KeaPages(Central central, KeaEngine kea, Pages pages) {
+        this.central = central;
+        this.kea = kea;
+        this.pages = pages;
+    }
+
+    void install(RoutesConfig r) {
+        r.get("/ui/kea/{id}/config", this::editor);
+        r.post("/ui/kea/{id}/config", this::submit);
+        r.get("/ui/kea/{id}/ha", ctx -> ha(ctx, null, null));
+        r.post("/ui/kea/{id}/ha", this::haAction);
+    }
+
+    private DhcpServer server(Context ctx) {
+        DhcpServer s = central.servers().get("server", DhcpServer.RESOURCE + "/" + Pages.id(ctx, "id"));
+        if (s.type() != ServerType.Kea) {
+            throw UserError.invalid("server", s.name() + " is not a Kea server");
+        }
+        return s;
+    }
+
+    private View.ServerRow row(DhcpServer s) {
+        return new View.ServerRow(s.id(), s.name(), "Kea", s.address(), s.port(), s.state() == null ? "unknown" : s.state(), 0);
+    }
+
+    // ---------------------------------------------------------------- edit configuration
+
+    private void editor(Context ctx) {
+        DhcpServer s = server(ctx);
+        KeaClient client = KeaServers.client(s);
+        View.KeaConfigEditor e;
+        try {
+            KeaConfig live = kea.sync(client);
+            e = new View.KeaConfigEditor(row(s), live.toPrettyString(), live.hash(), null, null, List.of(), null);
+        } catch (UserError err) {
+            e = new View.KeaConfigEditor(row(s), "", "", "Cannot read the configuration of " + s.name() + ": " + err.getMessage(),
+                    null, List.of(), null);
+        }
+        pages.views.render(ctx, "keaConfig", "page", pages.page(ctx, "Edit configuration · " + s.name(), "admin"), "e", e);
+    }
+
+    /** step=preview: checks and diff; step=apply: the same checks, then the write. Errors stay next to the editor. */
+    private void submit(Context ctx) {
+        DhcpServer s = server(ctx);
+        KeaClient client = KeaServers.client(s);
+        String text = Optional.ofNullable(ctx.formParam("config")).orElse("");
+        String baseHash = Optional.ofNullable(ctx.formParam("baseHash")).orElse("");
+        boolean apply = "apply".equals(ctx.formParam("step"));
+        View.KeaConfigEditor e;
+        try {
+            KeaPlan plan = plan(client, s, text, baseHash);
+            if (plan.changesNothing()) {
+                e = new View.KeaConfigEditor(row(s), text, baseHash, "Nothing to apply: the edited configuration equals the running one.",
+                        null, List.of(), null);
+            } else if (!apply) {
+                kea.check(plan);
+                e = new View.KeaConfigEditor(row(s), text, baseHash, null, null, List.of(new ServerDiff(s.name(), plan.diff())),
+                        "Kea's config-test accepted this configuration. Review the change, then apply it.");
+            } else {
+                Actor actor = Pages.actor(ctx);
+                if (!actor.mayWrite()) {
+                    throw new UserError(UserError.Kind.PERMISSION_DENIED, null, "User \"" + actor.userName() + "\" is read-only and may not make changes");
+                }
+                KeaApplyReport report = kea.apply(plan);
+                KeaConfig now = kea.lastSynced(client);
+                String comment = ctx.formParam("saveComment");
+                central.changeLog().write(actor, comment, rec -> {
+                    Map<String, Object> before = new LinkedHashMap<>();
+                    before.put("server", s.name());
+                    before.put("hash", plan.base().hash());
+                    Map<String, Object> after = new LinkedHashMap<>();
+                    after.put("server", s.name());
+                    after.put("hash", now.hash());
+                    after.put("diff", plan.diff());
+                    rec.modified(CONFIG_OBJECT, s.ref(), before, after);
+                    return null;
+                });
+                String msg = "Applied to " + s.name() + ": " + String.join(", ", report.steps()) + "."
+                        + (report.warnings().isEmpty() ? "" : " Warning: " + String.join(" ", report.warnings()));
+                e = new View.KeaConfigEditor(row(s), now.toPrettyString(), now.hash(), null, null, List.of(), msg);
+            }
+        } catch (ConfigError err) {
+            e = new View.KeaConfigEditor(row(s), text, baseHash, err.getMessage(), err.line, List.of(), null);
+        } catch (UserError err) {
+            e = new View.KeaConfigEditor(row(s), text, baseHash, err.getMessage(), null, List.of(), null);
+        }
+        pages.views.render(ctx, "keaConfigForm", "e", e, "csrf", pages.session.csrf(ctx));
+    }
+
+    /** A problem in the JSON the user typed, with the line it is on when known. */
+    private static final class ConfigError extends RuntimeException {
+        final String line;
+
+        ConfigError(String message, String line) {
+            super(message);
+            this.line = line;
+        }
+    }
+
+    private KeaPlan plan(KeaClient client, DhcpServer s, String text, String baseHash) {
+        if (text.isBlank()) {
+            throw new ConfigError("The configuration is empty; it must be a JSON object with a \"Dhcp4\" member.", null);
+        }
+        JsonNode tree;
+        try {
+            tree = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException ex) {
+            long line = ex.getLocation() == null ? -1 : ex.getLocation().getLineNr();
+            throw new ConfigError("This is not valid JSON" + (line > 0 ? " (line " + line + ")" : "") + ": " + ex.getOriginalMessage(),
+                    line > 0 ? String.valueOf(line) : null);
+        }
+        if (tree == null || !tree.isObject() || !tree.has("Dhcp4") || !tree.get("Dhcp4").isObject()) {
+            throw new ConfigError("The configuration must be a JSON object with a \"Dhcp4\" object in it, as Kea's config-get shows it.", null);
+        }
+        KeaConfig live = kea.sync(client);
+        if (!live.hash().equals(baseHash)) {
+            throw UserError.conflict("The configuration of " + s.name() + " changed since you opened the editor (another user, or"
+                    + " a config-reload on the server). Your edit was not applied. Copy your change, reload this page to see"
+                    + " the current configuration, and make the change again.");
+        }
+        KeaConfigDocument doc;
+        try {
+            doc = KeaConfig.fromJson(Json.MAPPER.writeValueAsBytes(tree), Instant.now()).edit();
+        } catch (IllegalArgumentException | JsonProcessingException ex) {
+            throw new ConfigError("Kea would not read this configuration: " + ex.getMessage(), null);
+        }
+        String before = live.toPrettyString();
+        String after = doc.toPrettyString();
+        // If the server changes between this plan and the write, the engine replans; a whole-config edit must not be
+        // silently re-applied over someone else's change, so replanning refuses instead.
+        KeaEdit refuseReplan = (server, d) -> {
+            throw UserError.conflict("The configuration of " + s.name() + " changed while your edit was being applied;"
+                    + " nothing was written. Reload the page and make the change again.");
+        };
+        return new KeaPlan(client, refuseReplan, live, doc, diff(before, after, s.name()));
+    }
+
+    static String diff(String before, String after, String name) {
+        if (before.equals(after)) {
+            return "";
+        }
+        List<String> a = before.lines().toList();
+        List<String> b = after.lines().toList();
+        return String.join("\n", UnifiedDiffUtils.generateUnifiedDiff(name + " (running)", name + " (planned)", a, DiffUtils.diff(a, b), 3));
+    }
+
+    // ---------------------------------------------------------------- HA panel
+
+    private record Pair(DhcpServer self, DhcpServer partner, KeaHaConfig ha) {}
+
+    private Pair pair(DhcpServer s) {
+        KeaClient client = KeaServers.client(s);
+        KeaHaConfig ha = kea.sync(client).ha().orElseThrow(() -> UserError.invalid("server",
+                s.name() + " has no High Availability relationship in its configuration"));
+        String me = ha.thisServerName();
+        Optional<KeaHaConfig.Peer> other = ha.peers().stream().filter(p -> !p.name().equals(me)).findFirst();
+        DhcpServer partner = other.flatMap(p -> central.servers().list(ListQuery.all()).items().stream()
+                .filter(x -> x.type() == ServerType.Kea && (x.name().equals(p.name()) || sameUrl(x, p))).findFirst()).orElse(null);
+        return new Pair(s, partner, ha);
+    }
+
+    private static boolean sameUrl(DhcpServer s, KeaHaConfig.Peer p) {
+        return p.url().getPort() == s.port() && s.address().equals(p.url().getHost());
+    }
+
+    private void ha(Context ctx, String message, String error) {
+        DhcpServer s = server(ctx);
+        View.HaPanel panel;
+        try {
+            Pair pair = pair(s);
+            List<DhcpServer> peers = pair.partner() == null ? List.of(s) : List.of(s, pair.partner());
+            List<KeaClient> clients = peers.stream().map(KeaServers::client).toList();
+            String key = peers.stream().map(DhcpServer::name).sorted().reduce("", (a, b) -> a + "|" + b);
+            pullers.computeIfAbsent(key, k -> new KeaHaStatusPuller(clients, haLog, central.clock())).run();
+            List<View.HaPeer> rows = new ArrayList<>();
+            for (DhcpServer p : peers) {
+                KeaHaStatus st = haLog.latest(p.name()).orElse(KeaHaStatus.unavailable(p.name()));
+                KeaHaStatus.Remote remote = st.remote();
+                rows.add(new View.HaPeer(p.name(), st.mode(), st.localRole(), st.localState(), st.localScopes(),
+                        remote == null ? "—" : remote.lastState(),
+                        remote == null ? "—" : remote.inTouch() ? "yes (" + remote.ageSeconds() + " s ago)" : "no",
+                        haLog.lastFailover(p.name()).map(TIME::format).orElse("none seen"),
+                        "unavailable".equals(st.localState()) ? "Did not answer status-get; check that its Control Agent runs." : null));
+            }
+            panel = new View.HaPanel(row(s), pair.partner() == null ? null : pair.partner().name(), rows, message, error);
+        } catch (UserError e) {
+            panel = new View.HaPanel(row(s), null, List.of(), message, e.getMessage());
+        }
+        String template = ctx.header("HX-Request") != null ? "haPanelBody" : "haPanel";
+        pages.views.render(ctx, template, "page", pages.page(ctx, "High Availability · " + s.name(), "admin"), "p", panel);
+    }
+
+    private void haAction(Context ctx) {
+        DhcpServer s = server(ctx);
+        String action = Optional.ofNullable(ctx.formParam("action")).orElse("");
+        String target = Optional.ofNullable(ctx.formParam("peer")).orElse("");
+        Actor actor = Pages.actor(ctx);
+        String message = null;
+        String error = null;
+        try {
+            if (!actor.mayWrite()) {
+                throw new UserError(UserError.Kind.PERMISSION_DENIED, null, "User \"" + actor.userName() + "\" is read-only and may not act on HA");
+            }
+            Pair pair = pair(s);
+            DhcpServer peer = target.equals(s.name()) ? s : pair.partner() != null && target.equals(pair.partner().name()) ? pair.partner() : null;
+            if (peer == null) {
+                throw UserError.invalid("peer", "Choose one of the pair's servers");
+            }
+            KeaClient client = KeaServers.client(peer);
+            KeaHaActions ha = kea.actions();
+            String partnerName = peer == s ? (pair.partner() == null ? null : otherPeerName(pair.ha(), pair.ha().thisServerName()))
+                    : pair.ha().thisServerName();
+            message = peer.name() + ": " + switch (action) {
+                case "sync" -> {
+                    if (partnerName == null) {
+                        throw UserError.invalid("peer", "This server's partner is not known to Tandem");
+                    }
+                    yield ha.sync(client, partnerName, null);
+                }
+                case "scopes" -> ha.scopes(client, scopes(ctx.formParam("scopes")));
+                case "maintenance-start" -> ha.maintenanceStart(client);
+                case "maintenance-cancel" -> ha.maintenanceCancel(client);
+                case "continue" -> ha.continueStateMachine(client);
+                default -> throw UserError.invalid("action", "Unknown HA action \"" + action + "\"");
+            };
+        } catch (UserError e) {
+            error = e.getMessage();
+        }
+        ha(ctx, message, error);
+    }
+
+    private static String otherPeerName(KeaHaConfig ha, String me) {
+        return ha.peers().stream().map(KeaHaConfig.Peer::name).filter(n -> !n.equals(me)).findFirst().orElse(null);
+    }
+
+    private static List<String> scopes(String text) {
+        if (text == null) {
+            return List.of();
+        }
+        List<String> out = Arrays.stream(text.split("[,\\s]+")).filter(x -> !x.isEmpty()).toList();
+        for (String scope : out) {
+            if (!scope.matches("[A-Za-z0-9_.-]{1,64}")) {
+                throw UserError.invalid("scopes", "\"" + scope + "\" is not a server name; give the names of the HA scopes to serve,"
+                        + " separated by commas (empty: serve none)");
+            }
+        }
+        return out;
+    }
+
+}

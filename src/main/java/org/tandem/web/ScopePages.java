@@ -1,0 +1,499 @@
+package org.tandem.web;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.tandem.auth.Actor;
+import org.tandem.central.Central;
+import org.tandem.common.UserError;
+import org.tandem.failover.FailoverRelationship;
+import org.tandem.failover.LiveStates;
+import org.tandem.net.Ipv4Range;
+import org.tandem.scope.AddressBlock;
+import org.tandem.scope.DhcpScope;
+import org.tandem.scope.Range;
+import org.tandem.scope.ScopeService;
+import org.tandem.servers.DhcpServer;
+import org.tandem.store.ListQuery;
+import org.tandem.web.View.Field;
+import org.tandem.web.View.Option;
+import org.tandem.web.View.ScopeRow;
+
+/**
+ * IPAM: the DHCP scopes grid (one row per subnet, with its instances on one or two servers), scope detail with its
+ * address pools, and the failover actions of seed 000 (add to failover, remove from failover, manage scope instances).
+ */
+final class ScopePages {
+
+    private static final int PAGE_SIZE = 25;
+
+    private final Central central;
+    private final FailoverRpc failover;
+    private final LiveStates liveStates;
+    private final Pages pages;
+
+    ScopePages(Central central, FailoverRpc failover, LiveStates liveStates, Pages pages) {
+        this.central = central;
+        this.failover = failover;
+        this.liveStates = liveStates;
+        this.pages = pages;
+    }
+
+    void install(RoutesConfig r) {
+        r.get("/ui/scopes", this::grid);
+        r.get("/ui/scopes/new", this::create);
+        r.post("/ui/scopes/new", this::create);
+        r.get("/ui/scopes/action/{what}", this::action);
+        r.get("/ui/scopes/{id}", this::detail);
+        r.get("/ui/scopes/{id}/add-failover", ctx -> addToFailover(ctx, Pages.id(ctx, "id")));
+        r.post("/ui/scopes/{id}/add-failover", ctx -> addToFailover(ctx, Pages.id(ctx, "id")));
+        r.get("/ui/scopes/{id}/remove-failover", ctx -> removeFromFailover(ctx, Pages.id(ctx, "id")));
+        r.post("/ui/scopes/{id}/remove-failover", ctx -> removeFromFailover(ctx, Pages.id(ctx, "id")));
+        r.get("/ui/scopes/{id}/instances", ctx -> instances(ctx, Pages.id(ctx, "id")));
+        r.post("/ui/scopes/{id}/instances", ctx -> instances(ctx, Pages.id(ctx, "id")));
+        r.get("/ui/scopes/{id}/pools/new", ctx -> addPool(ctx, Pages.id(ctx, "id")));
+        r.post("/ui/scopes/{id}/pools/new", ctx -> addPool(ctx, Pages.id(ctx, "id")));
+        r.get("/ui/scopes/{id}/pools/{pool}", ctx -> editPool(ctx, Pages.id(ctx, "id"), Pages.id(ctx, "pool")));
+        r.post("/ui/scopes/{id}/pools/{pool}", ctx -> editPool(ctx, Pages.id(ctx, "id"), Pages.id(ctx, "pool")));
+    }
+
+    // ---------------------------------------------------------------- the grid
+
+    /** One subnet and everything the grid shows about it. */
+    private record Subnet(Range range, List<DhcpScope> instances, FailoverRelationship relationship) {}
+
+    private List<Subnet> subnets() {
+        Map<Long, FailoverRelationship> byScope = new LinkedHashMap<>();
+        for (FailoverRelationship f : central.failoverRelationships().list(null)) {
+            f.scopeIds().forEach(id -> byScope.put(id, f));
+        }
+        Map<Long, List<DhcpScope>> byRange = central.scopes().scopes(ListQuery.all()).items().stream()
+                .collect(Collectors.groupingBy(DhcpScope::rangeId, LinkedHashMap::new, Collectors.toList()));
+        List<Subnet> out = new ArrayList<>();
+        for (Map.Entry<Long, List<DhcpScope>> e : byRange.entrySet()) {
+            Range range = central.scopes().range("range", Range.RESOURCE + "/" + e.getKey());
+            FailoverRelationship rel = e.getValue().stream().map(s -> byScope.get(s.id())).filter(x -> x != null).findFirst().orElse(null);
+            out.add(new Subnet(range, e.getValue(), rel));
+        }
+        return out;
+    }
+
+    private Map<Long, DhcpServer> servers() {
+        return central.servers().list(ListQuery.all()).items().stream().collect(Collectors.toMap(DhcpServer::id, Function.identity()));
+    }
+
+    private ScopeRow row(Subnet s, Map<Long, DhcpServer> servers) {
+        List<String> names = s.instances().stream().map(i -> servers.get(i.serverId()).name()).toList();
+        FailoverRelationship f = s.relationship();
+        String authority = f == null ? String.join(", ", names)
+                : name(servers, f.primaryServerId()) + " ⇄ " + name(servers, f.secondaryServerId());
+        String live = null;
+        if (f != null) {
+            live = liveStates.get(f.primaryServerId(), f.name())
+                    .map(p -> p.localState() + (p.partnerState() == null ? "" : " / partner " + p.partnerState())
+                            + (p.reachable() ? "" : " (unreachable)"))
+                    .orElse(null);
+        }
+        DhcpScope first = s.instances().get(0);
+        return new ScopeRow(s.range().id(), first.name(), cidr(first.addresses()), names, authority, f != null,
+                f == null ? "" : f.name(), f == null ? null : f.state().name(), live, first.enabled());
+    }
+
+    private static String name(Map<Long, DhcpServer> servers, long id) {
+        DhcpServer s = servers.get(id);
+        return s == null ? "server " + id : s.name();
+    }
+
+    static String cidr(Ipv4Range r) {
+        int prefix = r.prefixLength();
+        return prefix >= 0 ? r.first() + "/" + prefix : r.first() + "-" + r.last();
+    }
+
+    private void grid(Context ctx) {
+        String filter = Optional.ofNullable(ctx.queryParam("filter")).orElse("").strip();
+        String sort = Optional.ofNullable(ctx.queryParam("sort")).filter(s -> List.of("name", "subnet", "servers", "authority",
+                "relationship").contains(s)).orElse("authority");
+        boolean desc = "true".equals(ctx.queryParam("desc"));
+        int page = parsePage(ctx.queryParam("page"));
+        Map<Long, DhcpServer> servers = servers();
+        String needle = filter.toLowerCase(Locale.ROOT);
+        List<ScopeRow> rows = subnets().stream().map(s -> row(s, servers))
+                .filter(r -> needle.isEmpty() || (r.name() + " " + r.subnet() + " " + String.join(" ", r.servers()) + " "
+                        + r.authority() + " " + r.relationship()).toLowerCase(Locale.ROOT).contains(needle))
+                .sorted(comparator(sort, desc)).toList();
+        int pageCount = Math.max(1, (rows.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+        page = Math.min(page, pageCount);
+        List<ScopeRow> shown = rows.subList((page - 1) * PAGE_SIZE, Math.min(rows.size(), page * PAGE_SIZE));
+        View.ScopeGrid grid = new View.ScopeGrid(shown, filter, sort, desc, page, pageCount, rows.size(), PAGE_SIZE);
+        pages.views.render(ctx, "scopes", "page", pages.page(ctx, "DHCP scopes", "ipam"), "grid", grid);
+    }
+
+    private static int parsePage(String s) {
+        try {
+            return s == null ? 1 : Math.max(1, Integer.parseInt(s));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** Failover scopes group together under their relationship when sorting by authority (the default). */
+    private static Comparator<ScopeRow> comparator(String sort, boolean desc) {
+        Comparator<ScopeRow> c = switch (sort) {
+            case "name" -> Comparator.comparing(ScopeRow::name, ScopePages::natural);
+            case "subnet" -> Comparator.comparingLong(r -> ipValue(r.subnet().split("[/-]")[0]));
+            case "servers" -> Comparator.comparing(r -> String.join(",", r.servers()), String.CASE_INSENSITIVE_ORDER);
+            case "relationship" -> Comparator.comparing(ScopeRow::relationship, String.CASE_INSENSITIVE_ORDER);
+            default -> Comparator.comparing((ScopeRow r) -> !r.failover()).thenComparing(ScopeRow::authority, String.CASE_INSENSITIVE_ORDER);
+        };
+        c = c.thenComparing(ScopeRow::name, ScopePages::natural);
+        return desc ? c.reversed() : c;
+    }
+
+    /** Names compare as people read them: "net-2" before "net-10". */
+    static int natural(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i);
+            char y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int si = i;
+                int sj = j;
+                while (i < a.length() && Character.isDigit(a.charAt(i))) {
+                    i++;
+                }
+                while (j < b.length() && Character.isDigit(b.charAt(j))) {
+                    j++;
+                }
+                String na = a.substring(si, i).replaceFirst("^0+(?=.)", "");
+                String nb = b.substring(sj, j).replaceFirst("^0+(?=.)", "");
+                int c = na.length() != nb.length() ? Integer.compare(na.length(), nb.length()) : na.compareTo(nb);
+                if (c != 0) {
+                    return c;
+                }
+            } else {
+                int c = Character.compare(Character.toLowerCase(x), Character.toLowerCase(y));
+                if (c != 0) {
+                    return c;
+                }
+                i++;
+                j++;
+            }
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    private static long ipValue(String dotted) {
+        long v = 0;
+        for (String part : dotted.split("\\.")) {
+            v = v * 256 + Long.parseLong(part);
+        }
+        return v;
+    }
+
+    // ---------------------------------------------------------------- detail and pools
+
+    private Subnet subnet(long rangeId) {
+        return subnets().stream().filter(s -> s.range().id() == rangeId).findFirst()
+                .orElseThrow(() -> UserError.notFound("Scope", "scope " + rangeId));
+    }
+
+    private void detail(Context ctx) {
+        Subnet s;
+        try {
+            s = subnet(Pages.id(ctx, "id"));
+        } catch (UserError e) {
+            ctx.status(404).redirect("/ui/scopes");
+            return;
+        }
+        Map<Long, DhcpServer> servers = servers();
+        FailoverRelationship f = s.relationship();
+        String foServers = f == null ? "" : name(servers, f.primaryServerId()) + " (primary), " + name(servers, f.secondaryServerId())
+                + " (secondary)";
+        DhcpScope first = s.instances().get(0);
+        List<View.PoolRow> pools = central.scopes().blocks(AddressBlock.Kind.POOL, "scope", first.ref(), ListQuery.all()).items()
+                .stream().map(b -> new View.PoolRow(b.id(), b.addresses().first() + "-" + b.addresses().last(),
+                        f == null ? "" : f.name(), foServers)).toList();
+        pages.views.render(ctx, "scope", "page", pages.page(ctx, "Scope " + first.name(), "ipam"),
+                "detail", new View.ScopeDetail(row(s, servers), pools));
+    }
+
+    private void addPool(Context ctx, long rangeId) {
+        Subnet s = subnet(rangeId);
+        FailoverRelationship f = s.relationship();
+        String fo = f == null ? "None" : f.name() + " (" + name(servers(), f.primaryServerId()) + " ⇄ " + name(servers(), f.secondaryServerId()) + ")";
+        pages.dialog(ctx, new Pages.DialogSpec("Add address pool to " + s.instances().get(0).name(), "/ui/scopes/" + rangeId + "/pools/new",
+                "Add pool", v -> List.of(
+                        Field.text("from", "First address", v.getOrDefault("from", "")),
+                        Field.text("to", "Last address", v.getOrDefault("to", "")),
+                        Field.readonly("failover", "Failover relationship", fo))),
+                (actor, v) -> {
+                    Ipv4Range.parse("from", Pages.required(v, "from", "First address"), "to", Pages.required(v, "to", "Last address"));
+                    return new Pages.Preview(List.of(), "The pool is added to Tandem's copy of the scope on "
+                            + s.instances().size() + " server(s); it reaches the servers with the scope's next configuration write.");
+                },
+                (actor, v, comment) -> {
+                    for (DhcpScope i : s.instances()) {
+                        central.scopes().addBlock(actor, comment, AddressBlock.Kind.POOL, "scope", i.ref(), "pool", v.get("from"), v.get("to"));
+                    }
+                    return "/ui/scopes/" + rangeId;
+                });
+    }
+
+    /**
+     * Edit pool: the pool is replaced on every instance of the scope in one database transaction (the service's own
+     * writes join it), so a refused range leaves the old pool in place.
+     */
+    private void editPool(Context ctx, long rangeId, long poolId) {
+        Subnet s = subnet(rangeId);
+        AddressBlock pool = central.scopes().block(AddressBlock.Kind.POOL, "pool", AddressBlock.Kind.POOL.resource + "/" + poolId);
+        if (s.instances().stream().noneMatch(i -> i.id() == pool.scopeId())) {
+            throw UserError.notFound("Pool", String.valueOf(poolId));
+        }
+        FailoverRelationship f = s.relationship();
+        String fo = f == null ? "None" : f.name() + " (" + name(servers(), f.primaryServerId()) + " ⇄ " + name(servers(), f.secondaryServerId()) + ")";
+        pages.dialog(ctx, new Pages.DialogSpec("Edit address pool " + pool.addresses().first() + "-" + pool.addresses().last(),
+                "/ui/scopes/" + rangeId + "/pools/" + poolId, "Save", v -> List.of(
+                        Field.text("from", "First address", v.getOrDefault("from", pool.addresses().first().toString())),
+                        Field.text("to", "Last address", v.getOrDefault("to", pool.addresses().last().toString())),
+                        Field.readonly("failover", "Failover relationship", fo))),
+                (actor, v) -> {
+                    Ipv4Range.parse("from", Pages.required(v, "from", "First address"), "to", Pages.required(v, "to", "Last address"));
+                    return new Pages.Preview(List.of(), "The pool changes in Tandem's copy of the scope on " + s.instances().size()
+                            + " server(s); it reaches the servers with the scope's next configuration write.");
+                },
+                (actor, v, comment) -> {
+                    central.changeLog().write(actor, comment, rec -> {
+                        for (DhcpScope i : s.instances()) {
+                            for (AddressBlock b : central.scopes().blocks(AddressBlock.Kind.POOL, "scope", i.ref(), ListQuery.all()).items()) {
+                                if (b.addresses().equals(pool.addresses())) {
+                                    central.scopes().removeBlock(actor, comment, AddressBlock.Kind.POOL, "pool", b.ref(AddressBlock.Kind.POOL));
+                                }
+                            }
+                            central.scopes().addBlock(actor, comment, AddressBlock.Kind.POOL, "scope", i.ref(), "pool", v.get("from"), v.get("to"));
+                        }
+                        return null;
+                    });
+                    return "/ui/scopes/" + rangeId;
+                });
+    }
+
+    // ---------------------------------------------------------------- create scope
+
+    private void create(Context ctx) {
+        Map<Long, DhcpServer> servers = servers();
+        List<FailoverRelationship> rels = central.failoverRelationships().list(null);
+        pages.dialog(ctx, new Pages.DialogSpec("Create scope", "/ui/scopes/new", "Create", v -> {
+            List<Option> serverOptions = servers.values().stream().map(x -> new Option(x.ref(), x.name() + " (" + x.type() + ")")).toList();
+            List<Option> relOptions = new ArrayList<>();
+            relOptions.add(new Option("", "None"));
+            rels.forEach(f -> relOptions.add(new Option(f.name(), f.name() + " (" + name(servers, f.primaryServerId()) + " ⇄ "
+                    + name(servers, f.secondaryServerId()) + ")")));
+            return List.of(
+                    Field.text("name", "Name", v.getOrDefault("name", "")),
+                    Field.text("subnet", "Subnet (CIDR)", v.getOrDefault("subnet", "")),
+                    Field.select("server", "Server", v.getOrDefault("server", serverOptions.isEmpty() ? "" : serverOptions.get(0).value()), serverOptions),
+                    Field.text("poolFrom", "First pool address (optional)", v.getOrDefault("poolFrom", "")),
+                    Field.text("poolTo", "Last pool address (optional)", v.getOrDefault("poolTo", "")),
+                    Field.select("relationship", "Failover relationship", v.getOrDefault("relationship", ""), relOptions)
+                            .withHelp("The scope needs a pool to join a failover relationship."));
+        }), (actor, v) -> {
+            Pages.required(v, "name", "Name");
+            Ipv4Range subnet = Ipv4Range.parseCidr("subnet", Pages.required(v, "subnet", "Subnet"));
+            Pages.required(v, "server", "Server");
+            boolean pool = !v.getOrDefault("poolFrom", "").isBlank() || !v.getOrDefault("poolTo", "").isBlank();
+            if (pool && !subnet.contains(Ipv4Range.parse("poolFrom", v.get("poolFrom"), "poolTo", v.get("poolTo")))) {
+                throw UserError.invalid("poolFrom", "The pool must lie inside " + v.get("subnet"));
+            }
+            if (!v.getOrDefault("relationship", "").isEmpty() && !pool) {
+                throw UserError.invalid("poolFrom", "Give the scope a pool: a scope joins a failover relationship only with at least one pool");
+            }
+            String note = v.getOrDefault("relationship", "").isEmpty()
+                    ? "The scope is created in Tandem; no server configuration changes until it joins a failover relationship."
+                    : "The scope is created in Tandem, then added to " + v.get("relationship")
+                            + "; that writes both servers' configurations (the diffs are in the change history).";
+            return new Pages.Preview(List.of(), note);
+        }, (actor, v, comment) -> {
+            ScopeService scopes = central.scopes();
+            Range range = scopes.addRange(actor, comment, "range", new ScopeService.NewRange(v.get("name"), v.get("subnet"), null, null, null));
+            DhcpScope scope = scopes.addScope(actor, comment, "scope", new ScopeService.NewScope(range.ref(), v.get("server"), v.get("name"), null, true));
+            if (!v.getOrDefault("poolFrom", "").isBlank()) {
+                scopes.addBlock(actor, comment, AddressBlock.Kind.POOL, "scope", scope.ref(), "pool", v.get("poolFrom"), v.get("poolTo"));
+            }
+            if (!v.getOrDefault("relationship", "").isEmpty()) {
+                FailoverRelationship f = central.failoverRelationships().findByName(v.get("relationship"))
+                        .orElseThrow(() -> UserError.invalid("relationship", "No failover relationship \"" + v.get("relationship") + "\""));
+                failover.call(actor, "AddDHCPScopesToDHCPFailoverRelationship", addParams(f, scope), false, comment);
+            }
+            return "/ui/scopes";
+        });
+    }
+
+    // ---------------------------------------------------------------- failover actions
+
+    /** The Action menu acts on the selected row; with none selected it says so instead of guessing. */
+    private void action(Context ctx) {
+        String sel = ctx.queryParam("sel");
+        String what = ctx.pathParam("what");
+        if (sel == null || !sel.matches("\\d{1,18}")) {
+            pages.message(ctx, "Select a scope", "Select a scope in the grid first (the round button at the start of its row),"
+                    + " then choose the action again.");
+            return;
+        }
+        long id = Long.parseLong(sel);
+        switch (what) {
+            case "add-failover" -> addToFailover(ctx, id);
+            case "remove-failover" -> removeFromFailover(ctx, id);
+            case "instances" -> instances(ctx, id);
+            default -> ctx.status(404).result("");
+        }
+    }
+
+    private ObjectNode addParams(FailoverRelationship f, DhcpScope scope) {
+        ObjectNode p = FailoverRpc.params();
+        p.put("dhcpServerRef", "dhcpServers/" + f.primaryServerId());
+        p.put("dhcpFailoverRelationshipName", f.name());
+        p.putArray("dhcpScopeRefs").add(scope.ref());
+        return p;
+    }
+
+    private void addToFailover(Context ctx, long rangeId) {
+        Subnet s = subnet(rangeId);
+        Map<Long, DhcpServer> servers = servers();
+        List<Long> on = s.instances().stream().map(DhcpScope::serverId).toList();
+        List<FailoverRelationship> rels = central.failoverRelationships().list(null).stream()
+                .filter(f -> on.contains(f.primaryServerId()) || on.contains(f.secondaryServerId())).toList();
+        String title = "Add scope " + s.instances().get(0).name() + " to failover";
+        if (s.relationship() != null) {
+            pages.message(ctx, title, "This scope is already in failover relationship " + s.relationship().name()
+                    + "; a scope can be in one relationship only. Remove it from that relationship first.");
+            return;
+        }
+        pages.dialog(ctx, new Pages.DialogSpec(title, "/ui/scopes/" + rangeId + "/add-failover", "Confirm", v -> {
+            List<Option> options = new ArrayList<>();
+            options.add(new Option("", "Choose a relationship…"));
+            rels.forEach(f -> options.add(new Option(f.name(), f.name() + " (" + name(servers, f.primaryServerId()) + " ⇄ "
+                    + name(servers, f.secondaryServerId()) + ", " + f.state() + ")")));
+            return List.of(Field.select("dhcpFailoverRelationshipName", "Failover relationship", v.getOrDefault("dhcpFailoverRelationshipName", ""), options));
+        }), (actor, v) -> {
+            FailoverRelationship f = chosen(v, rels, servers, on);
+            return new Pages.Preview(failover.call(actor, "AddDHCPScopesToDHCPFailoverRelationship", addParams(f, instanceFor(s, f)), true, null).diffs(),
+                    f.state() == FailoverRelationship.State.Empty ? "The relationship is Empty: this creates its failover peer on both servers." : null);
+        }, (actor, v, comment) -> {
+            FailoverRelationship f = chosen(v, rels, servers, on);
+            failover.call(actor, "AddDHCPScopesToDHCPFailoverRelationship", addParams(f, instanceFor(s, f)), false, comment);
+            return "/ui/scopes";
+        });
+    }
+
+    private static FailoverRelationship chosen(Map<String, String> v, List<FailoverRelationship> rels, Map<Long, DhcpServer> servers, List<Long> on) {
+        String name = v.getOrDefault("dhcpFailoverRelationshipName", "");
+        if (rels.isEmpty()) {
+            throw UserError.invalid("dhcpFailoverRelationshipName", "Server " + on.stream().map(id -> name(servers, id))
+                    .collect(Collectors.joining(", ")) + " has no failover relationship; add one under Admin › Service management first");
+        }
+        return rels.stream().filter(f -> f.name().equals(name)).findFirst()
+                .orElseThrow(() -> UserError.invalid("dhcpFailoverRelationshipName", "Choose a failover relationship"));
+    }
+
+    /** The scope instance on the relationship's primary server (or the one instance there is). */
+    private static DhcpScope instanceFor(Subnet s, FailoverRelationship f) {
+        return s.instances().stream().filter(i -> i.serverId() == f.primaryServerId()).findFirst()
+                .orElse(s.instances().stream().filter(i -> i.serverId() == f.secondaryServerId()).findFirst().orElse(s.instances().get(0)));
+    }
+
+    private ObjectNode removeParams(FailoverRelationship f, Subnet s, String action) {
+        ObjectNode p = FailoverRpc.params();
+        p.put("dhcpServerRef", "dhcpServers/" + f.primaryServerId());
+        p.put("dhcpFailoverRelationshipName", f.name());
+        p.putArray("dhcpScopeRefs").add(instanceFor(s, f).ref());
+        p.put("dhcpFailoverRelationshipDeconfigureAction", action);
+        return p;
+    }
+
+    private static final List<Option> DECONFIGURE = List.of(
+            new Option("Delete", "Delete the secondary scope"),
+            new Option("Disable", "Disable the secondary scope (keep it, serving no clients)"));
+
+    private void removeFromFailover(Context ctx, long rangeId) {
+        Subnet s = subnet(rangeId);
+        FailoverRelationship f = s.relationship();
+        String title = "Remove scope " + s.instances().get(0).name() + " from failover";
+        if (f == null) {
+            pages.message(ctx, title, "This scope is in no failover relationship, so there is nothing to remove.");
+            return;
+        }
+        pages.dialog(ctx, new Pages.DialogSpec(title, "/ui/scopes/" + rangeId + "/remove-failover", "Remove from failover",
+                v -> List.of(Field.readonly("relationship", "Failover relationship", f.name()),
+                        Field.radio("dhcpFailoverRelationshipDeconfigureAction", "The secondary scope",
+                                v.getOrDefault("dhcpFailoverRelationshipDeconfigureAction", "Delete"), DECONFIGURE))),
+                (actor, v) -> new Pages.Preview(failover.call(actor, "RemoveDHCPScopesFromDHCPFailoverRelationship",
+                        removeParams(f, s, deconfigure(v)), true, null).diffs(), null),
+                (actor, v, comment) -> {
+                    failover.call(actor, "RemoveDHCPScopesFromDHCPFailoverRelationship", removeParams(f, s, deconfigure(v)), false, comment);
+                    return "/ui/scopes";
+                });
+    }
+
+    private static String deconfigure(Map<String, String> v) {
+        String a = v.getOrDefault("dhcpFailoverRelationshipDeconfigureAction", "");
+        if (!a.equals("Delete") && !a.equals("Disable")) {
+            throw UserError.invalid("dhcpFailoverRelationshipDeconfigureAction", "Choose whether to delete or disable the secondary scope");
+        }
+        return a;
+    }
+
+    /**
+     * Manage scope instances: one choice per server; Save removes the chosen instances with the failover service's
+     * RemoveDHCPScopeInstance (removing an instance of a failover scope takes the scope out of its relationship).
+     */
+    private void instances(Context ctx, long rangeId) {
+        Subnet s = subnet(rangeId);
+        Map<Long, DhcpServer> servers = servers();
+        FailoverRelationship f = s.relationship();
+        List<Option> keepOrRemove = List.of(new Option("keep", "Keep"), new Option("remove", "Remove scope instance"));
+        pages.dialog(ctx, new Pages.DialogSpec("Scope instances of " + s.instances().get(0).name(), "/ui/scopes/" + rangeId + "/instances",
+                "Save", v -> s.instances().stream().map(i -> Field.radio("instance" + i.id(), "On " + name(servers, i.serverId())
+                        + (f == null ? "" : i.serverId() == f.primaryServerId() ? " (failover primary)" : " (failover secondary)"),
+                        v.getOrDefault("instance" + i.id(), "keep"), keepOrRemove)).toList()),
+                (actor, v) -> {
+                    List<View.ServerDiff> diffs = new ArrayList<>();
+                    List<DhcpScope> removed = removedInstances(s, v);
+                    for (DhcpScope i : removed) {
+                        diffs.addAll(failover.call(actor, "RemoveDHCPScopeInstance", instanceParams(i), true, null).diffs());
+                    }
+                    return new Pages.Preview(diffs, removed.isEmpty() ? "Nothing to save: every instance is kept."
+                            : f == null ? null : "Removing an instance takes the scope out of failover relationship " + f.name() + ".");
+                },
+                (actor, v, comment) -> {
+                    for (DhcpScope i : removedInstances(s, v)) {
+                        failover.call(actor, "RemoveDHCPScopeInstance", instanceParams(i), false, comment);
+                    }
+                    return "/ui/scopes";
+                });
+    }
+
+    private static ObjectNode instanceParams(DhcpScope instance) {
+        ObjectNode p = FailoverRpc.params();
+        p.put("dhcpScopeRef", instance.ref());
+        return p;
+    }
+
+    private static List<DhcpScope> removedInstances(Subnet s, Map<String, String> v) {
+        List<DhcpScope> removed = s.instances().stream().filter(i -> "remove".equals(v.get("instance" + i.id()))).toList();
+        if (!removed.isEmpty() && removed.size() == s.instances().size()) {
+            throw UserError.invalid("instance" + removed.get(0).id(), "Keep at least one instance; to delete the scope itself, remove it from IPAM");
+        }
+        return removed;
+    }
+
+}

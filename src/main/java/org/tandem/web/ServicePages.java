@@ -1,0 +1,219 @@
+package org.tandem.web;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.tandem.central.Central;
+import org.tandem.common.UserError;
+import org.tandem.failover.FailoverRelationship;
+import org.tandem.failover.LiveStates;
+import org.tandem.servers.DhcpServer;
+import org.tandem.servers.ServerType;
+import org.tandem.store.ListQuery;
+import org.tandem.web.View.Field;
+import org.tandem.web.View.Option;
+
+/**
+ * Admin › Service management: the DHCP servers grouped as ISC DHCP and Kea, and each server's failover management
+ * window (seed 001): its relationships with their state, Add Relationship with a Summary tab, Edit, and Remove.
+ */
+final class ServicePages {
+
+    private final Central central;
+    private final FailoverRpc failover;
+    private final LiveStates liveStates;
+    private final Pages pages;
+
+    ServicePages(Central central, FailoverRpc failover, LiveStates liveStates, Pages pages) {
+        this.central = central;
+        this.failover = failover;
+        this.liveStates = liveStates;
+        this.pages = pages;
+    }
+
+    void install(RoutesConfig r) {
+        r.get("/ui/admin/services", this::services);
+        r.get("/ui/admin/services/{id}/failover", this::window);
+        r.get("/ui/admin/services/{id}/failover/new", ctx -> relationship(ctx, null));
+        r.post("/ui/admin/services/{id}/failover/new", ctx -> relationship(ctx, null));
+        r.get("/ui/admin/services/{id}/failover/{rel}/edit", ctx -> relationship(ctx, Pages.id(ctx, "rel")));
+        r.post("/ui/admin/services/{id}/failover/{rel}/edit", ctx -> relationship(ctx, Pages.id(ctx, "rel")));
+        r.get("/ui/admin/services/{id}/failover/{rel}/remove", this::remove);
+        r.post("/ui/admin/services/{id}/failover/{rel}/remove", this::remove);
+    }
+
+    private Map<Long, DhcpServer> servers() {
+        return central.servers().list(ListQuery.all()).items().stream().collect(Collectors.toMap(DhcpServer::id, Function.identity()));
+    }
+
+    private View.ServerRow row(DhcpServer s) {
+        return new View.ServerRow(s.id(), s.name(), s.type() == ServerType.ISC ? "ISC DHCP" : "Kea", s.address(), s.port(),
+                s.state() == null ? "unknown" : s.state(), central.failoverRelationships().list(s.id()).size());
+    }
+
+    private void services(Context ctx) {
+        List<DhcpServer> all = central.servers().list(ListQuery.all()).items();
+        List<View.ServerGroup> groups = List.of(
+                new View.ServerGroup("ISC DHCP", all.stream().filter(s -> s.type() == ServerType.ISC).map(this::row).toList()),
+                new View.ServerGroup("Kea", all.stream().filter(s -> s.type() == ServerType.Kea).map(this::row).toList()));
+        pages.views.render(ctx, "services", "page", pages.page(ctx, "Service management", "admin"), "groups", groups);
+    }
+
+    private DhcpServer server(Context ctx) {
+        return central.servers().get("server", DhcpServer.RESOURCE + "/" + Pages.id(ctx, "id"));
+    }
+
+    private void window(Context ctx) {
+        DhcpServer s = server(ctx);
+        Map<Long, DhcpServer> servers = servers();
+        List<View.RelationshipRow> rows = central.failoverRelationships().list(s.id()).stream().map(f -> new View.RelationshipRow(
+                f.id(), f.name(), name(servers, f.primaryServerId()), name(servers, f.secondaryServerId()), f.failoverMode().name(),
+                f.state().name(), liveStates.get(s.id(), f.name()).map(p -> p.localState() + (p.reachable() ? "" : " (unreachable)")).orElse("—"),
+                f.scopeIds().size(), settings(f))).toList();
+        pages.views.render(ctx, "failover", "page", pages.page(ctx, "Failover management · " + s.name(), "admin"),
+                "w", new View.FailoverWindow(row(s), rows, failover.installed() ? null
+                        : "The failover service is not installed on this Central, so relationships can be viewed but not changed."));
+    }
+
+    private static String settings(FailoverRelationship f) {
+        String s = "port " + f.port() + ", mclt " + f.mclt() + " s, max response delay " + f.maxResponseDelay() + " s";
+        if (f.heartbeatDelay() != null) {
+            s += ", heartbeat " + f.heartbeatDelay() + " ms";
+        }
+        return s;
+    }
+
+    private static String name(Map<Long, DhcpServer> servers, long id) {
+        DhcpServer s = servers.get(id);
+        return s == null ? "server " + id : s.name();
+    }
+
+    private static final List<Option> MODES = List.of(new Option("LoadBalance", "Load balancing"), new Option("HotStandby", "Hot standby"),
+            new Option("PassiveBackup", "Passive backup (Kea only)"));
+
+    /** Add Relationship (existing null) or Edit: the seed's fields, plus the HA mode and delays for Kea. */
+    private void relationship(Context ctx, Long existingId) {
+        DhcpServer s = server(ctx);
+        boolean kea = s.type() == ServerType.Kea;
+        FailoverRelationship existing = existingId == null ? null : central.failoverRelationships().findById(existingId)
+                .orElseThrow(() -> UserError.notFound("Failover relationship", String.valueOf(existingId)));
+        List<DhcpServer> partners = central.servers().list(ListQuery.all()).items().stream()
+                .filter(p -> p.type() == s.type() && p.id() != s.id()).toList();
+        Map<Long, DhcpServer> servers = servers();
+        String base = "/ui/admin/services/" + s.id() + "/failover/";
+        String title = existing == null ? "Add Relationship on " + s.name() : "Edit relationship " + existing.name();
+        pages.dialog(ctx, new Pages.DialogSpec(title, existing == null ? base + "new" : base + existing.id() + "/edit",
+                existing == null ? "Add" : "Save", v -> {
+            List<Field> f = new ArrayList<>();
+            if (existing == null) {
+                f.add(Field.text("name", "Failover name", v.getOrDefault("name", "")));
+                List<Option> partnerOptions = new ArrayList<>();
+                partnerOptions.add(new Option("", partners.isEmpty() ? "No other " + s.type() + " server is registered" : "Choose…"));
+                partners.forEach(p -> partnerOptions.add(new Option(p.name(), p.name())));
+                f.add(Field.select("partner", "Partner server", v.getOrDefault("partner", ""), partnerOptions));
+            } else {
+                f.add(Field.readonly("name", "Failover name", existing.name()));
+                f.add(Field.readonly("partner", "Servers", name(servers, existing.primaryServerId()) + " (primary) ⇄ "
+                        + name(servers, existing.secondaryServerId()) + " (secondary)"));
+            }
+            f.add(Field.select("failoverMode", kea ? "HA mode" : "Failover mode", v.getOrDefault("failoverMode",
+                    existing == null ? (kea ? "HotStandby" : "LoadBalance") : existing.failoverMode().name()), kea ? MODES : MODES.subList(0, 1)));
+            f.add(Field.number("port", "Port", v.getOrDefault("port", existing == null ? (kea ? "8000" : "647") : String.valueOf(existing.port())),
+                    kea ? "The partner's Control Agent port" : "Where this server listens for its failover peer"));
+            f.add(Field.number("mclt", "Maximum client lead time (s)", v.getOrDefault("mclt", existing == null ? "3600" : String.valueOf(existing.mclt())),
+                    "Set on the primary only"));
+            f.add(Field.number("maxResponseDelay", "Max response delay (s)", v.getOrDefault("maxResponseDelay",
+                    existing == null ? "60" : String.valueOf(existing.maxResponseDelay())), null));
+            f.add(Field.number("loadBalanceMaxSeconds", "Load balance max seconds", v.getOrDefault("loadBalanceMaxSeconds",
+                    existing == null ? "3" : String.valueOf(existing.loadBalanceMaxSeconds())), "ISC recommends 3 or 5"));
+            f.add(Field.number("maxUnackedUpdates", "Max unacked updates", v.getOrDefault("maxUnackedUpdates",
+                    existing == null ? "10" : String.valueOf(existing.maxUnackedUpdates())), "ISC recommends 10"));
+            if (!kea && existing == null) {
+                f.add(Field.text("primaryAddress", "This server's failover address", v.getOrDefault("primaryAddress", ""))
+                        .withHelp("Where its peer reaches it; empty: " + s.address()));
+                f.add(Field.text("secondaryAddress", "Partner's failover address", v.getOrDefault("secondaryAddress", ""))
+                        .withHelp("Empty: the partner server's address"));
+            }
+            if (kea) {
+                f.add(Field.number("heartbeatDelay", "Heartbeat delay (ms)", v.getOrDefault("heartbeatDelay",
+                        existing == null || existing.heartbeatDelay() == null ? "10000" : String.valueOf(existing.heartbeatDelay())), null));
+                f.add(Field.number("maxAckDelay", "Max ack delay (ms)", v.getOrDefault("maxAckDelay",
+                        existing == null || existing.maxAckDelay() == null ? "10000" : String.valueOf(existing.maxAckDelay())), null));
+                f.add(Field.number("maxUnackedClients", "Max unacked clients", v.getOrDefault("maxUnackedClients",
+                        existing == null || existing.maxUnackedClients() == null ? "5" : String.valueOf(existing.maxUnackedClients())), null));
+            }
+            return f;
+        }), (actor, v) -> new Pages.Preview(failover.call(actor, existing == null ? "AddDHCPFailoverRelationship" : "ModifyDHCPFailoverRelationship",
+                relationshipParams(s, existing, v, kea), true, null).diffs(),
+                existing == null ? "A new relationship is Empty: nothing is written to the servers until its first scope is added." : null),
+                (actor, v, comment) -> {
+                    failover.call(actor, existing == null ? "AddDHCPFailoverRelationship" : "ModifyDHCPFailoverRelationship",
+                            relationshipParams(s, existing, v, kea), false, comment);
+                    return "/ui/admin/services/" + s.id() + "/failover";
+                });
+    }
+
+    private ObjectNode relationshipParams(DhcpServer s, FailoverRelationship existing, Map<String, String> v, boolean kea) {
+        ObjectNode p = FailoverRpc.params();
+        ObjectNode r = p.putObject("dhcpFailoverRelationship");
+        if (existing == null) {
+            r.put("name", Pages.required(v, "name", "Failover name"));
+            r.put("primaryServer", s.name());
+            r.put("secondaryServer", Pages.required(v, "partner", "Partner server"));
+        } else {
+            r.put("name", existing.name());
+            Map<Long, DhcpServer> servers = servers();
+            r.put("primaryServer", name(servers, existing.primaryServerId()));
+            r.put("secondaryServer", name(servers, existing.secondaryServerId()));
+        }
+        r.put("failoverMode", v.getOrDefault("failoverMode", "LoadBalance"));
+        for (String address : List.of("primaryAddress", "secondaryAddress")) {
+            if (!kea && existing == null && !v.getOrDefault(address, "").isBlank()) {
+                r.put(address, v.get(address).strip());
+            }
+        }
+        r.put("port", Pages.number(v, "port", "Port", 1, 65535));
+        r.put("mclt", Pages.number(v, "mclt", "Maximum client lead time", 1, 86_400 * 30));
+        r.put("maxResponseDelay", Pages.number(v, "maxResponseDelay", "Max response delay", 1, 3600));
+        r.put("loadBalanceMaxSeconds", Pages.number(v, "loadBalanceMaxSeconds", "Load balance max seconds", 0, 3600));
+        r.put("maxUnackedUpdates", Pages.number(v, "maxUnackedUpdates", "Max unacked updates", 1, 65535));
+        if (kea) {
+            r.put("heartbeatDelay", Pages.number(v, "heartbeatDelay", "Heartbeat delay", 1, 65535));
+            r.put("maxAckDelay", Pages.number(v, "maxAckDelay", "Max ack delay", 1, 65535));
+            r.put("maxUnackedClients", Pages.number(v, "maxUnackedClients", "Max unacked clients", 0, 65535));
+        }
+        return p;
+    }
+
+    private void remove(Context ctx) {
+        DhcpServer s = server(ctx);
+        FailoverRelationship f = central.failoverRelationships().findById(Pages.id(ctx, "rel"))
+                .orElseThrow(() -> UserError.notFound("Failover relationship", ctx.pathParam("rel")));
+        List<Option> actions = List.of(new Option("Delete", "Delete the secondary scopes"), new Option("Disable", "Disable the secondary scopes"),
+                new Option("None", "Leave the secondary scopes as they are"));
+        pages.dialog(ctx, new Pages.DialogSpec("Remove relationship " + f.name(), "/ui/admin/services/" + s.id() + "/failover/" + f.id() + "/remove",
+                "Remove", v -> List.of(Field.readonly("relationship", "Relationship", f.name()),
+                        Field.radio("deconfigureAction", "Secondary scopes", v.getOrDefault("deconfigureAction", "Delete"), actions))),
+                (actor, v) -> new Pages.Preview(failover.call(actor, "RemoveDHCPFailoverRelationships", removeParams(s, f, v), true, null).diffs(), null),
+                (actor, v, comment) -> {
+                    failover.call(actor, "RemoveDHCPFailoverRelationships", removeParams(s, f, v), false, comment);
+                    return "/ui/admin/services/" + s.id() + "/failover";
+                });
+    }
+
+    private static ObjectNode removeParams(DhcpServer s, FailoverRelationship f, Map<String, String> v) {
+        String action = v.getOrDefault("deconfigureAction", "");
+        if (!List.of("Delete", "Disable", "None").contains(action)) {
+            throw UserError.invalid("deconfigureAction", "Choose what happens to the secondary scopes");
+        }
+        ObjectNode p = FailoverRpc.params();
+        p.putArray("dhcpRefAndFailoverRelationshipNames").addObject().put("dhcpServerRef", s.ref()).put("dhcpFailoverRelationshipName", f.name());
+        p.put("dhcpFailoverRelationshipDeconfigureAction", action);
+        return p;
+    }
+}

@@ -1,0 +1,112 @@
+package org.tandem.web;
+
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.tandem.auth.Actor;
+import org.tandem.auth.AuthService;
+import org.tandem.common.UserError;
+
+/**
+ * The browser's session: the Central session token in an HttpOnly cookie, and the per-session CSRF token that every
+ * form and htmx post must send back. The CSRF token is an HMAC of the session token under a key made at start, so it
+ * needs no storage and dies with the session; a page from another site can neither read it nor guess it.
+ */
+final class WebSession {
+
+    static final String COOKIE = "tandem_ui";
+    /** Before login there is no session; the login form is protected by a random cookie sent back as a field. */
+    static final String LOGIN_COOKIE = "tandem_login";
+    static final String CSRF_FIELD = "_csrf";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+
+    private final AuthService auth;
+    private final byte[] key = new byte[32];
+    private final SecureRandom random = new SecureRandom();
+
+    WebSession(AuthService auth) {
+        this.auth = auth;
+        random.nextBytes(key);
+    }
+
+    /** The signed-in user, or null when the request has no valid session. */
+    Actor actor(Context ctx) {
+        String token = ctx.cookie(COOKIE);
+        if (token == null) {
+            return null;
+        }
+        try {
+            return auth.session(token);
+        } catch (UserError e) {
+            return null;
+        }
+    }
+
+    String csrf(Context ctx) {
+        String token = ctx.cookie(COOKIE);
+        return token == null ? "" : sign(token);
+    }
+
+    /** True when a post carries this session's CSRF token (form field or htmx header). */
+    boolean csrfValid(Context ctx) {
+        String token = ctx.cookie(COOKIE);
+        if (token == null) {
+            return false;
+        }
+        String sent = ctx.header(CSRF_HEADER);
+        if (sent == null) {
+            sent = ctx.formParam(CSRF_FIELD);
+        }
+        return sent != null && MessageDigest.isEqual(sign(token).getBytes(StandardCharsets.US_ASCII), sent.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    void signIn(Context ctx, String token) {
+        ctx.cookie(cookie(COOKIE, token, -1));
+        ctx.removeCookie(LOGIN_COOKIE, "/");
+    }
+
+    void signOut(Context ctx) {
+        String token = ctx.cookie(COOKIE);
+        if (token != null) {
+            auth.logout(token);
+        }
+        ctx.removeCookie(COOKIE, "/");
+    }
+
+    /** A fresh login-form token, also set as a cookie; the login post must send both and they must match. */
+    String loginToken(Context ctx) {
+        byte[] b = new byte[24];
+        random.nextBytes(b);
+        String t = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        ctx.cookie(cookie(LOGIN_COOKIE, t, 3600));
+        return t;
+    }
+
+    boolean loginTokenValid(Context ctx) {
+        String cookie = ctx.cookie(LOGIN_COOKIE);
+        String sent = ctx.formParam(CSRF_FIELD);
+        return cookie != null && sent != null
+                && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.US_ASCII), sent.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static Cookie cookie(String name, String value, int maxAge) {
+        return new Cookie(name, value, "/", maxAge, false, true, null, SameSite.STRICT);
+    }
+
+    private String sign(String token) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has HmacSHA256", e);
+        }
+    }
+}

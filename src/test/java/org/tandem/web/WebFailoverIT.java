@@ -1,0 +1,318 @@
+package org.tandem.web;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.tandem.agent.AgentClient;
+import org.tandem.auth.Actor;
+import org.tandem.central.Central;
+import org.tandem.central.CentralConfig;
+import org.tandem.lab.DhcpdLab;
+import org.tandem.scope.AddressBlock;
+import org.tandem.scope.Range;
+import org.tandem.scope.ScopeService;
+import org.tandem.servers.DhcpServer;
+import org.tandem.servers.ServerService;
+import org.tandem.store.Database;
+
+/**
+ * The ISC DHCP failover workflows of seeds 000 and 001 in Chromium, from the click to the dhcpd.conf of a real dhcpd
+ * 4.4 pair (DhcpdLab: network namespaces, one Tandem agent per server): Add Relationship with its Summary, add a scope
+ * to failover (and the no-pool refusal), the pool's Failover column, remove from failover, remove the relationship.
+ * Ordered: each step builds on the last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebFailoverIT {
+
+    private static final String PASSWORD = "web-failover-password";
+    private static final String BRANCH = "198.18.77";
+    private static final Path SHOTS = Paths.get("target", "screenshots");
+    private static final LocatorAssertions.ContainsTextOptions SLOW = new LocatorAssertions.ContainsTextOptions().setTimeout(60_000);
+
+    private static DhcpdLab lab;
+    private static Central central;
+    private static Playwright playwright;
+    private static Browser browser;
+    private static DhcpServer a;
+    private static DhcpServer b;
+    private static long rangeId;
+    private BrowserContext context;
+    private Page page;
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/dhcpd"));
+        if (!"true".equals(System.getenv("CI"))) {
+            assumeTrue(usable, "needs root and /usr/sbin/dhcpd (scripts/install-deps)");
+        }
+        lab = DhcpdLab.start();
+        // The failover scope is a subnet of its own: deleting the secondary's scope must leave dhcpd the subnet of the
+        // interface it listens on, or it would not start.
+        String withPool = lab.baseConfig() + "subnet " + BRANCH + ".0 netmask 255.255.255.0 {\n  pool {\n    range "
+                + BRANCH + ".100 " + BRANCH + ".150;\n  }\n}\n";
+        for (DhcpdLab.Server s : lab.servers()) {
+            new AgentClient(s.agentUri(), s.agentToken()).writeConfig(withPool, null);
+        }
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("webfo-" + UUID.randomUUID()),
+                CentralConfig.defaults(), Clock.systemUTC(), List.of(new WebUi(Clock.systemUTC())), PASSWORD));
+        a = addIsc("dhcpd-a", lab.primary());
+        b = addIsc("dhcpd-b", lab.secondary());
+        ScopeService scopes = central.scopes();
+        Range lan = scopes.addRange(Actor.SYSTEM, null, "range", new ScopeService.NewRange("lab-lan", BRANCH + ".0/24", null, null, null));
+        rangeId = lan.id();
+        var scope = scopes.addScope(Actor.SYSTEM, null, "scope", new ScopeService.NewScope(lan.ref(), a.ref(), "lab-lan", null, true));
+        scopes.addBlock(Actor.SYSTEM, null, AddressBlock.Kind.POOL, "scope", scope.ref(), "pool", BRANCH + ".100", BRANCH + ".150");
+        Range bare = scopes.addRange(Actor.SYSTEM, null, "range", new ScopeService.NewRange("no-pool", "198.18.250.0/24", null, null, null));
+        scopes.addScope(Actor.SYSTEM, null, "scope", new ScopeService.NewScope(bare.ref(), a.ref(), "no-pool", null, true));
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(Paths.get("/usr/bin/chromium"))
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--no-first-run")));
+        Files.createDirectories(SHOTS);
+    }
+
+    private static DhcpServer addIsc(String name, DhcpdLab.Server s) {
+        return central.servers().add(Actor.SYSTEM, null, "server", new ServerService.NewServer(name, "ISC", s.agentUri().getHost(),
+                (long) s.agentUri().getPort(), s.agentToken(), null, null, null));
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+            if (playwright != null) {
+                playwright.close();
+            }
+        } finally {
+            try {
+                if (central != null) {
+                    central.close();
+                }
+            } finally {
+                if (lab != null) {
+                    lab.close();
+                }
+            }
+        }
+    }
+
+    @BeforeEach
+    void openContext() {
+        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 860));
+        context.setDefaultTimeout(30_000);
+        page = context.newPage();
+        page.navigate(url("/login"));
+        page.getByLabel("User name").fill("administrator");
+        page.getByLabel("Password").fill(PASSWORD);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        assertThat(page.locator("#signed-in")).hasText("administrator");
+    }
+
+    @AfterEach
+    void closeContext() {
+        context.close();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + central.port() + path;
+    }
+
+    private void shot(String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+
+    private static String config(DhcpdLab.Server s) {
+        return new AgentClient(s.agentUri(), s.agentToken()).readConfig().content();
+    }
+
+    private Locator dialog() {
+        return page.locator("dialog[open]");
+    }
+
+    private void next() {
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Next: summary")).click();
+    }
+
+    private void addRelationshipDialog(String name) {
+        page.navigate(url("/ui/admin/services"));
+        page.locator("tr[data-server=dhcpd-a] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Failover management")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add Relationship")).click();
+        dialog().getByLabel("Failover name").fill(name);
+        dialog().getByLabel("Partner server").selectOption("dhcpd-b");
+        dialog().getByLabel("This server's failover address").fill(lab.primary().address());
+        dialog().getByLabel("Partner's failover address").fill(lab.secondary().address());
+        dialog().getByLabel("Maximum client lead time (s)").fill("60");
+    }
+
+    @Test
+    @Order(1)
+    void addRelationship_summaryThenAdd_listsItEmpty_andASecondWithTheSameNameIsRefused() {
+        addRelationshipDialog("fo-lab");
+        shot("isc-add-relationship");
+        next();
+        assertThat(dialog().locator("[role=tab][aria-selected=true]")).hasText("Summary");
+        assertThat(dialog().locator("dl.summary")).containsText("dhcpd-b");
+        assertThat(dialog().locator("dl.summary")).containsText("60");
+        shot("isc-add-relationship-summary");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add").setExact(true)).click();
+        assertThat(page.locator("tr[data-relationship=fo-lab]")).containsText("Empty");
+        shot("isc-failover-management");
+        assertThat(config(lab.primary())).doesNotContain("failover peer");
+
+        addRelationshipDialog("fo-lab");
+        next();
+        assertThat(dialog().locator(".error")).containsText("already exists");
+    }
+
+    @Test
+    @Order(2)
+    void addScopeToFailover_scopeWithoutPoolIsRefused_thenScopeWithPoolWritesBothServers() {
+        page.navigate(url("/ui/scopes?filter=no-pool"));
+        page.locator("tr[data-scope=no-pool] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Add scope to failover")).click();
+        dialog().getByLabel("Failover relationship").selectOption("fo-lab");
+        next();
+        assertThat(dialog().locator(".error")).containsText("no address pool");
+        page.keyboard().press("Escape");
+
+        page.navigate(url("/ui/scopes?filter=lab-lan"));
+        page.locator("input[name=sel]").first().check();
+        page.locator("#action-menu summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Add scope to failover")).click();
+        dialog().getByLabel("Failover relationship").selectOption("fo-lab");
+        next();
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-a]")).containsText("failover peer");
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-b]")).containsText("failover peer");
+        shot("isc-add-scope-to-failover-diff");
+        dialog().getByLabel("Comment for the change history").fill("protect the lab LAN");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Confirm")).click();
+        Locator row = page.locator("tr[data-scope=lab-lan]");
+        assertThat(row).containsText("fo-lab", SLOW);
+        assertThat(row).containsText("Failover");
+        assertThat(row).containsText("dhcpd-a ⇄ dhcpd-b");
+        assertThat(row).containsText("Normal");
+        shot("isc-ipam-failover");
+        assertThat(config(lab.primary())).contains("failover peer \"fo-lab\"");
+        assertThat(config(lab.secondary())).contains("failover peer \"fo-lab\"");
+    }
+
+    @Test
+    @Order(3)
+    void scopeDetail_poolShowsTheRelationshipAndItsServers_readOnlyInTheAddPoolDialog() {
+        page.navigate(url("/ui/scopes/" + rangeId));
+        Locator pool = page.locator("tr[data-pool]").first();
+        assertThat(pool).containsText("fo-lab");
+        assertThat(pool).containsText("dhcpd-a (primary), dhcpd-b (secondary)");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add pool")).click();
+        assertThat(dialog().locator("output#f-failover")).containsText("fo-lab (dhcpd-a ⇄ dhcpd-b)");
+        assertThat(dialog().locator("input[name=failover]")).hasCount(0);
+        shot("isc-scope-pools-failover");
+    }
+
+    @Test
+    @Order(4)
+    void editRelationship_maxResponseDelay_showsBothServersDiffThenWritesThem() {
+        page.navigate(url("/ui/admin/services/" + a.id() + "/failover"));
+        page.locator("tr[data-relationship=fo-lab] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Edit")).click();
+        dialog().getByLabel("Max response delay (s)").fill("0");
+        next();
+        assertThat(dialog().locator("#f-maxResponseDelay-err")).containsText("from 1 to 3600");
+        dialog().getByLabel("Max response delay (s)").fill("33");
+        next();
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-a]")).containsText("max-response-delay 33");
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-b]")).containsText("max-response-delay 33");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+        assertThat(page.locator("tr[data-relationship=fo-lab]")).containsText("max response delay 33 s", SLOW);
+        assertThat(config(lab.primary())).contains("max-response-delay 33");
+        assertThat(config(lab.secondary())).contains("max-response-delay 33");
+    }
+
+    @Test
+    @Order(5)
+    void removeFromFailover_deleteSecondary_clearsThePeerFromBothServers() {
+        page.navigate(url("/ui/scopes?filter=lab-lan"));
+        page.locator("tr[data-scope=lab-lan] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Remove from failover")).click();
+        dialog().getByLabel("Delete the secondary scope").check();
+        next();
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-a]")).containsText("failover peer");
+        shot("isc-remove-from-failover");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Remove from failover")).click();
+        page.waitForURL(url("/ui/scopes"), new Page.WaitForURLOptions().setTimeout(60_000));
+        assertThat(page.locator("tr[data-scope=lab-lan]")).not().containsText("fo-lab");
+        assertThat(config(lab.primary())).doesNotContain("failover peer \"fo-lab\"");
+        assertThat(config(lab.secondary())).doesNotContain("failover peer \"fo-lab\"");
+    }
+
+    @Test
+    @Order(6)
+    void manageScopeInstances_primaryInstanceIsRefused_secondaryInstanceRemovalLeavesFailover() {
+        page.navigate(url("/ui/scopes?filter=lab-lan"));
+        page.locator("tr[data-scope=lab-lan] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Add scope to failover")).click();
+        dialog().getByLabel("Failover relationship").selectOption("fo-lab");
+        next();
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Confirm")).click();
+        assertThat(page.locator("tr[data-scope=lab-lan]")).containsText("fo-lab", SLOW);
+        assertThat(page.locator("tr[data-scope=lab-lan]")).containsText("dhcpd-a, dhcpd-b");
+
+        page.locator("tr[data-scope=lab-lan] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Manage scope instances")).click();
+        Locator primary = dialog().locator("fieldset").filter(new Locator.FilterOptions().setHasText("On dhcpd-a"));
+        primary.getByLabel("Remove scope instance").check();
+        next();
+        assertThat(dialog().locator(".error")).containsText("remove the scope from the relationship first");
+        dialog().locator("fieldset").filter(new Locator.FilterOptions().setHasText("On dhcpd-a")).getByLabel("Keep").check();
+        dialog().locator("fieldset").filter(new Locator.FilterOptions().setHasText("On dhcpd-b")).getByLabel("Remove scope instance").check();
+        next();
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-b]")).containsText(BRANCH);
+        shot("isc-manage-scope-instances");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+        // The page was already at /ui/scopes: wait for the write to finish (the dialog goes with the redirect).
+        assertThat(dialog()).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(60_000));
+        assertThat(config(lab.secondary())).doesNotContain("subnet " + BRANCH + ".0");
+        assertThat(config(lab.primary())).doesNotContain("failover peer \"fo-lab\"");
+        assertThat(page.locator("tr[data-scope=lab-lan]")).not().containsText("fo-lab");
+    }
+
+    @Test
+    @Order(7)
+    void removeRelationship_fromTheRowMenu_isGoneFromTheList() {
+        page.navigate(url("/ui/admin/services/" + a.id() + "/failover"));
+        page.locator("tr[data-relationship=fo-lab] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Remove")).click();
+        dialog().getByLabel("Leave the secondary scopes as they are").check();
+        next();
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Remove").setExact(true)).click();
+        assertThat(page.locator("tr[data-relationship=fo-lab]")).hasCount(0);
+        assertThat(central.failoverRelationships().findByName("fo-lab")).isEmpty();
+    }
+}
