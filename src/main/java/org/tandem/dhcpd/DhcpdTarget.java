@@ -8,15 +8,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.tandem.agent.AgentApi;
 import org.tandem.agent.AgentClient;
 import org.tandem.change.LiveConfig;
 import org.tandem.change.ServerTarget;
 import org.tandem.common.UserError;
-import org.tandem.dhcpd.conf.DhcpdConf;
-import org.tandem.dhcpd.conf.DhcpdConfModel;
-import org.tandem.dhcpd.conf.DhcpdConfParseException;
 
 /**
  * An ISC dhcpd server as the change engine drives it, through its Tandem agent: read the config with
@@ -24,7 +23,8 @@ import org.tandem.dhcpd.conf.DhcpdConfParseException;
  * puts the old file back itself when dhcpd does not come back), and health through OMAPI.
  *
  * <p>Failover: a peer counts only when the partner server also declares it (the partner is found by
- * {@code partnerOf}, Tandem's relationship of that name). Before this server restarts, {@link #prepare}
+ * {@code partnerOf}, Tandem's relationship of that name; asked only when OMAPI does not show the pair
+ * normal at once). Before this server restarts, {@link #prepare}
  * waits until it sees its partner {@code normal}, so the partner serves alone while this one is down;
  * after the restart, {@link #awaitHealthy} waits until both sides are {@code normal} again. A peer only
  * one side declares yet (the first server of a new relationship) cannot reach {@code normal} and is not
@@ -33,11 +33,16 @@ import org.tandem.dhcpd.conf.DhcpdConfParseException;
 public final class DhcpdTarget implements ServerTarget {
 
     private static final Duration POLL = Duration.ofMillis(250);
+    private static final Pattern PEER_BLOCK = Pattern.compile("^[ \\t]*failover[ \\t]+peer[ \\t]+\"([^\"\\n]+)\"\\s*\\{",
+            Pattern.MULTILINE);
 
     private final String name;
     private final AgentClient agent;
     private final Function<String, Optional<DhcpdTarget>> partnerOf;
     private final Clock clock;
+    /** The config text last read and last applied; the engine uses one target per change, in one thread. */
+    private String lastRead;
+    private String lastApplied;
 
     /**
      * @param partnerOf the other server of the relationship named by a failover peer, when it is a
@@ -61,7 +66,9 @@ public final class DhcpdTarget implements ServerTarget {
         if (view == null || view.content() == null || view.sha256() == null) {
             throw UserError.unreachable("the agent of dhcpd server \"" + name + "\" answered without a configuration", null);
         }
-        return new LiveConfig(view.content(), view.sha256());
+        LiveConfig live = new LiveConfig(view.content(), view.sha256());
+        lastRead = live.text();
+        return live;
     }
 
     @Override
@@ -71,12 +78,15 @@ public final class DhcpdTarget implements ServerTarget {
 
     @Override
     public void apply(String newConfig, String expectedSha256) {
+        lastApplied = null;
         agent.writeConfig(newConfig, expectedSha256);
+        lastApplied = newConfig;
     }
 
     @Override
     public void prepare(Instant deadline) {
-        for (String peer : sharedPeers(read().text())) {
+        // The engine read the running config just before (its conflict check); that is what runs now.
+        for (String peer : declaredPeers(lastRead != null ? lastRead : read().text())) {
             awaitState(peer, deadline, true, "its partner in failover normal before it restarts");
         }
     }
@@ -99,30 +109,30 @@ public final class DhcpdTarget implements ServerTarget {
             }
             pause();
         }
-        for (String peer : sharedPeers(read().text())) {
+        for (String peer : declaredPeers(lastApplied != null ? lastApplied : read().text())) {
             awaitState(peer, deadline, false, "failover normal with its partner");
         }
     }
 
-    /** The failover peers of {@code config} that the registered partner server declares too. */
-    private List<String> sharedPeers(String config) {
+    /**
+     * The failover peers a config declares, found by their {@code failover peer "NAME" {} opening
+     * (not the full parser: this runs on every restart of configs with thousands of scopes, and a
+     * block's name is all that is needed; commented-out lines start with '#' and do not match).
+     */
+    static List<String> declaredPeers(String config) {
         List<String> out = new ArrayList<>();
-        for (DhcpdConfModel.FailoverPeer peer : model(config).failoverPeers()) {
-            Optional<DhcpdTarget> partner = partnerOf.apply(peer.name());
-            if (partner.isPresent() && !partner.get().name.equals(name)
-                    && model(partner.get().read().text()).failoverPeer(peer.name()).isPresent()) {
-                out.add(peer.name());
-            }
+        Matcher m = PEER_BLOCK.matcher(config);
+        while (m.find()) {
+            out.add(m.group(1));
         }
         return out;
     }
 
-    private static DhcpdConfModel model(String text) {
-        try {
-            return DhcpdConf.parse(text).model();
-        } catch (DhcpdConfParseException e) {
-            throw UserError.serverRefused("its dhcpd.conf cannot be read: " + e.getMessage());
-        }
+    /** Whether the registered partner of the relationship named {@code peer} declares it too. */
+    private boolean partnerDeclares(String peer) {
+        Optional<DhcpdTarget> partner = partnerOf.apply(peer);
+        return partner.isPresent() && !partner.get().name.equals(name)
+                && declaredPeers(partner.get().read().text()).contains(peer);
     }
 
     /**
@@ -132,6 +142,8 @@ public final class DhcpdTarget implements ServerTarget {
      */
     private void awaitState(String peer, Instant deadline, boolean partnerOnly, String what) {
         String last = "not answering";
+        // Asked only when the pair is not normal at once: a peer only this server declares never gets there.
+        Boolean shared = null;
         while (true) {
             try {
                 AgentApi.FailoverStateView s = agent.failoverState(peer);
@@ -143,6 +155,12 @@ public final class DhcpdTarget implements ServerTarget {
                 last = "it is " + s.localState() + " and sees its partner " + s.partnerState();
             } catch (UserError e) {
                 last = e.getMessage();
+            }
+            if (shared == null) {
+                shared = partnerDeclares(peer);
+            }
+            if (!shared) {
+                return;
             }
             if (clock.instant().isAfter(deadline)) {
                 throw UserError.unreachable("dhcpd server \"" + name + "\" did not reach " + what + " for relationship \""

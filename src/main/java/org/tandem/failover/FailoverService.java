@@ -107,6 +107,10 @@ public final class FailoverService {
     public record Outcome(FailoverRelationship relationship, ChangeResult change) {}
 
     private static final int KEA_DEFAULT_MAX_RESPONSE_DELAY_MS = 60_000;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FailoverService.class);
+    /** Each step of a change in the log, so an operator can follow a slow change server by server. */
+    private static final ChangeListener PROGRESS = e -> log.info("change step {}{}: {}", e.phase(),
+            e.server() == null ? "" : " on " + e.server(), e.detail());
 
     private final ServerService servers;
     private final ScopeService scopeService;
@@ -259,8 +263,9 @@ public final class FailoverService {
             if (primary.type() == ServerType.ISC) {
                 FailoverPeerSpec p = iscSpec(after, addresses, primary, secondary);
                 if (before.state() == FailoverRelationship.State.Normal) {
-                    Dhcpd a = Dhcpd.read(this, primary);
-                    Dhcpd b = Dhcpd.read(this, secondary);
+                    Dhcpd[] pair = readPair(primary, secondary);
+                    Dhcpd a = pair[0];
+                    Dhcpd b = pair[1];
                     a.editor.updateFailoverPeer(p);
                     b.editor.updateFailoverPeer(p.mirror());
                     checkPair(a, b, name);
@@ -502,8 +507,9 @@ public final class FailoverService {
     private List<ServerChange> iscAddScopes(FailoverRelationship r, DhcpServer primary, DhcpServer secondary, List<DhcpScope> added,
             List<Consumer<ChangeLog.Recorder>> store) {
         PeerAddresses.Pair addresses = peerAddresses.find(r.id()).orElse(new PeerAddresses.Pair(null, null));
-        Dhcpd a = Dhcpd.read(this, primary);
-        Dhcpd b = Dhcpd.read(this, secondary);
+        Dhcpd[] pair = readPair(primary, secondary);
+        Dhcpd a = pair[0];
+        Dhcpd b = pair[1];
         FailoverPeerSpec spec = iscSpec(r, addresses, primary, secondary);
         for (DhcpScope scope : added) {
             Ipv4Range subnet = scope.addresses();
@@ -530,8 +536,9 @@ public final class FailoverService {
 
     private List<ServerChange> iscRemoveScopes(FailoverRelationship r, DhcpServer primary, DhcpServer secondary, List<DhcpScope> removed,
             DeconfigureAction action, List<Consumer<ChangeLog.Recorder>> store) {
-        Dhcpd a = Dhcpd.read(this, primary);
-        Dhcpd b = Dhcpd.read(this, secondary);
+        Dhcpd[] pair = readPair(primary, secondary);
+        Dhcpd a = pair[0];
+        Dhcpd b = pair[1];
         for (DhcpScope scope : removed) {
             Ipv4Range subnet = scope.addresses();
             if (a.model().subnet(subnet).isPresent()) {
@@ -596,6 +603,23 @@ public final class FailoverService {
             text.append("    range ").append(pool.addresses().first()).append(' ').append(pool.addresses().last()).append(";\n  }\n");
         }
         return text.append("}").toString();
+    }
+
+    /** Both peers' configs, read and parsed at the same time (each is hundreds of KB with thousands of scopes). */
+    private Dhcpd[] readPair(DhcpServer primary, DhcpServer secondary) {
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var a = pool.submit(() -> Dhcpd.read(this, primary));
+            var b = pool.submit(() -> Dhcpd.read(this, secondary));
+            return new Dhcpd[] {a.get(), b.get()};
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw UserError.unreachable("interrupted while reading the servers' configurations", e);
+        }
     }
 
     /** One dhcpd server's current config and an editor on a copy of it. */
@@ -760,7 +784,7 @@ public final class FailoverService {
         ChangeResult change = null;
         if (!real.isEmpty()) {
             ChangePlan plan = new ChangePlan(real, actor.userName(), saveComment);
-            change = dryRun ? engine.dryRun(plan, ChangeListener.NONE) : engine.apply(plan, ChangeListener.NONE);
+            change = dryRun ? engine.dryRun(plan, PROGRESS) : engine.apply(plan, PROGRESS);
         } else if (dryRun) {
             change = new ChangeResult(null, true, List.of());
         }

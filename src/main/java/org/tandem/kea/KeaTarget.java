@@ -56,6 +56,9 @@ public final class KeaTarget implements ServerTarget {
     private final Supplier<Optional<KeaClient>> partner;
     private final Map<String, String> aliases;
     private final Clock clock;
+    /** Recent canonical hash → pretty text, and text → canonical hash (configs of MBs; a change uses few). */
+    private final Map<String, String> texts = lru();
+    private final Map<String, String> hashes = lru();
     /** Set between apply and awaitHealthy when the partner holds this server's scopes. */
     private Handover handover;
     /** The config read last (the engine reads just before it applies); saves a config-get of thousands of subnets. */
@@ -87,7 +90,10 @@ public final class KeaTarget implements ServerTarget {
     public LiveConfig read() {
         KeaConfig config = fetch(client);
         lastRead = config;
-        return new LiveConfig(config.toPrettyString(), config.hash());
+        // The engine reads each server several times per change; pretty-printing thousands of subnets once is enough.
+        String text = texts.computeIfAbsent(config.hash(), h -> config.toPrettyString());
+        hashes.put(text, config.hash());
+        return new LiveConfig(text, config.hash());
     }
 
     /** The running config of a server as Kea reports it, without touching the engine's last-synced store. */
@@ -102,7 +108,7 @@ public final class KeaTarget implements ServerTarget {
 
     @Override
     public String hashOf(String config) {
-        String canonical = canonicalHash(config);
+        String canonical = hashes.computeIfAbsent(config, KeaTarget::canonicalHash);
         return aliases.getOrDefault(canonical, canonical);
     }
 
@@ -234,6 +240,15 @@ public final class KeaTarget implements ServerTarget {
                 throw UserError.unreachable("interrupted while waiting for Kea server \"" + name() + "\"", e);
             }
         }
+    }
+
+    private static Map<String, String> lru() {
+        return new java.util.LinkedHashMap<>(8, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > 4;
+            }
+        };
     }
 
     private static KeaConfigDocument document(String text) {

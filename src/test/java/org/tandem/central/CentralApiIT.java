@@ -225,7 +225,8 @@ class CentralApiIT {
         for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
             Map.Entry<String, JsonNode> p = paths.next();
             // Unknown ids: reads answer 404 "not found" (2049), writes are refused; nothing is changed.
-            String path = p.getKey().replace("{ref}", "987654").replace("{scope}", "987654");
+            String path = p.getKey().replace("{ref}", "987654").replace("{scope}", "987654").replace("{server}", "987654")
+                    .replace("{name}", "no-such-relationship");
             for (Iterator<String> methods = p.getValue().fieldNames(); methods.hasNext(); ) {
                 String method = methods.next().toUpperCase();
                 TestCentral.Answer a = c.send(method, path, method.equals("GET") || method.equals("DELETE") ? null : "{}", bearer);
