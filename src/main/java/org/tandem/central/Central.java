@@ -25,6 +25,7 @@ import org.tandem.changelog.JdbiChangeLogRepository;
 import org.tandem.failover.FailoverRepository;
 import org.tandem.failover.JdbiFailoverRepository;
 import org.tandem.http.ErrorCodes;
+import org.tandem.http.JsonErrorHandler;
 import org.tandem.http.rest.RestApi;
 import org.tandem.http.rpc.MicetroCommands;
 import org.tandem.http.rpc.RpcDispatcher;
@@ -130,6 +131,7 @@ public final class Central implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             // Our own readers refuse large bodies with an API error first; this is Jetty's backstop.
             config.http.maxRequestSize = options.config().maxRequestBytes();
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler("/mmws/json")));
             config.routes.post("/mmws/json", rpc::handle);
             rest.install(config.routes);
             config.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
