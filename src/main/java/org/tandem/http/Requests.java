@@ -19,22 +19,46 @@ public final class Requests {
         }
     }
 
+    private static final long DRAIN_FACTOR = 4;
+
     private Requests() {}
 
     /** Reads at most {@code limit} bytes; a larger body (declared or actual) is refused without parsing. */
     public static byte[] body(Context ctx, long limit) throws BodyTooLarge {
         String declared = ctx.header("Content-Length");
-        if (declared != null && declared.matches("[0-9]{1,18}") && Long.parseLong(declared) > limit) {
-            throw new BodyTooLarge(limit);
-        }
+        boolean declaredTooLarge = declared != null && declared.matches("[0-9]{1,18}") && Long.parseLong(declared) > limit;
         try (InputStream in = ctx.bodyInputStream()) {
+            if (declaredTooLarge) {
+                drain(in, limit);
+                throw new BodyTooLarge(limit);
+            }
             byte[] bytes = in.readNBytes((int) limit + 1);
             if (bytes.length > limit) {
+                drain(in, limit);
                 throw new BodyTooLarge(limit);
             }
             return bytes;
         } catch (IOException e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, null, "The request body could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads and drops up to {@code DRAIN_FACTOR * limit} more bytes of a refused body. A client still
+     * sending when the server closes gets a broken pipe instead of the 413 that says why; draining a
+     * bounded amount lets ordinary oversized requests read their answer, and bodies beyond it are cut off.
+     */
+    private static void drain(InputStream in, long limit) throws IOException {
+        long left = DRAIN_FACTOR * limit;
+        while (left > 0) {
+            long skipped = in.skip(left);
+            if (skipped <= 0) {
+                if (in.read() < 0) {
+                    return;
+                }
+                skipped = 1;
+            }
+            left -= skipped;
         }
     }
 
