@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +68,17 @@ public final class RpcDispatcher {
 
     public boolean has(String method) {
         return commands.containsKey(method);
+    }
+
+    /** Every registered command's name, sorted (tests enumerate them so new commands are covered). */
+    public SortedSet<String> methods() {
+        return new TreeSet<>(commands.keySet());
+    }
+
+    /** True when {@code method} is registered for callers without a session (Login). */
+    public boolean isPublic(String method) {
+        Command c = commands.get(method);
+        return c != null && !c.needsSession();
     }
 
     /** The Javalin handler for {@code POST /mmws/json}. */
