@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.tandem.auth.AuthService;
 import org.tandem.auth.JdbiSessionRepository;
 import org.tandem.auth.JdbiUserRepository;
+import org.tandem.auth.LoginThrottle;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.changelog.JdbiChangeLogRepository;
 import org.tandem.failover.FailoverRepository;
@@ -90,7 +91,8 @@ public final class Central implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         this.changeLog = new ChangeLog(jdbi, new JdbiChangeLogRepository(jdbi), clock);
-        this.auth = new AuthService(new JdbiUserRepository(jdbi), new JdbiSessionRepository(jdbi), changeLog, clock, config.sessionTimeout());
+        this.auth = new AuthService(new JdbiUserRepository(jdbi), new JdbiSessionRepository(jdbi), changeLog, clock, config.sessionTimeout(),
+                config.sessionMaxAge(), new LoginThrottle(clock, LoginThrottle.Limits.DEFAULT));
         this.servers = new ServerService(new JdbiServerRepository(jdbi), changeLog);
         this.scopes = new ScopeService(new JdbiRangeRepository(jdbi), new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 JdbiAddressBlockRepository.exclusions(jdbi), new JdbiReservationRepository(jdbi), servers, changeLog);

@@ -20,6 +20,8 @@ public final class Requests {
     }
 
     private static final long DRAIN_FACTOR = 4;
+    /** The JSON-RPC endpoint. */
+    public static final String RPC_PATH = "/mmws/json";
 
     private Requests() {}
 
@@ -67,6 +69,18 @@ public final class Requests {
      * {@code session} parameter (JSON-RPC). Anything else is an authentication error.
      */
     public static Actor caller(Context ctx, AuthService auth, String sessionParam) {
+        Actor actor = authenticate(ctx, auth, sessionParam);
+        String method = ctx.method().name();
+        boolean rest = !ctx.path().equals(RPC_PATH);
+        if (rest && !actor.mayWrite() && !method.equals("GET") && !method.equals("HEAD")) {
+            // Every REST write is refused here, before its body is read; JSON-RPC checks by command name.
+            throw new UserError(UserError.Kind.PERMISSION_DENIED, null,
+                    "User \"" + actor.userName() + "\" is read-only and may not " + method + " " + ctx.path());
+        }
+        return actor;
+    }
+
+    private static Actor authenticate(Context ctx, AuthService auth, String sessionParam) {
         String header = ctx.header("Authorization");
         if (header != null && !header.isEmpty()) {
             if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -83,7 +97,7 @@ public final class Requests {
                 if (colon < 0) {
                     throw new UserError(UserError.Kind.AUTHENTICATION, "Authorization", "The Basic authorization header has no user:password");
                 }
-                return auth.basic(decoded.substring(0, colon), decoded.substring(colon + 1));
+                return auth.basic(decoded.substring(0, colon), decoded.substring(colon + 1), ctx.ip());
             }
             throw new UserError(UserError.Kind.AUTHENTICATION, "Authorization", "Only Bearer and Basic authorization are supported");
         }

@@ -11,8 +11,10 @@ public final class RpcCall {
     private final String method;
     private final Params params;
     private final Supplier<Actor> actor;
+    private final String sourceAddress;
 
-    RpcCall(String method, Params params, Supplier<Actor> actor) {
+    RpcCall(String method, Params params, Supplier<Actor> actor, String sourceAddress) {
+        this.sourceAddress = sourceAddress;
         this.method = method;
         this.params = params;
         this.actor = actor;
@@ -29,6 +31,11 @@ public final class RpcCall {
     /** The logged-in caller (public commands such as Login have none and must not ask). */
     public Actor actor() {
         return actor.get();
+    }
+
+    /** The caller's IP address as seen by Central (login throttling counts failures per address). */
+    public String sourceAddress() {
+        return sourceAddress;
     }
 
     /** The optional {@code saveComment} every write command takes. */

@@ -119,12 +119,18 @@ public final class RpcDispatcher {
             }
             Params params = paramsNode == null || paramsNode.isNull() ? Params.empty() : new Params((ObjectNode) paramsNode, "");
             Actor actor = command.needsSession() ? Requests.caller(ctx, auth, params.string("session")) : null;
+            if (actor != null && !actor.mayWrite() && !readsOnly(method)) {
+                // Checked here as well as in ChangeLog.write: a command that writes without the change
+                // log (an action on a server) must not be open to read-only users either.
+                throw new UserError(UserError.Kind.PERMISSION_DENIED, null,
+                        "User \"" + actor.userName() + "\" is read-only and may not call " + method);
+            }
             RpcCall call = new RpcCall(method, params, () -> {
                 if (actor == null) {
                     throw new IllegalStateException(methodNode.textValue() + " is public and has no caller");
                 }
                 return actor;
-            });
+            }, ctx.ip());
             Object result = command.handler().handle(call);
             answer = Json.MAPPER.createObjectNode().put("jsonrpc", "2.0");
             answer.set("result", result == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(result));
@@ -146,6 +152,11 @@ public final class RpcDispatcher {
         answer.set("id", id);
         sample.stop(metrics.timer("tandem.rpc.requests", "method", method, "outcome", answer.has("error") ? "error" : "ok"));
         ctx.status(200).contentType("application/json").result(Json.write(answer));
+    }
+
+    /** Micetro's read commands are named Get...; every other command may change something. */
+    static boolean readsOnly(String method) {
+        return method.startsWith("Get") || method.equals("Login") || method.equals("Logout");
     }
 
     private static ObjectNode error(int code, String message) {
