@@ -22,6 +22,8 @@ import org.tandem.store.Ref;
 /** Users, passwords (bcrypt) and login sessions (stored in the database with an expiry). */
 public final class AuthService {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuthService.class);
+
     /** The account created on first start. */
     public static final String ADMINISTRATOR = "administrator";
     /** bcrypt cost: about 50 ms per check on a small machine, slow enough for stolen hashes. */
@@ -123,6 +125,8 @@ public final class AuthService {
         boolean ok = BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8), hash).verified;
         if (!ok || user.isEmpty()) {
             throttle.failed(loginName, sourceAddress);
+            // For the operator watching for guessing; the name is clipped and the password never logged.
+            log.warn("failed login for \"{}\" from {}", Text.clip(loginName), sourceAddress == null ? "an unknown address" : sourceAddress);
             throw badLogin();
         }
         throttle.succeeded(loginName);
