@@ -13,6 +13,11 @@ public final class RpcCall {
     private final Supplier<Actor> actor;
     private final String sourceAddress;
 
+    /** A call made in-process (no HTTP request, so no source address). */
+    RpcCall(String method, Params params, Supplier<Actor> actor) {
+        this(method, params, actor, null);
+    }
+
     RpcCall(String method, Params params, Supplier<Actor> actor, String sourceAddress) {
         this.sourceAddress = sourceAddress;
         this.method = method;
