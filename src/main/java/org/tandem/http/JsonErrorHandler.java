@@ -44,15 +44,4 @@ public final class JsonErrorHandler extends ErrorHandler {
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(Json.write(body)), callback);
     }
-
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, org.eclipse.jetty.http.HttpFields.Mutable fields) {
-        // Messages Jetty refuses while still parsing (before a Request exists) get the same shape.
-        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.putObject("error").put("code", status == 413 ? ErrorCodes.BODY_TOO_LARGE : ErrorCodes.INVALID_PARAMS)
-                .put("message", "The request was refused before reaching the API (HTTP " + status + "): "
-                        + (reason == null || reason.isBlank() ? "the request is malformed" : reason));
-        return ByteBuffer.wrap(Json.write(body));
-    }
 }

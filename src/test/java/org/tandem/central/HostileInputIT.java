@@ -11,7 +11,6 @@ import java.sql.ResultSetMetaData;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -279,13 +278,11 @@ class HostileInputIT {
         for (String m : central.central.rpc().methods()) {
             out.add(new Target(m, null, null, null));
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = openApi.path("paths").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> p = it.next();
+        for (Map.Entry<String, JsonNode> p : openApi.path("paths").properties()) {
             if (p.getKey().equals("/mmws/json")) {
                 continue;
             }
-            for (Iterator<Map.Entry<String, JsonNode>> ops = p.getValue().fields(); ops.hasNext(); ) {
-                Map.Entry<String, JsonNode> op = ops.next();
+            for (Map.Entry<String, JsonNode> op : p.getValue().properties()) {
                 out.add(new Target(null, op.getKey(), p.getKey(), op.getValue()));
             }
         }

@@ -9,7 +9,6 @@ import java.math.BigInteger;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -143,8 +142,7 @@ final class HostileRequests {
             return wrongType();
         }
         ObjectNode o = F.objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> p = it.next();
+        for (Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
             boolean readOnly = p.getValue().path("readOnly").asBoolean(false);
             if (chance(readOnly ? 0.05 : 0.5)) {
                 o.set(p.getKey(), badValue(p.getKey(), p.getValue()));
@@ -162,8 +160,7 @@ final class HostileRequests {
             return badObject(schema.path("$ref").asText().replaceFirst(".*/", ""));
         }
         ObjectNode o = F.objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> p = it.next();
+        for (Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
             if (!chance(0.7)) {
                 continue;
             }
@@ -245,8 +242,8 @@ final class HostileRequests {
     List<String> rpcVocabulary() {
         List<String> names = new ArrayList<>(List.of("session", "saveComment", "loginName", "password", "filter", "offset", "limit",
                 "sortBy", "sortOrder", "owner", "properties", "dhcpAddressPool", "dhcpExclusion", "dhcpAddressPoolRef", "dhcpExclusionRef"));
-        for (Iterator<String> it = schemas.fieldNames(); it.hasNext(); ) {
-            String s = it.next();
+        for (Map.Entry<String, JsonNode> schema : schemas.properties()) {
+            String s = schema.getKey();
             if (s.equals("Error") || s.endsWith("Result") || s.endsWith("Changes")) {
                 continue;
             }
@@ -265,8 +262,8 @@ final class HostileRequests {
         if (param.equals("dhcpAddressPool") || param.equals("dhcpExclusion")) {
             return "AddressBlock";
         }
-        for (Iterator<String> it = schemas.fieldNames(); it.hasNext(); ) {
-            String s = it.next();
+        for (Map.Entry<String, JsonNode> schema : schemas.properties()) {
+            String s = schema.getKey();
             if (lowerCamel(s).equals(param)) {
                 return s;
             }

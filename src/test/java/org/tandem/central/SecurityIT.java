@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -107,10 +106,8 @@ class SecurityIT {
     /** Every operation in the OpenAPI document as "method path". */
     private static List<String[]> operations() {
         List<String[]> out = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = openApi.path("paths").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> p = it.next();
-            for (Iterator<Map.Entry<String, JsonNode>> ops = p.getValue().fields(); ops.hasNext(); ) {
-                Map.Entry<String, JsonNode> op = ops.next();
+        for (Map.Entry<String, JsonNode> p : openApi.path("paths").properties()) {
+            for (Map.Entry<String, JsonNode> op : p.getValue().properties()) {
                 boolean isPublic = op.getValue().path("security").isArray() && op.getValue().path("security").isEmpty();
                 out.add(new String[] {op.getKey(), p.getKey(), Boolean.toString(isPublic)});
             }
