@@ -40,7 +40,7 @@ stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
 echo "machine: $(nproc) cores; $(lscpu | sed -n 's/^Model name: *//p')"
 echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); TANDEM_JAVA_OPTS=${TANDEM_JAVA_OPTS:-(launcher defaults)}"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-./tandem --version >/dev/null   # builds the jar if stale and writes the class-data archive, as a user's first command would
+rm -f target/tandem-*.jsa       # run 1 is a first start ever: no class-data archive yet
 for i in 1 2 3; do
   rm -rf "$work/data"
   start_server
@@ -52,5 +52,7 @@ done
 start_server
 echo "ready with 100,000 scopes: $ready_ms ms wall, $ready_cpu_ms ms CPU"
 "$JAVA_HOME/bin/java" -cp "$cp" org.tandem.bench.CentralApiLoad "$port" "$TANDEM_ADMIN_PASSWORD" "$requests" "$concurrency" 300
+echo "server-side time of GetDHCPScopes (Micrometer, recent window):"
+curl -fs "http://127.0.0.1:$port/metrics" | grep 'tandem_rpc_requests_seconds{method="GetDHCPScopes"' | sed 's/^/  /'
 echo "server RSS after load: $(awk '/VmRSS/ {printf "%d MB", $2/1024}' /proc/$pid/status) (VmHWM peak: $(awk '/VmHWM/ {printf "%d MB", $2/1024}' /proc/$pid/status))"
 stop_server

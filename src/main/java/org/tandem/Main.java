@@ -26,6 +26,12 @@ public final class Main implements Runnable {
         cli.addSubcommand(new org.tandem.central.ServerCommand());
         cli.addSubcommand(new org.tandem.dhcpd.conf.DhcpdConfCommand());
         cli.addSubcommand(new org.tandem.agent.AgentCommand());
+        cli.addSubcommand(new org.tandem.lab.LabCommand());
+        cli.addSubcommand(new org.tandem.cli.LoginCommand());
+        cli.addSubcommand(new org.tandem.cli.ServersCommand());
+        cli.addSubcommand(new org.tandem.cli.ScopesCommand());
+        cli.addSubcommand(new org.tandem.cli.FailoverCommand());
+        cli.addSubcommand(new org.tandem.cli.HistoryCommand());
         return cli;
     }
 

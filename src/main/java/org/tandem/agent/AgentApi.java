@@ -23,6 +23,12 @@ public final class AgentApi {
     /** {@code PUT /v1/config} body; with {@code expectedSha256} the write happens only if the file still has that hash. */
     public record WriteConfigRequest(String content, String expectedSha256) {}
 
+    /** {@code POST /v1/config/validate} body: a whole dhcpd.conf to check with {@code dhcpd -t}, nothing written. */
+    public record ValidateConfigRequest(String content) {}
+
+    /** {@code POST /v1/config/validate} answer when dhcpd accepts the text. */
+    public record ValidateConfigResult(boolean valid) {}
+
     /** {@code PUT /v1/config} answer. */
     public record WriteConfigResult(String sha256, String previousSha256, String backup, String restartOutput) {}
 

@@ -50,6 +50,11 @@ public final class AgentClient {
         return send("PUT", "/v1/config", new AgentApi.WriteConfigRequest(content, expectedSha256), AgentApi.WriteConfigResult.class);
     }
 
+    /** Asks the agent's {@code dhcpd -t} about {@code content}; a refusal is an AgentError of kind SERVER_REFUSED. */
+    public void validateConfig(String content) {
+        send("POST", "/v1/config/validate", new AgentApi.ValidateConfigRequest(content), AgentApi.ValidateConfigResult.class);
+    }
+
     public AgentApi.LeasesView leases() {
         return send("GET", "/v1/leases", null, AgentApi.LeasesView.class);
     }

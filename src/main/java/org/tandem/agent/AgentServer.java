@@ -24,6 +24,7 @@ import org.tandem.common.UserError;
 import org.tandem.dhcpd.DhcpdFailoverState;
 import org.tandem.dhcpd.leases.LeasesParser;
 import org.tandem.omapi.OmapiClient;
+import org.tandem.omapi.OmapiException;
 
 /**
  * The Tandem agent's HTTP server, run next to dhcpd: config read/write, leases, failover state and
@@ -93,6 +94,10 @@ public final class AgentServer implements AutoCloseable {
             AgentApi.WriteConfigRequest req = body(ctx, AgentApi.WriteConfigRequest.class);
             send(ctx, 200, configs.write(req));
         });
+        r.post("/v1/config/validate", ctx -> {
+            AgentApi.ValidateConfigRequest req = body(ctx, AgentApi.ValidateConfigRequest.class);
+            send(ctx, 200, configs.check(req));
+        });
         r.get("/v1/leases", ctx -> {
             if (settings.leasesPath() == null) {
                 throw new UserError(UserError.Kind.NOT_FOUND, null, "this agent was started without --leases");
@@ -114,6 +119,8 @@ public final class AgentServer implements AutoCloseable {
             String name = relationship(ctx);
             try (OmapiClient c = omapi()) {
                 send(ctx, 200, AgentApi.FailoverStateView.fromStatus(c.failoverState(name)));
+            } catch (OmapiException e) {
+                throw notFoundIfUnknown(e, name);
             }
         });
         r.post("/v1/failover/{name}/partner-down", ctx -> {
@@ -126,8 +133,19 @@ public final class AgentServer implements AutoCloseable {
             try (OmapiClient c = omapi()) {
                 log.warn("setting failover relationship {} to partner-down on request", name);
                 send(ctx, 200, AgentApi.FailoverStateView.fromStatus(c.setLocalState(name, DhcpdFailoverState.PARTNER_DOWN)));
+            } catch (OmapiException e) {
+                throw notFoundIfUnknown(e, name);
             }
         });
+    }
+
+    /** dhcpd answers ISC_R_NOTFOUND (23) when no {@code failover peer} has that name. */
+    private static UserError notFoundIfUnknown(OmapiException e, String name) {
+        if (e.problem() == OmapiException.Problem.REFUSED && e.resultCode() == 23) {
+            return new UserError(UserError.Kind.NOT_FOUND, "name",
+                    "dhcpd has no failover relationship \"" + name + "\" (no failover peer of that name in its running config)");
+        }
+        return e;
     }
 
     private OmapiClient omapi() {

@@ -127,6 +127,21 @@ final class DhcpdConfigService {
         return targets;
     }
 
+    /**
+     * Runs {@code dhcpd -t} on a text without writing the config: Central's change engine checks every
+     * server of a change before it writes any of them.
+     */
+    AgentApi.ValidateConfigResult check(AgentApi.ValidateConfigRequest request) {
+        if (request == null || request.content() == null) {
+            throw UserError.invalid("content", "is required: the full text of the dhcpd.conf to check");
+        }
+        if (request.content().indexOf('\0') >= 0) {
+            throw UserError.invalid("content", "contains a NUL character, which no dhcpd.conf may hold");
+        }
+        validate(realPath(settings.confPath()), request.content().getBytes(StandardCharsets.UTF_8));
+        return new AgentApi.ValidateConfigResult(true);
+    }
+
     AgentApi.WriteConfigResult write(AgentApi.WriteConfigRequest request) throws InterruptedException {
         if (request == null || request.content() == null) {
             throw UserError.invalid("content", "is required: the full text of the new dhcpd.conf");

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,7 +24,15 @@ import org.tandem.auth.JdbiUserRepository;
 import org.tandem.auth.LoginThrottle;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.changelog.JdbiChangeLogRepository;
+import org.tandem.failover.FailoverModule;
 import org.tandem.failover.FailoverRepository;
+import org.tandem.failover.InMemoryLiveStates;
+import org.tandem.failover.LiveStates;
+import org.tandem.http.FailoverApiExtras;
+import org.tandem.http.rest.FailoverRest;
+import org.tandem.http.rpc.FailoverCommands;
+import org.tandem.sync.ChangeRecoveryJob;
+import org.tandem.sync.LocalJobLock;
 import org.tandem.failover.JdbiFailoverRepository;
 import org.tandem.http.ErrorCodes;
 import org.tandem.http.JsonErrorHandler;
@@ -74,6 +83,8 @@ public final class Central implements AutoCloseable {
     private final ServerService servers;
     private final ScopeService scopes;
     private final FailoverRepository failoverRelationships;
+    private final LiveStates liveStates;
+    private final FailoverModule failover;
     private final RpcDispatcher rpc;
     private final ScheduledExecutorService jobs;
     private Javalin app;
@@ -97,8 +108,11 @@ public final class Central implements AutoCloseable {
         this.scopes = new ScopeService(new JdbiRangeRepository(jdbi), new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 JdbiAddressBlockRepository.exclusions(jdbi), new JdbiReservationRepository(jdbi), servers, changeLog);
         this.failoverRelationships = new JdbiFailoverRepository(jdbi);
+        this.liveStates = new InMemoryLiveStates();
+        this.failover = FailoverModule.create(jdbi, database.url(), servers, scopes, changeLog, failoverRelationships, liveStates, clock);
         this.rpc = new RpcDispatcher(auth, config.maxRequestBytes(), metrics);
-        new MicetroCommands(auth, servers, scopes, changeLog).registerAll(rpc);
+        new MicetroCommands(auth, servers, scopes, changeLog, new FailoverApiExtras(failover.service(), scopes)).registerAll(rpc);
+        new FailoverCommands(failover.service(), liveStates).registerAll(rpc);
         this.jobs = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("central-jobs").daemon().factory());
     }
 
@@ -136,6 +150,7 @@ public final class Central implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler("/mmws/json")));
             config.routes.post("/mmws/json", rpc::handle);
             rest.install(config.routes);
+            new FailoverRest(auth, failover.service(), liveStates, options.config().maxRequestBytes()).install(config.routes);
             config.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/mmws/api/swagger.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
@@ -160,6 +175,9 @@ public final class Central implements AutoCloseable {
         });
         app.start(options.host(), options.port());
         jobs.scheduleWithFixedDelay(new SessionPurger(auth), 1, 60, TimeUnit.MINUTES);
+        // Settles changes a killed Central left half-applied: at start, then now and then.
+        jobs.scheduleWithFixedDelay(new ChangeRecoveryJob(failover.recovery(), Duration.ofMinutes(5), new LocalJobLock(), options.clock()),
+                0, 5, TimeUnit.MINUTES);
     }
 
     private static byte[] resource(String name) {
@@ -205,6 +223,15 @@ public final class Central implements AutoCloseable {
 
     public FailoverRepository failoverRelationships() {
         return failoverRelationships;
+    }
+
+    /** Live failover peer states; the state pullers report into it. */
+    public LiveStates liveStates() {
+        return liveStates;
+    }
+
+    public FailoverModule failover() {
+        return failover;
     }
 
     public RpcDispatcher rpc() {

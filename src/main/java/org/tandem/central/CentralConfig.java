@@ -18,13 +18,8 @@ import org.tandem.common.UserError;
  * documentation, default and bounds; the whole file is checked at start-up and the first bad or
  * unknown key stops the server with a message naming it.
  */
-public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes, Duration sessionMaxAge) {
-
-    /** Settings with the session max age at its default (or the idle timeout when that is longer). */
-    public CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes) {
-        this(dhcpSyncInterval, sessionTimeout, maxRequestBytes,
-                Duration.ofSeconds(Math.max(SESSION_MAX_AGE.defaultValue(), sessionTimeout.toSeconds())));
-    }
+public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes, Duration failoverStatePollInterval,
+        Duration sessionMaxAge) {
 
     /** One config key: its name as written in the file, what it means, its default and its bounds. */
     public record Key(String name, String doc, long defaultValue, long min, long max, String unit) {}
@@ -42,7 +37,24 @@ public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, 
             "Largest API request body accepted, in bytes; larger bodies are refused before parsing.",
             1_048_576, 1_024, 67_108_864, "bytes");
 
-    public static final List<Key> KEYS = List.of(DHCP_SYNC_INTERVAL, SESSION_TIMEOUT, SESSION_MAX_AGE, MAX_REQUEST_BYTES);
+    public static final Key FAILOVER_STATE_POLL_INTERVAL = new Key("FailoverStatePollInterval",
+            "Seconds between polls of every failover peer's live state (dhcpd OMAPI failover-state, Kea status-get);"
+                    + " a state change shows in the API within two intervals.",
+            3, 1, 300, "seconds");
+
+    public static final List<Key> KEYS = List.of(DHCP_SYNC_INTERVAL, SESSION_TIMEOUT, SESSION_MAX_AGE, MAX_REQUEST_BYTES,
+            FAILOVER_STATE_POLL_INTERVAL);
+
+    /** The settings without a state poll interval of their own (it takes its default). */
+    public CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes) {
+        this(dhcpSyncInterval, sessionTimeout, maxRequestBytes, Duration.ofSeconds(FAILOVER_STATE_POLL_INTERVAL.defaultValue()));
+    }
+
+    /** Settings with the session max age at its default (or the idle timeout when that is longer). */
+    public CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes, Duration failoverStatePollInterval) {
+        this(dhcpSyncInterval, sessionTimeout, maxRequestBytes, failoverStatePollInterval,
+                Duration.ofSeconds(Math.max(SESSION_MAX_AGE.defaultValue(), sessionTimeout.toSeconds())));
+    }
 
     /** Every key at its default. */
     public static CentralConfig defaults() {
@@ -91,7 +103,7 @@ public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, 
             throw invalid("config", SESSION_MAX_AGE, "must be at least SessionTimeout (" + timeout + " seconds), not " + maxAge);
         }
         return new CentralConfig(Duration.ofSeconds(value(values, DHCP_SYNC_INTERVAL)), Duration.ofSeconds(timeout),
-                value(values, MAX_REQUEST_BYTES), Duration.ofSeconds(maxAge));
+                value(values, MAX_REQUEST_BYTES), Duration.ofSeconds(value(values, FAILOVER_STATE_POLL_INTERVAL)), Duration.ofSeconds(maxAge));
     }
 
     private static long value(Map<String, Long> values, Key key) {

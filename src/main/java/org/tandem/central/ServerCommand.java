@@ -52,13 +52,23 @@ public final class ServerCommand implements Callable<Integer> {
                 System.err.println("tandem server: --db must be a jdbc:postgresql: or jdbc:h2: URL");
                 return 2;
             }
-            central = Central.start(new Central.Options(host, port, url, settings, Clock.systemUTC(), List.of(), administratorPassword()));
+            central = Central.start(new Central.Options(host, port, url, settings, Clock.systemUTC(), List.of(new org.tandem.sync.SyncExtension()), administratorPassword()));
         } catch (UserError e) {
             System.err.println("tandem server: " + e.getMessage());
             return 2;
         } catch (IOException e) {
             System.err.println("tandem server: cannot create data directory " + data + ": " + e.getMessage());
             return 2;
+        } catch (RuntimeException e) {
+            // The database cannot be opened (wrong URL, locked by another Central, unreachable) or the
+            // port is taken: say which, with the cause's own words, instead of a stack trace.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            System.err.println("tandem server: cannot start on port " + port + " with database " + (db == null ? data : db)
+                    + ": " + root.getMessage());
+            return 1;
         }
         if (central.administratorCreated()) {
             if (fromEnv() != null) {

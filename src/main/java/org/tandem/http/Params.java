@@ -116,6 +116,25 @@ public final class Params {
         return out;
     }
 
+    /** An optional array of objects, each with errors prefixed by its name and index; null when absent. */
+    public List<Params> objects(String name) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw UserError.invalid(path(name), "must be an array of objects");
+        }
+        List<Params> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isObject()) {
+                throw UserError.invalid(path(name) + "[" + i + "]", "must be an object");
+            }
+            out.add(new Params((ObjectNode) v.get(i), path(name) + "[" + i + "]."));
+        }
+        return out;
+    }
+
     /** A required nested object, with errors prefixed by its name. */
     public Params object(String name) {
         JsonNode v = node.get(name);

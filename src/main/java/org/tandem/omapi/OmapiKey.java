@@ -1,6 +1,5 @@
 package org.tandem.omapi;
 
-import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -107,9 +106,5 @@ public final class OmapiKey {
     @Override
     public String toString() {
         return "OmapiKey[" + name + "]";
-    }
-
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

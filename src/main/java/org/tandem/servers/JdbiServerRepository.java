@@ -60,4 +60,9 @@ public final class JdbiServerRepository implements ServerRepository {
                         + " + (SELECT COUNT(*) FROM dhcp_failover_relationships WHERE primary_server_id = :id OR secondary_server_id = :id)")
                 .bind("id", id).mapTo(Long.class).one());
     }
+
+    @Override
+    public void updateState(long id, String state) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE dhcp_servers SET state = :state WHERE id = :id").bind("state", state).bind("id", id).execute());
+    }
 }

@@ -17,6 +17,9 @@ public interface ServerRepository {
 
     void delete(long id);
 
+    /** Records what the last contact with the server found (OK, Unreachable, ...); not a configuration change. */
+    void updateState(long id, String state);
+
     /** How many scopes and failover relationships refer to the server (it cannot be removed while any do). */
     long countDependents(long id);
 }

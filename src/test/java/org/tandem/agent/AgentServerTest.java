@@ -120,6 +120,19 @@ class AgentServerTest {
     }
 
     @Test
+    void validateConfig_dhcpdRefuses_answersDhcpdsWordsAndWritesNothing() throws Exception {
+        String bad = GOOD + "subnet 198.18.10.0 netmask 255.255.255.0 { range 198.18.11.1 198.18.11.9; }\n";
+        assertThatThrownBy(() -> client.validateConfig(bad))
+                .isInstanceOfSatisfying(UserError.class, e -> assertThat(e.kind()).isEqualTo(UserError.Kind.SERVER_REFUSED))
+                .hasMessageContaining("address 198.18.11.1 not in subnet 198.18.10.0");
+        client.validateConfig(GOOD + "# another comment\n");
+        assertThat(Files.readString(conf)).isEqualTo(GOOD);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(".check-"));
+        }
+    }
+
+    @Test
     void writeConfig_staleExpectedSha256_isAConflictAndWritesNothing() throws Exception {
         String seen = client.readConfig().sha256();
         Files.writeString(conf, GOOD + "# edited by hand\n");

@@ -111,6 +111,11 @@ class CentralApiIT {
         String session = c.adminSession();
         ok(c.rpc("Logout", "{\"session\":\"" + session + "\"}"));
         rpcRefused("{\"method\":\"GetRanges\",\"params\":{\"session\":\"" + session + "\"}}", 16394, "log in again");
+
+        String viaHeader = c.adminSession();
+        TestCentral.Answer out = c.send("POST", "/mmws/json", "{\"method\":\"Logout\"}", "Bearer " + viaHeader);
+        assertThat(out.body().has("error")).as(out.text()).isFalse();
+        assertRest(c.send("GET", "/mmws/api/v2/ranges", null, "Bearer " + viaHeader), 401, 16394);
     }
 
     @Test

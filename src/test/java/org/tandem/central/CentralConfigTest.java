@@ -50,6 +50,14 @@ class CentralConfigTest {
     }
 
     @Test
+    void failoverStatePollInterval_defaultsTo3AndIsBounded() throws Exception {
+        assertThat(CentralConfig.defaults().failoverStatePollInterval()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(CentralConfig.load(write("FailoverStatePollInterval: 10\n")).failoverStatePollInterval()).isEqualTo(Duration.ofSeconds(10));
+        Path zero = write("FailoverStatePollInterval: 0\n");
+        assertThatThrownBy(() -> CentralConfig.load(zero)).hasMessageContaining("FailoverStatePollInterval must be from 1 to 300 seconds");
+    }
+
+    @Test
     void load_notAMapping_isRefused() throws Exception {
         Path f = write("- a\n- b\n");
         assertThatThrownBy(() -> CentralConfig.load(f)).hasMessageContaining("mapping");

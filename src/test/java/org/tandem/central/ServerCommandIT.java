@@ -121,4 +121,14 @@ class ServerCommandIT {
         assertThat(Files.readString(dir.resolve("err.txt"))).contains("unknown key \"SyncEverySecond\"");
         assertThat(Files.exists(dir.resolve("d"))).as("nothing created before the config was checked").isFalse();
     }
+
+    @Test
+    void portInUse_failsWithAClearMessage() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Process p = server("env-password-1", "--port", String.valueOf(taken.getLocalPort()), "--data", dir.resolve("d").toString());
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(1);
+            assertThat(Files.readString(dir.resolve("err.txt"))).contains("cannot start on port " + taken.getLocalPort());
+        }
+    }
 }

@@ -134,6 +134,9 @@ class DhcpdFailoverPairIT {
         AgentApi.FailoverStateView viaAgent = agentB.failoverState(LabConfigs.RELATIONSHIP);
         assertThat(viaAgent.localState()).isEqualTo(DhcpdFailoverState.NORMAL);
         assertThat(viaAgent.role()).isEqualTo("secondary");
+        assertThatThrownBy(() -> agentB.failoverState("no-such-relationship"))
+                .isInstanceOfSatisfying(UserError.class, e -> assertThat(e.kind()).isEqualTo(UserError.Kind.NOT_FOUND))
+                .hasMessageContaining("no-such-relationship");
         // Pool balancing after "normal" hands half the free leases to the secondary (state backup);
         // the primary's lease file shows it once dhcpd has written the records.
         AgentApi.LeasesView leases = poll(agentA::leases,

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * A one-connection OMAPI peer on 127.0.0.1 that replays what a real dhcpd sent in a captured
@@ -119,10 +118,6 @@ final class FakeOmapiServer implements AutoCloseable {
     static OmapiKey captureKey() throws IOException {
         String[] parts = Files.readString(Path.of("src/test/resources/omapi/key.txt")).strip().split(" ");
         return OmapiKey.ofBase64(parts[0], parts[1]);
-    }
-
-    static UnaryOperator<byte[]> identity() {
-        return b -> b;
     }
 
     @Override

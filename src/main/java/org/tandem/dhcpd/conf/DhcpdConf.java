@@ -46,7 +46,7 @@ public final class DhcpdConf {
 
     /** The configuration's text: identical to the input when unchanged; edits appear only where made. */
     public String render() {
-        Renderer out = new Renderer(sizeHint + 256);
+        Renderer out = new Renderer(sizeHint + sizeHint / 64 + 4096);
         for (int i = 0, n = items.size(); i < n; i++) {
             items.get(i).renderTo(out);
         }

@@ -52,7 +52,11 @@ public final class DhcpdConfEditor {
         Loc loc = requireSubnet(subnet);
         List<Statement> pools = pools(loc.stmt);
         if (pools.isEmpty()) {
-            throw UserError.conflict("subnet " + subnet + " has no pool; failover needs at least one pool with a range");
+            boolean sharedPools = loc.body != conf.items() && loc.body.stream()
+                    .anyMatch(n -> n instanceof Statement s && s.isBlock() && s.is("pool"));
+            throw UserError.conflict("subnet " + subnet + " has no pool; failover needs at least one pool with a range"
+                    + (sharedPools ? " (the pools next to it in its shared-network are not edited: move the ones"
+                            + " for this subnet into it)" : ""));
         }
         for (Node n : loc.stmt.body()) {
             if (n instanceof Statement s && s.is("range")) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.tandem.dhcpd.conf.DhcpdConfModel.FailoverPeer;
 import org.tandem.dhcpd.conf.DhcpdConfModel.Host;

@@ -1,8 +1,11 @@
 package org.tandem.dhcpd.conf;
 
 /** One piece of a parsed dhcpd.conf: either {@link Trivia} (whitespace and comments) or a {@link Statement}. */
-public sealed interface Node permits Trivia, Statement {
+public abstract sealed class Node permits Trivia, Statement {
+
+    Node() {
+    }
 
     /** Appends this node's exact text. */
-    void renderTo(Renderer out);
+    abstract void renderTo(Renderer out);
 }

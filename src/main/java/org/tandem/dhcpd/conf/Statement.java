@@ -1,6 +1,7 @@
 package org.tandem.dhcpd.conf;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -10,7 +11,7 @@ import java.util.Locale;
  * <p>The statement keeps its original text as spans of the source, so rendering an untouched statement
  * gives back its exact bytes; its words are split only when someone asks for them.
  */
-public final class Statement implements Node {
+public final class Statement extends Node {
 
     private final String src;
     /** Simple statement: its whole text including ';'. Block: from the first word through '{'. */
@@ -44,9 +45,9 @@ public final class Statement implements Node {
         return body != null;
     }
 
-    /** The block's children in order, trivia included; empty for a simple statement. Mutable for the editor. */
+    /** The block's children in order, trivia included; empty for a simple statement. Only the editor changes them. */
     public List<Node> body() {
-        return body == null ? List.of() : body;
+        return body == null ? List.of() : Collections.unmodifiableList(body);
     }
 
     List<Node> mutableBody() {
@@ -56,7 +57,7 @@ public final class Statement implements Node {
     /** The statement's significant words (comments and whitespace dropped, strings kept with their quotes). */
     public List<String> words() {
         if (words == null) {
-            int end = isBlock() ? headEnd - 1 : headEnd - 1; // drop the '{' or ';'
+            int end = headEnd - 1; // without the closing "{" or ";"
             words = splitWords(src, headStart, end);
         }
         return words;
@@ -130,7 +131,7 @@ public final class Statement implements Node {
     }
 
     @Override
-    public void renderTo(Renderer out) {
+    void renderTo(Renderer out) {
         out.append(src, headStart, headEnd);
         if (body != null) {
             for (int i = 0, n = body.size(); i < n; i++) {

@@ -1,7 +1,7 @@
 package org.tandem.dhcpd.conf;
 
 /** Whitespace and {@code #} comments between statements, kept byte for byte. */
-public final class Trivia implements Node {
+public final class Trivia extends Node {
 
     private final String src;
     private final int start;
@@ -36,7 +36,7 @@ public final class Trivia implements Node {
     }
 
     @Override
-    public void renderTo(Renderer out) {
+    void renderTo(Renderer out) {
         out.append(src, start, end);
     }
 

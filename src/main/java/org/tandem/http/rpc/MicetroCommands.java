@@ -12,6 +12,7 @@ import org.tandem.changelog.ChangeLog;
 import org.tandem.http.ApiObjects;
 import org.tandem.http.Params;
 import org.tandem.scope.AddressBlock;
+import org.tandem.scope.DhcpScope;
 import org.tandem.scope.ScopeService;
 import org.tandem.servers.ServerService;
 
@@ -23,11 +24,34 @@ public final class MicetroCommands {
     private final ScopeService scopes;
     private final ChangeLog changes;
 
+    /**
+     * What other parts of Tandem add to these commands: fields of scopes and pools (failover) and a
+     * step after a scope is created (putting it into a failover relationship). Nothing by default.
+     */
+    public interface Extras {
+        default void decorate(ObjectNode scopeNode, DhcpScope scope) {
+        }
+
+        default void decorate(ObjectNode blockNode, AddressBlock block, AddressBlock.Kind kind) {
+        }
+
+        /** Runs after AddDHCPScope created {@code created}; throwing leaves it to the extra to undo the scope. */
+        default void scopeAdded(RpcCall call, DhcpScope created) {
+        }
+    }
+
+    private final Extras extras;
+
     public MicetroCommands(AuthService auth, ServerService servers, ScopeService scopes, ChangeLog changes) {
+        this(auth, servers, scopes, changes, new Extras() { });
+    }
+
+    public MicetroCommands(AuthService auth, ServerService servers, ScopeService scopes, ChangeLog changes, Extras extras) {
         this.auth = auth;
         this.servers = servers;
         this.scopes = scopes;
         this.changes = changes;
+        this.extras = extras;
     }
 
     public void registerAll(RpcDispatcher rpc) {
@@ -52,10 +76,13 @@ public final class MicetroCommands {
             return empty();
         });
 
-        rpc.register("GetDHCPScopes", c -> list("dhcpScopes", scopes.scopes(c.listQuery()), ApiObjects::toApi));
-        rpc.register("GetDHCPScope", c -> single("dhcpScope", toApi(scopes.scope("dhcpScopeRef", c.params().requiredString("dhcpScopeRef")))));
-        rpc.register("AddDHCPScope", c -> ref(scopes.addScope(c.actor(), c.saveComment(), "dhcpScope",
-                ApiObjects.scopeFromApi(c.params().object("dhcpScope"))).ref()));
+        rpc.register("GetDHCPScopes", c -> list("dhcpScopes", scopes.scopes(c.listQuery()), this::scopeToApi));
+        rpc.register("GetDHCPScope", c -> single("dhcpScope", scopeToApi(scopes.scope("dhcpScopeRef", c.params().requiredString("dhcpScopeRef")))));
+        rpc.register("AddDHCPScope", c -> {
+            DhcpScope created = scopes.addScope(c.actor(), c.saveComment(), "dhcpScope", ApiObjects.scopeFromApi(c.params().object("dhcpScope")));
+            extras.scopeAdded(c, created);
+            return ref(created.ref());
+        });
         rpc.register("ModifyDHCPScope", c -> {
             Params p = c.params();
             scopes.modifyScope(c.actor(), c.saveComment(), "dhcpScopeRef", p.requiredString("dhcpScopeRef"), "properties",
@@ -100,8 +127,8 @@ public final class MicetroCommands {
 
     private void registerBlocks(RpcDispatcher rpc, AddressBlock.Kind kind, String name, String key) {
         rpc.register("Get" + name + "s", c -> list(kind.resource,
-                scopes.blocks(kind, "dhcpScopeRef", c.params().string("dhcpScopeRef"), c.listQuery()), b -> toApi(b, kind)));
-        rpc.register("Get" + name, c -> single(key, toApi(scopes.block(kind, key + "Ref", c.params().requiredString(key + "Ref")), kind)));
+                scopes.blocks(kind, "dhcpScopeRef", c.params().string("dhcpScopeRef"), c.listQuery()), b -> blockToApi(b, kind)));
+        rpc.register("Get" + name, c -> single(key, blockToApi(scopes.block(kind, key + "Ref", c.params().requiredString(key + "Ref")), kind)));
         rpc.register("Add" + name, c -> {
             String[] fromTo = ApiObjects.blockFromApi(c.params().object(key));
             return ref(scopes.addBlock(c.actor(), c.saveComment(), kind, "dhcpScopeRef", c.params().requiredString("dhcpScopeRef"),
@@ -113,6 +140,18 @@ public final class MicetroCommands {
         });
     }
 
+    private ObjectNode scopeToApi(DhcpScope s) {
+        ObjectNode n = toApi(s);
+        extras.decorate(n, s);
+        return n;
+    }
+
+    private ObjectNode blockToApi(AddressBlock b, AddressBlock.Kind kind) {
+        ObjectNode n = toApi(b, kind);
+        extras.decorate(n, b, kind);
+        return n;
+    }
+
     private Object login(RpcCall c) {
         // Micetro clients also send "server" (which Central to use); there is only this one.
         String session = auth.login(c.params().requiredString("loginName"), c.params().requiredString("password"), c.sourceAddress());
@@ -120,7 +159,7 @@ public final class MicetroCommands {
     }
 
     private Object logout(RpcCall c) {
-        String session = c.params().string("session");
+        String session = c.sessionToken();
         if (session != null) {
             auth.logout(session);
         }

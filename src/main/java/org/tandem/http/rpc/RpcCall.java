@@ -11,18 +11,29 @@ public final class RpcCall {
     private final String method;
     private final Params params;
     private final Supplier<Actor> actor;
+    private final String sessionToken;
     private final String sourceAddress;
 
-    /** A call made in-process (no HTTP request, so no source address). */
+    /** A call made in-process (no HTTP request, so no session token and no source address). */
     RpcCall(String method, Params params, Supplier<Actor> actor) {
-        this(method, params, actor, null);
+        this(method, params, actor, null, null);
     }
 
-    RpcCall(String method, Params params, Supplier<Actor> actor, String sourceAddress) {
+    RpcCall(String method, Params params, Supplier<Actor> actor, String sessionToken) {
+        this(method, params, actor, sessionToken, null);
+    }
+
+    RpcCall(String method, Params params, Supplier<Actor> actor, String sessionToken, String sourceAddress) {
+        this.sessionToken = sessionToken;
         this.sourceAddress = sourceAddress;
         this.method = method;
         this.params = params;
         this.actor = actor;
+    }
+
+    /** The session token the call came with (Bearer header or {@code session} parameter), or null. */
+    public String sessionToken() {
+        return sessionToken;
     }
 
     public String method() {

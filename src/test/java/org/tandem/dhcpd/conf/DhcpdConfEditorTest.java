@@ -383,4 +383,66 @@ class DhcpdConfEditorTest {
         assertThat(conf.model().failoverPeer("fo1").orElseThrow().peerAddress()).isEqualTo("dhcp2.example.org");
         assertDhcpdAccepts(conf);
     }
+
+    @Test
+    void updateFailoverPeer_unknownPeer_isNotFoundAndChangesNothing() {
+        DhcpdConf conf = DhcpdConf.parse(TWO_SCOPES);
+
+        assertThatThrownBy(() -> new DhcpdConfEditor(conf).updateFailoverPeer(primary()))
+                .isInstanceOfSatisfying(UserError.class, e -> assertThat(e.kind()).isEqualTo(UserError.Kind.NOT_FOUND));
+        assertThat(conf.render()).isEqualTo(TWO_SCOPES);
+    }
+
+    @Test
+    void disableFailover_lastPoolInSharedNetwork_removesBlockAndSharedNetworkReference() {
+        String text = """
+                shared-network "lan" {
+                  failover peer "fo1" { primary; address 198.18.0.1; peer address 198.18.0.2; mclt 60; split 128; }
+                  failover peer "fo1";
+                  subnet 198.18.0.0 netmask 255.255.255.0 {
+                    pool {
+                      failover peer "fo1";
+                      range 198.18.0.10 198.18.0.20;
+                    }
+                  }
+                }
+                """;
+        assertThat(RealDhcpd.syntaxCheck(text).ok()).isTrue();
+        DhcpdConf conf = DhcpdConf.parse(text);
+
+        new DhcpdConfEditor(conf).disableFailover(NET0, "fo1");
+
+        assertThat(conf.render()).isEqualTo("""
+                shared-network "lan" {
+                  subnet 198.18.0.0 netmask 255.255.255.0 {
+                    pool {
+                      range 198.18.0.10 198.18.0.20;
+                    }
+                  }
+                }
+                """);
+        assertDhcpdAccepts(conf);
+    }
+
+    @Test
+    void enableFailover_subnetInsideGroup_isFoundAndAcceptedByDhcpd() {
+        String text = "group {\n  option routers 198.18.0.1;\n  subnet 198.18.0.0 netmask 255.255.255.0 {\n"
+                + "    pool { range 198.18.0.10 198.18.0.20; }\n  }\n}\n";
+        DhcpdConf conf = DhcpdConf.parse(text);
+
+        new DhcpdConfEditor(conf).enableFailover(NET0, primary());
+
+        assertThat(conf.model().poolsReferencing("fo1")).hasSize(1);
+        assertThat(conf.render()).endsWith("\n\n" + text.replace("pool { range", "pool { failover peer \"fo1\"; range"));
+        assertDhcpdAccepts(conf);
+    }
+
+    @Test
+    void enableFailover_poolsOnlyAtSharedNetworkLevel_isRefusedWithAHint() {
+        DhcpdConf conf = DhcpdConf.parse(Corpus.text("tricky.conf"));
+
+        assertThatThrownBy(() -> new DhcpdConfEditor(conf).enableFailover(Ipv4Range.parseCidr("s", "203.0.113.0/25"), primary()))
+                .isInstanceOf(UserError.class).hasMessageContaining("has no pool").hasMessageContaining("shared-network");
+        assertThat(conf.render()).isEqualTo(Corpus.text("tricky.conf"));
+    }
 }

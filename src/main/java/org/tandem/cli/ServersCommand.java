@@ -1,0 +1,149 @@
+package org.tandem.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tandem servers}: list, register, remove and sync DHCP servers. */
+@Command(name = "servers", mixinStandardHelpOptions = true, description = "Lists, registers, removes and syncs DHCP servers.",
+        subcommands = {ServersCommand.List.class, ServersCommand.Add.class, ServersCommand.Remove.class, ServersCommand.Sync.class})
+public final class ServersCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the registered DHCP servers and their state.",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
+                    "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
+    static final class List implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Option(names = "--filter", description = "Micetro filter, e.g. type=Kea or name:lab") String filter;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return ClientOptions.run("servers list", spec.commandLine().getOut(), spec.commandLine().getErr(), out -> {
+                ObjectNode p = TandemClient.params();
+                if (filter != null) {
+                    p.put("filter", filter);
+                }
+                Map<String, String> cols = new LinkedHashMap<>();
+                cols.put("REF", "ref");
+                cols.put("NAME", "name");
+                cols.put("TYPE", "type");
+                cols.put("ADDRESS", "address");
+                cols.put("PORT", "port");
+                cols.put("STATE", "state");
+                client.print(out, client.connect().call("GetDHCPServers", p), "dhcpServers", cols);
+            });
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Registers a DHCP server; Central imports its scopes and failover relationships within seconds.",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
+                    "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
+    static final class Add implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Option(names = "--name", required = true, description = "A unique name.") String name;
+        @Option(names = "--type", required = true, description = "ISC (dhcpd, through a tandem agent) or Kea (through its Control Agent).") String type;
+        @Option(names = "--address", required = true, description = "Host name or IP address of the agent / Control Agent.") String address;
+        @Option(names = "--port", description = "Port (default: 4151 for ISC, 8000 for Kea).") Integer port;
+        @Option(names = "--agent-token", description = "The tandem agent's token (ISC; or $TANDEM_AGENT_TOKEN).") String agentToken;
+        @Option(names = "--kea-user", description = "Control Agent basic-auth user (Kea).") String keaUser;
+        @Option(names = "--kea-password", description = "Control Agent basic-auth password (Kea).") String keaPassword;
+        @Option(names = "--comment", description = "Save comment for the change history.") String comment;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return ClientOptions.run("servers add", spec.commandLine().getOut(), spec.commandLine().getErr(), out -> {
+                if (!type.equals("ISC") && !type.equals("Kea")) {
+                    throw new ClientOptions.Usage("--type must be ISC or Kea, not \"" + type + "\"");
+                }
+                String token = agentToken != null ? agentToken : System.getenv("TANDEM_AGENT_TOKEN");
+                ObjectNode s = TandemClient.params().put("name", name).put("type", type).put("address", address);
+                if (port != null) {
+                    s.put("port", port);
+                }
+                ObjectNode p = TandemClient.params();
+                if (type.equals("ISC")) {
+                    if (token == null) {
+                        throw new ClientOptions.Usage("an ISC server needs --agent-token (or $TANDEM_AGENT_TOKEN): the token its tandem agent was started with");
+                    }
+                    s.put("agentToken", token);
+                } else if (keaUser != null || keaPassword != null) {
+                    s.put("username", keaUser).put("password", keaPassword);
+                }
+                p.set("dhcpServer", s);
+                if (comment != null) {
+                    p.put("saveComment", comment);
+                }
+                var result = client.connect().call("AddDHCPServer", p);
+                client.print(out, result, null, Map.of());
+            });
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Unregisters a DHCP server (it must have no scopes left).",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
+                    "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
+    static final class Remove implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Parameters(paramLabel = "SERVER", description = "Ref (dhcpServers/3) or name.") String server;
+        @Option(names = "--comment", description = "Save comment for the change history.") String comment;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return ClientOptions.run("servers remove", spec.commandLine().getOut(), spec.commandLine().getErr(), out -> {
+                ObjectNode p = TandemClient.params().put("dhcpServerRef", server);
+                if (comment != null) {
+                    p.put("saveComment", comment);
+                }
+                client.connect().call("RemoveDHCPServer", p);
+                out.println("Removed " + server + ".");
+            });
+        }
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = "Imports a server's configuration now (changes made outside Tandem show up in the history)."
+                    + " With --reload, a Kea server first re-reads its config file (config-reload).",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
+                    "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
+    static final class Sync implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Parameters(paramLabel = "SERVER", description = "Ref (dhcpServers/3) or name.") String server;
+        @Option(names = "--reload", description = "Kea only: config-reload before the sync, after editing the file by hand.") boolean reload;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return ClientOptions.run("servers sync", spec.commandLine().getOut(), spec.commandLine().getErr(), out -> {
+                var result = client.connect().call(reload ? "ReloadDHCPServerConfiguration" : "SyncDHCPServer",
+                        TandemClient.params().put("dhcpServerRef", server));
+                if (client.json) {
+                    client.print(out, result, null, Map.of());
+                    return;
+                }
+                out.println("Synced " + result.path("server").asText() + ": " + result.path("created").asInt() + " created, "
+                        + result.path("removed").asInt() + " removed.");
+                result.path("relationships").forEach(r -> out.println("Failover relationship: " + r.asText()));
+                result.path("warnings").forEach(w -> out.println("Warning: " + w.asText()));
+            });
+        }
+    }
+}

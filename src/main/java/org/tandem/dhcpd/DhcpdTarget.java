@@ -1,0 +1,163 @@
+package org.tandem.dhcpd;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.tandem.agent.AgentApi;
+import org.tandem.agent.AgentClient;
+import org.tandem.change.LiveConfig;
+import org.tandem.change.ServerTarget;
+import org.tandem.common.UserError;
+import org.tandem.dhcpd.conf.DhcpdConf;
+import org.tandem.dhcpd.conf.DhcpdConfModel;
+import org.tandem.dhcpd.conf.DhcpdConfParseException;
+
+/**
+ * An ISC dhcpd server as the change engine drives it, through its Tandem agent: read the config with
+ * its SHA-256, validate with the agent's {@code dhcpd -t}, conditional write and restart (the agent
+ * puts the old file back itself when dhcpd does not come back), and health through OMAPI.
+ *
+ * <p>Failover: a peer counts only when the partner server also declares it (the partner is found by
+ * {@code partnerOf}, Tandem's relationship of that name). Before this server restarts, {@link #prepare}
+ * waits until it sees its partner {@code normal}, so the partner serves alone while this one is down;
+ * after the restart, {@link #awaitHealthy} waits until both sides are {@code normal} again. A peer only
+ * one side declares yet (the first server of a new relationship) cannot reach {@code normal} and is not
+ * waited for: the second server's restart is the one that brings the pair to {@code normal}.
+ */
+public final class DhcpdTarget implements ServerTarget {
+
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    private final String name;
+    private final AgentClient agent;
+    private final Function<String, Optional<DhcpdTarget>> partnerOf;
+    private final Clock clock;
+
+    /**
+     * @param partnerOf the other server of the relationship named by a failover peer, when it is a
+     *                  registered dhcpd server (empty: the peer is not Tandem's, never waited for)
+     */
+    public DhcpdTarget(String name, AgentClient agent, Function<String, Optional<DhcpdTarget>> partnerOf, Clock clock) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.agent = Objects.requireNonNull(agent, "agent");
+        this.partnerOf = Objects.requireNonNull(partnerOf, "partnerOf");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public LiveConfig read() {
+        AgentApi.ConfigView view = agent.readConfig();
+        if (view == null || view.content() == null || view.sha256() == null) {
+            throw UserError.unreachable("the agent of dhcpd server \"" + name + "\" answered without a configuration", null);
+        }
+        return new LiveConfig(view.content(), view.sha256());
+    }
+
+    @Override
+    public void validate(String newConfig) {
+        agent.validateConfig(newConfig);
+    }
+
+    @Override
+    public void apply(String newConfig, String expectedSha256) {
+        agent.writeConfig(newConfig, expectedSha256);
+    }
+
+    @Override
+    public void prepare(Instant deadline) {
+        for (String peer : sharedPeers(read().text())) {
+            awaitState(peer, deadline, true, "its partner in failover normal before it restarts");
+        }
+    }
+
+    @Override
+    public void awaitHealthy(Instant deadline) {
+        while (true) {
+            String why;
+            try {
+                AgentApi.HealthView health = agent.health();
+                why = health.dhcpdRunning() ? null : health.detail();
+            } catch (UserError e) {
+                why = e.getMessage();
+            }
+            if (why == null) {
+                break;
+            }
+            if (clock.instant().isAfter(deadline)) {
+                throw UserError.unreachable("dhcpd is not running again on \"" + name + "\": " + why, null);
+            }
+            pause();
+        }
+        for (String peer : sharedPeers(read().text())) {
+            awaitState(peer, deadline, false, "failover normal with its partner");
+        }
+    }
+
+    /** The failover peers of {@code config} that the registered partner server declares too. */
+    private List<String> sharedPeers(String config) {
+        List<String> out = new ArrayList<>();
+        for (DhcpdConfModel.FailoverPeer peer : model(config).failoverPeers()) {
+            Optional<DhcpdTarget> partner = partnerOf.apply(peer.name());
+            if (partner.isPresent() && !partner.get().name.equals(name)
+                    && model(partner.get().read().text()).failoverPeer(peer.name()).isPresent()) {
+                out.add(peer.name());
+            }
+        }
+        return out;
+    }
+
+    private static DhcpdConfModel model(String text) {
+        try {
+            return DhcpdConf.parse(text).model();
+        } catch (DhcpdConfParseException e) {
+            throw UserError.serverRefused("its dhcpd.conf cannot be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Polls the relationship over OMAPI (through the agent) until this server is {@code normal} and
+     * sees its partner {@code normal}; {@code partnerOnly} accepts any local state as long as the
+     * partner is normal (used before a restart, when only the partner's service matters).
+     */
+    private void awaitState(String peer, Instant deadline, boolean partnerOnly, String what) {
+        String last = "not answering";
+        while (true) {
+            try {
+                AgentApi.FailoverStateView s = agent.failoverState(peer);
+                boolean partnerNormal = s.partnerState() == DhcpdFailoverState.NORMAL;
+                boolean localNormal = s.localState() == DhcpdFailoverState.NORMAL;
+                if (partnerNormal && (partnerOnly || localNormal)) {
+                    return;
+                }
+                last = "it is " + s.localState() + " and sees its partner " + s.partnerState();
+            } catch (UserError e) {
+                last = e.getMessage();
+            }
+            if (clock.instant().isAfter(deadline)) {
+                throw UserError.unreachable("dhcpd server \"" + name + "\" did not reach " + what + " for relationship \""
+                        + peer + "\" in time: " + last, null);
+            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw UserError.unreachable("interrupted while waiting for a dhcpd server", e);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package org.tandem.failover;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jdbi.v3.core.Jdbi;
+import org.tandem.auth.Actor;
+import org.tandem.auth.Role;
+import org.tandem.change.ChangeEngine;
+import org.tandem.change.ChangeRecorder;
+import org.tandem.change.ChangeRecovery;
+import org.tandem.change.EngineSettings;
+import org.tandem.change.JdbiChangeJournal;
+import org.tandem.change.ServerDiff;
+import org.tandem.changelog.ChangeLog;
+import org.tandem.common.UserError;
+import org.tandem.kea.InMemoryKeaConfigStore;
+import org.tandem.kea.KeaEngine;
+import org.tandem.scope.JdbiAddressBlockRepository;
+import org.tandem.scope.JdbiScopeRepository;
+import org.tandem.scope.ScopeService;
+import org.tandem.servers.ServerService;
+import org.tandem.sync.JobLock;
+import org.tandem.sync.LocalJobLock;
+import org.tandem.sync.PostgresJobLock;
+
+/**
+ * Wires the failover part of Central in plain code: the server targets, the change engine with its
+ * journal and recovery, the Kea engine, and the {@link FailoverService}. The change engine records
+ * every applied change in the change log, one entry per server with its diff.
+ */
+public final class FailoverModule {
+
+    /** The change log's object type for a server configuration diff. */
+    public static final String CONFIG_OBJ_TYPE = "DHCPServerConfiguration";
+
+    private final LiveStates liveStates;
+    private final ServerTargets targets;
+    private final ChangeEngine engine;
+    private final ChangeRecovery recovery;
+    private final FailoverService service;
+
+    private FailoverModule(LiveStates liveStates, ServerTargets targets, ChangeEngine engine, ChangeRecovery recovery,
+            FailoverService service) {
+        this.liveStates = liveStates;
+        this.targets = targets;
+        this.engine = engine;
+        this.recovery = recovery;
+        this.service = service;
+    }
+
+    /** Builds the failover part on Central's database, services and clock. */
+    public static FailoverModule create(Jdbi jdbi, String jdbcUrl, ServerService servers, ScopeService scopes, ChangeLog changeLog,
+            FailoverRepository relationships, LiveStates liveStates, Clock clock) {
+        KeaEngine kea = new KeaEngine(new InMemoryKeaConfigStore(), clock, null);
+        ServerTargets targets = new ServerTargets(servers, relationships, kea, clock);
+        JobLock locks = jdbcUrl.startsWith("jdbc:postgresql:")
+                ? new PostgresJobLock(() -> java.sql.DriverManager.getConnection(jdbcUrl))
+                : new LocalJobLock();
+        JdbiChangeJournal journal = new JdbiChangeJournal(jdbi);
+        ChangeRecorder recorder = record -> changeLog.write(new Actor(record.who(), Role.Administrator), record.saveComment(), log -> {
+            for (ServerDiff diff : record.diffs()) {
+                if (diff.unifiedDiff().isEmpty()) {
+                    continue;
+                }
+                String ref;
+                try {
+                    ref = servers.get("server", diff.server()).ref();
+                } catch (UserError gone) {
+                    ref = diff.server();
+                }
+                Map<String, Object> after = new LinkedHashMap<>();
+                after.put("changeId", record.changeId());
+                after.put("server", diff.server());
+                after.put("diff", diff.unifiedDiff());
+                log.modified(CONFIG_OBJ_TYPE, ref, Map.of("changeId", record.changeId()), after);
+            }
+            return null;
+        });
+        ChangeEngine engine = new ChangeEngine(targets, List.of(), journal, recorder, locks, clock, EngineSettings.DEFAULTS);
+        ChangeRecovery recovery = new ChangeRecovery(targets, journal, recorder, locks, clock, EngineSettings.DEFAULTS);
+        FailoverService service = new FailoverService(servers, scopes, new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
+                relationships, new PeerAddresses(jdbi), targets, kea, engine, changeLog);
+        return new FailoverModule(liveStates, targets, engine, recovery, service);
+    }
+
+    public FailoverService service() {
+        return service;
+    }
+
+    public LiveStates liveStates() {
+        return liveStates;
+    }
+
+    public ServerTargets targets() {
+        return targets;
+    }
+
+    public ChangeEngine engine() {
+        return engine;
+    }
+
+    public ChangeRecovery recovery() {
+        return recovery;
+    }
+}

@@ -1,0 +1,113 @@
+package org.tandem.failover;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.tandem.agent.AgentClient;
+import org.tandem.change.ServerDirectory;
+import org.tandem.change.ServerTarget;
+import org.tandem.common.UserError;
+import org.tandem.dhcpd.DhcpdTarget;
+import org.tandem.kea.KeaEngine;
+import org.tandem.kea.KeaTarget;
+import org.tandem.kea.client.KeaClient;
+import org.tandem.kea.client.KeaEndpoint;
+import org.tandem.servers.DhcpServer;
+import org.tandem.servers.ServerService;
+import org.tandem.servers.ServerType;
+
+/**
+ * Turns a registered {@link DhcpServer} into the {@link ServerTarget} the change engine drives: a
+ * {@link DhcpdTarget} talking to the Tandem agent at {@code http(s)://address:port/} with the agent
+ * token, or a {@link KeaTarget} talking to the Kea Control Agent at {@code http(s)://address:port/}
+ * with the server's basic-auth credentials. Partners come from Tandem's failover relationships.
+ */
+public final class ServerTargets implements ServerDirectory {
+
+    private static final int MAX_ALIASES = 1_000;
+
+    private final ServerService servers;
+    private final FailoverRepository relationships;
+    private final KeaEngine kea;
+    private final Clock clock;
+    /** Shared by every KeaTarget so a change's verification and rollback see the hashes Kea reported. */
+    private final Map<String, String> keaAliases = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_ALIASES;
+        }
+    });
+
+    public ServerTargets(ServerService servers, FailoverRepository relationships, KeaEngine kea, Clock clock) {
+        this.servers = servers;
+        this.relationships = relationships;
+        this.kea = kea;
+        this.clock = clock;
+    }
+
+    @Override
+    public ServerTarget target(String server) {
+        return target(servers.get("server", server));
+    }
+
+    public ServerTarget target(DhcpServer server) {
+        return switch (server.type()) {
+            case ISC -> new DhcpdTarget(server.name(), agent(server),
+                    peer -> relationships.findByName(peer).flatMap(r -> partner(r, server.id()))
+                            .filter(p -> p.type() == ServerType.ISC)
+                            .map(p -> new DhcpdTarget(p.name(), agent(p), x -> Optional.empty(), clock)),
+                    clock);
+            case Kea -> new KeaTarget(keaClient(server), kea,
+                    () -> relationships.list(server.id()).stream().findFirst().flatMap(r -> partner(r, server.id()))
+                            .filter(p -> p.type() == ServerType.Kea).map(ServerTargets::keaClient),
+                    keaAliases, clock);
+        };
+    }
+
+    private Optional<DhcpServer> partner(FailoverRelationship r, long self) {
+        long other;
+        if (r.primaryServerId() == self) {
+            other = r.secondaryServerId();
+        } else if (r.secondaryServerId() == self) {
+            other = r.primaryServerId();
+        } else {
+            return Optional.empty();
+        }
+        return Optional.of(servers.get("server", DhcpServer.RESOURCE + "/" + other));
+    }
+
+    /** The agent client of a dhcpd server. */
+    public static AgentClient agent(DhcpServer server) {
+        if (server.type() != ServerType.ISC) {
+            throw UserError.invalid("server", "\"" + server.name() + "\" is a Kea server, not an ISC dhcpd server");
+        }
+        if (server.agentToken() == null) {
+            throw UserError.invalid("agentToken", "dhcpd server \"" + server.name() + "\" has no agent token registered");
+        }
+        return new AgentClient(url(server), server.agentToken());
+    }
+
+    /** The Control Agent client of a Kea server. */
+    public static KeaClient keaClient(DhcpServer server) {
+        if (server.type() != ServerType.Kea) {
+            throw UserError.invalid("server", "\"" + server.name() + "\" is an ISC dhcpd server, not a Kea server");
+        }
+        KeaEndpoint.BasicAuth auth = server.username() == null ? null
+                : new KeaEndpoint.BasicAuth(server.username(), server.password() == null ? "" : server.password());
+        return new KeaClient(server.name(), new KeaEndpoint.ControlAgent(url(server), auth, KeaEndpoint.DEFAULT_TIMEOUT));
+    }
+
+    /** {@code http(s)://address:port/}, with brackets around an IPv6 address. */
+    static URI url(DhcpServer server) {
+        String host = server.address().contains(":") ? "[" + server.address() + "]" : server.address();
+        try {
+            return new URI((server.useTls() ? "https" : "http") + "://" + host + ":" + server.port() + "/");
+        } catch (java.net.URISyntaxException e) {
+            throw UserError.invalid("address", "\"" + server.address() + "\" does not make a valid URL: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package org.tandem.kea;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tandem.change.LiveConfig;
+import org.tandem.change.ServerTarget;
+import org.tandem.common.UserError;
+import org.tandem.kea.client.KeaClient;
+import org.tandem.kea.client.KeaProtocolError;
+import org.tandem.kea.client.KeaResponse;
+import org.tandem.kea.config.KeaConfig;
+import org.tandem.kea.config.KeaConfigDocument;
+import org.tandem.kea.config.KeaHaConfig;
+import org.tandem.kea.ha.KeaHaStatus;
+
+/**
+ * A Kea 2.2 DHCPv4 server as the change engine drives it, through its Control Agent: config-get,
+ * config-test (after Tandem's own rules), config-set plus config-write, and health through status-get.
+ *
+ * <p>One change path: Central writes Kea and dhcpd servers alike through
+ * {@link org.tandem.change.ChangeEngine} with this adapter, so a Kea change gets the same journal,
+ * conflict check, rollback and crash recovery as a dhcpd one. {@link KeaEngine} still plans (its
+ * {@code plan...} methods give each server's new config) and checks; its own
+ * {@code apply(KeaPairPlan)} stays for the engine's standalone use and tests, and Central does not call
+ * it. The part of it that keeps a pair serving moved here with the same rule: when a config-set leaves
+ * the HA block as it is and both peers are in their normal state, the partner takes over this server's
+ * HA scopes with {@code ha-scopes} before the config-set (which restarts HA here) and hands them back
+ * once this server is normal again; see {@link KeaEngine#apply(KeaPairPlan)} for why this beats
+ * ha-maintenance. The change engine orders the servers (secondary or standby first).
+ *
+ * <p>Hashes: a config's fingerprint is the SHA-256 of its canonical compact JSON ({@link KeaConfig#hash()}),
+ * so key order and whitespace do not count. config-get also returns defaults Kea filled in (e.g. in a
+ * new subnet), so after a config-set the hash Kea then reports is remembered as an alias of the text
+ * just set ({@code aliases}, shared by the targets of one Central): {@link #hashOf} of that text is the
+ * hash the server reports. A Central restarted between config-set and its verification loses the
+ * alias; its recovery pass then sees the server running neither text and leaves it to a person.
+ */
+public final class KeaTarget implements ServerTarget {
+
+    private static final Logger log = LoggerFactory.getLogger(KeaTarget.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final KeaClient client;
+    private final KeaEngine engine;
+    private final Supplier<Optional<KeaClient>> partner;
+    private final Map<String, String> aliases;
+    private final Clock clock;
+    /** Set between apply and awaitHealthy when the partner holds this server's scopes. */
+    private Handover handover;
+    /** The config read last (the engine reads just before it applies); saves a config-get of thousands of subnets. */
+    private KeaConfig lastRead;
+    /** The HA block of the config applied last, for awaitHealthy. */
+    private Optional<KeaHaConfig> appliedHa = Optional.empty();
+
+    private record Handover(KeaClient partner, List<String> mine, List<String> partnerScopes) {}
+
+    /**
+     * @param partner  this server's HA partner when it is a registered Kea server, for the hand-over
+     * @param aliases  canonical hash of a text set on a server → hash the server reported after it
+     */
+    public KeaTarget(KeaClient client, KeaEngine engine, Supplier<Optional<KeaClient>> partner, Map<String, String> aliases,
+                     Clock clock) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.partner = Objects.requireNonNull(partner, "partner");
+        this.aliases = Objects.requireNonNull(aliases, "aliases");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public String name() {
+        return client.server();
+    }
+
+    @Override
+    public LiveConfig read() {
+        KeaConfig config = fetch(client);
+        lastRead = config;
+        return new LiveConfig(config.toPrettyString(), config.hash());
+    }
+
+    /** The running config of a server as Kea reports it, without touching the engine's last-synced store. */
+    static KeaConfig fetch(KeaClient server) {
+        KeaClient.Streamed<KeaConfig> s = server.call("config-get", null, p -> KeaConfig.fromKea(p, Instant.now()));
+        s.envelope().requireSuccess(false);
+        if (s.value() == null) {
+            throw KeaProtocolError.of(server.server(), "config-get", "the answer has no configuration");
+        }
+        return s.value();
+    }
+
+    @Override
+    public String hashOf(String config) {
+        String canonical = canonicalHash(config);
+        return aliases.getOrDefault(canonical, canonical);
+    }
+
+    private static String canonicalHash(String config) {
+        try {
+            return KeaConfig.fromJson(config.getBytes(StandardCharsets.UTF_8), Instant.EPOCH).hash();
+        } catch (IllegalArgumentException e) {
+            throw UserError.invalid("config", e.getMessage());
+        }
+    }
+
+    @Override
+    public void validate(String newConfig) {
+        KeaConfigDocument doc = document(newConfig);
+        engine.check(new KeaPlan(client, (name, d) -> { }, null, doc, ""));
+    }
+
+    @Override
+    public void apply(String newConfig, String expectedSha256) {
+        KeaConfigDocument doc = document(newConfig);
+        appliedHa = doc.ha();
+        handover = startHandover(doc);
+        try {
+            client.ok("config-set", doc.toKeaArguments(), false);
+            KeaResponse w = client.call("config-write", null);
+            if (!w.isSuccess()) {
+                // The change is live; only a restart of Kea would lose it. Not a reason to roll back.
+                log.warn("config-write failed on Kea server {} ({}): its config file keeps the old configuration", name(), w.text());
+            }
+            KeaConfig now = engine.sync(client);
+            aliases.put(canonicalHash(newConfig), now.hash());
+        } catch (RuntimeException e) {
+            handBack();
+            throw e;
+        }
+    }
+
+    @Override
+    public void awaitHealthy(Instant deadline) {
+        try {
+            Optional<KeaHaConfig> ha = appliedHa;
+            Optional<KeaClient> other = partner.get();
+            // The partner runs HA in the same mode (status-get is cheap; config-get of thousands of subnets is not).
+            boolean pairAgrees = ha.isPresent() && other.isPresent() && partnerMode(other.get()).equals(ha.get().mode().kea());
+            if (!pairAgrees) {
+                // Alone, or the partner does not have the same HA block yet (HA being created, changed or
+                // removed one server at a time): answering is all this server can do now.
+                await(deadline, "answering again", s -> true);
+                return;
+            }
+            List<String> mine = handover == null ? List.of() : handover.mine();
+            await(deadline, "its normal HA state" + (mine.isEmpty() ? "" : " serving " + mine),
+                    s -> s.isNormal() && s.localScopes().containsAll(mine));
+        } finally {
+            handBack();
+        }
+    }
+
+    /**
+     * Gives this server's scopes to its partner when the config-set keeps the HA block and the pair is
+     * healthy; returns what to hand back, or null when no hand-over is needed or possible.
+     */
+    private Handover startHandover(KeaConfigDocument next) {
+        Optional<KeaClient> other = partner.get();
+        Optional<KeaHaConfig> newHa = next.ha();
+        if (other.isEmpty() || newHa.isEmpty() || newHa.get().mode() == KeaHaConfig.Mode.PASSIVE_BACKUP) {
+            return null;
+        }
+        Optional<KeaHaConfig> oldHa = (lastRead != null ? lastRead : fetch(client)).ha();
+        if (oldHa.isEmpty() || !oldHa.get().asSeenBy("_").equals(newHa.get().asSeenBy("_"))) {
+            return null;
+        }
+        KeaHaStatus mine = engine.actions().status(client);
+        KeaHaStatus theirs = engine.actions().status(other.get());
+        if (!mine.isNormal() || !theirs.isNormal() || mine.localScopes().isEmpty()) {
+            return null;
+        }
+        List<String> both = new ArrayList<>(theirs.localScopes());
+        mine.localScopes().stream().filter(s -> !both.contains(s)).forEach(both::add);
+        engine.actions().scopes(other.get(), both);
+        log.info("Kea server {} serves {} while {} restarts HA", other.get().server(), both, name());
+        return new Handover(other.get(), mine.localScopes(), theirs.localScopes());
+    }
+
+    private String partnerMode(KeaClient other) {
+        try {
+            String mode = engine.actions().status(other).mode();
+            return mode == null ? "" : mode;
+        } catch (UserError e) {
+            return "";
+        }
+    }
+
+    private void handBack() {
+        Handover h = handover;
+        handover = null;
+        if (h == null) {
+            return;
+        }
+        try {
+            // A state change of the partner resets its scopes itself; only hand back from the state we gave them in.
+            if (engine.actions().status(h.partner()).isNormal()) {
+                engine.actions().scopes(h.partner(), h.partnerScopes());
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not hand HA scopes back to Kea server {}: {}", h.partner().server(), e.toString());
+        }
+    }
+
+    private void await(Instant deadline, String what, java.util.function.Predicate<KeaHaStatus> condition) {
+        String last = "not answering";
+        while (true) {
+            try {
+                KeaHaStatus s = engine.actions().status(client);
+                if (condition.test(s)) {
+                    return;
+                }
+                last = "it is " + s.localState() + (s.remote() == null ? "" : " and sees its partner " + s.remote().lastState());
+            } catch (UserError e) {
+                last = e.getMessage();
+            }
+            if (clock.instant().isAfter(deadline)) {
+                throw UserError.unreachable("Kea server \"" + name() + "\" did not reach " + what + " in time: " + last, null);
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw UserError.unreachable("interrupted while waiting for Kea server \"" + name() + "\"", e);
+            }
+        }
+    }
+
+    private static KeaConfigDocument document(String text) {
+        try {
+            return KeaConfig.fromJson(text.getBytes(StandardCharsets.UTF_8), Instant.EPOCH).edit();
+        } catch (IllegalArgumentException e) {
+            throw UserError.invalid("config", "not a Kea DHCPv4 configuration: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.tandem.sync;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.tandem.dhcpd.conf.DhcpdConfModel;
+import org.tandem.kea.config.KeaConfig;
+import org.tandem.kea.config.KeaPool;
+import org.tandem.kea.config.KeaReservation;
+import org.tandem.kea.config.KeaSubnet;
+import org.tandem.net.Ipv4Address;
+import org.tandem.net.Ipv4Range;
+
+/**
+ * What one server's configuration declares that Tandem's store keeps: its subnets with their pools and
+ * reservations. Built from a wire format by a direction-named converter ({@link #fromDhcpd}, {@link #fromKea}),
+ * so the import code never sees dhcpd.conf syntax or Kea JSON. {@code disabled} are subnets Tandem disabled
+ * on the server (their scope instances stay, disabled). {@code skipped} lists what the store cannot
+ * hold (a host without a MAC address, a fixed address by host name), each with the reason.
+ */
+public record ImportedConfig(List<Subnet> subnets, List<Ipv4Range> disabled, List<String> skipped) {
+
+    /** One subnet with its pools and reservations. */
+    public record Subnet(Ipv4Range range, List<Ipv4Range> pools, List<Host> reservations) {}
+
+    /** One reservation: a MAC address (lower case, colons) and an address inside the subnet. */
+    public record Host(String name, String mac, Ipv4Address address) {}
+
+    public ImportedConfig {
+        subnets = List.copyOf(subnets);
+        disabled = List.copyOf(disabled);
+        skipped = List.copyOf(skipped);
+    }
+
+    /** The subnets of a dhcpd.conf; a pool's ranges and ranges written directly in the subnet each become a pool. */
+    public static ImportedConfig fromDhcpd(DhcpdConfModel model) {
+        List<Subnet> out = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (DhcpdConfModel.Subnet s : model.subnets()) {
+            List<Ipv4Range> pools = new ArrayList<>();
+            for (DhcpdConfModel.Pool p : s.pools()) {
+                p.ranges().forEach(r -> pools.add(r.range()));
+            }
+            s.ranges().forEach(r -> pools.add(r.range()));
+            List<Host> hosts = new ArrayList<>();
+            for (DhcpdConfModel.Host h : s.hosts()) {
+                hostFromDhcpd(h, s.range()).ifPresentOrElse(hosts::add,
+                        () -> skipped.add("host \"" + h.name() + "\" (line " + h.line() + "): needs hardware ethernet and one fixed-address"
+                                + " written as an IPv4 address inside subnet " + s.range().first()));
+            }
+            out.add(new Subnet(s.range(), pools, hosts));
+        }
+        // Hosts written outside any subnet belong to the subnet holding their address (dhcpd matches them that way too).
+        java.util.Set<DhcpdConfModel.Host> inSubnets = new java.util.HashSet<>();
+        model.subnets().forEach(s -> inSubnets.addAll(s.hosts()));
+        for (DhcpdConfModel.Host h : model.hosts()) {
+            if (inSubnets.contains(h)) {
+                continue;
+            }
+            boolean placed = false;
+            for (int i = 0; i < out.size() && !placed; i++) {
+                Subnet s = out.get(i);
+                var host = hostFromDhcpd(h, s.range());
+                if (host.isPresent() && s.reservations().stream().noneMatch(x -> x.address().equals(host.get().address()))) {
+                    List<Host> hosts = new ArrayList<>(s.reservations());
+                    hosts.add(host.get());
+                    out.set(i, new Subnet(s.range(), s.pools(), hosts));
+                    placed = true;
+                }
+            }
+            if (!placed) {
+                skipped.add("host \"" + h.name() + "\" (line " + h.line() + "): no subnet holds its fixed-address");
+            }
+        }
+        // Subnets the failover engine disabled (deconfigure action Disable) are commented out, not gone.
+        List<Ipv4Range> disabled = model.disabledSubnets().stream().map(DhcpdConfModel.DisabledSubnet::range).toList();
+        return new ImportedConfig(out, disabled, skipped);
+    }
+
+    private static java.util.Optional<Host> hostFromDhcpd(DhcpdConfModel.Host h, Ipv4Range subnet) {
+        if (h.hardwareEthernet() == null || h.fixedAddresses().size() != 1) {
+            return java.util.Optional.empty();
+        }
+        String mac = h.hardwareEthernet().toLowerCase(Locale.ROOT).replace('-', ':');
+        if (!mac.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            Ipv4Address address = Ipv4Address.parse("fixed-address", h.fixedAddresses().get(0));
+            return subnet.contains(address) ? java.util.Optional.of(new Host(h.name(), mac, address)) : java.util.Optional.empty();
+        } catch (RuntimeException notAnAddress) {
+            // A fixed-address written as a host name: dhcpd resolves it at start; the store keeps addresses only.
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The subnet4 list of a Kea config, ids kept; HA client classes on pools are the HA hook's business and dropped. */
+    public static ImportedConfig fromKea(KeaConfig config) {
+        List<Subnet> out = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (KeaSubnet s : config.subnets()) {
+            List<Ipv4Range> pools = s.pools().stream().map(KeaPool::range).toList();
+            Map<Ipv4Address, Host> hosts = new LinkedHashMap<>();
+            int n = 0;
+            for (KeaReservation r : s.reservations()) {
+                n++;
+                if (r.hwAddress() == null || r.ipAddress() == null || !s.subnet().contains(r.ipAddress())) {
+                    skipped.add("reservation " + n + " of subnet id " + s.id() + ": needs hw-address and an ip-address inside the subnet");
+                    continue;
+                }
+                String name = r.hostname() != null && !r.hostname().isBlank() ? r.hostname() : "kea-" + s.id() + "-" + r.ipAddress();
+                hosts.putIfAbsent(r.ipAddress(), new Host(name, r.hwAddress().toLowerCase(Locale.ROOT), r.ipAddress()));
+            }
+            out.add(new Subnet(s.subnet(), pools, List.copyOf(hosts.values())));
+        }
+        return new ImportedConfig(out, List.of(), skipped);
+    }
+}
