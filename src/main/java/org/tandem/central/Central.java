@@ -36,6 +36,7 @@ import org.tandem.sync.LocalJobLock;
 import org.tandem.failover.JdbiFailoverRepository;
 import org.tandem.http.ErrorCodes;
 import org.tandem.http.JsonErrorHandler;
+import org.tandem.http.Requests;
 import org.tandem.http.rest.RestApi;
 import org.tandem.http.rpc.MicetroCommands;
 import org.tandem.http.rpc.RpcDispatcher;
@@ -148,6 +149,17 @@ public final class Central implements AutoCloseable {
             // Our own readers refuse large bodies with an API error first; this is Jetty's backstop.
             config.http.maxRequestSize = options.config().maxRequestBytes();
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler("/mmws/json")));
+            config.routes.before(ctx -> {
+                // A route that never reads its body (any GET) would answer and leave an oversized body
+                // unread; Jetty then drops the keep-alive connection under the client. Refuse such
+                // requests here for every REST path (JSON-RPC answers its own 413 in the protocol).
+                String declared = ctx.header("Content-Length");
+                long max = options.config().maxRequestBytes();
+                if (!ctx.path().equals(Requests.RPC_PATH) && declared != null && declared.matches("[0-9]{1,18}") && Long.parseLong(declared) > max) {
+                    ctx.header("Connection", "close");
+                    Requests.body(ctx, max);
+                }
+            });
             config.routes.post("/mmws/json", rpc::handle);
             rest.install(config.routes);
             new FailoverRest(auth, failover.service(), liveStates, options.config().maxRequestBytes()).install(config.routes);

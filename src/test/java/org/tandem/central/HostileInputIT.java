@@ -244,9 +244,8 @@ class HostileInputIT {
         assertThat(a.status()).as("HTTP status of %s: %s", where, clip(a.text())).isLessThan(500);
         assertThat(a.text()).as("answer to %s", where).doesNotContain(AGENT_TOKEN).doesNotContain(KEA_PASSWORD)
                 .doesNotContain(TestCentral.ADMIN_PASSWORD);
-        if (t.path() != null && List.of("/health", "/metrics", "/mmws/api/v2/openapi.json").contains(t.path())) {
-            assertThat(a.status()).as(where).isEqualTo(200);
-            return false;
+        if (t.path() != null && a.status() == 200 && List.of("/health", "/metrics", "/mmws/api/v2/openapi.json").contains(t.path())) {
+            return false; // public documents without input; an oversized body is refused below like anywhere else
         }
         assertThat(a.body()).as("JSON answer to %s: %s", where, clip(a.text())).isNotNull();
         JsonNode error = a.body().get("error");
