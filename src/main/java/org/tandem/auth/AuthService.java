@@ -22,6 +22,8 @@ import org.tandem.store.Ref;
 /** Users, passwords (bcrypt) and login sessions (stored in the database with an expiry). */
 public final class AuthService {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuthService.class);
+
     /** The account created on first start. */
     public static final String ADMINISTRATOR = "administrator";
     /** bcrypt cost: about 50 ms per check on a small machine, slow enough for stolen hashes. */
@@ -34,12 +36,30 @@ public final class AuthService {
     private final ChangeLog changes;
     private final Clock clock;
     private final Duration sessionTimeout;
+    private final LoginThrottle throttle;
+    private final Duration sessionMaxAge;
+    private static final Duration DEFAULT_MAX_AGE = Duration.ofDays(1);
     private final SecureRandom random = new SecureRandom();
     // A real cost-10 hash (of a throwaway text) checked when the user does not exist, so an unknown
     // name takes as long as a wrong password. A constant: hashing it at start-up would cost start time.
     private static final byte[] DUMMY_HASH = "$2a$10$7uTEqnXN4goEtSvEaj.q8eMBqVlXtnpXUxepp8SqWD1rr2ZtPlhC.".getBytes(StandardCharsets.US_ASCII);
 
     public AuthService(UserRepository users, SessionRepository sessions, ChangeLog changes, Clock clock, Duration sessionTimeout) {
+        this(users, sessions, changes, clock, sessionTimeout, DEFAULT_MAX_AGE.compareTo(sessionTimeout) < 0 ? sessionTimeout : DEFAULT_MAX_AGE,
+                new LoginThrottle(clock, LoginThrottle.Limits.DEFAULT));
+    }
+
+    /**
+     * {@code sessionTimeout} is the idle limit (sliding); {@code sessionMaxAge} the absolute one, counted
+     * from login however busy the session is, so a stolen token stops working in bounded time.
+     */
+    public AuthService(UserRepository users, SessionRepository sessions, ChangeLog changes, Clock clock, Duration sessionTimeout,
+            Duration sessionMaxAge, LoginThrottle throttle) {
+        if (sessionMaxAge.compareTo(sessionTimeout) < 0) {
+            throw new IllegalArgumentException("session max age " + sessionMaxAge + " is shorter than the idle timeout " + sessionTimeout);
+        }
+        this.sessionMaxAge = sessionMaxAge;
+        this.throttle = throttle;
         this.users = users;
         this.sessions = sessions;
         this.changes = changes;
@@ -49,12 +69,17 @@ public final class AuthService {
 
     /** Checks the password and opens a session; returns its token. */
     public String login(String loginName, String password) {
-        User user = checkPassword(loginName, password);
+        return login(loginName, password, null);
+    }
+
+    /** As {@link #login(String, String)}, counting failures also against the caller's address (null: unknown). */
+    public String login(String loginName, String password, String sourceAddress) {
+        User user = checkPassword(loginName, password, sourceAddress);
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         long now = clock.millis();
-        sessions.insert(hash(token), user.id(), now, now + sessionTimeout.toMillis());
+        sessions.insert(hash(token), user.id(), now, now + Math.min(sessionTimeout.toMillis(), sessionMaxAge.toMillis()));
         return token;
     }
 
@@ -70,29 +95,41 @@ public final class AuthService {
         long now = clock.millis();
         String tokenHash = hash(token);
         SessionRepository.Session s = sessions.find(tokenHash, now).orElseThrow(AuthService::notLoggedIn);
-        // Sliding expiry, written at most once per half timeout so reads stay reads.
-        if (s.expiresAtMillis() - now < sessionTimeout.toMillis() / 2) {
-            sessions.extend(tokenHash, now + sessionTimeout.toMillis());
+        long hardEnd = s.createdAtMillis() + sessionMaxAge.toMillis();
+        if (now >= hardEnd) {
+            sessions.delete(tokenHash);
+            throw notLoggedIn();
+        }
+        // Sliding expiry, written at most once per half timeout so reads stay reads; never past the hard end.
+        long extended = Math.min(now + sessionTimeout.toMillis(), hardEnd);
+        if (s.expiresAtMillis() - now < sessionTimeout.toMillis() / 2 && extended > s.expiresAtMillis()) {
+            sessions.extend(tokenHash, extended);
         }
         return new Actor(s.userName(), s.role());
     }
 
     /** The actor for HTTP Basic credentials (checked on every request; no session is made). */
-    public Actor basic(String loginName, String password) {
-        User user = checkPassword(loginName, password);
+    public Actor basic(String loginName, String password, String sourceAddress) {
+        User user = checkPassword(loginName, password, sourceAddress);
         return new Actor(user.name(), user.role());
     }
 
-    private User checkPassword(String loginName, String password) {
+    private User checkPassword(String loginName, String password, String sourceAddress) {
+        throttle.check(loginName, sourceAddress);
         if (loginName == null || password == null || loginName.length() > 100 || password.length() > 200) {
+            throttle.failed(loginName, sourceAddress);
             throw badLogin();
         }
         Optional<User> user = users.findByName(loginName);
         byte[] hash = user.map(u -> u.passwordHash().getBytes(StandardCharsets.US_ASCII)).orElse(DUMMY_HASH);
         boolean ok = BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8), hash).verified;
         if (!ok || user.isEmpty()) {
+            throttle.failed(loginName, sourceAddress);
+            // For the operator watching for guessing; the name is clipped and the password never logged.
+            log.warn("failed login for \"{}\" from {}", Text.clip(loginName), sourceAddress == null ? "an unknown address" : sourceAddress);
             throw badLogin();
         }
+        throttle.succeeded(loginName);
         return user.get();
     }
 

@@ -21,11 +21,11 @@ public final class JdbiSessionRepository implements SessionRepository {
     @Override
     public Optional<Session> find(String tokenHash, long nowMillis) {
         // One query per API request: the session and its user together.
-        return jdbi.withHandle(h -> h.createQuery("SELECT s.user_id, u.name, u.role, s.expires_at FROM sessions s"
+        return jdbi.withHandle(h -> h.createQuery("SELECT s.user_id, u.name, u.role, s.created_at, s.expires_at FROM sessions s"
                         + " JOIN users u ON u.id = s.user_id WHERE s.token_hash = :t AND s.expires_at > :now")
                 .bind("t", tokenHash).bind("now", nowMillis)
                 .map((rs, ctx) -> new Session(rs.getLong("user_id"), rs.getString("name"), Role.valueOf(rs.getString("role")),
-                        rs.getLong("expires_at"))).findOne());
+                        rs.getLong("created_at"), rs.getLong("expires_at"))).findOne());
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.util.Optional;
 /** Stored login sessions, keyed by a hash of the token. */
 public interface SessionRepository {
     /** A live session: its user (read in the same query) and its expiry. */
-    record Session(long userId, String userName, Role role, long expiresAtMillis) {}
+    record Session(long userId, String userName, Role role, long createdAtMillis, long expiresAtMillis) {}
 
     void insert(String tokenHash, long userId, long createdAtMillis, long expiresAtMillis);
 

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.tandem.auth.AuthService;
 import org.tandem.auth.JdbiSessionRepository;
 import org.tandem.auth.JdbiUserRepository;
+import org.tandem.auth.LoginThrottle;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.changelog.JdbiChangeLogRepository;
 import org.tandem.failover.FailoverModule;
@@ -34,6 +35,8 @@ import org.tandem.sync.ChangeRecoveryJob;
 import org.tandem.sync.LocalJobLock;
 import org.tandem.failover.JdbiFailoverRepository;
 import org.tandem.http.ErrorCodes;
+import org.tandem.http.JsonErrorHandler;
+import org.tandem.http.Requests;
 import org.tandem.http.rest.RestApi;
 import org.tandem.http.rpc.MicetroCommands;
 import org.tandem.http.rpc.RpcDispatcher;
@@ -100,7 +103,8 @@ public final class Central implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         this.changeLog = new ChangeLog(jdbi, new JdbiChangeLogRepository(jdbi), clock);
-        this.auth = new AuthService(new JdbiUserRepository(jdbi), new JdbiSessionRepository(jdbi), changeLog, clock, config.sessionTimeout());
+        this.auth = new AuthService(new JdbiUserRepository(jdbi), new JdbiSessionRepository(jdbi), changeLog, clock, config.sessionTimeout(),
+                config.sessionMaxAge(), new LoginThrottle(clock, LoginThrottle.Limits.DEFAULT));
         this.servers = new ServerService(new JdbiServerRepository(jdbi), changeLog);
         this.scopes = new ScopeService(new JdbiRangeRepository(jdbi), new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 JdbiAddressBlockRepository.exclusions(jdbi), new JdbiReservationRepository(jdbi), servers, changeLog);
@@ -144,6 +148,18 @@ public final class Central implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             // Our own readers refuse large bodies with an API error first; this is Jetty's backstop.
             config.http.maxRequestSize = options.config().maxRequestBytes();
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler("/mmws/json")));
+            config.routes.before(ctx -> {
+                // A route that never reads its body (any GET) would answer and leave an oversized body
+                // unread; Jetty then drops the keep-alive connection under the client. Refuse such
+                // requests here for every REST path (JSON-RPC answers its own 413 in the protocol).
+                String declared = ctx.header("Content-Length");
+                long max = options.config().maxRequestBytes();
+                if (!ctx.path().equals(Requests.RPC_PATH) && declared != null && declared.matches("[0-9]{1,18}") && Long.parseLong(declared) > max) {
+                    ctx.header("Connection", "close");
+                    Requests.body(ctx, max);
+                }
+            });
             config.routes.post("/mmws/json", rpc::handle);
             rest.install(config.routes);
             new FailoverRest(auth, failover.service(), liveStates, options.config().maxRequestBytes()).install(config.routes);

@@ -18,7 +18,8 @@ import org.tandem.common.UserError;
  * documentation, default and bounds; the whole file is checked at start-up and the first bad or
  * unknown key stops the server with a message naming it.
  */
-public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes, Duration failoverStatePollInterval) {
+public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes, Duration failoverStatePollInterval,
+        Duration sessionMaxAge) {
 
     /** One config key: its name as written in the file, what it means, its default and its bounds. */
     public record Key(String name, String doc, long defaultValue, long min, long max, String unit) {}
@@ -29,6 +30,9 @@ public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, 
     public static final Key SESSION_TIMEOUT = new Key("SessionTimeout",
             "Seconds a login session stays valid after its last use.",
             28_800, 60, 2_592_000, "seconds");
+    public static final Key SESSION_MAX_AGE = new Key("SessionMaxAge",
+            "Seconds a login session stays valid after login however busy it is; at least SessionTimeout.",
+            86_400, 300, 31_536_000, "seconds");
     public static final Key MAX_REQUEST_BYTES = new Key("MaxRequestBytes",
             "Largest API request body accepted, in bytes; larger bodies are refused before parsing.",
             1_048_576, 1_024, 67_108_864, "bytes");
@@ -38,13 +42,19 @@ public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, 
                     + " a state change shows in the API within two intervals.",
             3, 1, 300, "seconds");
 
-    public static final List<Key> KEYS = List.of(DHCP_SYNC_INTERVAL, SESSION_TIMEOUT, MAX_REQUEST_BYTES, FAILOVER_STATE_POLL_INTERVAL);
+    public static final List<Key> KEYS = List.of(DHCP_SYNC_INTERVAL, SESSION_TIMEOUT, SESSION_MAX_AGE, MAX_REQUEST_BYTES,
+            FAILOVER_STATE_POLL_INTERVAL);
 
     /** The settings without a state poll interval of their own (it takes its default). */
     public CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes) {
         this(dhcpSyncInterval, sessionTimeout, maxRequestBytes, Duration.ofSeconds(FAILOVER_STATE_POLL_INTERVAL.defaultValue()));
     }
 
+    /** Settings with the session max age at its default (or the idle timeout when that is longer). */
+    public CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes, Duration failoverStatePollInterval) {
+        this(dhcpSyncInterval, sessionTimeout, maxRequestBytes, failoverStatePollInterval,
+                Duration.ofSeconds(Math.max(SESSION_MAX_AGE.defaultValue(), sessionTimeout.toSeconds())));
+    }
 
     /** Every key at its default. */
     public static CentralConfig defaults() {
@@ -85,8 +95,15 @@ public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, 
     }
 
     private static CentralConfig fromValues(Map<String, Long> values) {
-        return new CentralConfig(Duration.ofSeconds(value(values, DHCP_SYNC_INTERVAL)), Duration.ofSeconds(value(values, SESSION_TIMEOUT)),
-                value(values, MAX_REQUEST_BYTES), Duration.ofSeconds(value(values, FAILOVER_STATE_POLL_INTERVAL)));
+        long timeout = value(values, SESSION_TIMEOUT);
+        // Unset, the max age follows a longer idle timeout; set, it must not be shorter than it.
+        long maxAge = values.containsKey(SESSION_MAX_AGE.name()) ? value(values, SESSION_MAX_AGE)
+                : Math.max(SESSION_MAX_AGE.defaultValue(), timeout);
+        if (maxAge < timeout) {
+            throw invalid("config", SESSION_MAX_AGE, "must be at least SessionTimeout (" + timeout + " seconds), not " + maxAge);
+        }
+        return new CentralConfig(Duration.ofSeconds(value(values, DHCP_SYNC_INTERVAL)), Duration.ofSeconds(timeout),
+                value(values, MAX_REQUEST_BYTES), Duration.ofSeconds(value(values, FAILOVER_STATE_POLL_INTERVAL)), Duration.ofSeconds(maxAge));
     }
 
     private static long value(Map<String, Long> values, Key key) {

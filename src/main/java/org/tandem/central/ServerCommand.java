@@ -33,7 +33,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--db", description = "JDBC URL of the database, e.g. jdbc:postgresql://db/tandem?user=tandem (default: embedded H2 in --data).")
     String db;
 
-    @Option(names = "--config", description = "YAML config file; every key is checked at start (keys: DHCPSyncInterval, SessionTimeout, MaxRequestBytes).")
+    @Option(names = "--config", description = "YAML config file; every key is checked at start (keys: DHCPSyncInterval, SessionTimeout, SessionMaxAge, MaxRequestBytes).")
     Path config;
 
     @Override

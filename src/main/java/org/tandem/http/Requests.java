@@ -19,17 +19,24 @@ public final class Requests {
         }
     }
 
+    private static final long DRAIN_FACTOR = 4;
+    /** The JSON-RPC endpoint. */
+    public static final String RPC_PATH = "/mmws/json";
+
     private Requests() {}
 
     /** Reads at most {@code limit} bytes; a larger body (declared or actual) is refused without parsing. */
     public static byte[] body(Context ctx, long limit) throws BodyTooLarge {
         String declared = ctx.header("Content-Length");
-        if (declared != null && declared.matches("[0-9]{1,18}") && Long.parseLong(declared) > limit) {
-            throw new BodyTooLarge(limit);
-        }
+        boolean declaredTooLarge = declared != null && declared.matches("[0-9]{1,18}") && Long.parseLong(declared) > limit;
         try (InputStream in = ctx.bodyInputStream()) {
+            if (declaredTooLarge) {
+                drain(in, limit);
+                throw new BodyTooLarge(limit);
+            }
             byte[] bytes = in.readNBytes((int) limit + 1);
             if (bytes.length > limit) {
+                drain(in, limit);
                 throw new BodyTooLarge(limit);
             }
             return bytes;
@@ -39,10 +46,41 @@ public final class Requests {
     }
 
     /**
+     * Reads and drops up to {@code DRAIN_FACTOR * limit} more bytes of a refused body. A client still
+     * sending when the server closes gets a broken pipe instead of the 413 that says why; draining a
+     * bounded amount lets ordinary oversized requests read their answer, and bodies beyond it are cut off.
+     */
+    private static void drain(InputStream in, long limit) throws IOException {
+        long left = DRAIN_FACTOR * limit;
+        while (left > 0) {
+            long skipped = in.skip(left);
+            if (skipped <= 0) {
+                if (in.read() < 0) {
+                    return;
+                }
+                skipped = 1;
+            }
+            left -= skipped;
+        }
+    }
+
+    /**
      * The caller: an {@code Authorization: Bearer <session>} or {@code Basic} header, else the
      * {@code session} parameter (JSON-RPC). Anything else is an authentication error.
      */
     public static Actor caller(Context ctx, AuthService auth, String sessionParam) {
+        Actor actor = authenticate(ctx, auth, sessionParam);
+        String method = ctx.method().name();
+        boolean rest = !ctx.path().equals(RPC_PATH);
+        if (rest && !actor.mayWrite() && !method.equals("GET") && !method.equals("HEAD")) {
+            // Every REST write is refused here, before its body is read; JSON-RPC checks by command name.
+            throw new UserError(UserError.Kind.PERMISSION_DENIED, null,
+                    "User \"" + actor.userName() + "\" is read-only and may not " + method + " " + ctx.path());
+        }
+        return actor;
+    }
+
+    private static Actor authenticate(Context ctx, AuthService auth, String sessionParam) {
         String header = ctx.header("Authorization");
         if (header != null && !header.isEmpty()) {
             if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -59,7 +97,7 @@ public final class Requests {
                 if (colon < 0) {
                     throw new UserError(UserError.Kind.AUTHENTICATION, "Authorization", "The Basic authorization header has no user:password");
                 }
-                return auth.basic(decoded.substring(0, colon), decoded.substring(colon + 1));
+                return auth.basic(decoded.substring(0, colon), decoded.substring(colon + 1), ctx.ip());
             }
             throw new UserError(UserError.Kind.AUTHENTICATION, "Authorization", "Only Bearer and Basic authorization are supported");
         }

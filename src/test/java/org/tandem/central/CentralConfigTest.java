@@ -62,4 +62,13 @@ class CentralConfigTest {
         Path f = write("- a\n- b\n");
         assertThatThrownBy(() -> CentralConfig.load(f)).hasMessageContaining("mapping");
     }
+
+    @Test
+    void load_sessionMaxAgeShorterThanTimeout_namesBothKeys() throws Exception {
+        Path f = write("SessionTimeout: 7200\nSessionMaxAge: 3600\n");
+        assertThatThrownBy(() -> CentralConfig.load(f)).isInstanceOf(UserError.class)
+                .hasMessageContaining("SessionMaxAge must be at least SessionTimeout (7200 seconds), not 3600");
+        assertThat(CentralConfig.load(write("SessionTimeout: 3600\nSessionMaxAge: 7200\n")).sessionMaxAge()).isEqualTo(Duration.ofHours(2));
+        assertThat(CentralConfig.defaults().sessionMaxAge()).isEqualTo(Duration.ofDays(1));
+    }
 }

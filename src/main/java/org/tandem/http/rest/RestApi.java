@@ -70,7 +70,7 @@ public final class RestApi {
     private void sessions(RoutesConfig r) {
         r.post(BASE + "/micetro/sessions", ctx -> {
             Params p = body(ctx).allowOnly(Set.of("loginName", "password", "server"));
-            String session = auth.login(p.requiredString("loginName"), p.requiredString("password"));
+            String session = auth.login(p.requiredString("loginName"), p.requiredString("password"), ctx.ip());
             created(ctx, ApiObjects.JSON.createObjectNode().put("session", session));
         });
     }

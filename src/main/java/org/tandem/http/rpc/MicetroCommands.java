@@ -154,7 +154,7 @@ public final class MicetroCommands {
 
     private Object login(RpcCall c) {
         // Micetro clients also send "server" (which Central to use); there is only this one.
-        String session = auth.login(c.params().requiredString("loginName"), c.params().requiredString("password"));
+        String session = auth.login(c.params().requiredString("loginName"), c.params().requiredString("password"), c.sourceAddress());
         return Map.of("session", session);
     }
 

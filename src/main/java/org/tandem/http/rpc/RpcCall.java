@@ -12,12 +12,23 @@ public final class RpcCall {
     private final Params params;
     private final Supplier<Actor> actor;
     private final String sessionToken;
+    private final String sourceAddress;
+
+    /** A call made in-process (no HTTP request, so no session token and no source address). */
+    RpcCall(String method, Params params, Supplier<Actor> actor) {
+        this(method, params, actor, null, null);
+    }
 
     RpcCall(String method, Params params, Supplier<Actor> actor, String sessionToken) {
+        this(method, params, actor, sessionToken, null);
+    }
+
+    RpcCall(String method, Params params, Supplier<Actor> actor, String sessionToken, String sourceAddress) {
+        this.sessionToken = sessionToken;
+        this.sourceAddress = sourceAddress;
         this.method = method;
         this.params = params;
         this.actor = actor;
-        this.sessionToken = sessionToken;
     }
 
     /** The session token the call came with (Bearer header or {@code session} parameter), or null. */
@@ -36,6 +47,11 @@ public final class RpcCall {
     /** The logged-in caller (public commands such as Login have none and must not ask). */
     public Actor actor() {
         return actor.get();
+    }
+
+    /** The caller's IP address as seen by Central (login throttling counts failures per address). */
+    public String sourceAddress() {
+        return sourceAddress;
     }
 
     /** The optional {@code saveComment} every write command takes. */

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,8 +80,23 @@ public final class RpcDispatcher {
             throw new UserError(UserError.Kind.NOT_FOUND, null, "This Central has no command " + method
                     + "; the failover service is not installed");
         }
+        if (!actor.mayWrite() && !readsOnly(method)) {
+            throw new UserError(UserError.Kind.PERMISSION_DENIED, null,
+                    "User \"" + actor.userName() + "\" is read-only and may not call " + method);
+        }
         Object result = command.handler().handle(new RpcCall(method, new Params(params, ""), () -> actor));
         return result == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(result);
+    }
+
+    /** Every registered command's name, sorted (tests enumerate them so new commands are covered). */
+    public SortedSet<String> methods() {
+        return new TreeSet<>(commands.keySet());
+    }
+
+    /** True when {@code method} is registered for callers without a session (Login). */
+    public boolean isPublic(String method) {
+        Command c = commands.get(method);
+        return c != null && !c.needsSession();
     }
 
     /** The Javalin handler for {@code POST /mmws/json}. */
@@ -120,12 +137,18 @@ public final class RpcDispatcher {
             }
             Params params = paramsNode == null || paramsNode.isNull() ? Params.empty() : new Params((ObjectNode) paramsNode, "");
             Actor actor = command.needsSession() ? Requests.caller(ctx, auth, params.string("session")) : null;
+            if (actor != null && !actor.mayWrite() && !readsOnly(method)) {
+                // Checked here as well as in ChangeLog.write: a command that writes without the change
+                // log (an action on a server) must not be open to read-only users either.
+                throw new UserError(UserError.Kind.PERMISSION_DENIED, null,
+                        "User \"" + actor.userName() + "\" is read-only and may not call " + method);
+            }
             RpcCall call = new RpcCall(method, params, () -> {
                 if (actor == null) {
                     throw new IllegalStateException(methodNode.textValue() + " is public and has no caller");
                 }
                 return actor;
-            }, sessionToken(ctx, params));
+            }, sessionToken(ctx, params), ctx.ip());
             Object result = command.handler().handle(call);
             answer = Json.MAPPER.createObjectNode().put("jsonrpc", "2.0");
             // Handlers mostly return JSON trees already; converting those again would copy every node.
@@ -153,6 +176,11 @@ public final class RpcDispatcher {
         sample.stop(Timer.builder("tandem.rpc.requests").tag("method", method).tag("outcome", answer.has("error") ? "error" : "ok")
                 .publishPercentiles(0.5, 0.9, 0.99).register(metrics));
         ctx.status(200).contentType("application/json").result(Json.write(answer));
+    }
+
+    /** Micetro's read commands are named Get...; every other command may change something. */
+    static boolean readsOnly(String method) {
+        return method.startsWith("Get") || method.equals("Login") || method.equals("Logout");
     }
 
     private static String sessionToken(Context ctx, Params params) {

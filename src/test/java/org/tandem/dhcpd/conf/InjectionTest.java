@@ -1,0 +1,128 @@
+package org.tandem.dhcpd.conf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tandem.common.UserError;
+import org.tandem.dhcpd.conf.DhcpdConfModel.Role;
+import org.tandem.kea.config.KeaOptionData;
+import org.tandem.kea.config.KeaPool;
+import org.tandem.kea.config.KeaReservation;
+import org.tandem.net.Ipv4Address;
+import org.tandem.net.Ipv4Range;
+
+/**
+ * Tries to inject dhcpd.conf syntax and Kea JSON through every value Tandem writes into a server
+ * config (failover peer name, addresses, hba; Kea option name, client class, reservation hostname and
+ * identifiers): each hostile value is refused with an error naming its field, and each value that is
+ * accepted yields a config the real {@code dhcpd -t} accepts with exactly one failover peer, named as given.
+ */
+class InjectionTest {
+
+    /** Values that would close a string, a block or a statement, start a comment or a new line, or are not ASCII. */
+    static final List<String> PAYLOADS = List.of(
+            "fo\"; } failover peer \"evil\" { primary;", "fo;", "fo}", "fo{", "fo\nsubnet 10.0.0.0 netmask 255.0.0.0 { }", "fo\r\n",
+            "fo#comment", "fo\u0000", "fo'", "fo\\\"", "fo bar", "Ümlaut", "名前", "fo\u202E", "\"}, \"subnet4\": [{\"id\": 1}], \"x\": \"",
+            "fo\",\"data\":\"6.6.6.6", "${jndi:ldap://127.0.0.1/a}", "include \"/etc/shadow\"", "", "x".repeat(65));
+    static final List<String> BAD_ADDRESSES = List.of("198.18.0.1; deny unknown-clients", "198.18.0.1\n", "198.18.0.1 }", "\"198.18.0.1\"",
+            "300.0.0.1", "198.18.0.1#", "host name", "");
+    static final List<String> BAD_HBA = List.of("ff:ff; }", "ff:ff:\"", "zz", "ff\n", "");
+
+    private static final String CONF = """
+            authoritative;
+            subnet 198.18.0.0 netmask 255.255.255.0 {
+              pool {
+                range 198.18.0.100 198.18.0.199;
+              }
+            }
+            """;
+    private static final Ipv4Range NET = Ipv4Range.parseCidr("s", "198.18.0.0/24");
+
+    @BeforeAll
+    static void dhcpdPresent() {
+        RealDhcpd.requireInstalled();
+    }
+
+    private static FailoverPeerSpec.Builder spec(String name, String address, String peerAddress) {
+        return FailoverPeerSpec.builder(name, Role.PRIMARY, address, peerAddress);
+    }
+
+    /** Refused naming {@code field}, or accepted and then dhcpd -t must accept the result with one peer named {@code name}. */
+    private static int tryDhcpd(String field, Supplier<FailoverPeerSpec.Builder> hostile, List<String> accepted) {
+        FailoverPeerSpec spec;
+        try {
+            spec = hostile.get().build();
+        } catch (UserError e) {
+            assertThat(e.field()).as("field named by: %s", e.getMessage()).isEqualTo(field);
+            assertThat(e.getMessage()).hasSizeGreaterThan(field.length() + 5);
+            return 1;
+        }
+        DhcpdConf conf = DhcpdConf.parse(CONF);
+        new DhcpdConfEditor(conf).enableFailover(NET, spec);
+        String text = conf.render();
+        RealDhcpd.Result r = RealDhcpd.syntaxCheck(text);
+        assertThat(r.ok()).as("dhcpd -t on:\n%s\n---\n%s", text, r.output()).isTrue();
+        List<DhcpdConfModel.FailoverPeer> peers = DhcpdConf.parse(text).model().failoverPeers();
+        assertThat(peers).hasSize(1);
+        assertThat(peers.get(0).name()).isEqualTo(spec.name());
+        accepted.add(field + "=" + spec.name());
+        return 0;
+    }
+
+    @Test
+    void failoverPeer_hostileNameAddressOrHba_refusedNamingTheField_orWrittenSafely() {
+        List<String> accepted = new ArrayList<>();
+        int refused = 0;
+        for (String p : PAYLOADS) {
+            refused += tryDhcpd("name", () -> spec(p, "198.18.0.1", "198.18.0.2"), accepted);
+        }
+        for (String p : BAD_ADDRESSES) {
+            refused += tryDhcpd("address", () -> spec("fo-1", p, "198.18.0.2"), accepted);
+            refused += tryDhcpd("peerAddress", () -> spec("fo-1", "198.18.0.1", p), accepted);
+        }
+        for (String p : BAD_HBA) {
+            refused += tryDhcpd("hba", () -> spec("fo-1", "198.18.0.1", "198.18.0.2").hba(p), accepted);
+        }
+        // The control: a plain name goes through and dhcpd accepts it, so the checks above can fail.
+        assertThat(tryDhcpd("name", () -> spec("fo-1.a_b", "198.18.0.1", "198.18.0.2"), accepted)).isZero();
+        assertThat(refused).isEqualTo(PAYLOADS.size() + 2 * BAD_ADDRESSES.size() + BAD_HBA.size());
+        System.out.printf("InjectionTest dhcpd: %d hostile values refused, %d accepted and checked by dhcpd -t%n", refused, accepted.size());
+    }
+
+    private static void assertRefused(String field, Runnable r) {
+        try {
+            r.run();
+        } catch (UserError e) {
+            assertThat(e.field()).as("field named by: %s", e.getMessage()).isEqualTo(field);
+            return;
+        }
+        throw new AssertionError(field + " accepted a hostile value");
+    }
+
+    @Test
+    void kea_hostileOptionNameClientClassHostnameOrIdentifier_refusedNamingTheField() {
+        Ipv4Range pool = Ipv4Range.parse("from", "198.18.0.10", "to", "198.18.0.20");
+        Ipv4Address ip = Ipv4Address.parse("ip", "198.18.0.5");
+        int refused = 0;
+        for (String p : PAYLOADS) {
+            assertRefused("option-data.name", () -> new KeaOptionData(p, null, "198.18.0.1"));
+            assertRefused("client-class", () -> new KeaPool(pool, p));
+            assertRefused("hostname", () -> new KeaReservation("00:11:22:33:44:55", null, ip, p));
+            refused += 3;
+            if (!p.isEmpty()) { // appended to a valid identifier, the empty payload leaves it valid
+                assertRefused("hw-address", () -> new KeaReservation("00:11" + p, null, ip, "host1"));
+                assertRefused("client-id", () -> new KeaReservation(null, "01:02" + p, ip, "host1"));
+                refused += 2;
+            }
+        }
+        // Controls: plain values are accepted.
+        new KeaOptionData("routers", null, "198.18.0.1");
+        new KeaPool(pool, "voip-phones");
+        new KeaReservation("00:11:22:33:44:55", null, ip, "printer-1");
+        System.out.printf("InjectionTest Kea: %d hostile values refused%n", refused);
+    }
+}
