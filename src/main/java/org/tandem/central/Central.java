@@ -160,6 +160,7 @@ public final class Central implements AutoCloseable {
                     Requests.body(ctx, max);
                 }
             });
+            config.routes.after(ctx -> Requests.discardUnreadBody(ctx, options.config().maxRequestBytes()));
             config.routes.post("/mmws/json", rpc::handle);
             rest.install(config.routes);
             new FailoverRest(auth, failover.service(), liveStates, options.config().maxRequestBytes()).install(config.routes);

@@ -1,6 +1,7 @@
 package org.tandem.http;
 
 import io.javalin.http.Context;
+import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,27 @@ public final class Requests {
             return bytes;
         } catch (IOException e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, null, "The request body could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Run after every route: a body the route never read (refused before reading: no session, a GET with a
+     * body) is read and dropped up to the same bound, so the keep-alive connection stays usable; Jetty would
+     * otherwise close it after the answer and the client's next request on it would get no answer at all.
+     * When the rest is too large or unreadable, the answer says {@code Connection: close} instead.
+     */
+    public static void discardUnreadBody(Context ctx, long limit) {
+        try {
+            ServletInputStream in = ctx.req().getInputStream();
+            if (in.isFinished()) {
+                return;
+            }
+            drain(in, limit);
+            if (!in.isFinished() && in.read() >= 0) {
+                ctx.header("Connection", "close");
+            }
+        } catch (IOException | IllegalStateException e) {
+            ctx.header("Connection", "close");
         }
     }
 
