@@ -32,7 +32,6 @@ import org.tandem.http.FailoverApiExtras;
 import org.tandem.http.rest.FailoverRest;
 import org.tandem.http.rpc.FailoverCommands;
 import org.tandem.sync.ChangeRecoveryJob;
-import org.tandem.sync.LocalJobLock;
 import org.tandem.failover.JdbiFailoverRepository;
 import org.tandem.http.ErrorCodes;
 import org.tandem.http.JsonErrorHandler;
@@ -189,7 +188,7 @@ public final class Central implements AutoCloseable {
         app.start(options.host(), options.port());
         jobs.scheduleWithFixedDelay(new SessionPurger(auth), 1, 60, TimeUnit.MINUTES);
         // Settles changes a killed Central left half-applied: at start, then now and then.
-        jobs.scheduleWithFixedDelay(new ChangeRecoveryJob(failover.recovery(), Duration.ofMinutes(5), new LocalJobLock(), options.clock()),
+        jobs.scheduleWithFixedDelay(new ChangeRecoveryJob(failover.recovery(), Duration.ofMinutes(5), failover.locks(), options.clock()),
                 0, 5, TimeUnit.MINUTES);
     }
 

@@ -23,8 +23,6 @@ import org.tandem.scope.JdbiScopeRepository;
 import org.tandem.scope.ScopeService;
 import org.tandem.servers.ServerService;
 import org.tandem.sync.JobLock;
-import org.tandem.sync.LocalJobLock;
-import org.tandem.sync.PostgresJobLock;
 
 /**
  * Wires the failover part of Central in plain code: the server targets, the change engine with its
@@ -41,9 +39,11 @@ public final class FailoverModule {
     private final ChangeEngine engine;
     private final ChangeRecovery recovery;
     private final FailoverService service;
+    private final JobLock locks;
 
     private FailoverModule(LiveStates liveStates, ServerTargets targets, ChangeEngine engine, ChangeRecovery recovery,
-            FailoverService service) {
+            FailoverService service, JobLock locks) {
+        this.locks = locks;
         this.liveStates = liveStates;
         this.targets = targets;
         this.engine = engine;
@@ -56,9 +56,7 @@ public final class FailoverModule {
             FailoverRepository relationships, LiveStates liveStates, Clock clock) {
         KeaEngine kea = new KeaEngine(new InMemoryKeaConfigStore(), clock, null);
         ServerTargets targets = new ServerTargets(servers, relationships, kea, clock);
-        JobLock locks = jdbcUrl.startsWith("jdbc:postgresql:")
-                ? new PostgresJobLock(() -> java.sql.DriverManager.getConnection(jdbcUrl))
-                : new LocalJobLock();
+        JobLock locks = JobLock.forDatabase(jdbcUrl);
         JdbiChangeJournal journal = new JdbiChangeJournal(jdbi);
         ChangeRecorder recorder = record -> changeLog.write(new Actor(record.who(), Role.Administrator), record.saveComment(), log -> {
             for (ServerDiff diff : record.diffs()) {
@@ -83,7 +81,7 @@ public final class FailoverModule {
         ChangeRecovery recovery = new ChangeRecovery(targets, journal, recorder, locks, clock, EngineSettings.DEFAULTS);
         FailoverService service = new FailoverService(servers, scopes, new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 relationships, new PeerAddresses(jdbi), targets, kea, engine, changeLog);
-        return new FailoverModule(liveStates, targets, engine, recovery, service);
+        return new FailoverModule(liveStates, targets, engine, recovery, service, locks);
     }
 
     public FailoverService service() {
@@ -104,5 +102,10 @@ public final class FailoverModule {
 
     public ChangeRecovery recovery() {
         return recovery;
+    }
+
+    /** The locks the engine and recovery share with every other Central node on this database. */
+    public JobLock locks() {
+        return locks;
     }
 }

@@ -1,5 +1,6 @@
 package org.tandem.sync;
 
+import java.sql.DriverManager;
 import java.util.Optional;
 
 /**
@@ -20,4 +21,16 @@ public interface JobLock {
      * returns empty at once without waiting.
      */
     Optional<Held> tryAcquire(String name);
+
+    /**
+     * The lock for Central's database: PostgreSQL advisory locks when several nodes may share it, else
+     * a lock inside this process (an embedded database has one node).
+     */
+    static JobLock forDatabase(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            // A connection of its own, outside the pool: the locks live as long as this node's session.
+            return new PostgresJobLock(() -> DriverManager.getConnection(jdbcUrl));
+        }
+        return new LocalJobLock();
+    }
 }

@@ -1,7 +1,6 @@
 package org.tandem.sync;
 
 import io.javalin.config.JavalinConfig;
-import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +90,7 @@ public final class SyncExtension implements Central.Extension {
                 new PeerAddresses(jdbi));
         ServerSync serverSync = new ServerSync(servers, store, relationships, kea);
         this.sync = serverSync;
-        JobLock lock = jobLock(central.database().url());
+        JobLock lock = JobLock.forDatabase(central.database().url());
         Duration poll = settings.failoverStatePollInterval();
         List<BackgroundJob> jobs = new ArrayList<>();
         jobs.add(new NewServerConfigPuller(serverSync, poll, lock, clock));
@@ -123,14 +122,6 @@ public final class SyncExtension implements Central.Extension {
                 pg.close();
             }
         });
-    }
-
-    private static JobLock jobLock(String url) {
-        if (url.startsWith("jdbc:postgresql:")) {
-            // A connection of its own, outside the pool: the locks live as long as this node's session.
-            return new PostgresJobLock(() -> DriverManager.getConnection(url));
-        }
-        return new LocalJobLock();
     }
 
     private static void registerCommands(Central central, ServerSync sync) {
