@@ -1,5 +1,7 @@
 package org.tandem.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
@@ -44,6 +46,19 @@ public final class Requests {
         } catch (IOException e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, null, "The request body could not be read: " + e.getMessage(), e);
         }
+    }
+
+    /** A REST body: empty gives no parameters, anything else must be one JSON object. */
+    public static Params objectBody(Context ctx, long limit) throws BodyTooLarge, IOException {
+        byte[] bytes = body(ctx, limit);
+        if (bytes.length == 0) {
+            return Params.empty();
+        }
+        JsonNode node = Json.parse(bytes);
+        if (node == null || !node.isObject()) {
+            throw UserError.invalid("body", "must be a JSON object");
+        }
+        return new Params((ObjectNode) node, "");
     }
 
     /**

@@ -3,11 +3,8 @@ package org.tandem.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,34 +13,12 @@ import org.tandem.changelog.ChangeLog;
 import org.tandem.changelog.JdbiChangeLogRepository;
 import org.tandem.common.UserError;
 import org.tandem.store.Database;
+import org.tandem.testing.MutableClock;
 
 /** Session expiry (idle and absolute) and login throttling, driven by a clock the test moves. */
 class AuthSessionsTest {
 
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.parse("2026-11-22T06:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T06:00:00Z"));
     private Database db;
     private AuthService auth;
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.tandem.common.UserError;
 import org.tandem.sync.JobLock;
 import org.tandem.sync.LocalJobLock;
+import org.tandem.testing.MutableClock;
 
 /**
  * Two fake dhcpd peers, a journal on a fresh H2, a change log and a clock: what a Central has around

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.tandem.common.UserError;
+import org.tandem.testing.MutableClock;
 
 /**
  * A DHCP server with its configuration in memory, behaving like a dhcpd host behind its agent: a

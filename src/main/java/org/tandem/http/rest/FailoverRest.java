@@ -140,15 +140,7 @@ public final class FailoverRest {
     }
 
     private Params body(Context ctx) throws Requests.BodyTooLarge, IOException {
-        byte[] bytes = Requests.body(ctx, maxBodyBytes);
-        if (bytes.length == 0) {
-            return Params.empty();
-        }
-        JsonNode node = Json.parse(bytes);
-        if (node == null || !node.isObject()) {
-            throw UserError.invalid("body", "must be a JSON object");
-        }
-        return new Params((ObjectNode) node, "");
+        return Requests.objectBody(ctx, maxBodyBytes);
     }
 
     private static FailoverService.DeconfigureAction action(Params p) {

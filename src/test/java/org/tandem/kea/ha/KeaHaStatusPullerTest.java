@@ -2,52 +2,23 @@ package org.tandem.kea.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tandem.kea.FakeKea;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.client.KeaEndpoint;
+import org.tandem.testing.MutableClock;
 
 class KeaHaStatusPullerTest {
-
-    /** A clock the test moves by hand. */
-    static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @Test
     void run_recordsStateChangesWithTheClocksTime_andAFailoverWhenPartnerDown() throws Exception {
         try (FakeKea fake = new FakeKea()) {
             String hotStandby = FakeKea.resource("kea22-status-get-hot-standby-primary.json");
             fake.answer("status-get", hotStandby).answerFile("ha-heartbeat", "kea22-ha-heartbeat.json");
-            MovableClock clock = new MovableClock(Instant.parse("2026-11-22T05:00:00Z"));
+            MutableClock clock = new MutableClock(Instant.parse("2026-11-22T05:00:00Z"));
             InMemoryKeaHaStateLog log = new InMemoryKeaHaStateLog();
             KeaHaStatusPuller puller = new KeaHaStatusPuller(List.of(new KeaClient("kea1", KeaEndpoint.ControlAgent.of(fake.url()))), log, clock);
 
