@@ -11,6 +11,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import org.tandem.common.UserError;
+import org.tandem.tls.ClientTrust;
 
 /**
  * The Java client Central uses to talk to one Tandem agent. Errors the agent reports come back as
@@ -31,7 +32,7 @@ public final class AgentClient {
     public AgentClient(URI baseUri, String token) {
         this.base = baseUri;
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(ClientTrust.current().sslContext()).build();
     }
 
     public AgentApi.HealthView health() {
@@ -96,7 +97,8 @@ public final class AgentClient {
         } catch (HttpTimeoutException e) {
             throw UserError.unreachable("the agent at " + base + " did not answer " + method + " " + path + " in time", e);
         } catch (IOException e) {
-            throw UserError.unreachable("the agent at " + base + " cannot be reached: " + e.getMessage(), e);
+            String tls = ClientTrust.current().explain(e, "the agent at " + base);
+            throw UserError.unreachable(tls != null ? tls : "the agent at " + base + " cannot be reached: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw UserError.unreachable("interrupted while calling the agent at " + base, e);

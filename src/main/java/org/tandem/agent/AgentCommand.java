@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.tandem.common.UserError;
 import org.tandem.omapi.OmapiKey;
+import org.tandem.tls.ServerIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,6 +51,16 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--restart-deadline", defaultValue = "20", description = "Seconds dhcpd may take to run again after a restart (default ${DEFAULT-VALUE}).")
     int restartDeadlineSeconds;
+
+    @Option(names = "--tls-self-signed", paramLabel = "DIR", description = "Serve HTTPS with a self-signed EC P-256 certificate generated on first start"
+            + " and kept in DIR (" + ServerIdentity.CERTIFICATE_FILE + ", " + ServerIdentity.KEY_FILE + "); give Central the certificate in TrustedCertificates.")
+    Path tlsSelfSigned;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS with this PEM certificate (followed by its intermediate CAs); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The unencrypted PEM private key of --tls-cert (mode 0600).")
+    Path tlsKey;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -96,7 +107,24 @@ public final class AgentCommand implements Callable<Integer> {
         return new AgentSettings(l.host(), l.port(), conf.toAbsolutePath(), leases == null ? null : leases.toAbsolutePath(),
                 restartCommand, o == null ? null : o.host(), o == null ? 0 : o.port(), key,
                 pidFile == null ? null : pidFile.toAbsolutePath(), token, dhcpd, keepBackups,
-                Duration.ofSeconds(restartDeadlineSeconds), Duration.ofSeconds(1));
+                Duration.ofSeconds(restartDeadlineSeconds), Duration.ofSeconds(1), tls());
+    }
+
+    /** The HTTPS identity from the --tls options, or null for plain HTTP. */
+    private ServerIdentity tls() {
+        if (tlsSelfSigned != null && (tlsCert != null || tlsKey != null)) {
+            throw UserError.invalid("--tls-self-signed", "give either --tls-self-signed or --tls-cert with --tls-key, not both");
+        }
+        if (tlsSelfSigned != null) {
+            return ServerIdentity.selfSigned("--tls-self-signed", tlsSelfSigned, Clock.systemUTC());
+        }
+        if (tlsCert == null && tlsKey == null) {
+            return null;
+        }
+        if (tlsCert == null || tlsKey == null) {
+            throw UserError.invalid(tlsCert == null ? "--tls-cert" : "--tls-key", "--tls-cert and --tls-key go together");
+        }
+        return ServerIdentity.fromFiles("--tls-cert", tlsCert, "--tls-key", tlsKey);
     }
 
     private static String readSecretFile(String option, Path p) {

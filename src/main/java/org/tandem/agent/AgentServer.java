@@ -25,6 +25,7 @@ import org.tandem.dhcpd.DhcpdFailoverState;
 import org.tandem.dhcpd.leases.LeasesParser;
 import org.tandem.omapi.OmapiClient;
 import org.tandem.omapi.OmapiException;
+import org.tandem.tls.HttpsConnector;
 
 /**
  * The Tandem agent's HTTP server, run next to dhcpd: config read/write, leases, failover state and
@@ -59,6 +60,9 @@ public final class AgentServer implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
+            if (settings.tls() != null) {
+                HttpsConnector.install(cfg, settings.tls(), settings.listenHost(), settings.listenPort());
+            }
             cfg.routes.before(this::authenticate);
             routes(cfg.routes);
             cfg.routes.exception(UserError.class, (e, ctx) -> error(ctx, e));
@@ -75,7 +79,8 @@ public final class AgentServer implements AutoCloseable {
                         + "); see its log", null);
             });
         }).start(settings.listenHost(), settings.listenPort());
-        log.info("tandem agent listening on {}:{} for {}", settings.listenHost(), app.port(), settings.confPath());
+        log.info("tandem agent listening with {} on {}:{} for {}", settings.tls() == null ? "HTTP" : "HTTPS", settings.listenHost(), app.port(),
+                settings.confPath());
         return this;
     }
 

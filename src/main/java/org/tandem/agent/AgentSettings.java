@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.tandem.omapi.OmapiKey;
+import org.tandem.tls.ServerIdentity;
 
 /**
  * Everything one agent needs, validated once at start-up.
@@ -21,6 +22,7 @@ import org.tandem.omapi.OmapiKey;
  * @param keepBackups how many previous versions of the config to keep
  * @param restartDeadline how long dhcpd may take to be running again after a restart
  * @param settle how long dhcpd must stay running once seen, so a server that dies right after start is caught
+ * @param tls the certificate to serve HTTPS with, or null for plain HTTP
  */
 public record AgentSettings(
         String listenHost,
@@ -36,7 +38,8 @@ public record AgentSettings(
         String dhcpdBinary,
         int keepBackups,
         Duration restartDeadline,
-        Duration settle) {
+        Duration settle,
+        ServerIdentity tls) {
 
     public static final int MIN_TOKEN_LENGTH = 16;
 
@@ -58,10 +61,24 @@ public record AgentSettings(
         }
     }
 
+    /** Settings serving plain HTTP. */
+    public AgentSettings(String listenHost, int listenPort, Path confPath, Path leasesPath, String restartCommand, String omapiHost,
+            int omapiPort, OmapiKey omapiKey, Path pidFile, String token, String dhcpdBinary, int keepBackups, Duration restartDeadline,
+            Duration settle) {
+        this(listenHost, listenPort, confPath, leasesPath, restartCommand, omapiHost, omapiPort, omapiKey, pidFile, token, dhcpdBinary,
+                keepBackups, restartDeadline, settle, null);
+    }
+
+    /** The same settings serving HTTPS with {@code identity}. */
+    public AgentSettings withTls(ServerIdentity identity) {
+        return new AgentSettings(listenHost, listenPort, confPath, leasesPath, restartCommand, omapiHost, omapiPort, omapiKey, pidFile, token,
+                dhcpdBinary, keepBackups, restartDeadline, settle, identity);
+    }
+
     /** Never prints the token or the key. */
     @Override
     public String toString() {
         return "AgentSettings[listen=" + listenHost + ":" + listenPort + ", conf=" + confPath + ", leases=" + leasesPath
-                + ", omapi=" + omapiHost + ":" + omapiPort + ", pidFile=" + pidFile + "]";
+                + ", omapi=" + omapiHost + ":" + omapiPort + ", pidFile=" + pidFile + ", tls=" + (tls != null) + "]";
     }
 }

@@ -47,6 +47,9 @@ import org.tandem.scope.ScopeService;
 import org.tandem.servers.JdbiServerRepository;
 import org.tandem.servers.ServerService;
 import org.tandem.store.Database;
+import org.tandem.tls.ClientTrust;
+import org.tandem.tls.HttpsConnector;
+import org.tandem.tls.ServerIdentity;
 
 /**
  * Tandem Central, wired in plain code: database, services, JSON-RPC, REST, OpenAPI, metrics and
@@ -62,13 +65,20 @@ public final class Central implements AutoCloseable {
     }
 
     /**
-     * How to start: where to listen, which database, the checked config, the clock, the extensions, and
-     * the password for the {@code administrator} user if it must be created (null: create nobody).
+     * How to start: where to listen, which database, the checked config, the clock, the extensions, the password for
+     * the {@code administrator} user if it must be created (null: create nobody), and the certificate to serve HTTPS
+     * with (null: plain HTTP).
      */
     public record Options(String host, int port, String jdbcUrl, CentralConfig config, Clock clock, List<Extension> extensions,
-            String administratorPassword) {
+            String administratorPassword, ServerIdentity tls) {
         public Options {
             extensions = List.copyOf(extensions);
+        }
+
+        /** Plain HTTP. */
+        public Options(String host, int port, String jdbcUrl, CentralConfig config, Clock clock, List<Extension> extensions,
+                String administratorPassword) {
+            this(host, port, jdbcUrl, config, clock, extensions, administratorPassword, null);
         }
     }
 
@@ -119,6 +129,7 @@ public final class Central implements AutoCloseable {
     /** Opens the database (migrating it), wires everything and starts listening. */
     public static Central start(Options options) {
         long t0 = System.nanoTime();
+        ClientTrust.install(options.config().tls().clientTrust());
         Database database = Database.open(options.jdbcUrl());
         long t1 = System.nanoTime();
         Central central;
@@ -148,6 +159,9 @@ public final class Central implements AutoCloseable {
             // Our own readers refuse large bodies with an API error first; this is Jetty's backstop.
             config.http.maxRequestSize = options.config().maxRequestBytes();
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler("/mmws/json")));
+            if (options.tls() != null) {
+                HttpsConnector.install(config, options.tls(), options.host(), options.port());
+            }
             config.routes.before(ctx -> {
                 // A route that never reads its body (any GET) would answer and leave an oversized body
                 // unread; Jetty then drops the keep-alive connection under the client. Refuse such
@@ -206,6 +220,11 @@ public final class Central implements AutoCloseable {
     /** The port Central listens on (the real one when started with port 0). */
     public int port() {
         return app.port();
+    }
+
+    /** {@code https} when Central serves TLS, else {@code http}. */
+    public String scheme() {
+        return options.tls() == null ? "http" : "https";
     }
 
     /** True when this start created the {@code administrator} user (first start on this database). */

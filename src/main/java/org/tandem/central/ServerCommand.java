@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import org.tandem.auth.AuthService;
 import org.tandem.common.UserError;
 import org.tandem.store.Database;
+import org.tandem.tls.ServerIdentity;
 import org.tandem.web.WebUi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +34,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--db", description = "JDBC URL of the database, e.g. jdbc:postgresql://db/tandem?user=tandem (default: embedded H2 in --data).")
     String db;
 
-    @Option(names = "--config", description = "YAML config file; every key is checked at start (keys: DHCPSyncInterval, SessionTimeout, SessionMaxAge, MaxRequestBytes).")
+    @Option(names = "--config", description = "YAML config file; every key is checked at start (keys: DHCPSyncInterval, SessionTimeout, SessionMaxAge, MaxRequestBytes, FailoverStatePollInterval, Tls, TlsCertificate, TlsPrivateKey, TrustedCertificates; see docs/central.md and docs/tls.md).")
     Path config;
 
     @Override
@@ -53,8 +54,10 @@ public final class ServerCommand implements Callable<Integer> {
                 System.err.println("tandem server: --db must be a jdbc:postgresql: or jdbc:h2: URL");
                 return 2;
             }
+            // The self-signed certificate lives in the data directory even when the database is PostgreSQL.
+            ServerIdentity tls = settings.tls().identity(data, Clock.systemUTC());
             central = Central.start(new Central.Options(host, port, url, settings, Clock.systemUTC(),
-                    List.of(new org.tandem.sync.SyncExtension(), new WebUi(Clock.systemUTC())), administratorPassword()));
+                    List.of(new org.tandem.sync.SyncExtension(), new WebUi(Clock.systemUTC())), administratorPassword(), tls));
         } catch (UserError e) {
             System.err.println("tandem server: " + e.getMessage());
             return 2;
@@ -86,7 +89,7 @@ public final class ServerCommand implements Callable<Integer> {
             central.close();
             stopped.countDown();
         }, "central-shutdown"));
-        System.out.println("Tandem Central is ready on http://" + host + ":" + central.port()
+        System.out.println("Tandem Central is ready on " + central.scheme() + "://" + host + ":" + central.port()
                 + "/ (web UI /ui, JSON-RPC /mmws/json, REST /mmws/api/v2, OpenAPI " + Central.OPENAPI_PATH + ")");
         System.out.flush();
         try {

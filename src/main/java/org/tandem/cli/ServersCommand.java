@@ -64,6 +64,7 @@ public final class ServersCommand implements Runnable {
         @Option(names = "--agent-token", description = "The tandem agent's token (ISC; or $TANDEM_AGENT_TOKEN).") String agentToken;
         @Option(names = "--kea-user", description = "Control Agent basic-auth user (Kea).") String keaUser;
         @Option(names = "--kea-password", description = "Control Agent basic-auth password (Kea).") String keaPassword;
+        @Option(names = "--tls", description = "Central talks HTTPS to the agent or Control Agent; it must trust the server's certificate (TrustedCertificates).") boolean tls;
         @Option(names = "--comment", description = "Save comment for the change history.") String comment;
         @Spec CommandSpec spec;
 
@@ -77,6 +78,9 @@ public final class ServersCommand implements Runnable {
                 ObjectNode s = TandemClient.params().put("name", name).put("type", type).put("address", address);
                 if (port != null) {
                     s.put("port", port);
+                }
+                if (tls) {
+                    s.put("useTls", true);
                 }
                 ObjectNode p = TandemClient.params();
                 if (type.equals("ISC")) {

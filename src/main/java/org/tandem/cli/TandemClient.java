@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import org.tandem.common.UserError;
+import org.tandem.tls.ClientTrust;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,6 +43,7 @@ public final class TandemClient {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     private final URI endpoint;
+    private final ClientTrust trust;
     private final HttpClient http;
     private final AtomicLong ids = new AtomicLong();
     private volatile String session;
@@ -46,8 +51,22 @@ public final class TandemClient {
     public TandemClient(URI base, String session) {
         String b = base.toString();
         this.endpoint = URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + "/mmws/json");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.trust = trust();
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trust.sslContext()).build();
         this.session = session;
+    }
+
+    /** The JDK's CAs, plus the PEM bundle in $TANDEM_CA_FILE (e.g. a Central's self-signed certificate). */
+    private static ClientTrust trust() {
+        String file = System.getenv("TANDEM_CA_FILE");
+        if (file == null || file.isEmpty()) {
+            return ClientTrust.of("$TANDEM_CA_FILE", null);
+        }
+        try {
+            return ClientTrust.of("$TANDEM_CA_FILE", Path.of(file));
+        } catch (UserError | InvalidPathException e) {
+            throw new ClientOptions.Usage(e.getMessage());
+        }
     }
 
     public static ObjectNode params() {
@@ -90,7 +109,8 @@ public final class TandemClient {
         } catch (HttpTimeoutException e) {
             throw new RpcError(0, "Central at " + endpoint + " did not answer " + method + " in " + TIMEOUT.toMinutes() + " minutes");
         } catch (IOException e) {
-            throw new RpcError(0, "cannot reach Central at " + endpoint + ": " + e.getMessage());
+            String tls = trust.explain(e, "Central at " + endpoint);
+            throw new RpcError(0, tls != null ? tls : "cannot reach Central at " + endpoint + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RpcError(0, "interrupted");

@@ -36,8 +36,8 @@ public final class ServerService {
         String username = secret(field + ".username", in.username());
         String password = secret(field + ".password", in.password());
         boolean useTls = in.useTls() != null && in.useTls();
-        if (type == ServerType.ISC && (username != null || password != null || in.useTls() != null)) {
-            throw UserError.invalid(field + ".username", "username, password and useTls are for a Kea Control Agent, not an ISC server");
+        if (type == ServerType.ISC && (username != null || password != null)) {
+            throw UserError.invalid(field + ".username", "username and password are for a Kea Control Agent; an ISC server's agent takes agentToken");
         }
         if (type == ServerType.Kea && token != null) {
             throw UserError.invalid(field + ".agentToken", "is for an ISC server's agent; a Kea server takes username and password");

@@ -68,7 +68,7 @@ final class WebSession {
     }
 
     void signIn(Context ctx, String token) {
-        ctx.cookie(cookie(COOKIE, token, -1));
+        ctx.cookie(cookie(ctx, COOKIE, token, -1));
         ctx.removeCookie(LOGIN_COOKIE, "/");
     }
 
@@ -85,7 +85,7 @@ final class WebSession {
         byte[] b = new byte[24];
         random.nextBytes(b);
         String t = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        ctx.cookie(cookie(LOGIN_COOKIE, t, 3600));
+        ctx.cookie(cookie(ctx, LOGIN_COOKIE, t, 3600));
         return t;
     }
 
@@ -96,8 +96,9 @@ final class WebSession {
                 && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.US_ASCII), sent.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static Cookie cookie(String name, String value, int maxAge) {
-        return new Cookie(name, value, "/", maxAge, false, true, null, SameSite.STRICT);
+    /** Secure when served over HTTPS, so the browser never sends the session over plain HTTP to the same host. */
+    private static Cookie cookie(Context ctx, String name, String value, int maxAge) {
+        return new Cookie(name, value, "/", maxAge, ctx.req().isSecure(), true, null, SameSite.STRICT);
     }
 
     private String sign(String token) {

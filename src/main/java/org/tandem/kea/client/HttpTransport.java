@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import org.tandem.tls.ClientTrust;
 
 /**
  * HTTP(S) to a Control Agent or a Kea 3.x daemon: {@code POST /} with a fixed Content-Length (Kea rejects chunked
@@ -29,6 +30,7 @@ final class HttpTransport implements KeaTransport {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
+                .sslContext(ClientTrust.current().sslContext())
                 .build();
     }
 
