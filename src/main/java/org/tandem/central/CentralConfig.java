@@ -134,6 +134,11 @@ public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, 
             Map.Entry<String, JsonNode> e = it.next();
             TextKey textKey = TEXT_KEYS.stream().filter(k -> k.name().equals(e.getKey())).findFirst().orElse(null);
             if (textKey != null) {
+                if (e.getValue().isBoolean()) {
+                    // YAML 1.1 reads a bare off (and on, yes, no) as a boolean.
+                    texts.put(textKey.name(), e.getValue().booleanValue() ? "on" : "off");
+                    continue;
+                }
                 if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
                     throw invalid(where, textKey, "must be a word or a path, not " + e.getValue());
                 }

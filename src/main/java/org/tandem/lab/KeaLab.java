@@ -7,11 +7,17 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +27,8 @@ import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.client.KeaEndpoint;
 import org.tandem.kea.client.KeaProtocolError;
 import org.tandem.kea.hooks.KeaHookLocator;
+import org.tandem.tls.ClientTrust;
+import org.tandem.tls.ServerIdentity;
 
 /**
  * Starts a real Kea 2.2 pair on this machine: two kea-dhcp4 daemons, each behind its own kea-ctrl-agent on a free
@@ -44,11 +52,28 @@ public final class KeaLab implements AutoCloseable {
      * @param namespaces per server, a network namespace to run kea-dhcp4 in, or null for the host (loopback only)
      * @param interfaces per server, the interface kea-dhcp4 listens on for DHCP (inside its namespace), or null
      * @param dhcpAddresses per server, the address kea-dhcp4 uses in the namespace (its agent listens there too)
+     * @param agentSecurity HTTPS and basic auth on both Control Agents, or null for plain HTTP without auth
      */
     public record Options(HaSetup ha, int heartbeatDelayMs, int maxResponseDelayMs, int maxAckDelayMs,
-                          int maxUnackedClients, List<String> namespaces, List<String> interfaces, List<String> dhcpAddresses) {
+                          int maxUnackedClients, List<String> namespaces, List<String> interfaces, List<String> dhcpAddresses,
+                          AgentSecurity agentSecurity) {
         public Options {
             Objects.requireNonNull(ha, "ha");
+            if (agentSecurity != null && ha != HaSetup.NONE) {
+                // The HA peers would need the certificate and the credentials too; the lab does not set that up.
+                throw new IllegalArgumentException("agentSecurity works with HaSetup.NONE only");
+            }
+        }
+
+        public Options(HaSetup ha, int heartbeatDelayMs, int maxResponseDelayMs, int maxAckDelayMs, int maxUnackedClients,
+                List<String> namespaces, List<String> interfaces, List<String> dhcpAddresses) {
+            this(ha, heartbeatDelayMs, maxResponseDelayMs, maxAckDelayMs, maxUnackedClients, namespaces, interfaces, dhcpAddresses, null);
+        }
+
+        /** Both Control Agents serve HTTPS with a certificate the lab generates ({@link #agentCertificate()}) and require basic auth. */
+        public Options withAgentSecurity(String user, String password) {
+            return new Options(ha, heartbeatDelayMs, maxResponseDelayMs, maxAckDelayMs, maxUnackedClients, namespaces, interfaces, dhcpAddresses,
+                    new AgentSecurity(user, password));
         }
 
         /** A loopback pair with the given HA setup and timers fast enough for tests (heartbeat 1 s). */
@@ -57,12 +82,27 @@ public final class KeaLab implements AutoCloseable {
         }
 
         public Options withTimers(int heartbeatDelayMs, int maxResponseDelayMs) {
-            return new Options(ha, heartbeatDelayMs, maxResponseDelayMs, maxAckDelayMs, maxUnackedClients, namespaces, interfaces, dhcpAddresses);
+            return new Options(ha, heartbeatDelayMs, maxResponseDelayMs, maxAckDelayMs, maxUnackedClients, namespaces, interfaces, dhcpAddresses,
+                    agentSecurity);
         }
 
         /** Runs server i in namespace {@code namespaces.get(i)} serving DHCP on {@code interfaces.get(i)} at {@code addresses.get(i)}. */
         public Options inNamespaces(List<String> namespaces, List<String> interfaces, List<String> addresses) {
-            return new Options(ha, heartbeatDelayMs, maxResponseDelayMs, maxAckDelayMs, maxUnackedClients, namespaces, interfaces, addresses);
+            return new Options(ha, heartbeatDelayMs, maxResponseDelayMs, maxAckDelayMs, maxUnackedClients, namespaces, interfaces, addresses,
+                    agentSecurity);
+        }
+    }
+
+    /** The one basic-auth client both Control Agents accept. */
+    public record AgentSecurity(String user, String password) {
+        public AgentSecurity {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+        }
+
+        @Override
+        public String toString() {
+            return "AgentSecurity[" + user + "]";
         }
     }
 
@@ -92,6 +132,10 @@ public final class KeaLab implements AutoCloseable {
                 String host = options.dhcpAddresses() == null ? "127.0.0.1" : options.dhcpAddresses().get(i);
                 int port = options.namespaces() == null ? freePort() : 8000 + i;
                 lab.nodes.add(new Node(lab, i, "server" + (i + 1), host, port));
+            }
+            if (options.agentSecurity() != null) {
+                ServerIdentity.generate(new LinkedHashSet<>(List.of("127.0.0.1", "localhost")), Instant.now())
+                        .write(lab.agentCertificate(), lab.dir.resolve("agent-key.pem"));
             }
             for (Node n : lab.nodes) {
                 Files.writeString(n.configFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(lab.dhcpConfig(n, hooks)));
@@ -123,6 +167,11 @@ public final class KeaLab implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** The PEM certificate both Control Agents present with {@code agentSecurity} (self-signed, for 127.0.0.1). */
+    public Path agentCertificate() {
+        return dir.resolve("agent-certificate.pem");
     }
 
     /** The temp directory holding configs, sockets, pid files, leases and logs. */
@@ -215,6 +264,19 @@ public final class KeaLab implements AutoCloseable {
         ObjectNode a = JSON.createObjectNode();
         a.put("http-host", n.host);
         a.put("http-port", n.port);
+        AgentSecurity security = options.agentSecurity();
+        if (security != null) {
+            // Kea 2.2 wants all three files once one is given; the trust anchor only checks client
+            // certificates, which cert-required false leaves optional.
+            a.put("trust-anchor", agentCertificate().toString());
+            a.put("cert-file", agentCertificate().toString());
+            a.put("key-file", dir.resolve("agent-key.pem").toString());
+            a.put("cert-required", false);
+            ObjectNode auth = a.putObject("authentication");
+            auth.put("type", "basic");
+            auth.put("realm", "tandem-lab");
+            auth.putArray("clients").addObject().put("user", security.user()).put("password", security.password());
+        }
         ObjectNode sock = a.putObject("control-sockets").putObject("dhcp4");
         sock.put("socket-type", "unix");
         sock.put("socket-name", n.controlSocket.toString());
@@ -275,7 +337,7 @@ public final class KeaLab implements AutoCloseable {
         }
 
         public URI agentUrl() {
-            return URI.create("http://" + host + ":" + port + "/");
+            return URI.create((lab.options.agentSecurity() == null ? "http://" : "https://") + host + ":" + port + "/");
         }
 
         public Path controlSocket() {
@@ -286,8 +348,11 @@ public final class KeaLab implements AutoCloseable {
             return configFile;
         }
 
+        /** The Control Agent, with the lab's credentials when it requires them (HTTPS trusts {@link ClientTrust#current()}). */
         public KeaEndpoint.ControlAgent agentEndpoint() {
-            return KeaEndpoint.ControlAgent.of(agentUrl());
+            AgentSecurity security = lab.options.agentSecurity();
+            return new KeaEndpoint.ControlAgent(agentUrl(), security == null ? null : new KeaEndpoint.BasicAuth(security.user(), security.password()),
+                    KeaEndpoint.DEFAULT_TIMEOUT);
         }
 
         public KeaEndpoint.UnixSocket socketEndpoint() {
@@ -336,8 +401,54 @@ public final class KeaLab implements AutoCloseable {
         }
 
         void awaitAgent() throws IOException {
+            if (lab.options.agentSecurity() != null) {
+                awaitSecureAgent();
+                return;
+            }
             KeaClient c = new KeaClient(name, new KeaEndpoint.ControlAgent(agentUrl(), null, Duration.ofSeconds(5)));
             awaitAnswer(c, () -> agent.isAlive(), "kea-ctrl-agent");
+        }
+
+        /**
+         * Waits for the HTTPS agent with a client of its own that trusts the lab's certificate: Tandem's clients trust
+         * what the process installed, which the lab must not change.
+         */
+        private void awaitSecureAgent() throws IOException {
+            AgentSecurity security = lab.options.agentSecurity();
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                    .sslContext(ClientTrust.of("agentCertificate", lab.agentCertificate()).sslContext()).build();
+            HttpRequest request = HttpRequest.newBuilder(agentUrl()).timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                            (security.user() + ":" + security.password()).getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"command\":\"version-get\",\"service\":[\"dhcp4\"]}")).build();
+            Instant deadline = Instant.now().plus(START_DEADLINE);
+            while (true) {
+                if (!agent.isAlive()) {
+                    throw new IOException("kea-ctrl-agent for " + name + " exited at start; see " + lab.dir);
+                }
+                try {
+                    if (http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new IOException("kea-ctrl-agent for " + name + " did not answer over HTTPS within " + START_DEADLINE.toSeconds() + " s", e);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IOException("kea-ctrl-agent for " + name + " did not accept the lab's credentials within " + START_DEADLINE.toSeconds() + " s");
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
         }
 
         private void awaitAnswer(KeaClient c, java.util.function.BooleanSupplier alive, String what) throws IOException {

@@ -20,6 +20,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.tandem.common.UserError;
 
@@ -76,12 +77,17 @@ public final class Pem {
         throw UserError.invalid(field, file + " holds no \"BEGIN PRIVATE KEY\" block");
     }
 
-    /** PEM text of {@code objects} (certificates, keys). */
+    /** PEM text of {@code objects}: certificates, and private keys as unencrypted PKCS#8 ("PRIVATE KEY", which OpenSSL and Kea read). */
     public static String encode(Object... objects) {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(out)) {
             for (Object o : objects) {
-                w.writeObject(o);
+                if (o instanceof PrivateKey key) {
+                    // JcaPEMWriter would write OpenSSL's "EC PRIVATE KEY" without the curve, which the JDK cannot read back.
+                    w.writeObject(new JcaPKCS8Generator(key, null));
+                } else {
+                    w.writeObject(o);
+                }
             }
         } catch (IOException e) {
             throw new IllegalStateException("writing PEM to memory cannot fail", e);

@@ -107,8 +107,7 @@ public record ServerIdentity(List<X509Certificate> chain, PrivateKey key) {
         ServerIdentity fresh = generate(localNames(), clock.instant());
         try {
             Files.createDirectories(dir);
-            writeAtomically(key, Pem.encode(fresh.key()), true);
-            writeAtomically(cert, Pem.encode(fresh.certificate()), false);
+            fresh.write(cert, key);
         } catch (IOException e) {
             throw UserError.invalid(field, "cannot write the self-signed certificate to " + dir + " (" + e.getMessage() + ")");
         }
@@ -161,7 +160,7 @@ public record ServerIdentity(List<X509Certificate> chain, PrivateKey key) {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 if (nic.isUp()) {
                     for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-                        if (!a.isLinkLocalAddress()) {
+                        if (!a.isLinkLocalAddress() && !a.isLoopbackAddress()) {
                             String text = a.getHostAddress();
                             names.add(text.contains("%") ? text.substring(0, text.indexOf('%')) : text);
                         }
@@ -172,6 +171,12 @@ public record ServerIdentity(List<X509Certificate> chain, PrivateKey key) {
             log.debug("cannot list network interfaces for the self-signed certificate: {}", e.getMessage());
         }
         return names;
+    }
+
+    /** Writes the chain and the key as PEM, each file replaced atomically, the key created with mode 0600. */
+    public void write(Path certificateFile, Path keyFile) throws IOException {
+        writeAtomically(keyFile, Pem.encode(key), true);
+        writeAtomically(certificateFile, Pem.encode(chain.toArray()), false);
     }
 
     /** The chain and key as an in-memory key store for Jetty, under {@code password}. */

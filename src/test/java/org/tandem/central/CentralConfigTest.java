@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandem.common.UserError;
+import org.tandem.tls.ServerIdentity;
+import org.tandem.tls.TlsMode;
 
 class CentralConfigTest {
 
@@ -70,5 +76,51 @@ class CentralConfigTest {
                 .hasMessageContaining("SessionMaxAge must be at least SessionTimeout (7200 seconds), not 3600");
         assertThat(CentralConfig.load(write("SessionTimeout: 3600\nSessionMaxAge: 7200\n")).sessionMaxAge()).isEqualTo(Duration.ofHours(2));
         assertThat(CentralConfig.defaults().sessionMaxAge()).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
+    void tls_defaultsToOffWithNoExtraTrust() throws Exception {
+        assertThat(CentralConfig.defaults().tls()).isEqualTo(CentralConfig.Tls.OFF);
+        assertThat(CentralConfig.load(write("Tls: off\n")).tls()).isEqualTo(CentralConfig.Tls.OFF);
+        assertThat(CentralConfig.defaults().tls().identity(dir, Clock.systemUTC())).isNull();
+    }
+
+    @Test
+    void tls_files_readsAndChecksCertificateKeyAndTrust() throws Exception {
+        ServerIdentity id = ServerIdentity.generate(new LinkedHashSet<>(List.of("central.example")), Instant.now());
+        id.write(dir.resolve("cert.pem"), dir.resolve("key.pem"));
+        CentralConfig c = CentralConfig.load(write("Tls: files\nTlsCertificate: " + dir.resolve("cert.pem") + "\nTlsPrivateKey: "
+                + dir.resolve("key.pem") + "\nTrustedCertificates: " + dir.resolve("cert.pem") + "\n"));
+
+        assertThat(c.tls().mode()).isEqualTo(TlsMode.FILES);
+        assertThat(c.tls().identity(dir, Clock.systemUTC()).certificate()).isEqualTo(id.certificate());
+        assertThat(c.tls().clientTrust().extraCertificates()).containsExactly(id.certificate());
+    }
+
+    @Test
+    void tls_selfSigned_generatesInTheDataDirectory() throws Exception {
+        CentralConfig c = CentralConfig.load(write("Tls: self-signed\n"));
+
+        assertThat(c.tls().identity(dir.resolve("data"), Clock.systemUTC())).isNotNull();
+        assertThat(dir.resolve("data").resolve(ServerIdentity.CERTIFICATE_FILE)).exists();
+    }
+
+    @Test
+    void tls_badValues_nameTheKey() throws Exception {
+        ServerIdentity.generate(new LinkedHashSet<>(List.of("central.example")), Instant.now()).write(dir.resolve("cert.pem"), dir.resolve("key.pem"));
+        Path mode = write("Tls: on\n");
+        assertThatThrownBy(() -> CentralConfig.load(mode)).isInstanceOf(UserError.class)
+                .hasMessageContaining("Tls must be off, self-signed or files, not \"on\"");
+        Path noKey = write("Tls: files\nTlsCertificate: " + dir.resolve("cert.pem") + "\n");
+        assertThatThrownBy(() -> CentralConfig.load(noKey)).hasMessageContaining("TlsPrivateKey is required with Tls: files");
+        Path unused = write("Tls: self-signed\nTlsCertificate: " + dir.resolve("cert.pem") + "\n");
+        assertThatThrownBy(() -> CentralConfig.load(unused)).hasMessageContaining("TlsCertificate is used only with Tls: files");
+        Path missing = write("Tls: files\nTlsCertificate: " + dir.resolve("nope.pem") + "\nTlsPrivateKey: " + dir.resolve("key.pem") + "\n");
+        assertThatThrownBy(() -> CentralConfig.load(missing)).hasMessageStartingWith("TlsCertificate: ").hasMessageContaining("does not exist");
+        Path number = write("Tls: 1\n");
+        assertThatThrownBy(() -> CentralConfig.load(number)).hasMessageContaining("Tls must be a word or a path, not 1");
+        Path trust = write("TrustedCertificates: " + dir.resolve("key.pem") + "\n");
+        assertThatThrownBy(() -> CentralConfig.load(trust)).hasMessageStartingWith("TrustedCertificates: ")
+                .hasMessageContaining("no \"BEGIN CERTIFICATE\" block");
     }
 }
