@@ -52,16 +52,16 @@ public final class KeaLab implements AutoCloseable {
      * @param namespaces per server, a network namespace to run kea-dhcp4 in, or null for the host (loopback only)
      * @param interfaces per server, the interface kea-dhcp4 listens on for DHCP (inside its namespace), or null
      * @param dhcpAddresses per server, the address kea-dhcp4 uses in the namespace (its agent listens there too)
-     * @param agentSecurity HTTPS and basic auth on both Control Agents, or null for plain HTTP without auth
+     * @param agentAuth HTTPS and this basic-auth client on both Control Agents, or null for plain HTTP without auth
      */
     public record Options(HaSetup ha, int heartbeatDelayMs, int maxResponseDelayMs, int maxAckDelayMs,
                           int maxUnackedClients, List<String> namespaces, List<String> interfaces, List<String> dhcpAddresses,
-                          AgentSecurity agentSecurity) {
+                          KeaEndpoint.BasicAuth agentAuth) {
         public Options {
             Objects.requireNonNull(ha, "ha");
-            if (agentSecurity != null && ha != HaSetup.NONE) {
+            if (agentAuth != null && ha != HaSetup.NONE) {
                 // The HA peers would need the certificate and the credentials too; the lab does not set that up.
-                throw new IllegalArgumentException("agentSecurity works with HaSetup.NONE only");
+                throw new IllegalArgumentException("agentAuth works with HaSetup.NONE only");
             }
         }
 
@@ -73,7 +73,7 @@ public final class KeaLab implements AutoCloseable {
         /** Both Control Agents serve HTTPS with a certificate the lab generates ({@link #agentCertificate()}) and require basic auth. */
         public Options withAgentSecurity(String user, String password) {
             return new Options(ha, heartbeatDelayMs, maxResponseDelayMs, maxAckDelayMs, maxUnackedClients, namespaces, interfaces, dhcpAddresses,
-                    new AgentSecurity(user, password));
+                    new KeaEndpoint.BasicAuth(user, password));
         }
 
         /** A loopback pair with the given HA setup and timers fast enough for tests (heartbeat 1 s). */
@@ -83,26 +83,13 @@ public final class KeaLab implements AutoCloseable {
 
         public Options withTimers(int heartbeatDelayMs, int maxResponseDelayMs) {
             return new Options(ha, heartbeatDelayMs, maxResponseDelayMs, maxAckDelayMs, maxUnackedClients, namespaces, interfaces, dhcpAddresses,
-                    agentSecurity);
+                    agentAuth);
         }
 
         /** Runs server i in namespace {@code namespaces.get(i)} serving DHCP on {@code interfaces.get(i)} at {@code addresses.get(i)}. */
         public Options inNamespaces(List<String> namespaces, List<String> interfaces, List<String> addresses) {
             return new Options(ha, heartbeatDelayMs, maxResponseDelayMs, maxAckDelayMs, maxUnackedClients, namespaces, interfaces, addresses,
-                    agentSecurity);
-        }
-    }
-
-    /** The one basic-auth client both Control Agents accept. */
-    public record AgentSecurity(String user, String password) {
-        public AgentSecurity {
-            Objects.requireNonNull(user, "user");
-            Objects.requireNonNull(password, "password");
-        }
-
-        @Override
-        public String toString() {
-            return "AgentSecurity[" + user + "]";
+                    agentAuth);
         }
     }
 
@@ -133,7 +120,7 @@ public final class KeaLab implements AutoCloseable {
                 int port = options.namespaces() == null ? freePort() : 8000 + i;
                 lab.nodes.add(new Node(lab, i, "server" + (i + 1), host, port));
             }
-            if (options.agentSecurity() != null) {
+            if (options.agentAuth() != null) {
                 ServerIdentity.generate(new LinkedHashSet<>(List.of("127.0.0.1", "localhost")), Instant.now())
                         .write(lab.agentCertificate(), lab.dir.resolve("agent-key.pem"));
             }
@@ -169,7 +156,7 @@ public final class KeaLab implements AutoCloseable {
         }
     }
 
-    /** The PEM certificate both Control Agents present with {@code agentSecurity} (self-signed, for 127.0.0.1). */
+    /** The PEM certificate both Control Agents present with {@code agentAuth} (self-signed, for 127.0.0.1). */
     public Path agentCertificate() {
         return dir.resolve("agent-certificate.pem");
     }
@@ -264,7 +251,7 @@ public final class KeaLab implements AutoCloseable {
         ObjectNode a = JSON.createObjectNode();
         a.put("http-host", n.host);
         a.put("http-port", n.port);
-        AgentSecurity security = options.agentSecurity();
+        KeaEndpoint.BasicAuth security = options.agentAuth();
         if (security != null) {
             // Kea 2.2 wants all three files once one is given; the trust anchor only checks client
             // certificates, which cert-required false leaves optional.
@@ -337,7 +324,7 @@ public final class KeaLab implements AutoCloseable {
         }
 
         public URI agentUrl() {
-            return URI.create((lab.options.agentSecurity() == null ? "http://" : "https://") + host + ":" + port + "/");
+            return URI.create((lab.options.agentAuth() == null ? "http://" : "https://") + host + ":" + port + "/");
         }
 
         public Path controlSocket() {
@@ -350,9 +337,7 @@ public final class KeaLab implements AutoCloseable {
 
         /** The Control Agent, with the lab's credentials when it requires them (HTTPS trusts {@link ClientTrust#current()}). */
         public KeaEndpoint.ControlAgent agentEndpoint() {
-            AgentSecurity security = lab.options.agentSecurity();
-            return new KeaEndpoint.ControlAgent(agentUrl(), security == null ? null : new KeaEndpoint.BasicAuth(security.user(), security.password()),
-                    KeaEndpoint.DEFAULT_TIMEOUT);
+            return new KeaEndpoint.ControlAgent(agentUrl(), lab.options.agentAuth(), KeaEndpoint.DEFAULT_TIMEOUT);
         }
 
         public KeaEndpoint.UnixSocket socketEndpoint() {
@@ -401,7 +386,7 @@ public final class KeaLab implements AutoCloseable {
         }
 
         void awaitAgent() throws IOException {
-            if (lab.options.agentSecurity() != null) {
+            if (lab.options.agentAuth() != null) {
                 awaitSecureAgent();
                 return;
             }
@@ -414,7 +399,7 @@ public final class KeaLab implements AutoCloseable {
          * what the process installed, which the lab must not change.
          */
         private void awaitSecureAgent() throws IOException {
-            AgentSecurity security = lab.options.agentSecurity();
+            KeaEndpoint.BasicAuth security = lab.options.agentAuth();
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
                     .sslContext(ClientTrust.of("agentCertificate", lab.agentCertificate()).sslContext()).build();
             HttpRequest request = HttpRequest.newBuilder(agentUrl()).timeout(Duration.ofSeconds(5))

@@ -63,4 +63,23 @@ class AgentCommandTest {
         assertThat(stderrOf("agent", "--conf", conf.toString(), "--restart-command", "true", "--token-file", token.toString(),
                 "--omapi", "127.0.0.1:7911", "--omapi-key-file", key.toString())).contains("hmac-sha512");
     }
+
+    @Test
+    void agent_tlsCertWithoutKey_orBothTlsModes_refusesToStartNamingTheOption() throws Exception {
+        Path conf = Files.writeString(dir.resolve("dhcpd.conf"), "");
+        Path token = Files.writeString(dir.resolve("token"), "a-long-enough-token-value\n");
+        String[] base = {"agent", "--conf", conf.toString(), "--restart-command", "true", "--pid-file", "/run/dhcpd.pid",
+                "--token-file", token.toString()};
+        assertThat(stderrOf(concat(base, "--tls-cert", dir.resolve("cert.pem").toString()))).contains("--tls-key").contains("go together");
+        assertThat(stderrOf(concat(base, "--tls-self-signed", dir.toString(), "--tls-cert", dir.resolve("c.pem").toString(),
+                "--tls-key", dir.resolve("k.pem").toString()))).contains("--tls-self-signed").contains("not both");
+        assertThat(stderrOf(concat(base, "--tls-cert", dir.resolve("cert.pem").toString(), "--tls-key", dir.resolve("key.pem").toString())))
+                .contains("--tls-cert: ").contains("does not exist");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }

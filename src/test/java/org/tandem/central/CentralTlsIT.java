@@ -61,12 +61,12 @@ class CentralTlsIT {
 
     @Test
     void selfSigned_serverProcess_servesHttpsOnly_andTheCommandLineTrustsTandemCaFile() throws Exception {
-        int port = freePort();
+        int port = ServerCommandIT.freePort();
         Path data = dir.resolve("data");
         Path config = Files.writeString(dir.resolve("tandem.yaml"), "Tls: self-signed\n");
         Process server = start(Map.of("TANDEM_ADMIN_PASSWORD", PASSWORD), "out.txt",
                 "server", "--host", "127.0.0.1", "--port", String.valueOf(port), "--data", data.toString(), "--config", config.toString());
-        String ready = awaitReady(server);
+        String ready = ServerCommandIT.awaitReady(server, dir.resolve("out.txt"), dir.resolve("out.txt"));
         Path cert = data.resolve(ServerIdentity.CERTIFICATE_FILE);
 
         assertThat(ready).contains("is ready on https://127.0.0.1:" + port + "/");
@@ -147,33 +147,11 @@ class CentralTlsIT {
     }
 
     private Process start(Map<String, String> env, String output, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.tandem.Main"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(output).toFile());
+        ProcessBuilder pb = new ProcessBuilder(ServerCommandIT.tandem(args)).redirectErrorStream(true).redirectOutput(dir.resolve(output).toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("TANDEM_"));
         pb.environment().putAll(env);
         Process p = pb.start();
         processes.add(p);
         return p;
-    }
-
-    private String awaitReady(Process p) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)) {
-            String out = Files.readString(dir.resolve("out.txt"));
-            if (out.contains("is ready on")) {
-                return out;
-            }
-            assertThat(p.isAlive()).as("server exited: %s", out).isTrue();
-            Thread.sleep(100);
-        }
-        throw new AssertionError("server not ready in 60 s: " + Files.readString(dir.resolve("out.txt")));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -41,8 +41,7 @@ class ServerCommandIT {
     }
 
     private Process server(String adminPassword, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.tandem.Main", "server", "--host", "127.0.0.1"));
+        List<String> cmd = tandem("server", "--host", "127.0.0.1");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
         pb.environment().remove("TANDEM_ADMIN_PASSWORD");
@@ -54,24 +53,36 @@ class ServerCommandIT {
         return p;
     }
 
-    private static int freePort() throws IOException {
+    /** The command line running {@code tandem ARGS} from this test's classpath. */
+    static List<String> tandem(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.tandem.Main"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    /** Polls stdout until the ready line appears (or the process dies, or 60 s pass). */
     private String awaitReady(Process p) throws Exception {
+        return awaitReady(p, dir.resolve("out.txt"), dir.resolve("err.txt"));
+    }
+
+    /** Polls {@code out} until the ready line appears (or the process dies, or 60 s pass). */
+    static String awaitReady(Process p, Path out, Path err) throws Exception {
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
-            String out = Files.readString(dir.resolve("out.txt"));
-            if (out.contains("is ready on")) {
-                return out;
+            String text = Files.readString(out);
+            if (text.contains("is ready on")) {
+                return text;
             }
-            assertThat(p.isAlive()).as("server exited: %s", Files.readString(dir.resolve("err.txt"))).isTrue();
+            assertThat(p.isAlive()).as("server exited: %s", Files.readString(err)).isTrue();
             Thread.sleep(100);
         }
-        throw new AssertionError("server not ready in 60 s: " + Files.readString(dir.resolve("err.txt")));
+        throw new AssertionError("server not ready in 60 s: " + Files.readString(err));
     }
 
     private String login(int port, String password) throws Exception {
