@@ -104,7 +104,8 @@ public record ServerIdentity(List<X509Certificate> chain, PrivateKey key) {
             }
             log.warn("the self-signed certificate {} expired on {}; generating a new one", cert, kept.certificate().getNotAfter());
         }
-        ServerIdentity fresh = generate(localNames(), clock.instant());
+        Set<String> names = localNames();
+        ServerIdentity fresh = generate(names, clock.instant());
         try {
             Files.createDirectories(dir);
             fresh.write(cert, key);
@@ -112,7 +113,7 @@ public record ServerIdentity(List<X509Certificate> chain, PrivateKey key) {
             throw UserError.invalid(field, "cannot write the self-signed certificate to " + dir + " (" + e.getMessage() + ")");
         }
         log.info("generated a self-signed certificate {} for {} (SHA-256 fingerprint {})", cert,
-                String.join(", ", localNames()), Certificates.fingerprint(fresh.certificate()));
+                String.join(", ", names), Certificates.fingerprint(fresh.certificate()));
         return fresh;
     }
 
