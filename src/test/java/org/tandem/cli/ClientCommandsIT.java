@@ -115,6 +115,22 @@ class ClientCommandsIT {
     }
 
     @Test
+    void serversAdd_tls_registersAnIscAgentReachedOverHttps() throws Exception {
+        Run add = tandem(auth("servers", "add", "--name", "cli-tls-agent", "--type", "ISC", "--address", "127.0.0.1", "--port", "2",
+                "--agent-token", "a-long-enough-agent-token", "--tls"));
+        assertThat(add.code()).as(add.err()).isZero();
+        JsonNode servers = TandemClient.json().readTree(tandem(auth("servers", "list", "--json")).out()).path("dhcpServers");
+        JsonNode added = null;
+        for (JsonNode s : servers) {
+            if (s.path("name").asText().equals("cli-tls-agent")) {
+                added = s;
+            }
+        }
+        assertThat(added).as(servers.toString()).isNotNull();
+        assertThat(added.path("useTls").asBoolean()).isTrue();
+    }
+
+    @Test
     void userMistakes_areNamedWithExit2BeforeAnyCall() {
         Run badType = tandem(auth("servers", "add", "--name", "x", "--type", "Windows", "--address", "127.0.0.1"));
         assertThat(badType.code()).isEqualTo(2);
