@@ -8,7 +8,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -68,7 +68,7 @@ public final class ClientTrust {
      */
     public String explain(IOException e, String who) {
         Throwable t = e;
-        while (t != null && !(t instanceof SSLHandshakeException) && !(t instanceof javax.net.ssl.SSLException)) {
+        while (t != null && !(t instanceof SSLException)) {
             t = t.getCause();
         }
         if (t == null) {
