@@ -34,7 +34,8 @@ class ChangeEngineTest {
         assertThat(fx.b.running()).isEqualTo(EngineFixture.NEW_B);
         assertThat(fx.a.file()).isEqualTo(EngineFixture.NEW_A);
         assertThat(fx.a.running()).isEqualTo(EngineFixture.NEW_A);
-        assertThat(fx.events).containsExactly("dhcp-b:validate", "dhcp-a:validate",
+        assertThat(fx.events.subList(0, 2)).containsExactlyInAnyOrder("dhcp-b:validate", "dhcp-a:validate");
+        assertThat(fx.events.subList(2, fx.events.size())).containsExactly(
                 "dhcp-b:prepare", "dhcp-b:apply", "dhcp-b:verify",
                 "dhcp-a:prepare", "dhcp-a:apply", "dhcp-a:verify");
         assertThat(result.dryRun()).isFalse();
