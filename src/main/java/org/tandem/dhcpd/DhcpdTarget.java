@@ -33,7 +33,8 @@ import org.tandem.common.UserError;
  */
 public final class DhcpdTarget implements ServerTarget {
 
-    private static final Duration POLL = Duration.ofMillis(250);
+    /** Each probe is one OMAPI handshake through the agent; the baseline it is measured against polls as often. */
+    private static final Duration POLL = Duration.ofMillis(100);
     private static final Pattern PEER_BLOCK = Pattern.compile("^[ \\t]*failover[ \\t]+peer[ \\t]+\"([^\"\\n]+)\"\\s*\\{",
             Pattern.MULTILINE);
 
