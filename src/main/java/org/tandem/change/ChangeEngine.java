@@ -38,7 +38,9 @@ import org.tandem.sync.JobLock;
  * the plan's expected config is the text the planner read a moment before, so a fresh read there
  * could only catch an edit made in those seconds, and it writes nothing either way. The check that
  * guards the write is the second one, a fresh read of each server just before it is written (and,
- * for dhcpd, the agent's write conditional on that hash); it never takes a recent read. The checks
+ * for dhcpd, the agent's write conditional on that hash); it never takes a recent read. An edit made
+ * in those seconds on a server written later is so caught at its write, after the servers before it
+ * were written: they are then rolled back, as on any failure there. The checks
  * of a pair run on both servers at once: each only reads or asks a validator, so their order
  * changes nothing, and failures are reported as if they had run in the plan's order.
  *
