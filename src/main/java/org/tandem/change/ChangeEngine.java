@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,7 +190,7 @@ public final class ChangeEngine {
         return targets;
     }
 
-    private static LiveConfig read(ServerChange change, java.util.function.Supplier<LiveConfig> read) {
+    private static LiveConfig read(ServerChange change, Supplier<LiveConfig> read) {
         try {
             return read.get();
         } catch (RuntimeException e) {
