@@ -28,22 +28,14 @@ class KeaTargetTest {
 
     private static final String OK = "[{\"result\":0,\"text\":\"done\"}]";
 
-    private final FakeKea fake = newFake();
+    private final FakeKea fake = FakeKea.started()
+            .answerFile("version-get", "kea22-version-get.json")
+            .answerFile("config-get", "kea22-config-get-hot-standby.json")
+            .answer("config-set", OK)
+            .answer("config-write", OK);
     private final KeaEngine engine = new KeaEngine(new InMemoryKeaConfigStore(), Clock.systemUTC(), null);
     private final KeaClient client = new KeaClient("kea1", KeaEndpoint.ControlAgent.of(fake.url()));
     private final Map<String, String> aliases = new ConcurrentHashMap<>();
-
-    private static FakeKea newFake() {
-        try {
-            return new FakeKea()
-                    .answerFile("version-get", "kea22-version-get.json")
-                    .answerFile("config-get", "kea22-config-get-hot-standby.json")
-                    .answer("config-set", OK)
-                    .answer("config-write", OK);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     @AfterEach
     void stop() {
