@@ -50,7 +50,7 @@ public final class AgentServer implements AutoCloseable {
     public AgentServer(AgentSettings settings, Clock clock) {
         this.settings = settings;
         this.probe = new DhcpdProbe(settings, clock);
-        this.configs = new DhcpdConfigService(settings, probe);
+        this.configs = new DhcpdConfigService(settings, probe, clock);
         this.tokenDigest = sha256(settings.token());
     }
 

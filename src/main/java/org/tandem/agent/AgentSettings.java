@@ -21,7 +21,8 @@ import org.tandem.tls.ServerIdentity;
  * @param dhcpdBinary the dhcpd used for {@code dhcpd -t}
  * @param keepBackups how many previous versions of the config to keep
  * @param restartDeadline how long dhcpd may take to be running again after a restart
- * @param settle how long dhcpd must stay running once seen, so a server that dies right after start is caught
+ * @param settle how long dhcpd must stay running once seen, so a server that dies right after start is caught;
+ *               only when there is no failover state to ask over OMAPI instead (see DhcpdProbe)
  * @param tls the certificate to serve HTTPS with, or null for plain HTTP
  */
 public record AgentSettings(

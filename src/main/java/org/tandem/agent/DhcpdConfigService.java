@@ -14,7 +14,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -25,6 +27,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandem.common.UserError;
+import org.tandem.dhcpd.DhcpdTarget;
 
 /**
  * Reads and replaces dhcpd.conf safely: validate a temp copy with {@code dhcpd -t}, replace the file
@@ -39,13 +42,22 @@ final class DhcpdConfigService {
     private static final int MAX_INCLUDE_DEPTH = 8;
     private static final int MAX_INCLUDED_FILES = 64;
 
+    /** How long a text {@code dhcpd -t} accepted through {@link #check} counts as validated for {@link #write}. */
+    static final Duration VALIDATED_FOR = Duration.ofMinutes(2);
+
     private final AgentSettings settings;
     private final DhcpdProbe probe;
+    private final Clock clock;
     private final Object writeLock = new Object();
+    /** The last text {@code dhcpd -t} accepted through check, by SHA-256, and when. */
+    private volatile Validated lastValidated;
 
-    DhcpdConfigService(AgentSettings settings, DhcpdProbe probe) {
+    private record Validated(String sha256, Instant at) {}
+
+    DhcpdConfigService(AgentSettings settings, DhcpdProbe probe, Clock clock) {
         this.settings = settings;
         this.probe = probe;
+        this.clock = clock;
     }
 
     AgentApi.ConfigView read() {
@@ -138,7 +150,9 @@ final class DhcpdConfigService {
         if (request.content().indexOf('\0') >= 0) {
             throw UserError.invalid("content", "contains a NUL character, which no dhcpd.conf may hold");
         }
-        validate(realPath(settings.confPath()), request.content().getBytes(StandardCharsets.UTF_8));
+        byte[] content = request.content().getBytes(StandardCharsets.UTF_8);
+        validate(realPath(settings.confPath()), content);
+        lastValidated = new Validated(sha256(content), clock.instant());
         return new AgentApi.ValidateConfigResult(true);
     }
 
@@ -164,7 +178,11 @@ final class DhcpdConfigService {
                                 + "); read it again and reapply the change",
                         Map.of("currentSha256", currentSha));
             }
-            validate(conf, next);
+            if (justValidated(next, request.content())) {
+                log.info("{} passed dhcpd -t moments ago (same bytes); not checking it twice", conf);
+            } else {
+                validate(conf, next);
+            }
             String backup = backupAndReplace(conf, current, next);
             log.info("replaced {} (sha256 {} -> {}), previous kept as {}", conf, currentSha, sha256(next), backup);
             String failure = null;
@@ -174,7 +192,7 @@ final class DhcpdConfigService {
                         ? "the restart command did not finish within " + RESTART_TIMEOUT.toSeconds() + " s"
                         : "the restart command failed with exit code " + restart.exitCode();
             } else {
-                String why = probe.awaitRunning(settings.restartDeadline());
+                String why = probe.awaitRunning(settings.restartDeadline(), DhcpdTarget.declaredPeers(request.content()));
                 if (why != null) {
                     failure = "dhcpd was not running " + settings.restartDeadline().toSeconds()
                             + " s after the restart (" + why + ")";
@@ -202,7 +220,8 @@ final class DhcpdConfigService {
         }
         CommandRunner.Result again = restart();
         details.put("restartAfterRestoreOutput", again.output());
-        String why = again.ok() ? probe.awaitRunning(settings.restartDeadline())
+        String why = again.ok() ? probe.awaitRunning(settings.restartDeadline(),
+                DhcpdTarget.declaredPeers(new String(previous, StandardCharsets.UTF_8)))
                 : "the restart command failed with exit code " + again.exitCode();
         details.put("runningAfterRestore", why == null);
         String outcome = why == null
@@ -210,6 +229,19 @@ final class DhcpdConfigService {
                 : "The previous config was restored, but dhcpd is not running on it either: " + why + ".";
         return new AgentError(UserError.Kind.SERVER_REFUSED, "content",
                 "The new config passed dhcpd -t but " + failure + ". " + outcome, details);
+    }
+
+    /**
+     * Whether {@code dhcpd -t} accepted exactly these bytes through {@link #check} within
+     * {@link #VALIDATED_FOR}: Central's change engine validates every server before it writes any,
+     * and a second {@code dhcpd -t} of thousands of scopes costs a second for nothing. Only for a text
+     * without {@code include}: an included file may have changed in between, the text cannot show it.
+     */
+    private boolean justValidated(byte[] content, String text) {
+        Validated v = lastValidated;
+        return v != null && v.sha256().equals(sha256(content))
+                && Duration.between(v.at(), clock.instant()).compareTo(VALIDATED_FOR) <= 0
+                && includeTargets(text).isEmpty();
     }
 
     private CommandRunner.Result restart() {

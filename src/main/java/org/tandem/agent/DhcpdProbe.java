@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
 import org.tandem.omapi.OmapiClient;
 import org.tandem.omapi.OmapiException;
 
@@ -50,25 +52,58 @@ final class DhcpdProbe {
     }
 
     /**
-     * Polls until dhcpd runs, then checks it still runs after the settle time. Null when it does,
-     * else the last reason it was not.
+     * Polls until dhcpd runs the config that declares {@code peers}, within {@code deadline}. Null
+     * when it does, else the last reason it did not.
+     *
+     * <p>dhcpd answers an OMAPI handshake only from its main loop, after it bound its interfaces and
+     * started failover; a live pid alone proves less. So with OMAPI and failover peers, the agent
+     * asks for each peer's failover state until every one answers: that this dhcpd knows them shows
+     * it is the new process on the new config (an old one still answering would not know a new peer),
+     * and it answers the moment it is up. Watching the pair return to {@code normal} is Central's
+     * job after the write. Without OMAPI or peers there is no such state to ask for: then only time
+     * shows that a dhcpd which cannot bind its interface dies a moment after it started, and the
+     * agent looks once more after the settle time.
      */
-    String awaitRunning(Duration deadline) throws InterruptedException {
+    String awaitRunning(Duration deadline, List<String> peers) throws InterruptedException {
         Instant end = clock.instant().plus(deadline);
-        String why;
+        String why = pollUntil(end, this::whyNotRunning);
+        if (why != null) {
+            return why;
+        }
+        if (settings.omapiHost() == null || peers.isEmpty()) {
+            Thread.sleep(settings.settle().toMillis());
+            return whyNotRunning();
+        }
+        why = pollUntil(end, () -> unknownPeer(peers));
+        return why != null ? why : whyNotRunning();
+    }
+
+    /** Polls {@code probe} (null: done, else why not) until it is done or {@code end} passes; the last reason. */
+    private String pollUntil(Instant end, Supplier<String> probe) throws InterruptedException {
         while (true) {
-            why = whyNotRunning();
-            if (why == null) {
-                break;
-            }
-            if (!clock.instant().isBefore(end)) {
+            String why = probe.get();
+            if (why == null || !clock.instant().isBefore(end)) {
                 return why;
             }
             Thread.sleep(POLL_INTERVAL.toMillis());
         }
-        // A dhcpd that cannot bind its interface dies a moment after it started; look once more.
-        Thread.sleep(settings.settle().toMillis());
-        return whyNotRunning();
+    }
+
+    /** Null when the running dhcpd answers the failover state of every peer, else the first it does not know. */
+    private String unknownPeer(List<String> peers) {
+        try (OmapiClient c = OmapiClient.connect(settings.omapiHost(), settings.omapiPort(), settings.omapiKey(), OMAPI_TIMEOUT)) {
+            for (String peer : peers) {
+                try {
+                    c.failoverState(peer);
+                } catch (OmapiException e) {
+                    return "the running dhcpd does not answer for failover peer \"" + peer + "\" of the new config ("
+                            + e.getMessage() + ")";
+                }
+            }
+            return null;
+        } catch (OmapiException e) {
+            return e.getMessage();
+        }
     }
 
     private static String pidProblem(Path pidFile) {

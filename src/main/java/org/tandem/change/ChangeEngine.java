@@ -1,12 +1,14 @@
 package org.tandem.change;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,15 +25,25 @@ import org.tandem.sync.JobLock;
  * <ol>
  *   <li>lock each server of the plan (refused if another change to it is running on any node, or an
  *       interrupted change to it still awaits recovery);</li>
- *   <li>our rule checks, then for each server a conflict check (its live config hash must be the hash
- *       of the config we last synced) and its own validator ({@code dhcpd -t}, {@code config-test});
- *       a dry run stops here with the diffs;</li>
+ *   <li>our rule checks, then for every server at once a conflict check (its live config hash must be
+ *       the hash of the config we last synced), then for every server at once its own validator
+ *       ({@code dhcpd -t}, {@code config-test}); a dry run stops here with the diffs;</li>
  *   <li>journal the plan, then per server: prepare (the hook that keeps DHCP served), re-check the
- *       live hash, apply, await healthy, journal each step;</li>
+ *       live hash, apply, await healthy while reading what it runs, journal each step;</li>
  *   <li>commit the journal entry, record the change, close the entry.</li>
  * </ol>
  * Servers whose new config equals their old one are checked but never restarted. "Verified" means
  * the server is healthy again and reports the configuration just applied (by its hash).
+ *
+ * <p>Why the first conflict check may take a read {@link #RECENT_READ} old ({@link ServerTarget#recentRead}):
+ * the plan's expected config is the text the planner read a moment before, so a fresh read there
+ * could only catch an edit made in those seconds, and it writes nothing either way. The check that
+ * guards the write is the second one, a fresh read of each server just before it is written (and,
+ * for dhcpd, the agent's write conditional on that hash); it never takes a recent read. An edit made
+ * in those seconds on a server written later is so caught at its write, after the servers before it
+ * were written: they are then rolled back, as on any failure there. The checks
+ * of a pair run on both servers at once: each only reads or asks a validator, so their order
+ * changes nothing, and failures are reported as if they had run in the plan's order.
  *
  * <p>A Java {@link Error} is not handled: it stands for the process dying, which the journal and
  * {@link ChangeRecovery} deal with (the tests simulate a killed Central that way).
@@ -39,6 +51,8 @@ import org.tandem.sync.JobLock;
 public final class ChangeEngine {
 
     private static final Logger log = LoggerFactory.getLogger(ChangeEngine.class);
+    /** How old a planner's read may be for the first conflict check to take it. */
+    static final Duration RECENT_READ = Duration.ofSeconds(15);
 
     private final ServerDirectory servers;
     private final List<RuleCheck> rules;
@@ -94,7 +108,7 @@ public final class ChangeEngine {
                     emit(listener, ChangeEvent.Phase.PREPARING, name, "waiting until DHCP stays served");
                     target.prepare(deadline);
                     step = "checking it for changes made elsewhere";
-                    LiveConfig live = refuseIfChangedElsewhere(target, change);
+                    LiveConfig live = refuseIfChangedElsewhere(target, change, read(change, target::read));
                     step = "journaling it";
                     journal.markServer(id, name, ChangeJournal.ServerStep.APPLYING);
                     touched.add(change);
@@ -103,9 +117,23 @@ public final class ChangeEngine {
                     target.apply(change.newConfig(), live.sha256());
                     step = "waiting for it to be healthy again";
                     emit(listener, ChangeEvent.Phase.VERIFYING, name, "waiting for it to be healthy again");
-                    target.awaitHealthy(deadline);
+                    // What it runs is read while it comes back: a config-get of thousands of Kea subnets takes a second.
+                    Parallel.Pending<LiveConfig> running = Parallel.start(target::read);
+                    try {
+                        target.awaitHealthy(deadline);
+                    } catch (RuntimeException e) {
+                        running.await();
+                        throw e;
+                    }
                     step = "verifying it runs the new configuration";
-                    refuseUnlessRunning(target, change.newConfig());
+                    LiveConfig now;
+                    try {
+                        now = running.get();
+                    } catch (RuntimeException e) {
+                        // Read while it restarted; now that it is healthy, one more try decides.
+                        now = target.read();
+                    }
+                    refuseUnlessRunning(target, change.newConfig(), now);
                     step = "journaling it";
                     journal.markServer(id, name, ChangeJournal.ServerStep.APPLIED);
                     emit(listener, ChangeEvent.Phase.APPLIED, name, "new configuration running");
@@ -136,36 +164,41 @@ public final class ChangeEngine {
             rule.check(plan);
         }
         Map<String, ServerTarget> targets = new LinkedHashMap<>();
-        // Conflicts first: reading a config is cheap, while a validator on thousands of scopes takes seconds.
         for (ServerChange change : plan.servers()) {
-            ServerTarget target = servers.target(change.server());
-            targets.put(change.server(), target);
+            targets.put(change.server(), servers.target(change.server()));
             emit(listener, ChangeEvent.Phase.CHECKING_CONFLICT, change.server(), "comparing with the last sync");
-            refuseIfChangedElsewhere(target, change);
         }
-        for (ServerChange change : plan.servers()) {
-            if (change.unchanged()) {
-                continue;
-            }
+        // Conflicts first: reading a config is cheap, while a validator on thousands of scopes takes seconds.
+        Parallel.map(plan.servers(), change -> {
+            ServerTarget target = targets.get(change.server());
+            return refuseIfChangedElsewhere(target, change, read(change, () -> target.recentRead(RECENT_READ)));
+        });
+        List<ServerChange> changed = plan.servers().stream().filter(change -> !change.unchanged()).toList();
+        for (ServerChange change : changed) {
             emit(listener, ChangeEvent.Phase.VALIDATING, change.server(), "asking the server to validate");
+        }
+        Parallel.map(changed, change -> {
             try {
                 targets.get(change.server()).validate(change.newConfig());
+                return change;
             } catch (RuntimeException e) {
                 boolean refused = e instanceof UserError userError && userError.kind() == UserError.Kind.SERVER_REFUSED;
                 throw onServer(change.server(), refused ? "refused the new configuration"
                         : "could not validate the new configuration", e);
             }
-        }
+        });
         return targets;
     }
 
-    private static LiveConfig refuseIfChangedElsewhere(ServerTarget target, ServerChange change) {
-        LiveConfig live;
+    private static LiveConfig read(ServerChange change, Supplier<LiveConfig> read) {
         try {
-            live = target.read();
+            return read.get();
         } catch (RuntimeException e) {
             throw onServer(change.server(), "could not be read", e);
         }
+    }
+
+    private static LiveConfig refuseIfChangedElsewhere(ServerTarget target, ServerChange change, LiveConfig live) {
         if (!live.sha256().equals(target.hashOf(change.expectedConfig()))) {
             throw UserError.conflict("Server \"" + change.server() + "\" was changed outside Tandem since it was"
                     + " last synced: its configuration is not the one Tandem knows. Sync it and try again.");
@@ -174,8 +207,8 @@ public final class ChangeEngine {
     }
 
     /** After a restart, the server must report the config just applied, not merely be up. */
-    private static void refuseUnlessRunning(ServerTarget target, String config) {
-        if (!target.read().sha256().equals(target.hashOf(config))) {
+    private static void refuseUnlessRunning(ServerTarget target, String config, LiveConfig live) {
+        if (!live.sha256().equals(target.hashOf(config))) {
             throw UserError.serverRefused("it is up but reports a configuration other than the one just applied");
         }
     }
@@ -267,7 +300,7 @@ public final class ChangeEngine {
         }
         target.apply(oldConfig, live.sha256());
         target.awaitHealthy(deadline);
-        refuseUnlessRunning(target, oldConfig);
+        refuseUnlessRunning(target, oldConfig, target.read());
     }
 
     private static List<ServerDiff> diffs(ChangePlan plan) {

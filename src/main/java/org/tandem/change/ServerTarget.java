@@ -1,5 +1,6 @@
 package org.tandem.change;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -21,6 +22,15 @@ public interface ServerTarget {
 
     /** Reads the configuration the server runs now (dhcpd: the file the agent reads; Kea: config-get). */
     LiveConfig read();
+
+    /**
+     * A configuration this server reported at most {@code maxAge} ago (e.g. to the planner, through a
+     * shared {@link RecentReads}), else a fresh {@link #read()}. The engine takes it only for its first
+     * conflict check, where an answer a few seconds old cannot lead to a write (see {@link ChangeEngine}).
+     */
+    default LiveConfig recentRead(Duration maxAge) {
+        return read();
+    }
 
     /**
      * The fingerprint of a configuration text, computed the way {@link #read()} computes

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.tandem.agent.AgentApi;
 import org.tandem.agent.AgentClient;
 import org.tandem.change.LiveConfig;
+import org.tandem.change.RecentReads;
 import org.tandem.change.ServerTarget;
 import org.tandem.common.UserError;
 
@@ -32,7 +33,8 @@ import org.tandem.common.UserError;
  */
 public final class DhcpdTarget implements ServerTarget {
 
-    private static final Duration POLL = Duration.ofMillis(250);
+    /** Each probe is one OMAPI handshake through the agent; the baseline it is measured against polls as often. */
+    private static final Duration POLL = Duration.ofMillis(100);
     private static final Pattern PEER_BLOCK = Pattern.compile("^[ \\t]*failover[ \\t]+peer[ \\t]+\"([^\"\\n]+)\"\\s*\\{",
             Pattern.MULTILINE);
 
@@ -40,6 +42,7 @@ public final class DhcpdTarget implements ServerTarget {
     private final AgentClient agent;
     private final Function<String, Optional<DhcpdTarget>> partnerOf;
     private final Clock clock;
+    private final RecentReads recent;
     /** The config text last read and last applied; the engine uses one target per change, in one thread. */
     private String lastRead;
     private String lastApplied;
@@ -47,12 +50,15 @@ public final class DhcpdTarget implements ServerTarget {
     /**
      * @param partnerOf the other server of the relationship named by a failover peer, when it is a
      *                  registered dhcpd server (empty: the peer is not Tandem's, never waited for)
+     * @param recent    every read is remembered there, for {@link #recentRead}
      */
-    public DhcpdTarget(String name, AgentClient agent, Function<String, Optional<DhcpdTarget>> partnerOf, Clock clock) {
+    public DhcpdTarget(String name, AgentClient agent, Function<String, Optional<DhcpdTarget>> partnerOf, Clock clock,
+                       RecentReads recent) {
         this.name = Objects.requireNonNull(name, "name");
         this.agent = Objects.requireNonNull(agent, "agent");
         this.partnerOf = Objects.requireNonNull(partnerOf, "partnerOf");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.recent = Objects.requireNonNull(recent, "recent");
     }
 
     @Override
@@ -68,7 +74,18 @@ public final class DhcpdTarget implements ServerTarget {
         }
         LiveConfig live = new LiveConfig(view.content(), view.sha256());
         lastRead = live.text();
+        recent.put(name, live);
         return live;
+    }
+
+    @Override
+    public LiveConfig recentRead(Duration maxAge) {
+        Optional<LiveConfig> live = recent.within(name, maxAge);
+        if (live.isEmpty()) {
+            return read();
+        }
+        lastRead = live.get().text();
+        return live.get();
     }
 
     @Override
@@ -79,6 +96,7 @@ public final class DhcpdTarget implements ServerTarget {
     @Override
     public void apply(String newConfig, String expectedSha256) {
         lastApplied = null;
+        recent.forget(name);
         agent.writeConfig(newConfig, expectedSha256);
         lastApplied = newConfig;
     }
@@ -119,7 +137,7 @@ public final class DhcpdTarget implements ServerTarget {
      * (not the full parser: this runs on every restart of configs with thousands of scopes, and a
      * block's name is all that is needed; commented-out lines start with '#' and do not match).
      */
-    static List<String> declaredPeers(String config) {
+    public static List<String> declaredPeers(String config) {
         List<String> out = new ArrayList<>();
         Matcher m = PEER_BLOCK.matcher(config);
         while (m.find()) {

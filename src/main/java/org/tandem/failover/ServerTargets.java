@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.tandem.agent.AgentClient;
+import org.tandem.change.RecentReads;
 import org.tandem.change.ServerDirectory;
 import org.tandem.change.ServerTarget;
 import org.tandem.common.UserError;
@@ -34,6 +35,8 @@ public final class ServerTargets implements ServerDirectory {
     private final FailoverRepository relationships;
     private final KeaEngine kea;
     private final Clock clock;
+    /** The planner's reads of dhcpd servers, which the change engine's first conflict check takes. */
+    private final RecentReads recentReads;
     /** Shared by every KeaTarget so a change's verification and rollback see the hashes Kea reported. */
     private final Map<String, String> keaAliases = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -47,6 +50,7 @@ public final class ServerTargets implements ServerDirectory {
         this.relationships = relationships;
         this.kea = kea;
         this.clock = clock;
+        this.recentReads = new RecentReads(clock);
     }
 
     @Override
@@ -59,8 +63,8 @@ public final class ServerTargets implements ServerDirectory {
             case ISC -> new DhcpdTarget(server.name(), agent(server),
                     peer -> relationships.findByName(peer).flatMap(r -> partner(r, server.id()))
                             .filter(p -> p.type() == ServerType.ISC)
-                            .map(p -> new DhcpdTarget(p.name(), agent(p), x -> Optional.empty(), clock)),
-                    clock);
+                            .map(p -> new DhcpdTarget(p.name(), agent(p), x -> Optional.empty(), clock, recentReads)),
+                    clock, recentReads);
             case Kea -> new KeaTarget(keaClient(server), kea,
                     () -> relationships.list(server.id()).stream().findFirst().flatMap(r -> partner(r, server.id()))
                             .filter(p -> p.type() == ServerType.Kea).map(ServerTargets::keaClient),

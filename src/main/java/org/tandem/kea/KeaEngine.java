@@ -82,6 +82,14 @@ public final class KeaEngine {
         return sync(server);
     }
 
+    /**
+     * The config synced at most {@code maxAge} ago, if any: the planner's read, which the change
+     * engine's first conflict check may take instead of a config-get of its own.
+     */
+    public Optional<KeaConfig> syncedWithin(KeaClient server, Duration maxAge) {
+        return store.lastSynced(server.server()).filter(c -> !c.syncedAt().plus(maxAge).isBefore(clock.instant()));
+    }
+
     /** The config last synced, syncing first if there is none. */
     public KeaConfig lastSynced(KeaClient server) {
         return store.lastSynced(server.server()).orElseGet(() -> sync(server));
@@ -145,13 +153,28 @@ public final class KeaEngine {
 
     /** Our own rules, then the server's {@code config-test}. Throws a user error naming the server and the problem. */
     public void check(KeaPlan plan) {
+        checkRules(plan);
+        plan.server().ok("config-test", plan.newConfig().toKeaArguments(), false);
+    }
+
+    private static void checkRules(KeaPlan plan) {
         String name = plan.server().server();
         plan.newConfig().checkRules(name);
         Optional<KeaHaConfig> ha = plan.newConfig().ha();
         if (ha.isPresent()) {
             checkHa(name, ha.get(), plan.server().version());
         }
-        plan.server().ok("config-test", plan.newConfig().toKeaArguments(), false);
+    }
+
+    /**
+     * The pair's and each plan's own rules, without asking the servers: for a plan the change engine
+     * applies, whose check asks each server's config-test anyway (a config-test of thousands of
+     * subnets takes about a second; asking twice doubles it).
+     */
+    public void checkRules(KeaPairPlan plan) {
+        checkPairRules(plan);
+        checkRules(plan.primary());
+        checkRules(plan.secondary());
     }
 
     /** Each plan's checks plus the pair's: identical subnets (ids, prefixes, pools) and HA blocks that agree. */

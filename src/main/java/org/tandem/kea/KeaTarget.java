@@ -22,6 +22,7 @@ import org.tandem.kea.client.KeaResponse;
 import org.tandem.kea.config.KeaConfig;
 import org.tandem.kea.config.KeaConfigDocument;
 import org.tandem.kea.config.KeaHaConfig;
+import org.tandem.kea.config.KeaSubnet;
 import org.tandem.kea.ha.KeaHaStatus;
 
 /**
@@ -41,8 +42,9 @@ import org.tandem.kea.ha.KeaHaStatus;
  *
  * <p>Hashes: a config's fingerprint is the SHA-256 of its canonical compact JSON ({@link KeaConfig#hash()}),
  * so key order and whitespace do not count. config-get also returns defaults Kea filled in (e.g. in a
- * new subnet), so after a config-set the hash Kea then reports is remembered as an alias of the text
- * just set ({@code aliases}, shared by the targets of one Central): {@link #hashOf} of that text is the
+ * new subnet), so after a config-set the hash Kea reports at the next read (the engine's verification,
+ * which also checks the subnets and HA block are those set) is remembered as an alias of the text just
+ * set ({@code aliases}, shared by the targets of one Central): {@link #hashOf} of that text is the
  * hash the server reports. A Central restarted between config-set and its verification loses the
  * alias; its recovery pass then sees the server running neither text and leaves it to a person.
  */
@@ -63,8 +65,12 @@ public final class KeaTarget implements ServerTarget {
     private Handover handover;
     /** The config read last (the engine reads just before it applies); saves a config-get of thousands of subnets. */
     private KeaConfig lastRead;
+    /** Set by apply until the next read, which checks the server reports it and learns its alias. */
+    private volatile Applied applied;
     /** The HA block of the config applied last, for awaitHealthy. */
     private Optional<KeaHaConfig> appliedHa = Optional.empty();
+
+    private record Applied(String hash, List<String> signature) {}
 
     private record Handover(KeaClient partner, List<String> mine, List<String> partnerScopes) {}
 
@@ -88,7 +94,27 @@ public final class KeaTarget implements ServerTarget {
 
     @Override
     public LiveConfig read() {
-        KeaConfig config = fetch(client);
+        Applied set = applied;
+        KeaConfig config = set == null ? fetch(client) : engine.sync(client);
+        if (set != null) {
+            applied = null;
+            if (set.signature().equals(signature(config.subnets(), config.ha()))) {
+                aliases.put(set.hash(), config.hash());
+            } else {
+                log.warn("Kea server {} reports other subnets or another HA block than the configuration just set", name());
+            }
+        }
+        return live(config);
+    }
+
+    /** The planner's config-get of this server when it is at most {@code maxAge} old (it syncs through the same engine). */
+    @Override
+    public LiveConfig recentRead(Duration maxAge) {
+        Optional<KeaConfig> recent = engine.syncedWithin(client, maxAge);
+        return recent.isPresent() ? live(recent.get()) : read();
+    }
+
+    private LiveConfig live(KeaConfig config) {
         lastRead = config;
         // The engine reads each server several times per change; pretty-printing thousands of subnets once is enough.
         String text = texts.computeIfAbsent(config.hash(), h -> config.toPrettyString());
@@ -120,6 +146,16 @@ public final class KeaTarget implements ServerTarget {
         }
     }
 
+    private KeaConfig parse(String text) {
+        try {
+            KeaConfig parsed = KeaConfig.fromJson(text.getBytes(StandardCharsets.UTF_8), Instant.EPOCH);
+            hashes.put(text, parsed.hash());
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            throw UserError.invalid("config", "not a Kea DHCPv4 configuration: " + e.getMessage());
+        }
+    }
+
     @Override
     public void validate(String newConfig) {
         KeaConfigDocument doc = document(newConfig);
@@ -128,8 +164,10 @@ public final class KeaTarget implements ServerTarget {
 
     @Override
     public void apply(String newConfig, String expectedSha256) {
-        KeaConfigDocument doc = document(newConfig);
+        KeaConfig parsed = parse(newConfig);
+        KeaConfigDocument doc = parsed.edit();
         appliedHa = doc.ha();
+        applied = null;
         handover = startHandover(doc);
         try {
             client.ok("config-set", doc.toKeaArguments(), false);
@@ -138,12 +176,27 @@ public final class KeaTarget implements ServerTarget {
                 // The change is live; only a restart of Kea would lose it. Not a reason to roll back.
                 log.warn("config-write failed on Kea server {} ({}): its config file keeps the old configuration", name(), w.text());
             }
-            KeaConfig now = engine.sync(client);
-            aliases.put(canonicalHash(newConfig), now.hash());
+            // No config-get here: the engine's verification reads the server anyway and learns the alias then.
+            applied = new Applied(parsed.hash(), signature(doc.subnets(), doc.ha()));
         } catch (RuntimeException e) {
             handBack();
             throw e;
         }
+    }
+
+    /**
+     * What a config-get after the config-set must show of the text set: the same subnets (ids and
+     * prefixes) and HA block (mode and this-server-name). Kea adds defaults to what it reports, so
+     * the texts themselves differ; these parts it keeps as given.
+     */
+    private static List<String> signature(List<KeaSubnet> subnets, Optional<KeaHaConfig> ha) {
+        List<String> out = new ArrayList<>();
+        for (KeaSubnet s : subnets) {
+            out.add(s.id() + " " + s.subnet());
+        }
+        out.sort(null);
+        out.add(ha.map(h -> "ha " + h.mode().kea() + " " + h.thisServerName()).orElse("no ha"));
+        return out;
     }
 
     @Override
@@ -243,12 +296,13 @@ public final class KeaTarget implements ServerTarget {
     }
 
     private static Map<String, String> lru() {
-        return new java.util.LinkedHashMap<>(8, 0.75f, true) {
+        // Synchronized: the engine's verification read runs beside awaitHealthy.
+        return java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(8, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
                 return size() > 4;
             }
-        };
+        });
     }
 
     private static KeaConfigDocument document(String text) {

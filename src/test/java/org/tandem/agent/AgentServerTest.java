@@ -93,6 +93,58 @@ class AgentServerTest {
     }
 
     @Test
+    void writeConfig_sameBytesJustValidated_dhcpdChecksThemOnce() throws Exception {
+        try (Counting agent = countingDhcpd()) {
+            String next = GOOD + "default-lease-time 700;\n";
+            agent.client.validateConfig(next);
+            agent.client.writeConfig(next, null);
+
+            assertThat(Files.readString(conf)).isEqualTo(next);
+            assertThat(agent.checks()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void writeConfig_otherBytesThanValidatedOrAnInclude_dhcpdChecksAgain() throws Exception {
+        try (Counting agent = countingDhcpd()) {
+            agent.client.validateConfig(GOOD + "default-lease-time 700;\n");
+            agent.client.writeConfig(GOOD + "default-lease-time 701;\n", null);
+            Path inc = dir.resolve("extra.conf");
+            Files.writeString(inc, "# nothing yet\n");
+            String withInclude = GOOD + "include \"" + inc + "\";\n";
+            agent.client.validateConfig(withInclude);
+            agent.client.writeConfig(withInclude, null);
+
+            // An included file may change between the two requests; only the text is remembered.
+            assertThat(agent.checks()).isEqualTo(4);
+            assertThat(Files.readString(conf)).isEqualTo(withInclude);
+        }
+    }
+
+    /** A second agent on the same files whose "dhcpd" counts its runs, then runs the real one. */
+    private Counting countingDhcpd() throws IOException {
+        Path count = dir.resolve("dhcpd-runs");
+        Path binary = dir.resolve("counting-dhcpd.sh");
+        Files.writeString(binary, "#!/bin/sh\necho run >> '" + count + "'\nexec dhcpd \"$@\"\n");
+        binary.toFile().setExecutable(true);
+        AgentSettings settings = new AgentSettings("127.0.0.1", 0, conf, null, "sh " + dir.resolve("restart.sh"), null, 0, null,
+                dir.resolve("dhcpd.pid"), TOKEN, binary.toString(), 3, Duration.ofSeconds(2), Duration.ofMillis(100));
+        AgentServer counting = new AgentServer(settings, Clock.systemUTC()).start();
+        return new Counting(counting, new AgentClient(URI.create("http://127.0.0.1:" + counting.port()), TOKEN), count);
+    }
+
+    private record Counting(AgentServer server, AgentClient client, Path count) implements AutoCloseable {
+        int checks() throws IOException {
+            return Files.exists(count) ? Files.readAllLines(count).size() : 0;
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    @Test
     void writeConfig_manyTimes_keepsOnlyTheConfiguredNumberOfBackups() throws Exception {
         for (int i = 0; i < 5; i++) {
             client.writeConfig(GOOD + "default-lease-time " + (600 + i) + ";\n", null);

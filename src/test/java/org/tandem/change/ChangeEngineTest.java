@@ -34,7 +34,8 @@ class ChangeEngineTest {
         assertThat(fx.b.running()).isEqualTo(EngineFixture.NEW_B);
         assertThat(fx.a.file()).isEqualTo(EngineFixture.NEW_A);
         assertThat(fx.a.running()).isEqualTo(EngineFixture.NEW_A);
-        assertThat(fx.events).containsExactly("dhcp-b:validate", "dhcp-a:validate",
+        assertThat(fx.events.subList(0, 2)).containsExactlyInAnyOrder("dhcp-b:validate", "dhcp-a:validate");
+        assertThat(fx.events.subList(2, fx.events.size())).containsExactly(
                 "dhcp-b:prepare", "dhcp-b:apply", "dhcp-b:verify",
                 "dhcp-a:prepare", "dhcp-a:apply", "dhcp-a:verify");
         assertThat(result.dryRun()).isFalse();
@@ -121,6 +122,60 @@ class ChangeEngineTest {
         assertThat(error.getMessage()).startsWith("Server \"dhcp-a\" was changed outside Tandem since it was last synced");
         assertThat(fx.b.file()).isEqualTo(EngineFixture.OLD_B);
         assertThat(fx.a.restarts() + fx.b.restarts()).isZero();
+    }
+
+    @Test
+    void apply_plannerReadMomentsAgo_firstConflictCheckTakesItInsteadOfReadingAgain() {
+        fx.a.read();
+        fx.b.read();
+
+        fx.engine().apply(EngineFixture.addSubnetPlan(), ChangeListener.NONE);
+
+        // The planner's read, the re-check just before the write, the verification: no read for the first check.
+        assertThat(fx.a.reads()).isEqualTo(3);
+        assertThat(fx.b.reads()).isEqualTo(3);
+        assertThat(fx.a.running()).isEqualTo(EngineFixture.NEW_A);
+    }
+
+    @Test
+    void apply_plannerReadLongerAgoThanTheWindow_firstConflictCheckReadsAgain() {
+        fx.a.read();
+        fx.clock.advance(ChangeEngine.RECENT_READ.plusSeconds(1));
+
+        fx.engine().apply(EngineFixture.addSubnetPlan(), ChangeListener.NONE);
+
+        assertThat(fx.a.reads()).isEqualTo(4);
+    }
+
+    @Test
+    void apply_editedOutsideTandemRightAfterThePlannersRead_refusedBeforeAnyWrite() {
+        fx.a.read();
+        fx.b.read();
+        fx.a.editedOutsideTandem(EngineFixture.OLD_A + "# added by hand\n");
+
+        UserError error = catchThrowableOfType(UserError.class,
+                () -> fx.engine().apply(EngineFixture.addSubnetPlan(), ChangeListener.NONE));
+
+        // The first check took the planner's read; the fresh read before each write still catches the edit.
+        assertThat(error.kind()).isEqualTo(UserError.Kind.CONFLICT);
+        assertThat(error.getMessage()).contains("\"dhcp-a\" was changed outside Tandem");
+        assertThat(fx.a.file()).isEqualTo(EngineFixture.OLD_A + "# added by hand\n");
+        assertThat(fx.a.restarts()).isZero();
+        assertThat(fx.b.file()).isEqualTo(EngineFixture.OLD_B);
+        assertThat(fx.b.running()).isEqualTo(EngineFixture.OLD_B);
+    }
+
+    @Test
+    void dryRun_bothServersRefuse_reportsTheFirstInPlanOrderAfterAskingBoth() {
+        ChangePlan plan = new ChangePlan(List.of(
+                new ServerChange("dhcp-b", EngineFixture.OLD_B, EngineFixture.NEW_B + "option " + FakeServer.INVALID_MARKER + " 1;\n"),
+                new ServerChange("dhcp-a", EngineFixture.OLD_A, EngineFixture.NEW_A + "option " + FakeServer.INVALID_MARKER + " 2;\n")),
+                "admin", "");
+
+        UserError error = catchThrowableOfType(UserError.class, () -> fx.engine().dryRun(plan, ChangeListener.NONE));
+
+        assertThat(error.getMessage()).startsWith("Server \"dhcp-b\" refused the new configuration");
+        assertThat(fx.events).containsExactlyInAnyOrder("dhcp-b:validate", "dhcp-a:validate");
     }
 
     @Test

@@ -63,7 +63,8 @@ final class EngineFixture implements AutoCloseable {
     static final String NEW_B = OLD_B + NEW_SUBNET;
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T05:00:00Z"));
-    final List<String> events = new ArrayList<>();
+    /** Steps of both servers; the engine validates the two at once, so from two threads. */
+    final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
     final FakeServer a = new FakeServer("dhcp-a", OLD_A, clock, events);
     final FakeServer b = new FakeServer("dhcp-b", OLD_B, clock, events);
     final Map<String, FakeServer> servers = new LinkedHashMap<>();

@@ -37,6 +37,8 @@ final class FakeServer implements ServerTarget {
     private int pollsUntilHealthy;
     private boolean neverHealthy;
     private int restarts;
+    private final RecentReads recent;
+    private final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
     private Runnable whilePreparing = () -> { };
     private UnaryOperator<String> storesAs = UnaryOperator.identity();
     private UnaryOperator<String> canonical = UnaryOperator.identity();
@@ -47,6 +49,7 @@ final class FakeServer implements ServerTarget {
         this.running = config;
         this.events = events;
         this.poller = new Poller(clock, clock::advance, Duration.ofMillis(100), Duration.ofSeconds(2));
+        this.recent = new RecentReads(clock);
     }
 
     /** Throws {@code fault} the next time the step is reached (or every time, when persistent). */
@@ -104,7 +107,21 @@ final class FakeServer implements ServerTarget {
     @Override
     public LiveConfig read() {
         fault(Point.BEFORE_READ);
-        return new LiveConfig(file, hashOf(file));
+        reads.incrementAndGet();
+        LiveConfig live = new LiveConfig(file, hashOf(file));
+        recent.put(name, live);
+        return live;
+    }
+
+    /** Like the dhcpd and Kea targets: a read the planner made moments ago, through a cache shared with it. */
+    @Override
+    public LiveConfig recentRead(Duration maxAge) {
+        return recent.within(name, maxAge).orElseGet(this::read);
+    }
+
+    /** How often the server itself was read. */
+    int reads() {
+        return reads.get();
     }
 
     @Override

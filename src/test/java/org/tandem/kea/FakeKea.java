@@ -48,6 +48,15 @@ public final class FakeKea implements AutoCloseable {
         server.start();
     }
 
+    /** A started fake, for field initializers (which cannot throw IOException). */
+    public static FakeKea started() {
+        try {
+            return new FakeKea();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
