@@ -100,7 +100,12 @@ public record ImportedConfig(List<Subnet> subnets, List<Ipv4Range> disabled, Lis
     public static ImportedConfig fromKea(KeaConfig config) {
         List<Subnet> out = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        // Subnets Tandem disabled keep their reservations but park their pools: their instances stay, disabled.
+        List<Ipv4Range> disabled = config.edit().disabledSubnets();
         for (KeaSubnet s : config.subnets()) {
+            if (disabled.contains(s.subnet())) {
+                continue;
+            }
             List<Ipv4Range> pools = s.pools().stream().map(KeaPool::range).toList();
             Map<Ipv4Address, Host> hosts = new LinkedHashMap<>();
             int n = 0;
@@ -115,6 +120,6 @@ public record ImportedConfig(List<Subnet> subnets, List<Ipv4Range> disabled, Lis
             }
             out.add(new Subnet(s.subnet(), pools, List.copyOf(hosts.values())));
         }
-        return new ImportedConfig(out, List.of(), skipped);
+        return new ImportedConfig(out, disabled, skipped);
     }
 }
