@@ -489,7 +489,12 @@ public final class ScopeWrites {
 
         DhcpdConfEditor dhcpd(DhcpServer s) {
             return dhcpd.computeIfAbsent(s.id(), id -> {
-                String text = targets.target(s).read().text();
+                String text;
+                try {
+                    text = targets.target(s).read().text();
+                } catch (UserError e) {
+                    throw new UserError(e.kind(), e.field(), "DHCP server \"" + s.name() + "\" could not be read: " + e.getMessage(), e);
+                }
                 dhcpdBefore.put(id, text);
                 return new DhcpdConfEditor(DhcpdConf.parse(text));
             });
@@ -497,7 +502,12 @@ public final class ScopeWrites {
 
         KeaConfigDocument kea(DhcpServer s) {
             return keaDocs.computeIfAbsent(s.id(), id -> {
-                KeaConfig base = kea.sync(ServerTargets.keaClient(s));
+                KeaConfig base;
+                try {
+                    base = kea.sync(ServerTargets.keaClient(s));
+                } catch (UserError e) {
+                    throw new UserError(e.kind(), e.field(), "DHCP server \"" + s.name() + "\" could not be read: " + e.getMessage(), e);
+                }
                 keaBefore.put(id, base);
                 return base.edit();
             });
