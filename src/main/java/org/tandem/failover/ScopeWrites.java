@@ -193,7 +193,7 @@ public final class ScopeWrites {
                     } else if (in.enabled() && !declared) {
                         e.addSubnet(subnetDeclaration(subnet, poolsOf(before), null), null);
                     } else if (!in.enabled() && declared) {
-                        requireNotOwnSubnet(s, subnet, "disable");
+                        requireNotOwnSubnet(s, model, subnet, "disable");
                         e.disableSubnet(subnet);
                     }
                 } else {
@@ -235,7 +235,7 @@ public final class ScopeWrites {
                     DhcpdConfEditor e = edits.dhcpd(s);
                     DhcpdConfModel model = e.conf().model();
                     if (model.subnet(scope.addresses()).isPresent()) {
-                        requireNotOwnSubnet(s, scope.addresses(), "remove");
+                        requireNotOwnSubnet(s, model, scope.addresses(), "remove");
                         e.removeSubnet(scope.addresses());
                     } else if (model.disabledSubnets().stream().anyMatch(d -> d.range().equals(scope.addresses()))) {
                         e.removeSubnet(scope.addresses());
@@ -642,13 +642,19 @@ public final class ScopeWrites {
     }
 
     /**
-     * dhcpd stops when no subnet covers the address it serves on; Tandem knows that address as the server's
-     * registered one, so a change that would take that subnet away is refused before it reaches the server.
+     * dhcpd stops when no subnet covers the address it serves on. Tandem knows that address as the server's
+     * registered one or as the address its failover peer blocks give it, so a change that would take that subnet
+     * away is refused before it reaches the server.
      */
-    private static void requireNotOwnSubnet(DhcpServer server, Ipv4Range subnet, String verb) {
-        if (Ipv4Address.isValid(server.address()) && subnet.contains(Ipv4Address.parse("address", server.address())) && !verb.equals("add")) {
-            throw UserError.conflict("DHCP server \"" + server.name() + "\" itself sits on subnet " + subnet + " (its address "
-                    + server.address() + "); dhcpd does not start without it, so Tandem will not " + verb + " it");
+    private static void requireNotOwnSubnet(DhcpServer server, DhcpdConfModel model, Ipv4Range subnet, String verb) {
+        List<String> own = new ArrayList<>();
+        own.add(server.address());
+        model.failoverPeers().forEach(p -> own.add(p.address()));
+        for (String address : own) {
+            if (address != null && Ipv4Address.isValid(address) && subnet.contains(Ipv4Address.parse("address", address))) {
+                throw UserError.conflict("DHCP server \"" + server.name() + "\" itself sits on subnet " + subnet + " (its address "
+                        + address + "); dhcpd does not start without it, so Tandem will not " + verb + " it");
+            }
         }
     }
 

@@ -177,6 +177,25 @@ class ScopeWritesDhcpdIT {
 
     @Test
     @Order(6)
+    void removeScope_theSubnetDhcpdSitsOn_isRefusedNamingTheAddress() throws Exception {
+        String own = lab.subnetPrefix() + ".0/24";
+        JsonNode scopes = call("GetDHCPScopes", "{\"filter\":\"name=" + own + "\"}").path("dhcpScopes");
+        String onA = null;
+        for (JsonNode scope : scopes) {
+            if (scope.path("dhcpServerRef").asText().equals(call("GetDHCPServer", "{\"dhcpServerRef\":\"dhcp-a\"}").path("dhcpServer")
+                    .path("ref").asText())) {
+                onA = scope.path("ref").asText();
+            }
+        }
+        assertThat(onA).as("the lab's own subnet, imported by the first sync").isNotNull();
+        String before = conf(lab.primary());
+        JsonNode e = callError("RemoveDHCPScope", "{\"dhcpScopeRef\":\"" + onA + "\"}");
+        assertThat(e.path("message").asText()).contains("itself sits on subnet").contains(lab.primary().address());
+        assertThat(conf(lab.primary())).isEqualTo(before);
+    }
+
+    @Test
+    @Order(7)
     void unreachableServer_addScopeFails_namesServerAndStoresNothing() throws Exception {
         int closed;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -193,7 +212,7 @@ class ScopeWritesDhcpdIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void roundTrip_syncAfterTheWrites_findsNothingToChange() {
         for (String server : List.of("dhcp-a", "dhcp-b")) {
             JsonNode outcome = rpc.call("SyncDHCPServer", TandemClient.params().put("dhcpServerRef", server));
