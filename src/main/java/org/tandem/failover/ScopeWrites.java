@@ -141,7 +141,7 @@ public final class ScopeWrites {
                     }
                 } else {
                     KeaConfigDocument doc = edits.kea(s);
-                    doc.addSubnet(KeaSubnet.of(id, created.addresses(), keaPools(edits, s, given)));
+                    doc.addSubnet(KeaSubnet.of(id, created.addresses(), keaPools(doc, s, given)));
                     if (!created.enabled()) {
                         doc.disableSubnet(created.addresses());
                     }
@@ -163,53 +163,34 @@ public final class ScopeWrites {
                         + " the relationship before " + (in.enabled() ? "enabling" : "disabling") + " it");
             });
         }
+        Ipv4Range subnet = before.addresses();
         return write(actor, saveComment, dryRun, () -> {
             DhcpScope after = store.modifyScope(actor, saveComment, field, refText, changesField, in);
-            if (toggles) {
-                for (DhcpServer peer : peers(before)) {
-                    Optional<DhcpScope> other = scopes.findByRangeAndServer(before.rangeId(), peer.id());
-                    if (peer.id() != before.serverId() && other.isPresent() && other.get().enabled() != in.enabled()) {
-                        store.modifyScope(actor, saveComment, field, other.get().ref(), changesField,
-                                new ScopeService.ScopeChanges(null, null, in.enabled()));
-                    }
+            for (DhcpScope other : toggles ? instances(before) : List.<DhcpScope>of()) {
+                if (other.id() != before.id() && other.enabled() != in.enabled()) {
+                    store.modifyScope(actor, saveComment, field, other.ref(), changesField, new ScopeService.ScopeChanges(null, null, in.enabled()));
                 }
             }
             return after;
-        }, after -> {
-            if (!toggles) {
-                return List.of();
+        }, after -> !toggles ? List.of() : onServers(before, (s, e) -> {
+            DhcpdConfModel model = e.conf().model();
+            boolean declared = model.subnet(subnet).isPresent();
+            boolean disabled = model.disabledSubnets().stream().anyMatch(d -> d.range().equals(subnet));
+            if (in.enabled() && !declared && disabled) {
+                e.enableSubnet(subnet);
+            } else if (in.enabled() && !declared) {
+                e.addSubnet(subnetDeclaration(subnet, poolsOf(before), null), null);
+            } else if (!in.enabled() && declared) {
+                requireNotOwnSubnet(s, model, subnet, "disable");
+                e.disableSubnet(subnet);
             }
-            Edits edits = new Edits();
-            List<DhcpServer> peers = peers(before);
-            Ipv4Range subnet = before.addresses();
-            for (DhcpServer s : peers) {
-                if (s.type() == ServerType.ISC) {
-                    DhcpdConfEditor e = edits.dhcpd(s);
-                    DhcpdConfModel model = e.conf().model();
-                    boolean declared = model.subnet(subnet).isPresent();
-                    boolean disabled = model.disabledSubnets().stream().anyMatch(d -> d.range().equals(subnet));
-                    if (in.enabled() && !declared && disabled) {
-                        e.enableSubnet(subnet);
-                    } else if (in.enabled() && !declared) {
-                        e.addSubnet(subnetDeclaration(subnet, poolsOf(before), null), null);
-                    } else if (!in.enabled() && declared) {
-                        requireNotOwnSubnet(s, model, subnet, "disable");
-                        e.disableSubnet(subnet);
-                    }
-                } else {
-                    KeaConfigDocument doc = edits.kea(s);
-                    if (doc.subnet(subnet).isEmpty()) {
-                        continue;
-                    }
-                    if (in.enabled()) {
-                        doc.enableSubnet(subnet);
-                    } else {
-                        doc.disableSubnet(subnet);
-                    }
-                }
+        }, (s, doc) -> {
+            if (doc.subnet(subnet).isPresent() && in.enabled()) {
+                doc.enableSubnet(subnet);
+            } else if (doc.subnet(subnet).isPresent()) {
+                doc.disableSubnet(subnet);
             }
-            return edits.changes(peers);
-        });
+        }));
     }
 
     /** RemoveDHCPScope: refused while the scope is in a failover relationship; else the subnet leaves the servers, then the store. */
@@ -219,36 +200,23 @@ public final class ScopeWrites {
             throw UserError.conflict(capitalize(scope.describe()) + " is in failover relationship \"" + r.name()
                     + "\"; remove it from the relationship first (RemoveDHCPScopesFromDHCPFailoverRelationship)");
         });
+        Ipv4Range subnet = scope.addresses();
         return write(actor, saveComment, dryRun, () -> {
-            for (DhcpServer peer : peers(scope)) {
-                Optional<DhcpScope> instance = scopes.findByRangeAndServer(scope.rangeId(), peer.id());
-                if (instance.isPresent()) {
-                    store.removeScope(actor, saveComment, field, instance.get().ref());
-                }
-            }
+            instances(scope).forEach(instance -> store.removeScope(actor, saveComment, field, instance.ref()));
             return null;
-        }, nothing -> {
-            Edits edits = new Edits();
-            List<DhcpServer> peers = peers(scope);
-            for (DhcpServer s : peers) {
-                if (s.type() == ServerType.ISC) {
-                    DhcpdConfEditor e = edits.dhcpd(s);
-                    DhcpdConfModel model = e.conf().model();
-                    if (model.subnet(scope.addresses()).isPresent()) {
-                        requireNotOwnSubnet(s, model, scope.addresses(), "remove");
-                        e.removeSubnet(scope.addresses());
-                    } else if (model.disabledSubnets().stream().anyMatch(d -> d.range().equals(scope.addresses()))) {
-                        e.removeSubnet(scope.addresses());
-                    }
-                } else {
-                    KeaConfigDocument doc = edits.kea(s);
-                    if (doc.subnet(scope.addresses()).isPresent()) {
-                        doc.removeSubnet(scope.addresses());
-                    }
-                }
+        }, nothing -> onServers(scope, (s, e) -> {
+            DhcpdConfModel model = e.conf().model();
+            if (model.subnet(subnet).isPresent()) {
+                requireNotOwnSubnet(s, model, subnet, "remove");
+                e.removeSubnet(subnet);
+            } else if (model.disabledSubnets().stream().anyMatch(d -> d.range().equals(subnet))) {
+                e.removeSubnet(subnet);
             }
-            return edits.changes(peers);
-        });
+        }, (s, doc) -> {
+            if (doc.subnet(subnet).isPresent()) {
+                doc.removeSubnet(subnet);
+            }
+        }));
     }
 
     // ------------------------------------------------------------------ pools
@@ -257,50 +225,36 @@ public final class ScopeWrites {
     public Outcome<AddressBlock> addPool(Actor actor, String saveComment, String scopeField, String scopeRef, String field, String from,
             String to, boolean dryRun) {
         DhcpScope scope = store.scope(scopeField, scopeRef);
-        DhcpServer server = failover.server(scope.serverId());
         Ipv4Range range = Ipv4Range.parse(field + ".from", from, field + ".to", to);
-        List<Ipv4Range> stored = keaHalves(server, range);
+        List<Ipv4Range> stored = keaHalves(failover.server(scope.serverId()), range);
+        String peer = dhcpdPeer(scope);
         return write(actor, saveComment, dryRun, () -> {
             AddressBlock first = null;
-            for (DhcpServer peer : peers(scope)) {
-                Optional<DhcpScope> instance = scopes.findByRangeAndServer(scope.rangeId(), peer.id());
-                for (Ipv4Range r : instance.isPresent() ? stored : List.<Ipv4Range>of()) {
-                    AddressBlock b = store.addBlock(actor, saveComment, AddressBlock.Kind.POOL, scopeField, instance.get().ref(), field,
+            for (DhcpScope instance : instances(scope)) {
+                for (Ipv4Range r : stored) {
+                    AddressBlock b = store.addBlock(actor, saveComment, AddressBlock.Kind.POOL, scopeField, instance.ref(), field,
                             r.first().toString(), r.last().toString());
-                    if (first == null || instance.get().id() == scope.id() && first.scopeId() != scope.id()) {
+                    if (first == null || instance.id() == scope.id() && first.scopeId() != scope.id()) {
                         first = b;
                     }
                 }
             }
             return first;
-        }, created -> {
-            Edits edits = new Edits();
-            List<DhcpServer> peers = peers(scope);
-            String peer = dhcpdPeer(scope);
-            for (DhcpServer s : peers) {
-                if (s.type() == ServerType.ISC) {
-                    DhcpdConfEditor e = edits.dhcpd(s);
-                    if (e.conf().model().subnet(scope.addresses()).isPresent()) {
-                        e.addPool(scope.addresses(), range, peer);
-                    }
-                } else {
-                    KeaConfigDocument doc = edits.kea(s);
-                    Optional<KeaSubnet> subnet = doc.subnet(scope.addresses());
-                    if (subnet.isPresent()) {
-                        for (KeaPool p : subnet.get().pools()) {
-                            if (p.range().overlaps(range)) {
-                                throw UserError.conflict("Pool " + range.first() + "-" + range.last() + " overlaps the pool " + p.range().first()
-                                        + "-" + p.range().last() + " of scope " + scope.addresses() + " on server \"" + s.name() + "\"");
-                            }
-                        }
-                        List<KeaPool> all = new ArrayList<>(subnet.get().pools());
-                        all.addAll(keaPools(edits, s, List.of(range)));
-                        doc.updateSubnet(subnet.get().withPools(all));
-                    }
+        }, created -> onServers(scope, (s, e) -> {
+            if (e.conf().model().subnet(scope.addresses()).isPresent()) {
+                e.addPool(scope.addresses(), range, peer);
+            }
+        }, (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> {
+            for (KeaPool p : subnet.pools()) {
+                if (p.range().overlaps(range)) {
+                    throw UserError.conflict("Pool " + range.first() + "-" + range.last() + " overlaps the pool " + p.range().first()
+                            + "-" + p.range().last() + " of scope " + scope.addresses() + " on server \"" + s.name() + "\"");
                 }
             }
-            return edits.changes(peers);
-        });
+            List<KeaPool> all = new ArrayList<>(subnet.pools());
+            all.addAll(keaPools(doc, s, List.of(range)));
+            doc.updateSubnet(subnet.withPools(all));
+        })));
     }
 
     /** RemoveDHCPAddressPool: refused for the last pool of a failover scope; else off every server of the scope, then the store. */
@@ -314,35 +268,20 @@ public final class ScopeWrites {
                     + " Add another pool first, or remove the scope from the relationship");
         }
         return write(actor, saveComment, dryRun, () -> {
-            for (DhcpServer s : peers(scope)) {
-                Optional<DhcpScope> instance = scopes.findByRangeAndServer(scope.rangeId(), s.id());
-                if (instance.isEmpty()) {
-                    continue;
-                }
-                for (AddressBlock b : pools.list(instance.get().id(), ListQuery.all()).items()) {
+            for (DhcpScope instance : instances(scope)) {
+                for (AddressBlock b : pools.list(instance.id(), ListQuery.all()).items()) {
                     if (b.addresses().equals(pool.addresses())) {
                         store.removeBlock(actor, saveComment, AddressBlock.Kind.POOL, field, b.ref(AddressBlock.Kind.POOL));
                     }
                 }
             }
             return null;
-        }, nothing -> {
-            Edits edits = new Edits();
-            List<DhcpServer> peers = peers(scope);
-            for (DhcpServer s : peers) {
-                if (s.type() == ServerType.ISC) {
-                    DhcpdConfEditor e = edits.dhcpd(s);
-                    if (e.conf().model().subnet(scope.addresses()).isPresent()) {
-                        e.removePool(scope.addresses(), pool.addresses());
-                    }
-                } else {
-                    KeaConfigDocument doc = edits.kea(s);
-                    doc.subnet(scope.addresses()).ifPresent(subnet -> doc.updateSubnet(subnet.withPools(
-                            subnet.pools().stream().filter(p -> !p.range().equals(pool.addresses())).toList())));
-                }
+        }, nothing -> onServers(scope, (s, e) -> {
+            if (e.conf().model().subnet(scope.addresses()).isPresent()) {
+                e.removePool(scope.addresses(), pool.addresses());
             }
-            return edits.changes(peers);
-        });
+        }, (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> doc.updateSubnet(subnet.withPools(
+                subnet.pools().stream().filter(p -> !p.range().equals(pool.addresses())).toList())))));
     }
 
     // ------------------------------------------------------------------ reservations
@@ -357,41 +296,27 @@ public final class ScopeWrites {
         }
         return write(actor, saveComment, dryRun, () -> {
             Reservation first = null;
-            for (DhcpServer s : peers(scope)) {
-                Optional<DhcpScope> instance = scopes.findByRangeAndServer(scope.rangeId(), s.id());
-                if (instance.isPresent()) {
-                    Reservation r = store.addReservation(actor, saveComment, scopeField, instance.get().ref(), field, in);
-                    if (first == null || instance.get().id() == scope.id()) {
-                        first = r;
-                    }
+            for (DhcpScope instance : instances(scope)) {
+                Reservation r = store.addReservation(actor, saveComment, scopeField, instance.ref(), field, in);
+                if (first == null || instance.id() == scope.id()) {
+                    first = r;
                 }
             }
             return first;
-        }, created -> {
-            Edits edits = new Edits();
-            List<DhcpServer> peers = peers(scope);
-            for (DhcpServer s : peers) {
-                if (s.type() == ServerType.ISC) {
-                    if (!created.name().matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}")) {
-                        throw UserError.invalid(field + ".name", "\"" + created.name() + "\" cannot name a dhcpd host declaration:"
-                                + " use 1 to 63 letters, digits, '_', '.' or '-'");
-                    }
-                    DhcpdConfEditor e = edits.dhcpd(s);
-                    if (e.conf().model().subnet(scope.addresses()).isPresent()) {
-                        e.addHost(scope.addresses(), created.name(), created.clientIdentifier(), created.address());
-                    }
-                } else {
-                    KeaConfigDocument doc = edits.kea(s);
-                    doc.subnet(scope.addresses()).ifPresent(subnet -> {
-                        List<KeaReservation> all = new ArrayList<>(subnet.reservations());
-                        String hostname = created.name().matches("[A-Za-z0-9_.:-]{1,64}") ? created.name() : null;
-                        all.add(new KeaReservation(created.clientIdentifier(), null, created.address(), hostname));
-                        doc.updateSubnet(new KeaSubnet(subnet.id(), subnet.subnet(), subnet.pools(), all, subnet.options(), subnet.sharedNetwork()));
-                    });
-                }
+        }, created -> onServers(scope, (s, e) -> {
+            if (!created.name().matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}")) {
+                throw UserError.invalid(field + ".name", "\"" + created.name() + "\" cannot name a dhcpd host declaration:"
+                        + " use 1 to 63 letters, digits, '_', '.' or '-'");
             }
-            return edits.changes(peers);
-        });
+            if (e.conf().model().subnet(scope.addresses()).isPresent()) {
+                e.addHost(scope.addresses(), created.name(), created.clientIdentifier(), created.address());
+            }
+        }, (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> {
+            List<KeaReservation> all = new ArrayList<>(subnet.reservations());
+            String hostname = created.name().matches("[A-Za-z0-9_.:-]{1,64}") ? created.name() : null;
+            all.add(new KeaReservation(created.clientIdentifier(), null, created.address(), hostname));
+            doc.updateSubnet(new KeaSubnet(subnet.id(), subnet.subnet(), subnet.pools(), all, subnet.options(), subnet.sharedNetwork()));
+        })));
     }
 
     /** RemoveDHCPReservation: off every server of the scope, then the store (the same reservation on each instance). */
@@ -399,34 +324,44 @@ public final class ScopeWrites {
         Reservation reservation = store.reservation(field, refText);
         DhcpScope scope = scopes.findById(reservation.scopeId()).orElseThrow();
         return write(actor, saveComment, dryRun, () -> {
-            for (DhcpServer s : peers(scope)) {
-                Optional<DhcpScope> instance = scopes.findByRangeAndServer(scope.rangeId(), s.id());
-                if (instance.isEmpty()) {
-                    continue;
-                }
-                for (Reservation r : reservations.list(instance.get().id(), ListQuery.all()).items()) {
+            for (DhcpScope instance : instances(scope)) {
+                for (Reservation r : reservations.list(instance.id(), ListQuery.all()).items()) {
                     if (r.address().equals(reservation.address()) && r.clientIdentifier().equals(reservation.clientIdentifier())) {
                         store.removeReservation(actor, saveComment, field, r.ref());
                     }
                 }
             }
             return null;
-        }, nothing -> {
-            Edits edits = new Edits();
-            List<DhcpServer> peers = peers(scope);
-            for (DhcpServer s : peers) {
-                if (s.type() == ServerType.ISC) {
-                    edits.dhcpd(s).removeHost(reservation.clientIdentifier(), reservation.address());
-                } else {
-                    KeaConfigDocument doc = edits.kea(s);
-                    doc.subnet(scope.addresses()).ifPresent(subnet -> doc.updateSubnet(new KeaSubnet(subnet.id(), subnet.subnet(),
-                            subnet.pools(), subnet.reservations().stream().filter(r -> !(reservation.address().equals(r.ipAddress())
-                                    && reservation.clientIdentifier().equalsIgnoreCase(String.valueOf(r.hwAddress())))).toList(),
-                            subnet.options(), subnet.sharedNetwork())));
-                }
+        }, nothing -> onServers(scope, (s, e) -> e.removeHost(reservation.clientIdentifier(), reservation.address()),
+                (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> doc.updateSubnet(new KeaSubnet(subnet.id(), subnet.subnet(),
+                        subnet.pools(), subnet.reservations().stream().filter(r -> !(reservation.address().equals(r.ipAddress())
+                                && reservation.clientIdentifier().equalsIgnoreCase(String.valueOf(r.hwAddress())))).toList(),
+                        subnet.options(), subnet.sharedNetwork())))));
+    }
+
+    /** One server's part of a plan: edits the configuration read from it. */
+    @FunctionalInterface
+    private interface ServerEdit<C> {
+        void edit(DhcpServer server, C config);
+    }
+
+    /** Reads every server of the scope, edits each with the edit for its kind, and answers the changes, secondary first. */
+    private List<ServerChange> onServers(DhcpScope scope, ServerEdit<DhcpdConfEditor> dhcpd, ServerEdit<KeaConfigDocument> keaEdit) {
+        Edits edits = new Edits();
+        List<DhcpServer> peers = peers(scope);
+        for (DhcpServer s : peers) {
+            if (s.type() == ServerType.ISC) {
+                dhcpd.edit(s, edits.dhcpd(s));
+            } else {
+                keaEdit.edit(s, edits.kea(s));
             }
-            return edits.changes(peers);
-        });
+        }
+        return edits.changes(peers);
+    }
+
+    /** The scope's stored instances on the servers it lives on. */
+    private List<DhcpScope> instances(DhcpScope scope) {
+        return peers(scope).stream().map(s -> scopes.findByRangeAndServer(scope.rangeId(), s.id())).flatMap(Optional::stream).toList();
     }
 
     // ------------------------------------------------------------------ the write itself
@@ -595,8 +530,8 @@ public final class ScopeWrites {
      * Kea pools for the ranges a user gave; on a load-balancing pair each is split into the halves
      * {@link #keaHalves} stores, the first for the primary's HA class and the second for the secondary's.
      */
-    private List<KeaPool> keaPools(Edits edits, DhcpServer server, List<Ipv4Range> ranges) {
-        Optional<KeaHaConfig> ha = edits.kea(server).ha().filter(h -> h.mode() == KeaHaConfig.Mode.LOAD_BALANCING);
+    private List<KeaPool> keaPools(KeaConfigDocument doc, DhcpServer server, List<Ipv4Range> ranges) {
+        Optional<KeaHaConfig> ha = doc.ha().filter(h -> h.mode() == KeaHaConfig.Mode.LOAD_BALANCING);
         if (ha.isEmpty()) {
             return ranges.stream().map(KeaPool::of).toList();
         }
