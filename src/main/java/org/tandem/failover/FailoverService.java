@@ -18,7 +18,6 @@ import org.tandem.change.ChangeResult;
 import org.tandem.change.ServerChange;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.common.UserError;
-import org.tandem.dhcpd.conf.ConfValues;
 import org.tandem.dhcpd.conf.DhcpdConf;
 import org.tandem.dhcpd.conf.DhcpdConfEditor;
 import org.tandem.dhcpd.conf.DhcpdConfModel;

@@ -101,7 +101,10 @@ public record ImportedConfig(List<Subnet> subnets, List<Ipv4Range> disabled, Lis
         List<Subnet> out = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         // Subnets Tandem disabled keep their reservations but park their pools: their instances stay, disabled.
-        List<Ipv4Range> disabled = config.edit().disabledSubnets();
+        // Looked for in the raw JSON first: copying a config of thousands of subnets on every sync is not free.
+        boolean anyDisabled = new String(config.json(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains(org.tandem.kea.config.KeaConfigDocument.DISABLED_POOLS_KEY);
+        List<Ipv4Range> disabled = anyDisabled ? config.edit().disabledSubnets() : List.of();
         for (KeaSubnet s : config.subnets()) {
             if (disabled.contains(s.subnet())) {
                 continue;
