@@ -28,13 +28,21 @@ public final class LocalAgent implements AutoCloseable {
     }
 
     public static LocalAgent start() {
+        return start("true");
+    }
+
+    /**
+     * An agent whose restart runs {@code restartCommand} ({@code sh -c}, in the agent's directory, which holds
+     * {@code dhcpd.conf}); a command that fails stands in for a dhcpd that does not come back.
+     */
+    public static LocalAgent start(String restartCommand) {
         try {
             Path dir = Files.createTempDirectory("tandem-local-agent");
             Path conf = dir.resolve("dhcpd.conf");
             Files.writeString(conf, INITIAL);
             Path pid = dir.resolve("dhcpd.pid");
             Files.writeString(pid, Long.toString(ProcessHandle.current().pid()));
-            AgentSettings settings = new AgentSettings("127.0.0.1", 0, conf, null, "true", null, 0, null, pid, TOKEN,
+            AgentSettings settings = new AgentSettings("127.0.0.1", 0, conf, null, "cd '" + dir + "' && " + restartCommand, null, 0, null, pid, TOKEN,
                     "dhcpd", 3, Duration.ofSeconds(5), Duration.ofMillis(50));
             return new LocalAgent(dir, new AgentServer(settings, Clock.systemUTC()).start());
         } catch (IOException e) {
