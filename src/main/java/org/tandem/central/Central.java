@@ -121,7 +121,8 @@ public final class Central implements AutoCloseable {
         this.liveStates = new InMemoryLiveStates();
         this.failover = FailoverModule.create(jdbi, database.url(), servers, scopes, changeLog, failoverRelationships, liveStates, clock);
         this.rpc = new RpcDispatcher(auth, config.maxRequestBytes(), metrics);
-        new MicetroCommands(auth, servers, scopes, changeLog, new FailoverApiExtras(failover.service(), scopes)).registerAll(rpc);
+        new MicetroCommands(auth, servers, scopes, failover.scopeWrites(), changeLog,
+                new FailoverApiExtras(failover.service(), scopes, failover.scopeWrites())).registerAll(rpc);
         new FailoverCommands(failover.service(), liveStates).registerAll(rpc);
         this.jobs = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("central-jobs").daemon().factory());
     }
@@ -151,7 +152,7 @@ public final class Central implements AutoCloseable {
     }
 
     private void listen() {
-        RestApi rest = new RestApi(auth, servers, scopes, changeLog, options.config().maxRequestBytes());
+        RestApi rest = new RestApi(auth, servers, scopes, failover.scopeWrites(), changeLog, options.config().maxRequestBytes());
         byte[] openApi = resource("/openapi.json");
         app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;

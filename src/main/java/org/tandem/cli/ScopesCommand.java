@@ -101,14 +101,16 @@ public final class ScopesCommand implements Runnable {
                 if (name != null) {
                     scope.put("name", name);
                 }
+                // The pools go with the scope: one configuration change on the server, not one per pool.
+                var pools = p.putArray("dhcpAddressPools");
+                for (String[] b : blocks) {
+                    pools.addObject().put("from", b[0]).put("to", b[1]);
+                }
                 comment(p);
                 String scopeRef = c.call("AddDHCPScope", p).path("ref").asText();
                 out.println("Added scope " + scopeRef + " for " + subnet + " on " + server + ".");
                 for (String[] b : blocks) {
-                    ObjectNode pp = TandemClient.params().put("dhcpScopeRef", scopeRef);
-                    pp.putObject("dhcpAddressPool").put("from", b[0]).put("to", b[1]);
-                    comment(pp);
-                    out.println("Added pool " + c.call("AddDHCPAddressPool", pp).path("ref").asText() + " " + b[0] + "-" + b[1] + ".");
+                    out.println("Added pool " + b[0] + "-" + b[1] + ".");
                 }
             });
         }

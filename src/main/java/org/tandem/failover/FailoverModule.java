@@ -19,6 +19,7 @@ import org.tandem.common.UserError;
 import org.tandem.kea.InMemoryKeaConfigStore;
 import org.tandem.kea.KeaEngine;
 import org.tandem.scope.JdbiAddressBlockRepository;
+import org.tandem.scope.JdbiReservationRepository;
 import org.tandem.scope.JdbiScopeRepository;
 import org.tandem.scope.ScopeService;
 import org.tandem.servers.ServerService;
@@ -39,10 +40,12 @@ public final class FailoverModule {
     private final ChangeEngine engine;
     private final ChangeRecovery recovery;
     private final FailoverService service;
+    private final ScopeWrites scopeWrites;
     private final JobLock locks;
 
     private FailoverModule(LiveStates liveStates, ServerTargets targets, ChangeEngine engine, ChangeRecovery recovery,
-            FailoverService service, JobLock locks) {
+            FailoverService service, ScopeWrites scopeWrites, JobLock locks) {
+        this.scopeWrites = scopeWrites;
         this.locks = locks;
         this.liveStates = liveStates;
         this.targets = targets;
@@ -81,11 +84,18 @@ public final class FailoverModule {
         ChangeRecovery recovery = new ChangeRecovery(targets, journal, recorder, locks, clock, EngineSettings.DEFAULTS);
         FailoverService service = new FailoverService(servers, scopes, new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 relationships, new PeerAddresses(jdbi), targets, kea, engine, changeLog);
-        return new FailoverModule(liveStates, targets, engine, recovery, service, locks);
+        ScopeWrites scopeWrites = new ScopeWrites(jdbi, scopes, new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
+                new JdbiReservationRepository(jdbi), relationships, service, targets, kea, engine, changeLog);
+        return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, locks);
     }
 
     public FailoverService service() {
         return service;
+    }
+
+    /** Scope, pool and reservation writes that reach the servers through the change engine. */
+    public ScopeWrites scopeWrites() {
+        return scopeWrites;
     }
 
     public LiveStates liveStates() {

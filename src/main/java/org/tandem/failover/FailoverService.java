@@ -19,7 +19,6 @@ import org.tandem.change.ChangeResult;
 import org.tandem.change.ServerChange;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.common.UserError;
-import org.tandem.dhcpd.conf.ConfValues;
 import org.tandem.dhcpd.conf.DhcpdConf;
 import org.tandem.dhcpd.conf.DhcpdConfEditor;
 import org.tandem.dhcpd.conf.DhcpdConfModel;
@@ -110,7 +109,7 @@ public final class FailoverService {
     private static final int KEA_DEFAULT_MAX_RESPONSE_DELAY_MS = 60_000;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FailoverService.class);
     /** Each step of a change in the log, so an operator can follow a slow change server by server. */
-    private static final ChangeListener PROGRESS = e -> log.info("change step {}{}: {}", e.phase(),
+    static final ChangeListener PROGRESS = e -> log.info("change step {}{}: {}", e.phase(),
             e.server() == null ? "" : " on " + e.server(), e.detail());
 
     private final ServerService servers;
@@ -590,17 +589,7 @@ public final class FailoverService {
 
     /** A dhcpd subnet declaration for a stored scope: its pools, each naming the peer when given. */
     private String subnetDeclaration(DhcpScope scope, String peer) {
-        Ipv4Range subnet = scope.addresses();
-        long mask = (0xFFFF_FFFFL << (32 - subnet.prefixLength())) & 0xFFFF_FFFFL;
-        StringBuilder text = new StringBuilder("subnet ").append(subnet.first()).append(" netmask ").append(new Ipv4Address(mask)).append(" {\n");
-        for (AddressBlock pool : poolsOf(scope)) {
-            text.append("  pool {\n");
-            if (peer != null) {
-                text.append("    failover peer \"").append(ConfValues.peerName("name", peer)).append("\";\n");
-            }
-            text.append("    range ").append(pool.addresses().first()).append(' ').append(pool.addresses().last()).append(";\n  }\n");
-        }
-        return text.append("}").toString();
+        return ScopeWrites.subnetDeclaration(scope.addresses(), poolsOf(scope).stream().map(AddressBlock::addresses).toList(), peer);
     }
 
     /** Both peers' configs, read and parsed at the same time (each is hundreds of KB with thousands of scopes). */

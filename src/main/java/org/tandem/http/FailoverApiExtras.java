@@ -1,10 +1,11 @@
 package org.tandem.http;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.tandem.common.UserError;
 import org.tandem.failover.FailoverService;
+import org.tandem.failover.ScopeWrites;
 import org.tandem.http.rpc.MicetroCommands;
 import org.tandem.http.rpc.RpcCall;
 import org.tandem.scope.AddressBlock;
@@ -15,19 +16,21 @@ import org.tandem.scope.ScopeService;
  * The failover part of Micetro's scope and pool commands: scopes carry their authority and
  * relationship, pools the relationship and its servers, and AddDHCPScope takes a relationship.
  *
- * <p>AddDHCPScope with {@code dhcpFailoverRelationshipName}: the scope is created with the pools in
- * {@code dhcpAddressPools} ({@code [{"from", "to"}]}; a failover scope needs at least one), then added
- * to the relationship. If that fails, the new scope and its pools are removed again, so the command
- * either does all of it or nothing.
+ * <p>AddDHCPScope with {@code dhcpFailoverRelationshipName}: the scope is created on its server with the
+ * pools in {@code dhcpAddressPools} ({@code [{"from", "to"}]}; a failover scope needs at least one), then
+ * added to the relationship. If that fails, the new scope is removed again (from its server too), so the
+ * command either does all of it or nothing.
  */
 public final class FailoverApiExtras implements MicetroCommands.Extras {
 
     private final FailoverService failover;
     private final ScopeService scopes;
+    private final ScopeWrites writes;
 
-    public FailoverApiExtras(FailoverService failover, ScopeService scopes) {
+    public FailoverApiExtras(FailoverService failover, ScopeService scopes, ScopeWrites writes) {
         this.failover = failover;
         this.scopes = scopes;
+        this.writes = writes;
     }
 
     @Override
@@ -43,28 +46,24 @@ public final class FailoverApiExtras implements MicetroCommands.Extras {
     }
 
     @Override
+    public void checkDryRun(RpcCall call) {
+        if (call.params().string("dhcpFailoverRelationshipName") != null) {
+            throw UserError.invalid("dryRun", "a dry run of AddDHCPScope cannot include adding the new scope to failover relationship \""
+                    + call.params().string("dhcpFailoverRelationshipName") + "\"; dry-run the scope without dhcpFailoverRelationshipName");
+        }
+    }
+
+    @Override
     public void scopeAdded(RpcCall call, DhcpScope created) {
-        Params p = call.params();
-        String relationship = p.string("dhcpFailoverRelationshipName");
-        List<Params> pools = p.objects("dhcpAddressPools");
-        if (relationship == null && pools == null) {
+        String relationship = call.params().string("dhcpFailoverRelationshipName");
+        if (relationship == null) {
             return;
         }
         try {
-            List<String[]> blocks = new ArrayList<>();
-            for (Params pool : pools == null ? List.<Params>of() : pools) {
-                blocks.add(ApiObjects.blockFromApi(pool));
-            }
-            for (String[] b : blocks) {
-                scopes.addBlock(call.actor(), call.saveComment(), AddressBlock.Kind.POOL, "dhcpScope", created.ref(),
-                        "dhcpAddressPools", b[0], b[1]);
-            }
-            if (relationship != null) {
-                failover.addScopes(call.actor(), null, relationship, List.of(created.ref()), call.saveComment(), false);
-            }
+            failover.addScopes(call.actor(), null, relationship, List.of(created.ref()), call.saveComment(), false);
         } catch (RuntimeException e) {
-            // Pools go with the scope (ON DELETE CASCADE).
-            scopes.removeScope(call.actor(), "undo: " + e.getMessage(), "dhcpScope", created.ref());
+            // The scope is on its server already: take it off there too, with its pools.
+            writes.removeScope(call.actor(), "undo: " + e.getMessage(), "dhcpScope", created.ref(), false);
             throw e;
         }
     }

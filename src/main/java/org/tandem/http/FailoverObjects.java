@@ -106,7 +106,11 @@ public final class FailoverObjects {
             n.put("ref", outcome.relationship().id() == 0 ? null : outcome.relationship().ref())
                     .put("state", outcome.relationship().state().name());
         }
-        ChangeResult change = outcome.change();
+        return putChange(n, outcome.change());
+    }
+
+    /** Adds a write's dry-run flag, journal id and each server's diff to its answer. */
+    public static ObjectNode putChange(ObjectNode n, ChangeResult change) {
         n.put("dryRun", change != null && change.dryRun());
         if (change != null && change.changeId() != null) {
             n.put("changeId", change.changeId());

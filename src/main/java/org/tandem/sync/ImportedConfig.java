@@ -100,7 +100,15 @@ public record ImportedConfig(List<Subnet> subnets, List<Ipv4Range> disabled, Lis
     public static ImportedConfig fromKea(KeaConfig config) {
         List<Subnet> out = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        // Subnets Tandem disabled keep their reservations but park their pools: their instances stay, disabled.
+        // Looked for in the raw JSON first: copying a config of thousands of subnets on every sync is not free.
+        boolean anyDisabled = new String(config.json(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains(org.tandem.kea.config.KeaConfigDocument.DISABLED_POOLS_KEY);
+        List<Ipv4Range> disabled = anyDisabled ? config.edit().disabledSubnets() : List.of();
         for (KeaSubnet s : config.subnets()) {
+            if (disabled.contains(s.subnet())) {
+                continue;
+            }
             List<Ipv4Range> pools = s.pools().stream().map(KeaPool::range).toList();
             Map<Ipv4Address, Host> hosts = new LinkedHashMap<>();
             int n = 0;
@@ -115,6 +123,6 @@ public record ImportedConfig(List<Subnet> subnets, List<Ipv4Range> disabled, Lis
             }
             out.add(new Subnet(s.subnet(), pools, List.copyOf(hosts.values())));
         }
-        return new ImportedConfig(out, List.of(), skipped);
+        return new ImportedConfig(out, disabled, skipped);
     }
 }

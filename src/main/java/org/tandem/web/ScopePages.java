@@ -18,6 +18,7 @@ import org.tandem.common.UserError;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.LiveStates;
 import org.tandem.net.Ipv4Range;
+import org.tandem.failover.ScopeWrites;
 import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
 import org.tandem.scope.Range;
@@ -238,20 +239,22 @@ final class ScopePages {
                         Field.readonly("failover", "Failover relationship", fo))),
                 (actor, v) -> {
                     Ipv4Range.parse("from", Pages.required(v, "from", "First address"), "to", Pages.required(v, "to", "Last address"));
-                    return new Pages.Preview(List.of(), "The pool is added to Tandem's copy of the scope on "
-                            + s.instances().size() + " server(s); it reaches the servers with the scope's next configuration write.");
+                    ScopeWrites.Outcome<AddressBlock> dry = central.failover().scopeWrites().addPool(actor, null, "scope",
+                            s.instances().get(0).ref(), "pool", v.get("from"), v.get("to"), true);
+                    return new Pages.Preview(dry.change() == null ? List.of() : dry.change().diffs().stream()
+                            .map(d -> new View.ServerDiff(d.server(), d.unifiedDiff())).toList(),
+                            "The pool is written to the configuration of every server of the scope, checked by each server first.");
                 },
                 (actor, v, comment) -> {
-                    for (DhcpScope i : s.instances()) {
-                        central.scopes().addBlock(actor, comment, AddressBlock.Kind.POOL, "scope", i.ref(), "pool", v.get("from"), v.get("to"));
-                    }
+                    central.failover().scopeWrites().addPool(actor, comment, "scope", s.instances().get(0).ref(), "pool", v.get("from"),
+                            v.get("to"), false);
                     return "/ui/scopes/" + rangeId;
                 });
     }
 
     /**
-     * Edit pool: the pool is replaced on every instance of the scope in one database transaction (the service's own
-     * writes join it), so a refused range leaves the old pool in place.
+     * Edit pool: the old range leaves the servers and the new one is written, as two changes; a refused new range
+     * puts the old one back.
      */
     private void editPool(Context ctx, long rangeId, long poolId) {
         Subnet s = subnet(rangeId);
@@ -268,21 +271,20 @@ final class ScopePages {
                         Field.readonly("failover", "Failover relationship", fo))),
                 (actor, v) -> {
                     Ipv4Range.parse("from", Pages.required(v, "from", "First address"), "to", Pages.required(v, "to", "Last address"));
-                    return new Pages.Preview(List.of(), "The pool changes in Tandem's copy of the scope on " + s.instances().size()
-                            + " server(s); it reaches the servers with the scope's next configuration write.");
+                    return new Pages.Preview(List.of(), "The old pool leaves, then the new one is written, on every server of the scope"
+                            + " (two configuration changes; the diffs are in the change history).");
                 },
                 (actor, v, comment) -> {
-                    central.changeLog().write(actor, comment, rec -> {
-                        for (DhcpScope i : s.instances()) {
-                            for (AddressBlock b : central.scopes().blocks(AddressBlock.Kind.POOL, "scope", i.ref(), ListQuery.all()).items()) {
-                                if (b.addresses().equals(pool.addresses())) {
-                                    central.scopes().removeBlock(actor, comment, AddressBlock.Kind.POOL, "pool", b.ref(AddressBlock.Kind.POOL));
-                                }
-                            }
-                            central.scopes().addBlock(actor, comment, AddressBlock.Kind.POOL, "scope", i.ref(), "pool", v.get("from"), v.get("to"));
-                        }
-                        return null;
-                    });
+                    ScopeWrites writes = central.failover().scopeWrites();
+                    writes.removePool(actor, comment, "pool", pool.ref(AddressBlock.Kind.POOL), false);
+                    try {
+                        writes.addPool(actor, comment, "scope", s.instances().get(0).ref(), "pool", v.get("from"), v.get("to"), false);
+                    } catch (RuntimeException e) {
+                        // The new range was refused: the old pool goes back, so the scope keeps serving what it served.
+                        writes.addPool(actor, "undo: " + e.getMessage(), "scope", s.instances().get(0).ref(), "pool",
+                                pool.addresses().first().toString(), pool.addresses().last().toString(), false);
+                        throw e;
+                    }
                     return "/ui/scopes/" + rangeId;
                 });
     }
@@ -318,16 +320,23 @@ final class ScopePages {
                 throw UserError.invalid("poolFrom", "Give the scope a pool: a scope joins a failover relationship only with at least one pool");
             }
             String note = v.getOrDefault("relationship", "").isEmpty()
-                    ? "The scope is created in Tandem; no server configuration changes until it joins a failover relationship."
-                    : "The scope is created in Tandem, then added to " + v.get("relationship")
+                    ? "The subnet (with its pool) is written to the server's configuration, checked by the server first; the diff is in"
+                            + " the change history."
+                    : "The subnet is written to the server's configuration, then added to " + v.get("relationship")
                             + "; that writes both servers' configurations (the diffs are in the change history).";
             return new Pages.Preview(List.of(), note);
         }, (actor, v, comment) -> {
             ScopeService scopes = central.scopes();
             Range range = scopes.addRange(actor, comment, "range", new ScopeService.NewRange(v.get("name"), v.get("subnet"), null, null, null));
-            DhcpScope scope = scopes.addScope(actor, comment, "scope", new ScopeService.NewScope(range.ref(), v.get("server"), v.get("name"), null, true));
-            if (!v.getOrDefault("poolFrom", "").isBlank()) {
-                scopes.addBlock(actor, comment, AddressBlock.Kind.POOL, "scope", scope.ref(), "pool", v.get("poolFrom"), v.get("poolTo"));
+            List<String[]> pools = v.getOrDefault("poolFrom", "").isBlank() ? List.of() : List.<String[]>of(new String[] {v.get("poolFrom"), v.get("poolTo")});
+            DhcpScope scope;
+            try {
+                scope = central.failover().scopeWrites().addScope(actor, comment, "scope",
+                        new ScopeService.NewScope(range.ref(), v.get("server"), v.get("name"), null, true), pools, "pool", false).result();
+            } catch (RuntimeException e) {
+                // The server refused the subnet: the range made for it goes again, so the dialog can be sent once more.
+                scopes.removeRange(actor, "undo: " + e.getMessage(), "range", range.ref());
+                throw e;
             }
             if (!v.getOrDefault("relationship", "").isEmpty()) {
                 FailoverRelationship f = central.failoverRelationships().findByName(v.get("relationship"))

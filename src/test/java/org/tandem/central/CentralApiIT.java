@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tandem.agent.LocalAgent;
 
 /**
  * The API over real HTTP against a whole in-process Central: the happy path on JSON-RPC and REST, and
@@ -20,8 +21,11 @@ import org.junit.jupiter.api.Test;
 class CentralApiIT {
 
     private static TestCentral c;
+    private static LocalAgent agent;
     private static String admin;
     private static String bearer;
+    /** The scope made at start; scope writes check in a rolled-back transaction first, so ids are not 1, 2, 3... */
+    private static String scope;
 
     @BeforeAll
     static void start() throws Exception {
@@ -29,9 +33,11 @@ class CentralApiIT {
         c = new TestCentral(config);
         admin = c.adminSession();
         bearer = "Bearer " + admin;
-        ok(c.rpc("AddDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServer\":{\"name\":\"isc-a\",\"type\":\"ISC\",\"address\":\"127.0.0.1\",\"agentToken\":\"tok-123\"}}"));
+        agent = LocalAgent.start();
+        ok(c.rpc("AddDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServer\":" + agent.serverJson("isc-a") + "}"));
         ok(c.rpc("AddRange", "{\"session\":\"" + admin + "\",\"range\":{\"subnet\":\"10.20.0.0/24\"},\"saveComment\":\"lab\"}"));
-        ok(c.rpc("AddDHCPScope", "{\"session\":\"" + admin + "\",\"dhcpScope\":{\"rangeRef\":\"ranges/1\",\"dhcpServerRef\":\"isc-a\"}}"));
+        scope = ok(c.rpc("AddDHCPScope", "{\"session\":\"" + admin + "\",\"dhcpScope\":{\"rangeRef\":\"ranges/1\",\"dhcpServerRef\":\"isc-a\"}}"))
+                .path("ref").asText();
         ok(c.rpc("AddUser", "{\"session\":\"" + admin + "\",\"user\":{\"name\":\"reader\",\"password\":\"reader-password\",\"role\":\"ReadOnly\"}}"));
     }
 
@@ -39,6 +45,9 @@ class CentralApiIT {
     static void stop() {
         if (c != null) {
             c.close();
+        }
+        if (agent != null) {
+            agent.close();
         }
     }
 
@@ -129,10 +138,10 @@ class CentralApiIT {
     void rpc_overlapsAndOutsideScope_nameBothObjects() {
         rpcRefused("{\"method\":\"AddRange\",\"params\":" + s("\"range\":{\"from\":\"10.20.0.200\",\"to\":\"10.20.1.10\"}") + "}", 4109,
                 "10.20.0.200-10.20.1.10", "range \"10.20.0.0/24\" (ranges/1");
-        rpcRefused("{\"method\":\"AddDHCPAddressPool\",\"params\":" + s("\"dhcpScopeRef\":\"dhcpScopes/1\",\"dhcpAddressPool\":{\"from\":\"10.20.0.10\",\"to\":\"10.20.2.0\"}") + "}",
-                4109, "Address pool 10.20.0.10-10.20.2.0", "scope \"10.20.0.0/24\" (dhcpScopes/1");
-        rpcRefused("{\"method\":\"AddDHCPReservation\",\"params\":" + s("\"owner\":\"dhcpScopes/1\",\"dhcpReservation\":{\"name\":\"pc\",\"clientIdentifier\":\"00:11:22:33:44:55\",\"addresses\":[\"10.21.0.1\"]}") + "}",
-                4109, "Reservation \"pc\" (10.21.0.1)", "scope \"10.20.0.0/24\" (dhcpScopes/1");
+        rpcRefused("{\"method\":\"AddDHCPAddressPool\",\"params\":" + s("\"dhcpScopeRef\":\"" + scope + "\",\"dhcpAddressPool\":{\"from\":\"10.20.0.10\",\"to\":\"10.20.2.0\"}") + "}",
+                4109, "Address pool 10.20.0.10-10.20.2.0", "scope \"10.20.0.0/24\" (" + scope);
+        rpcRefused("{\"method\":\"AddDHCPReservation\",\"params\":" + s("\"owner\":\"" + scope + "\",\"dhcpReservation\":{\"name\":\"pc\",\"clientIdentifier\":\"00:11:22:33:44:55\",\"addresses\":[\"10.21.0.1\"]}") + "}",
+                4109, "Reservation \"pc\" (10.21.0.1)", "scope \"10.20.0.0/24\" (" + scope);
     }
 
     @Test
@@ -160,7 +169,7 @@ class CentralApiIT {
         assertRest(c.send("POST", "/mmws/api/v2/ranges", "{\"range\":{\"subnet\":\"10.20.0.128/25\"}}", bearer), 409, 4109);
         assertRest(c.send("POST", "/mmws/api/v2/ranges", "{\"range\":{\"subnet\":\"10.50.0.0/24\"},\"pad\":\"" + "x".repeat(5000) + "\"}", bearer), 413, 4113);
         String reader = c.login("reader", "reader-password");
-        assertRest(c.send("DELETE", "/mmws/api/v2/dhcpScopes/1", null, "Bearer " + reader), 403, 4103);
+        assertRest(c.send("DELETE", "/mmws/api/v2/" + scope, null, "Bearer " + reader), 403, 4103);
         assertThat(state()).isEqualTo(before);
     }
 
@@ -211,7 +220,7 @@ class CentralApiIT {
     void rpc_pagingAndServersNeverShowSecrets() {
         JsonNode servers = ok(c.rpc("GetDHCPServers", s("\"filter\":\"type=ISC\"")));
         assertThat(servers.path("totalResults").asInt()).isEqualTo(1);
-        assertThat(servers.toString()).doesNotContain("tok-123").doesNotContain("agentToken");
+        assertThat(servers.toString()).doesNotContain(LocalAgent.TOKEN).doesNotContain("agentToken");
         JsonNode page = ok(c.rpc("GetUsers", s("\"limit\":1,\"offset\":1,\"sortBy\":\"name\"")));
         assertThat(page.path("totalResults").asInt()).isEqualTo(2);
         assertThat(page.path("users").get(0).path("name").asText()).isEqualTo("reader");

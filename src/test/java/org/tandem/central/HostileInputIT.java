@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tandem.agent.LocalAgent;
 import org.tandem.http.ErrorCodes;
 
 /**
@@ -37,6 +38,7 @@ class HostileInputIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestCentral central;
+    private static LocalAgent agent;
     private static String admin;
     private static JsonNode openApi;
 
@@ -52,8 +54,8 @@ class HostileInputIT {
         central = new TestCentral();
         admin = central.adminSession();
         // A little of everything, so refs resolve against real rows and secrets exist to leak.
-        ok(central.rpc("AddDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServer\":{\"name\":\"isc-a\",\"type\":\"ISC\","
-                + "\"address\":\"127.0.0.1\",\"agentToken\":\"" + AGENT_TOKEN + "\"}}"));
+        agent = LocalAgent.start();
+        ok(central.rpc("AddDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServer\":" + agent.serverJson("isc-a") + "}"));
         ok(central.rpc("AddDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServer\":{\"name\":\"kea-a\",\"type\":\"Kea\","
                 + "\"address\":\"127.0.0.1\",\"port\":8000,\"username\":\"kea\",\"password\":\"" + KEA_PASSWORD + "\"}}"));
         ok(central.rpc("AddRange", "{\"session\":\"" + admin + "\",\"range\":{\"subnet\":\"10.20.0.0/24\"}}"));
@@ -73,6 +75,9 @@ class HostileInputIT {
         if (central != null) {
             central.close();
         }
+        if (agent != null) {
+            agent.close();
+        }
     }
 
     private static void ok(JsonNode answer) {
@@ -84,6 +89,7 @@ class HostileInputIT {
         List<Target> targets = targets();
         assertThat(targets.stream().filter(t -> t.rpcMethod() != null).count()).isEqualTo(central.central.rpc().methods().size());
         Map<String, String> before = dumpTables();
+        String configBefore = agent.confText();
         HostileRequests gen = new HostileRequests(SEED, openApi);
         List<String> vocabulary = gen.rpcVocabulary();
         Map<String, int[]> perTarget = new TreeMap<>();
@@ -99,6 +105,7 @@ class HostileInputIT {
             perTarget.computeIfAbsent(t.label(), k -> new int[2])[refused ? 1 : 0]++;
         }
         assertThat(sent).as("requests sent within %s", BUDGET).isGreaterThanOrEqualTo(10_000);
+        assertThat(agent.confText()).as("the dhcpd server's config after %d hostile requests", sent).isEqualTo(configBefore);
         Map<String, String> after = dumpTables();
         assertThat(after.keySet()).isEqualTo(before.keySet());
         for (String table : before.keySet()) {
@@ -243,7 +250,7 @@ class HostileInputIT {
     /** Asserts the answer is sound; returns true when it is a refusal (an error object). */
     private static boolean check(TestCentral.Answer a, Target t, String where) {
         assertThat(a.status()).as("HTTP status of %s: %s", where, clip(a.text())).isLessThan(500);
-        assertThat(a.text()).as("answer to %s", where).doesNotContain(AGENT_TOKEN).doesNotContain(KEA_PASSWORD)
+        assertThat(a.text()).as("answer to %s", where).doesNotContain(AGENT_TOKEN).doesNotContain(LocalAgent.TOKEN).doesNotContain(KEA_PASSWORD)
                 .doesNotContain(TestCentral.ADMIN_PASSWORD);
         if (t.path() != null && a.status() == 200 && List.of("/health", "/metrics", "/mmws/api/v2/openapi.json").contains(t.path())) {
             return false; // public documents without input; an oversized body is refused below like anywhere else

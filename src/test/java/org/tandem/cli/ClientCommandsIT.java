@@ -1,5 +1,6 @@
 package org.tandem.cli;
 
+import org.tandem.agent.LocalAgent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,8 +35,11 @@ class ClientCommandsIT {
     /** What one command printed and its exit code. */
     record Run(int code, String out, String err) {}
 
+    private static LocalAgent agent;
+
     @BeforeAll
     static void start() {
+        agent = LocalAgent.start();
         central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("cli-" + UUID.randomUUID()),
                 CentralConfig.defaults(), Clock.systemUTC(), List.of(), PASSWORD));
         url = "http://127.0.0.1:" + central.port() + "/";
@@ -49,6 +53,9 @@ class ClientCommandsIT {
         System.setProperty("user.home", savedHome);
         if (central != null) {
             central.close();
+        }
+        if (agent != null) {
+            agent.close();
         }
     }
 
@@ -89,22 +96,23 @@ class ClientCommandsIT {
 
     @Test
     void serversAndScopes_addListRemove_showInListsAndHistory() throws Exception {
-        Run add = tandem(auth("servers", "add", "--name", "cli-kea", "--type", "Kea", "--address", "127.0.0.1", "--port", "1",
-                "--comment", "from the CLI test"));
+        Run add = tandem(auth("servers", "add", "--name", "cli-isc", "--type", "ISC", "--address", "127.0.0.1", "--port",
+                Integer.toString(agent.port()), "--agent-token", LocalAgent.TOKEN, "--comment", "from the CLI test"));
         assertThat(add.code()).as(add.err()).isZero();
         Run list = tandem(auth("servers", "list", "--json"));
         JsonNode servers = TandemClient.json().readTree(list.out());
-        assertThat(servers.path("dhcpServers").findValuesAsText("name")).contains("cli-kea");
+        assertThat(servers.path("dhcpServers").findValuesAsText("name")).contains("cli-isc");
 
-        Run scope = tandem(auth("scopes", "add", "--subnet", "10.77.0.0/24", "--server", "cli-kea", "--pool", "10.77.0.10-10.77.0.20"));
+        Run scope = tandem(auth("scopes", "add", "--subnet", "10.77.0.0/24", "--server", "cli-isc", "--pool", "10.77.0.10-10.77.0.20"));
         assertThat(scope.code()).as(scope.err()).isZero();
         assertThat(scope.out()).contains("Added scope dhcpScopes/").contains("Added pool");
+        assertThat(agent.confText()).contains("subnet 10.77.0.0 netmask 255.255.255.0").contains("range 10.77.0.10 10.77.0.20;");
         Run table = tandem(auth("scopes", "list"));
         assertThat(table.out()).contains("10.77.0.0").contains("10.77.0.255");
 
-        Run again = tandem(auth("scopes", "add", "--subnet", "10.77.0.0/24", "--server", "cli-kea"));
+        Run again = tandem(auth("scopes", "add", "--subnet", "10.77.0.0/24", "--server", "cli-isc"));
         assertThat(again.code()).isEqualTo(1);
-        assertThat(again.err()).contains("cli-kea").contains("already serves");
+        assertThat(again.err()).contains("cli-isc").contains("already serves");
 
         Run history = tandem(auth("history", "--filter", "saveComment=from the CLI test", "--json"));
         assertThat(TandemClient.json().readTree(history.out()).path("totalResults").asInt()).isEqualTo(1);
@@ -112,6 +120,7 @@ class ClientCommandsIT {
         String ref = TandemClient.json().readTree(tandem(auth("scopes", "list", "--json")).out()).path("dhcpScopes").get(0).path("ref").asText();
         assertThat(tandem(auth("scopes", "remove", ref)).code()).isZero();
         assertThat(tandem(auth("scopes", "list")).out()).doesNotContain("10.77.0.0");
+        assertThat(agent.confText()).doesNotContain("10.77.0.0");
     }
 
     @Test

@@ -48,4 +48,21 @@ class ImportedConfigTest {
         assertThat(s.reservations()).extracting(h -> h.name() + " " + h.mac()).containsExactly("cam aa:bb:cc:00:11:22");
         assertThat(c.skipped()).singleElement().asString().contains("reservation 2 of subnet id 7");
     }
+
+    @Test
+    void fromKea_subnetTandemDisabled_isListedDisabledAndEnablingGivesItsPoolsBack() {
+        String json = """
+                {"Dhcp4": {"subnet4": [{"id": 7, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.10 - 192.0.2.99"}]},
+                                       {"id": 8, "subnet": "192.0.3.0/24", "pools": [{"pool": "192.0.3.10 - 192.0.3.99"}]}]}}
+                """;
+        KeaConfig running = KeaConfig.fromJson(json.getBytes(StandardCharsets.UTF_8), Instant.EPOCH);
+        var doc = running.edit();
+        doc.disableSubnet(org.tandem.net.Ipv4Range.parseCidr("s", "192.0.3.0/24"));
+        ImportedConfig c = ImportedConfig.fromKea(KeaConfig.fromJson(doc.toBytes(), Instant.EPOCH));
+        assertThat(c.subnets()).extracting(x -> x.range().toString()).containsExactly("192.0.2.0/24");
+        assertThat(c.disabled()).extracting(Object::toString).containsExactly("192.0.3.0/24");
+
+        doc.enableSubnet(org.tandem.net.Ipv4Range.parseCidr("s", "192.0.3.0/24"));
+        assertThat(KeaConfig.fromJson(doc.toBytes(), Instant.EPOCH).subnets()).isEqualTo(running.subnets());
+    }
 }

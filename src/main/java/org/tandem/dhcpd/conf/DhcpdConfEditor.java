@@ -411,6 +411,175 @@ public final class DhcpdConfEditor {
         return false;
     }
 
+    // ---- pools and hosts of a subnet (Tandem's address pools and reservations) --------------------------
+
+    /**
+     * Adds {@code pool { [failover peer "PEER";] range FIRST LAST; }} as the subnet's last statement. A range
+     * inside the subnet that overlaps one already there is refused: dhcpd would serve the addresses twice.
+     */
+    public void addPool(Ipv4Range subnet, Ipv4Range range, String peer) {
+        Loc loc = requireSubnet(subnet);
+        if (!subnet.contains(range)) {
+            throw UserError.conflict("pool " + range.first() + "-" + range.last() + " is outside subnet " + subnet);
+        }
+        DhcpdConfModel.Subnet declared = conf.model().subnet(subnet).orElseThrow();
+        List<DhcpdConfModel.Range> ranges = new ArrayList<>(declared.ranges());
+        declared.pools().forEach(p -> ranges.addAll(p.ranges()));
+        for (DhcpdConfModel.Range r : ranges) {
+            if (r.range().overlaps(range)) {
+                throw UserError.conflict("pool " + range.first() + "-" + range.last() + " overlaps the range " + r.range().first() + "-"
+                        + r.range().last() + " (line " + r.line() + ") of subnet " + subnet + " on the server");
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        if (peer != null) {
+            lines.add("failover peer \"" + ConfValues.peerName("peer", peer) + "\";");
+        }
+        lines.add("range " + range.first() + " " + range.last() + ";");
+        appendBlock(loc, "pool", lines);
+    }
+
+    /**
+     * Removes the range {@code range} of a subnet: its whole pool when that is the pool's only range (then any
+     * peer block no pool names any more), else the range statement alone. Answers whether anything was there.
+     */
+    public boolean removePool(Ipv4Range subnet, Ipv4Range range) {
+        Loc loc = requireSubnet(subnet);
+        List<Node> body = loc.stmt.mutableBody();
+        for (int i = 0; i < body.size(); i++) {
+            if (!(body.get(i) instanceof Statement s)) {
+                continue;
+            }
+            if (s.is("range") && range.equals(rangeOfRange(s))) {
+                removeAt(body, i);
+                return true;
+            }
+            if (s.isBlock() && s.is("pool")) {
+                List<Node> inner = s.mutableBody();
+                List<Integer> rangesAt = new ArrayList<>();
+                int match = -1;
+                for (int j = 0; j < inner.size(); j++) {
+                    if (inner.get(j) instanceof Statement r && r.is("range")) {
+                        rangesAt.add(j);
+                        if (range.equals(rangeOfRange(r))) {
+                            match = j;
+                        }
+                    }
+                }
+                if (match < 0) {
+                    continue;
+                }
+                if (rangesAt.size() > 1) {
+                    removeAt(inner, match);
+                    return true;
+                }
+                int ref = peerReference(s);
+                String peer = ref < 0 ? null : FailoverParams.peerName((Statement) inner.get(ref));
+                removeAt(body, i);
+                if (peer != null) {
+                    removePeerIfUnreferenced(peer);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Adds {@code host NAME { hardware ethernet MAC; fixed-address ADDRESS; }} as the subnet's last statement. */
+    public void addHost(Ipv4Range subnet, String name, String mac, Ipv4Address address) {
+        Loc loc = requireSubnet(subnet);
+        if (!name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}")) {
+            throw UserError.invalid("name", "\"" + name + "\" cannot name a dhcpd host: use 1 to 63 letters, digits, '_', '.' or '-'");
+        }
+        if (!mac.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}")) {
+            throw UserError.invalid("hardwareAddress", "\"" + mac + "\" is not a MAC address like 00:11:22:33:44:55");
+        }
+        for (DhcpdConfModel.Host h : conf.model().hosts()) {
+            if (h.name().equals(name)) {
+                throw UserError.conflict("A host named \"" + name + "\" already exists on the server (line " + h.line() + ")");
+            }
+        }
+        appendBlock(loc, "host " + name, List.of("hardware ethernet " + mac + ";", "fixed-address " + address + ";"));
+    }
+
+    /**
+     * Removes the host declarations (anywhere in the file) with this hardware address and this one fixed address;
+     * answers whether there was one.
+     */
+    public boolean removeHost(String mac, Ipv4Address address) {
+        return removeHosts(conf.items(), mac, address.toString());
+    }
+
+    private static boolean removeHosts(List<Node> body, String mac, String address) {
+        boolean removed = false;
+        for (int i = body.size() - 1; i >= 0; i--) {
+            if (!(body.get(i) instanceof Statement s) || !s.isBlock()) {
+                continue;
+            }
+            if (s.is("host")) {
+                String hw = null;
+                List<String> fixed = new ArrayList<>();
+                for (Node n : s.body()) {
+                    if (n instanceof Statement c && c.is("hardware") && c.words().size() >= 3) {
+                        hw = c.words().get(2).toLowerCase(java.util.Locale.ROOT).replace('-', ':');
+                    } else if (n instanceof Statement c && c.is("fixed-address")) {
+                        c.words().stream().skip(1).filter(w -> !w.equals(",")).forEach(fixed::add);
+                    }
+                }
+                if (mac.equals(hw) && fixed.equals(List.of(address))) {
+                    removeAt(body, i);
+                    removed = true;
+                }
+            } else if (s.is("subnet") || s.is("shared-network") || s.is("group")) {
+                removed |= removeHosts(s.mutableBody(), mac, address);
+            }
+        }
+        return removed;
+    }
+
+    /** {@code range [dynamic-bootp] LOW [HIGH];} as a range, or null when it is not one. */
+    private static Ipv4Range rangeOfRange(Statement s) {
+        List<String> w = new ArrayList<>(s.words());
+        if (w.size() > 1 && w.get(1).equalsIgnoreCase("dynamic-bootp")) {
+            w.remove(1);
+        }
+        if (w.size() < 2 || w.size() > 3 || !Ipv4Address.isValid(w.get(1)) || !Ipv4Address.isValid(w.get(w.size() - 1))) {
+            return null;
+        }
+        return new Ipv4Range(Ipv4Address.parse("range", w.get(1)), Ipv4Address.parse("range", w.get(w.size() - 1)));
+    }
+
+    /** Appends {@code HEAD { LINES }} after the block's last statement, indented like the block's statements. */
+    private void appendBlock(Loc block, String head, List<String> lines) {
+        List<Node> body = block.stmt.mutableBody();
+        int last = -1;
+        for (int i = 0; i < body.size(); i++) {
+            if (body.get(i) instanceof Statement) {
+                last = i;
+            }
+        }
+        String indent = last >= 0 ? indentBefore(body, last) : null;
+        if (indent == null) {
+            indent = childIndent(block);
+        }
+        StringBuilder text = new StringBuilder(head).append(" {");
+        for (String line : lines) {
+            text.append(nl).append(indent).append(indentUnit()).append(line);
+        }
+        Statement added = parseOne(head, text.append(nl).append(indent).append('}').toString());
+        if (last >= 0) {
+            body.add(last + 1, new Trivia(nl + indent));
+            body.add(last + 2, added);
+        } else {
+            body.add(0, new Trivia(nl + indent));
+            body.add(1, added);
+            if (body.size() == 2) {
+                body.add(new Trivia(nl));
+            }
+        }
+        mergeTrivia(body);
+    }
+
     // ---- finding ---------------------------------------------------------------------------------------
 
     /** A statement and where it sits: the body list holding it and its index there. */

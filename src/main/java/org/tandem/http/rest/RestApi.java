@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,12 +20,16 @@ import org.tandem.auth.Actor;
 import org.tandem.auth.AuthService;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.common.UserError;
+import org.tandem.failover.ScopeWrites;
 import org.tandem.http.ApiObjects;
+import org.tandem.http.FailoverObjects;
 import org.tandem.http.ErrorCodes;
 import org.tandem.http.Json;
 import org.tandem.http.Params;
 import org.tandem.http.Requests;
 import org.tandem.scope.AddressBlock;
+import org.tandem.scope.DhcpScope;
+import org.tandem.scope.Reservation;
 import org.tandem.scope.ScopeService;
 import org.tandem.servers.ServerService;
 
@@ -40,13 +46,15 @@ public final class RestApi {
     private final AuthService auth;
     private final ServerService servers;
     private final ScopeService scopes;
+    private final ScopeWrites writes;
     private final ChangeLog changes;
     private final long maxBodyBytes;
 
-    public RestApi(AuthService auth, ServerService servers, ScopeService scopes, ChangeLog changes, long maxBodyBytes) {
+    public RestApi(AuthService auth, ServerService servers, ScopeService scopes, ScopeWrites writes, ChangeLog changes, long maxBodyBytes) {
         this.auth = auth;
         this.servers = servers;
         this.scopes = scopes;
+        this.writes = writes;
         this.changes = changes;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -118,8 +126,15 @@ public final class RestApi {
         r.get(path, ctx -> ok(ctx, list("dhcpScopes", scopes.scopes(query(ctx, actor(ctx))), ApiObjects::toApi)));
         r.post(path, ctx -> {
             Actor a = actor(ctx);
-            Params p = body(ctx).allowOnly(Set.of("dhcpScope", "saveComment"));
-            created(ctx, ref(scopes.addScope(a, p.string("saveComment"), "dhcpScope", ApiObjects.scopeFromApi(p.object("dhcpScope"))).ref()));
+            Params body = body(ctx).allowOnly(Set.of("dhcpScope", "dhcpAddressPools", "saveComment"));
+            List<String[]> pools = new ArrayList<>();
+            List<Params> given = body.objects("dhcpAddressPools");
+            for (Params pool : given == null ? List.<Params>of() : given) {
+                pools.add(ApiObjects.blockFromApi(pool));
+            }
+            ScopeWrites.Outcome<DhcpScope> done = writes.addScope(a, body.string("saveComment"), "dhcpScope",
+                    ApiObjects.scopeFromApi(body.object("dhcpScope")), pools, "dhcpAddressPools", dryRun(ctx));
+            written(ctx, done, done.result() == null ? null : done.result().ref());
         });
         r.get(path + "/{ref}", ctx -> {
             actor(ctx);
@@ -130,14 +145,12 @@ public final class RestApi {
             // Micetro's update body; ref and objType are redundant with the path, deleteUnspecified is
             // meaningless for a scope's three editable properties, so they are accepted and ignored.
             Params p = body(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "deleteUnspecified", "properties"));
-            scopes.modifyScope(a, p.string("saveComment"), "ref", ctx.pathParam("ref"), "properties",
-                    ApiObjects.scopeChangesFromApi(p.object("properties")));
-            ctx.status(204);
+            written(ctx, writes.modifyScope(a, p.string("saveComment"), "ref", ctx.pathParam("ref"), "properties",
+                    ApiObjects.scopeChangesFromApi(p.object("properties")), dryRun(ctx)), null);
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
-            scopes.removeScope(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));
-            ctx.status(204);
+            written(ctx, writes.removeScope(a, deleteComment(ctx), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
         });
     }
 
@@ -150,6 +163,13 @@ public final class RestApi {
             Actor a = actor(ctx);
             Params p = body(ctx).allowOnly(Set.of(key, "saveComment"));
             String[] fromTo = ApiObjects.blockFromApi(p.object(key));
+            if (kind == AddressBlock.Kind.POOL) {
+                ScopeWrites.Outcome<AddressBlock> done = writes.addPool(a, p.string("saveComment"), "scope", ctx.pathParam("scope"), key,
+                        fromTo[0], fromTo[1], dryRun(ctx));
+                written(ctx, done, done.result() == null ? null : done.result().ref(kind));
+                return;
+            }
+            // Exclusions are Tandem's own: neither dhcpd.conf nor Kea has them.
             created(ctx, ref(scopes.addBlock(a, p.string("saveComment"), kind, "scope", ctx.pathParam("scope"), key, fromTo[0], fromTo[1]).ref(kind)));
         });
         r.get(path + "/{ref}", ctx -> {
@@ -158,6 +178,10 @@ public final class RestApi {
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
+            if (kind == AddressBlock.Kind.POOL) {
+                written(ctx, writes.removePool(a, deleteComment(ctx), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
+                return;
+            }
             scopes.removeBlock(a, deleteComment(ctx), kind, "ref", ctx.pathParam("ref"));
             ctx.status(204);
         });
@@ -171,8 +195,9 @@ public final class RestApi {
         r.post(BASE + "/dhcpScopes/{scope}/dhcpReservations", ctx -> {
             Actor a = actor(ctx);
             Params p = body(ctx).allowOnly(Set.of("dhcpReservation", "saveComment"));
-            created(ctx, ref(scopes.addReservation(a, p.string("saveComment"), "scope", ctx.pathParam("scope"), "dhcpReservation",
-                    ApiObjects.reservationFromApi(p.object("dhcpReservation"))).ref()));
+            ScopeWrites.Outcome<Reservation> done = writes.addReservation(a, p.string("saveComment"), "scope", ctx.pathParam("scope"),
+                    "dhcpReservation", ApiObjects.reservationFromApi(p.object("dhcpReservation")), dryRun(ctx));
+            written(ctx, done, done.result() == null ? null : done.result().ref());
         });
         r.get(path + "/{ref}", ctx -> {
             actor(ctx);
@@ -180,8 +205,7 @@ public final class RestApi {
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
-            scopes.removeReservation(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));
-            ctx.status(204);
+            written(ctx, writes.removeReservation(a, deleteComment(ctx), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
         });
     }
 
@@ -229,6 +253,32 @@ public final class RestApi {
         Params p = body(ctx).allowOnly(Set.of("saveComment", "forceRemoval", "objType"));
         String fromBody = p.string("saveComment");
         return fromBody != null ? fromBody : ctx.queryParam("saveComment");
+    }
+
+    /** {@code ?dryRun=true}: every check and each server's diff, nothing changed. */
+    private static boolean dryRun(Context ctx) {
+        String v = ctx.queryParam("dryRun");
+        if (v == null || v.equals("false")) {
+            return false;
+        }
+        if (v.equals("true")) {
+            return true;
+        }
+        throw UserError.invalid("dryRun", "must be true or false");
+    }
+
+    /**
+     * A scope write's answer: on a dry run 200 with each server's diff; else 201 with the new ref and the
+     * diffs, or 204 for modifications and removals (Micetro's shapes).
+     */
+    private static void written(Context ctx, ScopeWrites.Outcome<?> done, String newRef) {
+        if (done.change() != null && done.change().dryRun()) {
+            ok(ctx, FailoverObjects.putChange(ApiObjects.JSON.createObjectNode(), done.change()));
+        } else if (newRef != null) {
+            created(ctx, FailoverObjects.putChange(ref(newRef), done.change()));
+        } else {
+            ctx.status(204);
+        }
     }
 
     private static void ok(Context ctx, JsonNode result) {

@@ -6,13 +6,18 @@ import static org.tandem.http.ApiObjects.single;
 import static org.tandem.http.ApiObjects.toApi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.tandem.auth.AuthService;
 import org.tandem.changelog.ChangeLog;
+import org.tandem.failover.ScopeWrites;
 import org.tandem.http.ApiObjects;
+import org.tandem.http.FailoverObjects;
 import org.tandem.http.Params;
 import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
+import org.tandem.scope.Reservation;
 import org.tandem.scope.ScopeService;
 import org.tandem.servers.ServerService;
 
@@ -22,6 +27,7 @@ public final class MicetroCommands {
     private final AuthService auth;
     private final ServerService servers;
     private final ScopeService scopes;
+    private final ScopeWrites writes;
     private final ChangeLog changes;
 
     /**
@@ -35,21 +41,26 @@ public final class MicetroCommands {
         default void decorate(ObjectNode blockNode, AddressBlock block, AddressBlock.Kind kind) {
         }
 
-        /** Runs after AddDHCPScope created {@code created}; throwing leaves it to the extra to undo the scope. */
+        /**
+         * Runs after AddDHCPScope created {@code created} (not on a dry run); throwing leaves it to the extra
+         * to undo the scope.
+         */
         default void scopeAdded(RpcCall call, DhcpScope created) {
+        }
+
+        /** Refuses AddDHCPScope parameters the extra handles but a dry run cannot show. */
+        default void checkDryRun(RpcCall call) {
         }
     }
 
     private final Extras extras;
 
-    public MicetroCommands(AuthService auth, ServerService servers, ScopeService scopes, ChangeLog changes) {
-        this(auth, servers, scopes, changes, new Extras() { });
-    }
-
-    public MicetroCommands(AuthService auth, ServerService servers, ScopeService scopes, ChangeLog changes, Extras extras) {
+    public MicetroCommands(AuthService auth, ServerService servers, ScopeService scopes, ScopeWrites writes, ChangeLog changes,
+            Extras extras) {
         this.auth = auth;
         this.servers = servers;
         this.scopes = scopes;
+        this.writes = writes;
         this.changes = changes;
         this.extras = extras;
     }
@@ -79,20 +90,29 @@ public final class MicetroCommands {
         rpc.register("GetDHCPScopes", c -> list("dhcpScopes", scopes.scopes(c.listQuery()), this::scopeToApi));
         rpc.register("GetDHCPScope", c -> single("dhcpScope", scopeToApi(scopes.scope("dhcpScopeRef", c.params().requiredString("dhcpScopeRef")))));
         rpc.register("AddDHCPScope", c -> {
-            DhcpScope created = scopes.addScope(c.actor(), c.saveComment(), "dhcpScope", ApiObjects.scopeFromApi(c.params().object("dhcpScope")));
-            extras.scopeAdded(c, created);
-            return ref(created.ref());
+            boolean dryRun = dryRun(c);
+            if (dryRun) {
+                extras.checkDryRun(c);
+            }
+            List<String[]> pools = new ArrayList<>();
+            List<Params> given = c.params().objects("dhcpAddressPools");
+            for (Params pool : given == null ? List.<Params>of() : given) {
+                pools.add(ApiObjects.blockFromApi(pool));
+            }
+            ScopeWrites.Outcome<DhcpScope> done = writes.addScope(c.actor(), c.saveComment(), "dhcpScope",
+                    ApiObjects.scopeFromApi(c.params().object("dhcpScope")), pools, "dhcpAddressPools", dryRun);
+            if (!dryRun) {
+                extras.scopeAdded(c, done.result());
+            }
+            return answer(done, done.result() == null ? null : done.result().ref());
         });
         rpc.register("ModifyDHCPScope", c -> {
             Params p = c.params();
-            scopes.modifyScope(c.actor(), c.saveComment(), "dhcpScopeRef", p.requiredString("dhcpScopeRef"), "properties",
-                    ApiObjects.scopeChangesFromApi(p.object("properties")));
-            return empty();
+            return answer(writes.modifyScope(c.actor(), c.saveComment(), "dhcpScopeRef", p.requiredString("dhcpScopeRef"), "properties",
+                    ApiObjects.scopeChangesFromApi(p.object("properties")), dryRun(c)), null);
         });
-        rpc.register("RemoveDHCPScope", c -> {
-            scopes.removeScope(c.actor(), c.saveComment(), "dhcpScopeRef", c.params().requiredString("dhcpScopeRef"));
-            return empty();
-        });
+        rpc.register("RemoveDHCPScope", c -> answer(writes.removeScope(c.actor(), c.saveComment(), "dhcpScopeRef",
+                c.params().requiredString("dhcpScopeRef"), dryRun(c)), null));
 
         registerBlocks(rpc, AddressBlock.Kind.POOL, "DHCPAddressPool", "dhcpAddressPool");
         registerBlocks(rpc, AddressBlock.Kind.EXCLUSION, "DHCPExclusion", "dhcpExclusion");
@@ -104,13 +124,12 @@ public final class MicetroCommands {
         rpc.register("AddDHCPReservation", c -> {
             Params p = c.params();
             String scopeParam = scopeParam(p);
-            return ref(scopes.addReservation(c.actor(), c.saveComment(), scopeParam, p.requiredString(scopeParam), "dhcpReservation",
-                    ApiObjects.reservationFromApi(p.object("dhcpReservation"))).ref());
+            ScopeWrites.Outcome<Reservation> done = writes.addReservation(c.actor(), c.saveComment(), scopeParam, p.requiredString(scopeParam),
+                    "dhcpReservation", ApiObjects.reservationFromApi(p.object("dhcpReservation")), dryRun(c));
+            return answer(done, done.result() == null ? null : done.result().ref());
         });
-        rpc.register("RemoveDHCPReservation", c -> {
-            scopes.removeReservation(c.actor(), c.saveComment(), "dhcpReservationRef", c.params().requiredString("dhcpReservationRef"));
-            return empty();
-        });
+        rpc.register("RemoveDHCPReservation", c -> answer(writes.removeReservation(c.actor(), c.saveComment(), "dhcpReservationRef",
+                c.params().requiredString("dhcpReservationRef"), dryRun(c)), null));
 
         rpc.register("GetChangeHistory", c -> list("changes", changes.history(c.listQuery()), ApiObjects::toApi));
 
@@ -131,10 +150,19 @@ public final class MicetroCommands {
         rpc.register("Get" + name, c -> single(key, blockToApi(scopes.block(kind, key + "Ref", c.params().requiredString(key + "Ref")), kind)));
         rpc.register("Add" + name, c -> {
             String[] fromTo = ApiObjects.blockFromApi(c.params().object(key));
+            if (kind == AddressBlock.Kind.POOL) {
+                ScopeWrites.Outcome<AddressBlock> done = writes.addPool(c.actor(), c.saveComment(), "dhcpScopeRef",
+                        c.params().requiredString("dhcpScopeRef"), key, fromTo[0], fromTo[1], dryRun(c));
+                return answer(done, done.result() == null ? null : done.result().ref(kind));
+            }
+            // Exclusions are Tandem's own: neither dhcpd.conf nor Kea has them.
             return ref(scopes.addBlock(c.actor(), c.saveComment(), kind, "dhcpScopeRef", c.params().requiredString("dhcpScopeRef"),
                     key, fromTo[0], fromTo[1]).ref(kind));
         });
         rpc.register("Remove" + name, c -> {
+            if (kind == AddressBlock.Kind.POOL) {
+                return answer(writes.removePool(c.actor(), c.saveComment(), key + "Ref", c.params().requiredString(key + "Ref"), dryRun(c)), null);
+            }
             scopes.removeBlock(c.actor(), c.saveComment(), kind, key + "Ref", c.params().requiredString(key + "Ref"));
             return empty();
         });
@@ -173,6 +201,20 @@ public final class MicetroCommands {
 
     private static String scopeRef(Params p) {
         return p.string(scopeParam(p));
+    }
+
+    /** A write's answer: the new object's ref (absent on a dry run and for removals), and what reached the servers. */
+    private static ObjectNode answer(ScopeWrites.Outcome<?> done, String ref) {
+        ObjectNode n = ApiObjects.JSON.createObjectNode();
+        if (ref != null) {
+            n.put("ref", ref);
+        }
+        return FailoverObjects.putChange(n, done.change());
+    }
+
+    private static boolean dryRun(RpcCall c) {
+        Boolean b = c.params().bool("dryRun");
+        return b != null && b;
     }
 
     private static ObjectNode empty() {

@@ -197,6 +197,31 @@ public final class KeaConfigDocument {
         l.node.putArray("pools");
     }
 
+    /** Gives back the pools {@link #disableSubnet} parked; a subnet not disabled stays as it is. */
+    public void enableSubnet(Ipv4Range prefix) {
+        Located l = locate(prefix).orElseThrow(() -> UserError.notFound("Scope", prefix.toString()));
+        if (!(l.node.get("user-context") instanceof ObjectNode ctx) || !ctx.has(DISABLED_POOLS_KEY)) {
+            return;
+        }
+        l.node.set("pools", ctx.remove(DISABLED_POOLS_KEY));
+        if (ctx.isEmpty()) {
+            l.node.remove("user-context");
+        }
+    }
+
+    /** The subnets {@link #disableSubnet} disabled. */
+    public List<Ipv4Range> disabledSubnets() {
+        List<Ipv4Range> out = new ArrayList<>();
+        for (SubnetList l : subnetLists()) {
+            for (JsonNode s : l.subnets) {
+                if (s instanceof ObjectNode o && o.path("user-context").has(DISABLED_POOLS_KEY) && canonicalPrefix(o) != null) {
+                    out.add(Ipv4Range.parseCidr("subnet", canonicalPrefix(o)));
+                }
+            }
+        }
+        return out;
+    }
+
     private Optional<ObjectNode> sharedNetwork(String name) {
         if (dhcp4().get("shared-networks") instanceof ArrayNode nets) {
             for (JsonNode n : nets) {

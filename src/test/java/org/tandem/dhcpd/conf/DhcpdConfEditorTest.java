@@ -445,4 +445,61 @@ class DhcpdConfEditorTest {
                 .isInstanceOf(UserError.class).hasMessageContaining("has no pool").hasMessageContaining("shared-network");
         assertThat(conf.render()).isEqualTo(Corpus.text("tricky.conf"));
     }
+
+    // ---- pools and hosts (scope writes)
+
+    @Test
+    void addPoolAndHost_thenRemoveBoth_givesBackTheFileByteForByte() {
+        DhcpdConf conf = DhcpdConf.parse(TWO_SCOPES);
+        DhcpdConfEditor editor = new DhcpdConfEditor(conf);
+
+        editor.addPool(NET0, Ipv4Range.parse("f", "198.18.0.20", "t", "198.18.0.29"), null);
+        editor.addHost(NET0, "printer", "00:11:22:33:44:55", org.tandem.net.Ipv4Address.parse("a", "198.18.0.5"));
+
+        assertThat(conf.render()).contains("""
+                  pool {
+                    range 198.18.0.20 198.18.0.29;
+                  }
+                  host printer {
+                    hardware ethernet 00:11:22:33:44:55;
+                    fixed-address 198.18.0.5;
+                  }
+                }""");
+        assertDhcpdAccepts(conf);
+        assertThat(editor.removePool(NET0, Ipv4Range.parse("f", "198.18.0.20", "t", "198.18.0.29"))).isTrue();
+        assertThat(editor.removeHost("00:11:22:33:44:55", org.tandem.net.Ipv4Address.parse("a", "198.18.0.5"))).isTrue();
+        assertThat(conf.render()).isEqualTo(TWO_SCOPES);
+    }
+
+    @Test
+    void addPool_withPeer_namesItAndRemovingTheLastReferenceRemovesThePeerBlock() {
+        DhcpdConf conf = DhcpdConf.parse(TWO_SCOPES);
+        DhcpdConfEditor editor = new DhcpdConfEditor(conf);
+        editor.enableFailover(NET1, primary());
+        Ipv4Range extra = Ipv4Range.parse("f", "198.18.1.30", "t", "198.18.1.40");
+
+        editor.addPool(NET1, extra, "fo1");
+        assertThat(conf.render()).containsPattern("pool \\{\\s+failover peer \"fo1\";\\s+range 198.18.1.30 198.18.1.40;");
+        assertDhcpdAccepts(conf);
+
+        editor.removePool(NET1, extra);
+        editor.removePool(NET1, Ipv4Range.parse("f", "198.18.1.10", "t", "198.18.1.20"));
+        assertThat(conf.render()).doesNotContain("failover peer");
+        assertDhcpdAccepts(conf);
+    }
+
+    @Test
+    void addPoolOrHost_refusals_changeNothing() {
+        DhcpdConf conf = DhcpdConf.parse(TWO_SCOPES);
+        DhcpdConfEditor editor = new DhcpdConfEditor(conf);
+        assertThatThrownBy(() -> editor.addPool(NET0, Ipv4Range.parse("f", "198.18.0.150", "t", "198.18.0.160"), null))
+                .isInstanceOf(UserError.class).hasMessageContaining("overlaps the range 198.18.0.100-198.18.0.199");
+        assertThatThrownBy(() -> editor.addHost(NET0, "a b", "00:11:22:33:44:55", org.tandem.net.Ipv4Address.parse("a", "198.18.0.5")))
+                .isInstanceOf(UserError.class).hasMessageContaining("cannot name a dhcpd host");
+        editor.addHost(NET0, "pc", "00:11:22:33:44:55", org.tandem.net.Ipv4Address.parse("a", "198.18.0.5"));
+        String once = conf.render();
+        assertThatThrownBy(() -> editor.addHost(NET1, "pc", "00:11:22:33:44:66", org.tandem.net.Ipv4Address.parse("a", "198.18.1.5")))
+                .isInstanceOf(UserError.class).hasMessageContaining("A host named \"pc\" already exists");
+        assertThat(conf.render()).isEqualTo(once);
+    }
 }

@@ -1,0 +1,599 @@
+package org.tandem.failover;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.jdbi.v3.core.Jdbi;
+import org.tandem.auth.Actor;
+import org.tandem.change.ChangeEngine;
+import org.tandem.change.ChangePlan;
+import org.tandem.change.ChangeResult;
+import org.tandem.change.ServerChange;
+import org.tandem.changelog.ChangeLog;
+import org.tandem.common.UserError;
+import org.tandem.dhcpd.conf.ConfValues;
+import org.tandem.dhcpd.conf.DhcpdConf;
+import org.tandem.dhcpd.conf.DhcpdConfEditor;
+import org.tandem.dhcpd.conf.DhcpdConfModel;
+import org.tandem.kea.KeaEngine;
+import org.tandem.kea.config.KeaConfig;
+import org.tandem.kea.config.KeaConfigDocument;
+import org.tandem.kea.config.KeaHaConfig;
+import org.tandem.kea.config.KeaPool;
+import org.tandem.kea.config.KeaReservation;
+import org.tandem.kea.config.KeaSubnet;
+import org.tandem.net.Ipv4Address;
+import org.tandem.net.Ipv4Range;
+import org.tandem.scope.AddressBlock;
+import org.tandem.scope.AddressBlockRepository;
+import org.tandem.scope.DhcpScope;
+import org.tandem.scope.Reservation;
+import org.tandem.scope.ReservationRepository;
+import org.tandem.scope.ScopeRepository;
+import org.tandem.scope.ScopeService;
+import org.tandem.servers.DhcpServer;
+import org.tandem.servers.ServerType;
+import org.tandem.store.ListQuery;
+
+/**
+ * Scope, address pool and reservation writes that reach the DHCP servers. Each write first runs the
+ * store's own checks in a transaction that is rolled back ({@link ScopeService} refuses overlaps, pools
+ * outside their scope, clashing reservations), then plans the new configuration of every server the
+ * scope lives on, hands it to the {@link ChangeEngine} (conflict check, {@code dhcpd -t} or
+ * {@code config-test}, apply, verify, journal, change log of the diffs), and only once the servers
+ * run it writes the store, in one transaction. A dry run stops after the engine's checks and returns
+ * each server's diff. A failure on a server changes nothing in the store.
+ *
+ * <p>Which servers: the scope's own server; for a dhcpd scope in a failover relationship both servers
+ * of the relationship (pools keep {@code failover peer "NAME";}); for a scope on a Kea server in an HA
+ * relationship both peers (Kea 2.2's HA is server-level: both serve every subnet, with one subnet id).
+ * Exclusions are Tandem's own (neither server has them) and stay store-only writes.
+ *
+ * <p>What is written is what the sync reads back ({@code ImportedConfig}), so the next sync finds
+ * nothing changed: dhcpd subnets with {@code pool} blocks and {@code host} declarations, Kea subnets
+ * with {@code pools} and {@code reservations}; a disabled scope is a commented-out subnet on dhcpd and
+ * a subnet with parked pools on Kea, as the failover deconfigure action Disable leaves them.
+ */
+public final class ScopeWrites {
+
+    /** A write's result ({@code null} on a dry run, where nothing was stored) and what it did on the servers. */
+    public record Outcome<T>(T result, ChangeResult change) {}
+
+    private final Jdbi jdbi;
+    private final ScopeService store;
+    private final ScopeRepository scopes;
+    private final AddressBlockRepository pools;
+    private final ReservationRepository reservations;
+    private final FailoverRepository relationships;
+    private final FailoverService failover;
+    private final ServerTargets targets;
+    private final KeaEngine kea;
+    private final ChangeEngine engine;
+    private final ChangeLog changeLog;
+    /** One scope write at a time on this node, so the store cannot change between the check and the write. */
+    private final ReentrantLock writes = new ReentrantLock();
+
+    public ScopeWrites(Jdbi jdbi, ScopeService store, ScopeRepository scopes, AddressBlockRepository pools, ReservationRepository reservations,
+            FailoverRepository relationships, FailoverService failover, ServerTargets targets, KeaEngine kea, ChangeEngine engine,
+            ChangeLog changeLog) {
+        this.jdbi = Objects.requireNonNull(jdbi);
+        this.store = Objects.requireNonNull(store);
+        this.scopes = Objects.requireNonNull(scopes);
+        this.pools = Objects.requireNonNull(pools);
+        this.reservations = Objects.requireNonNull(reservations);
+        this.relationships = Objects.requireNonNull(relationships);
+        this.failover = Objects.requireNonNull(failover);
+        this.targets = Objects.requireNonNull(targets);
+        this.kea = Objects.requireNonNull(kea);
+        this.engine = Objects.requireNonNull(engine);
+        this.changeLog = Objects.requireNonNull(changeLog);
+    }
+
+    // ------------------------------------------------------------------ scopes
+
+    /**
+     * AddDHCPScope: the subnet, with {@code poolRanges} ({@code [from, to]} each) as its pools, on the scope's
+     * server (both peers of a Kea HA pair, with one subnet id), then the scope and its pools in the store.
+     */
+    public Outcome<DhcpScope> addScope(Actor actor, String saveComment, String field, ScopeService.NewScope in, List<String[]> poolRanges,
+            String poolsField, boolean dryRun) {
+        List<Ipv4Range> given = new ArrayList<>();
+        for (int i = 0; i < poolRanges.size(); i++) {
+            String f = poolsField + "[" + i + "]";
+            given.add(Ipv4Range.parse(f + ".from", poolRanges.get(i)[0], f + ".to", poolRanges.get(i)[1]));
+        }
+        return write(actor, saveComment, dryRun, () -> {
+            DhcpScope created = store.addScope(actor, saveComment, field, in);
+            requireCidr(field + ".rangeRef", created);
+            DhcpServer server = failover.server(created.serverId());
+            List<Ipv4Range> stored = new ArrayList<>();
+            given.forEach(r -> stored.addAll(keaHalves(server, r)));
+            for (DhcpServer peer : peers(created)) {
+                DhcpScope instance = peer.id() == server.id() ? created : copyInstance(actor, saveComment, created, peer);
+                for (Ipv4Range r : stored) {
+                    store.addBlock(actor, saveComment, AddressBlock.Kind.POOL, poolsField, instance.ref(), poolsField,
+                            r.first().toString(), r.last().toString());
+                }
+            }
+            return created;
+        }, created -> {
+            Edits edits = new Edits();
+            List<DhcpServer> peers = peers(created);
+            long id = 0;
+            if (peers.get(0).type() == ServerType.Kea) {
+                // One id on both HA peers: past the largest either uses.
+                peers.forEach(edits::kea);
+                id = kea.nextSubnetId(peers.stream().map(ServerTargets::keaClient).toArray(org.tandem.kea.client.KeaClient[]::new));
+            }
+            for (DhcpServer s : peers) {
+                if (s.type() == ServerType.ISC) {
+                    DhcpdConfEditor e = edits.dhcpd(s);
+                    e.addSubnet(subnetDeclaration(created.addresses(), given, null), null);
+                    if (!created.enabled()) {
+                        e.disableSubnet(created.addresses());
+                    }
+                } else {
+                    KeaConfigDocument doc = edits.kea(s);
+                    doc.addSubnet(KeaSubnet.of(id, created.addresses(), keaPools(doc, s, given)));
+                    if (!created.enabled()) {
+                        doc.disableSubnet(created.addresses());
+                    }
+                }
+            }
+            return edits.changes(peers);
+        });
+    }
+
+    /** ModifyDHCPScope: name and description are Tandem's own; {@code enabled} disables or enables the subnet on the servers. */
+    public Outcome<DhcpScope> modifyScope(Actor actor, String saveComment, String field, String refText, String changesField,
+            ScopeService.ScopeChanges in, boolean dryRun) {
+        DhcpScope before = store.scope(field, refText);
+        boolean toggles = in.enabled() != null && in.enabled() != before.enabled();
+        if (toggles) {
+            // Kea peers both serve every subnet, so both disable it; a dhcpd failover scope would lose its peer's pools.
+            failover.relationshipOf(before).filter(r -> !isKea(before)).ifPresent(r -> {
+                throw UserError.conflict(capitalize(before.describe()) + " is in failover relationship \"" + r.name() + "\"; remove it from"
+                        + " the relationship before " + (in.enabled() ? "enabling" : "disabling") + " it");
+            });
+        }
+        Ipv4Range subnet = before.addresses();
+        return write(actor, saveComment, dryRun, () -> {
+            DhcpScope after = store.modifyScope(actor, saveComment, field, refText, changesField, in);
+            for (DhcpScope other : toggles ? instances(before) : List.<DhcpScope>of()) {
+                if (other.id() != before.id() && other.enabled() != in.enabled()) {
+                    store.modifyScope(actor, saveComment, field, other.ref(), changesField, new ScopeService.ScopeChanges(null, null, in.enabled()));
+                }
+            }
+            return after;
+        }, after -> !toggles ? List.of() : onServers(before, (s, e) -> {
+            DhcpdConfModel model = e.conf().model();
+            boolean declared = model.subnet(subnet).isPresent();
+            boolean disabled = model.disabledSubnets().stream().anyMatch(d -> d.range().equals(subnet));
+            if (in.enabled() && !declared && disabled) {
+                e.enableSubnet(subnet);
+            } else if (in.enabled() && !declared) {
+                e.addSubnet(subnetDeclaration(subnet, poolsOf(before), null), null);
+            } else if (!in.enabled() && declared) {
+                requireNotOwnSubnet(s, model, subnet, "disable");
+                e.disableSubnet(subnet);
+            }
+        }, (s, doc) -> {
+            if (doc.subnet(subnet).isPresent() && in.enabled()) {
+                doc.enableSubnet(subnet);
+            } else if (doc.subnet(subnet).isPresent()) {
+                doc.disableSubnet(subnet);
+            }
+        }));
+    }
+
+    /** RemoveDHCPScope: refused while the scope is in a failover relationship; else the subnet leaves the servers, then the store. */
+    public Outcome<Void> removeScope(Actor actor, String saveComment, String field, String refText, boolean dryRun) {
+        DhcpScope scope = store.scope(field, refText);
+        failover.relationshipOf(scope).filter(r -> !isKea(scope) || r.scopeIds().stream().anyMatch(id -> sameRange(id, scope))).ifPresent(r -> {
+            throw UserError.conflict(capitalize(scope.describe()) + " is in failover relationship \"" + r.name()
+                    + "\"; remove it from the relationship first (RemoveDHCPScopesFromDHCPFailoverRelationship)");
+        });
+        Ipv4Range subnet = scope.addresses();
+        return write(actor, saveComment, dryRun, () -> {
+            instances(scope).forEach(instance -> store.removeScope(actor, saveComment, field, instance.ref()));
+            return null;
+        }, nothing -> onServers(scope, (s, e) -> {
+            DhcpdConfModel model = e.conf().model();
+            if (model.subnet(subnet).isPresent()) {
+                requireNotOwnSubnet(s, model, subnet, "remove");
+                e.removeSubnet(subnet);
+            } else if (model.disabledSubnets().stream().anyMatch(d -> d.range().equals(subnet))) {
+                e.removeSubnet(subnet);
+            }
+        }, (s, doc) -> {
+            if (doc.subnet(subnet).isPresent()) {
+                doc.removeSubnet(subnet);
+            }
+        }));
+    }
+
+    // ------------------------------------------------------------------ pools
+
+    /** AddDHCPAddressPool: the pool on every server of the scope (with the relationship's peer on dhcpd), then in the store. */
+    public Outcome<AddressBlock> addPool(Actor actor, String saveComment, String scopeField, String scopeRef, String field, String from,
+            String to, boolean dryRun) {
+        DhcpScope scope = store.scope(scopeField, scopeRef);
+        Ipv4Range range = Ipv4Range.parse(field + ".from", from, field + ".to", to);
+        List<Ipv4Range> stored = keaHalves(failover.server(scope.serverId()), range);
+        String peer = dhcpdPeer(scope);
+        return write(actor, saveComment, dryRun, () -> {
+            AddressBlock first = null;
+            for (DhcpScope instance : instances(scope)) {
+                for (Ipv4Range r : stored) {
+                    AddressBlock b = store.addBlock(actor, saveComment, AddressBlock.Kind.POOL, scopeField, instance.ref(), field,
+                            r.first().toString(), r.last().toString());
+                    if (first == null || instance.id() == scope.id() && first.scopeId() != scope.id()) {
+                        first = b;
+                    }
+                }
+            }
+            return first;
+        }, created -> onServers(scope, (s, e) -> {
+            if (e.conf().model().subnet(scope.addresses()).isPresent()) {
+                e.addPool(scope.addresses(), range, peer);
+            }
+        }, (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> {
+            for (KeaPool p : subnet.pools()) {
+                if (p.range().overlaps(range)) {
+                    throw UserError.conflict("Pool " + range.first() + "-" + range.last() + " overlaps the pool " + p.range().first()
+                            + "-" + p.range().last() + " of scope " + scope.addresses() + " on server \"" + s.name() + "\"");
+                }
+            }
+            List<KeaPool> all = new ArrayList<>(subnet.pools());
+            all.addAll(keaPools(doc, s, List.of(range)));
+            doc.updateSubnet(subnet.withPools(all));
+        })));
+    }
+
+    /** RemoveDHCPAddressPool: refused for the last pool of a failover scope; else off every server of the scope, then the store. */
+    public Outcome<Void> removePool(Actor actor, String saveComment, String field, String refText, boolean dryRun) {
+        AddressBlock pool = store.block(AddressBlock.Kind.POOL, field, refText);
+        DhcpScope scope = scopes.findById(pool.scopeId()).orElseThrow();
+        String peer = dhcpdPeer(scope);
+        if (peer != null && poolsOf(scope).size() == 1) {
+            throw UserError.conflict("Pool " + pool.addresses().first() + "-" + pool.addresses().last() + " is the last pool of "
+                    + scope.describe() + ", which is in failover relationship \"" + peer + "\"; a failover scope needs a pool."
+                    + " Add another pool first, or remove the scope from the relationship");
+        }
+        return write(actor, saveComment, dryRun, () -> {
+            for (DhcpScope instance : instances(scope)) {
+                for (AddressBlock b : pools.list(instance.id(), ListQuery.all()).items()) {
+                    if (b.addresses().equals(pool.addresses())) {
+                        store.removeBlock(actor, saveComment, AddressBlock.Kind.POOL, field, b.ref(AddressBlock.Kind.POOL));
+                    }
+                }
+            }
+            return null;
+        }, nothing -> onServers(scope, (s, e) -> {
+            if (e.conf().model().subnet(scope.addresses()).isPresent()) {
+                e.removePool(scope.addresses(), pool.addresses());
+            }
+        }, (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> doc.updateSubnet(subnet.withPools(
+                subnet.pools().stream().filter(p -> !p.range().equals(pool.addresses())).toList())))));
+    }
+
+    // ------------------------------------------------------------------ reservations
+
+    /** AddDHCPReservation: a dhcpd {@code host} or a Kea subnet reservation on every server of the scope, then the store. */
+    public Outcome<Reservation> addReservation(Actor actor, String saveComment, String scopeField, String scopeRef, String field,
+            ScopeService.NewReservation in, boolean dryRun) {
+        DhcpScope scope = store.scope(scopeField, scopeRef);
+        if (in.reservationMethod() != null && !in.reservationMethod().equals(Reservation.Method.HardwareAddress.name())) {
+            throw UserError.invalid(field + ".reservationMethod", "Tandem writes reservations to dhcpd and Kea by hardware address;"
+                    + " use HardwareAddress");
+        }
+        return write(actor, saveComment, dryRun, () -> {
+            Reservation first = null;
+            for (DhcpScope instance : instances(scope)) {
+                Reservation r = store.addReservation(actor, saveComment, scopeField, instance.ref(), field, in);
+                if (first == null || instance.id() == scope.id()) {
+                    first = r;
+                }
+            }
+            return first;
+        }, created -> onServers(scope, (s, e) -> {
+            if (!created.name().matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}")) {
+                throw UserError.invalid(field + ".name", "\"" + created.name() + "\" cannot name a dhcpd host declaration:"
+                        + " use 1 to 63 letters, digits, '_', '.' or '-'");
+            }
+            if (e.conf().model().subnet(scope.addresses()).isPresent()) {
+                e.addHost(scope.addresses(), created.name(), created.clientIdentifier(), created.address());
+            }
+        }, (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> {
+            List<KeaReservation> all = new ArrayList<>(subnet.reservations());
+            String hostname = created.name().matches("[A-Za-z0-9_.:-]{1,64}") ? created.name() : null;
+            all.add(new KeaReservation(created.clientIdentifier(), null, created.address(), hostname));
+            doc.updateSubnet(new KeaSubnet(subnet.id(), subnet.subnet(), subnet.pools(), all, subnet.options(), subnet.sharedNetwork()));
+        })));
+    }
+
+    /** RemoveDHCPReservation: off every server of the scope, then the store (the same reservation on each instance). */
+    public Outcome<Void> removeReservation(Actor actor, String saveComment, String field, String refText, boolean dryRun) {
+        Reservation reservation = store.reservation(field, refText);
+        DhcpScope scope = scopes.findById(reservation.scopeId()).orElseThrow();
+        return write(actor, saveComment, dryRun, () -> {
+            for (DhcpScope instance : instances(scope)) {
+                for (Reservation r : reservations.list(instance.id(), ListQuery.all()).items()) {
+                    if (r.address().equals(reservation.address()) && r.clientIdentifier().equals(reservation.clientIdentifier())) {
+                        store.removeReservation(actor, saveComment, field, r.ref());
+                    }
+                }
+            }
+            return null;
+        }, nothing -> onServers(scope, (s, e) -> e.removeHost(reservation.clientIdentifier(), reservation.address()),
+                (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> doc.updateSubnet(new KeaSubnet(subnet.id(), subnet.subnet(),
+                        subnet.pools(), subnet.reservations().stream().filter(r -> !(reservation.address().equals(r.ipAddress())
+                                && reservation.clientIdentifier().equalsIgnoreCase(String.valueOf(r.hwAddress())))).toList(),
+                        subnet.options(), subnet.sharedNetwork())))));
+    }
+
+    /** One server's part of a plan: edits the configuration read from it. */
+    @FunctionalInterface
+    private interface ServerEdit<C> {
+        void edit(DhcpServer server, C config);
+    }
+
+    /** Reads every server of the scope, edits each with the edit for its kind, and answers the changes, secondary first. */
+    private List<ServerChange> onServers(DhcpScope scope, ServerEdit<DhcpdConfEditor> dhcpd, ServerEdit<KeaConfigDocument> keaEdit) {
+        Edits edits = new Edits();
+        List<DhcpServer> peers = peers(scope);
+        for (DhcpServer s : peers) {
+            if (s.type() == ServerType.ISC) {
+                dhcpd.edit(s, edits.dhcpd(s));
+            } else {
+                keaEdit.edit(s, edits.kea(s));
+            }
+        }
+        return edits.changes(peers);
+    }
+
+    /** The scope's stored instances on the servers it lives on. */
+    private List<DhcpScope> instances(DhcpScope scope) {
+        return peers(scope).stream().map(s -> scopes.findByRangeAndServer(scope.rangeId(), s.id())).flatMap(Optional::stream).toList();
+    }
+
+    // ------------------------------------------------------------------ the write itself
+
+    /**
+     * The store's checks in a rolled-back transaction, then the servers (or, on a dry run, only the
+     * engine's checks and diffs), then the store for real in one transaction.
+     */
+    private <T> Outcome<T> write(Actor actor, String saveComment, boolean dryRun, Supplier<T> storeWork, Function<T, List<ServerChange>> plan) {
+        writes.lock();
+        try {
+            T checked = rolledBack(storeWork);
+            List<ServerChange> changes = plan.apply(checked).stream().filter(c -> !c.unchanged()).toList();
+            ChangeResult change = null;
+            if (!changes.isEmpty()) {
+                ChangePlan p = new ChangePlan(changes, actor.userName(), saveComment);
+                change = dryRun ? engine.dryRun(p, FailoverService.PROGRESS) : engine.apply(p, FailoverService.PROGRESS);
+            } else if (dryRun) {
+                change = new ChangeResult(null, true, List.of());
+            }
+            if (dryRun) {
+                return new Outcome<>(null, change);
+            }
+            return new Outcome<>(jdbi.inTransaction(h -> storeWork.get()), change);
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /** Runs {@code work} in a transaction that is always rolled back; nested change-log writes join it. */
+    private <T> T rolledBack(Supplier<T> work) {
+        try {
+            jdbi.useTransaction(h -> {
+                throw new RolledBack(work.get());
+            });
+        } catch (RolledBack r) {
+            @SuppressWarnings("unchecked")
+            T result = (T) r.result;
+            return result;
+        }
+        throw new IllegalStateException("a rolled-back transaction returned");
+    }
+
+    /** Carries a trial's result out of its transaction, rolling it back. */
+    private static final class RolledBack extends RuntimeException {
+        final transient Object result;
+
+        RolledBack(Object result) {
+            super(null, null, false, false);
+            this.result = result;
+        }
+    }
+
+    /** The servers' configurations as read for one write, each edited in memory. */
+    private final class Edits {
+        private final Map<Long, String> dhcpdBefore = new LinkedHashMap<>();
+        private final Map<Long, DhcpdConfEditor> dhcpd = new LinkedHashMap<>();
+        private final Map<Long, KeaConfig> keaBefore = new LinkedHashMap<>();
+        private final Map<Long, KeaConfigDocument> keaDocs = new LinkedHashMap<>();
+
+        DhcpdConfEditor dhcpd(DhcpServer s) {
+            return dhcpd.computeIfAbsent(s.id(), id -> {
+                String text;
+                try {
+                    text = targets.target(s).read().text();
+                } catch (UserError e) {
+                    throw new UserError(e.kind(), e.field(), "DHCP server \"" + s.name() + "\" could not be read: " + e.getMessage(), e);
+                }
+                dhcpdBefore.put(id, text);
+                return new DhcpdConfEditor(DhcpdConf.parse(text));
+            });
+        }
+
+        KeaConfigDocument kea(DhcpServer s) {
+            return keaDocs.computeIfAbsent(s.id(), id -> {
+                KeaConfig base;
+                try {
+                    base = kea.sync(ServerTargets.keaClient(s));
+                } catch (UserError e) {
+                    throw new UserError(e.kind(), e.field(), "DHCP server \"" + s.name() + "\" could not be read: " + e.getMessage(), e);
+                }
+                keaBefore.put(id, base);
+                return base.edit();
+            });
+        }
+
+        /** The changes in the order given (secondary first), for the servers that were read. */
+        List<ServerChange> changes(List<DhcpServer> order) {
+            List<ServerChange> out = new ArrayList<>();
+            for (DhcpServer s : order) {
+                if (dhcpd.containsKey(s.id())) {
+                    out.add(new ServerChange(s.name(), dhcpdBefore.get(s.id()), dhcpd.get(s.id()).conf().render()));
+                } else if (keaDocs.containsKey(s.id())) {
+                    out.add(new ServerChange(s.name(), keaBefore.get(s.id()).toPrettyString(), keaDocs.get(s.id()).toPrettyString()));
+                }
+            }
+            return out;
+        }
+    }
+
+    // ------------------------------------------------------------------ which servers
+
+    /**
+     * The servers a scope lives on, secondary first: both servers of its failover relationship (dhcpd), both
+     * peers of its server's HA relationship (Kea), or its own server.
+     */
+    private List<DhcpServer> peers(DhcpScope scope) {
+        Optional<FailoverRelationship> r = isKea(scope)
+                ? relationships.list(scope.serverId()).stream().findFirst()
+                : failover.relationshipOf(scope);
+        if (r.isEmpty()) {
+            return List.of(failover.server(scope.serverId()));
+        }
+        return List.of(failover.server(r.get().secondaryServerId()), failover.server(r.get().primaryServerId()));
+    }
+
+    private boolean isKea(DhcpScope scope) {
+        return failover.server(scope.serverId()).type() == ServerType.Kea;
+    }
+
+    /** The dhcpd failover peer a scope's pools name, or null. */
+    private String dhcpdPeer(DhcpScope scope) {
+        return isKea(scope) ? null : failover.relationshipOf(scope).map(FailoverRelationship::name).orElse(null);
+    }
+
+    private boolean sameRange(long scopeId, DhcpScope scope) {
+        return scopes.findById(scopeId).map(s -> s.rangeId() == scope.rangeId()).orElse(false);
+    }
+
+    /** A new scope's instance on the other peer of a Kea HA pair (its pools are added by the caller). */
+    private DhcpScope copyInstance(Actor actor, String saveComment, DhcpScope scope, DhcpServer peer) {
+        DhcpScope copy = store.addScope(actor, saveComment, "dhcpScope", new ScopeService.NewScope(scope.rangeRef(), peer.ref(), scope.name(),
+                scope.description(), scope.enabled()));
+        // Kea HA relationships list every instance of both peers, as the sync finds them.
+        relationships.list(peer.id()).stream().findFirst().ifPresent(r -> changeLog.write(actor, saveComment, log -> {
+            List<Long> ids = new ArrayList<>(r.scopeIds());
+            ids.add(scope.id());
+            ids.add(copy.id());
+            FailoverRelationship after = new FailoverRelationship(r.id(), r.name(), r.primaryServerId(), r.secondaryServerId(), r.failoverMode(),
+                    r.percentage(), r.mclt(), r.port(), r.peerPort(), r.loadBalanceMaxSeconds(), r.maxResponseDelay(), r.maxUnackedUpdates(),
+                    r.heartbeatDelay(), r.maxAckDelay(), r.maxUnackedClients(), r.autoFailover(), FailoverRelationship.State.Normal, ids);
+            relationships.update(after);
+            log.modified(FailoverRelationship.OBJ_TYPE, after.ref(), FailoverService.snapshot(r), FailoverService.snapshot(after));
+            return null;
+        }));
+        return copy;
+    }
+
+    // ------------------------------------------------------------------ config pieces
+
+    /**
+     * On a Kea load-balancing pair each pool is split in two halves, one per peer's HA class (as the failover
+     * engine does for the pools it adds); both halves are stored, as the sync will read them back.
+     */
+    private List<Ipv4Range> keaHalves(DhcpServer server, Ipv4Range range) {
+        boolean loadBalancing = server.type() == ServerType.Kea && relationships.list(server.id()).stream()
+                .anyMatch(r -> r.failoverMode() == FailoverRelationship.Mode.LoadBalance);
+        if (!loadBalancing || range.size() < 2) {
+            return List.of(range);
+        }
+        Ipv4Address mid = range.first().plus(range.size() / 2 - 1);
+        return List.of(new Ipv4Range(range.first(), mid), new Ipv4Range(mid.plus(1), range.last()));
+    }
+
+    /**
+     * Kea pools for the ranges a user gave; on a load-balancing pair each is split into the halves
+     * {@link #keaHalves} stores, the first for the primary's HA class and the second for the secondary's.
+     */
+    private List<KeaPool> keaPools(KeaConfigDocument doc, DhcpServer server, List<Ipv4Range> ranges) {
+        Optional<KeaHaConfig> ha = doc.ha().filter(h -> h.mode() == KeaHaConfig.Mode.LOAD_BALANCING);
+        if (ha.isEmpty()) {
+            return ranges.stream().map(KeaPool::of).toList();
+        }
+        String first = haName(ha.get(), KeaHaConfig.Role.PRIMARY);
+        String second = haName(ha.get(), KeaHaConfig.Role.SECONDARY);
+        List<KeaPool> out = new ArrayList<>();
+        for (Ipv4Range r : ranges) {
+            List<Ipv4Range> halves = keaHalves(server, r);
+            out.add(new KeaPool(halves.get(0), "HA_" + first));
+            if (halves.size() == 2) {
+                out.add(new KeaPool(halves.get(1), "HA_" + second));
+            }
+        }
+        return out;
+    }
+
+    private static String haName(KeaHaConfig ha, KeaHaConfig.Role role) {
+        return ha.peers().stream().filter(p -> p.role() == role).map(KeaHaConfig.Peer::name).findFirst().orElse(ha.thisServerName());
+    }
+
+    private List<Ipv4Range> poolsOf(DhcpScope scope) {
+        return pools.list(scope.id(), ListQuery.all()).items().stream().map(AddressBlock::addresses).toList();
+    }
+
+    /** A dhcpd subnet declaration with one pool per range, each naming the failover peer when given. */
+    static String subnetDeclaration(Ipv4Range subnet, List<Ipv4Range> poolRanges, String peer) {
+        long mask = (0xFFFF_FFFFL << (32 - subnet.prefixLength())) & 0xFFFF_FFFFL;
+        StringBuilder text = new StringBuilder("subnet ").append(subnet.first()).append(" netmask ").append(new Ipv4Address(mask)).append(" {\n");
+        for (Ipv4Range pool : poolRanges) {
+            text.append("  pool {\n");
+            if (peer != null) {
+                text.append("    failover peer \"").append(ConfValues.peerName("name", peer)).append("\";\n");
+            }
+            text.append("    range ").append(pool.first()).append(' ').append(pool.last()).append(";\n  }\n");
+        }
+        return text.append("}").toString();
+    }
+
+    private static void requireCidr(String field, DhcpScope scope) {
+        if (scope.addresses().prefixLength() < 0) {
+            throw UserError.invalid(field, capitalize(scope.describe()) + " is not a whole subnet (CIDR block); DHCP servers serve subnets");
+        }
+    }
+
+    /**
+     * dhcpd stops when no subnet covers the address it serves on. Tandem knows that address as the server's
+     * registered one or as the address its failover peer blocks give it, so a change that would take that subnet
+     * away is refused before it reaches the server.
+     */
+    private static void requireNotOwnSubnet(DhcpServer server, DhcpdConfModel model, Ipv4Range subnet, String verb) {
+        List<String> own = new ArrayList<>();
+        own.add(server.address());
+        model.failoverPeers().forEach(p -> own.add(p.address()));
+        for (String address : own) {
+            if (address != null && Ipv4Address.isValid(address) && subnet.contains(Ipv4Address.parse("address", address))) {
+                throw UserError.conflict("DHCP server \"" + server.name() + "\" itself sits on subnet " + subnet + " (its address "
+                        + address + "); dhcpd does not start without it, so Tandem will not " + verb + " it");
+            }
+        }
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

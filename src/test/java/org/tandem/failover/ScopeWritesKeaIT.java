@@ -1,0 +1,192 @@
+package org.tandem.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.tandem.central.Central;
+import org.tandem.central.CentralConfig;
+import org.tandem.cli.TandemClient;
+import org.tandem.kea.client.KeaClient;
+import org.tandem.kea.client.KeaEndpoint;
+import org.tandem.kea.config.KeaConfig;
+import org.tandem.kea.config.KeaSubnet;
+import org.tandem.lab.KeaLab;
+import org.tandem.net.Ipv4Address;
+import org.tandem.net.Ipv4Range;
+import org.tandem.store.Database;
+import org.tandem.sync.SyncExtension;
+
+/**
+ * Scope, pool and reservation writes on a real Kea 2.2 HA pair in load-balancing (KeaLab on loopback), found by
+ * the first sync: every write reaches both peers in one change, subnets stay identical with identical ids, and
+ * a sync after the writes finds nothing to change.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScopeWritesKeaIT {
+
+    private static final String PASSWORD = "scope-writes-kea-password";
+    private static final Ipv4Range PREFIX = Ipv4Range.parseCidr("subnet", "198.19.240.0/24");
+
+    private static KeaLab lab;
+    private static Central central;
+    private static TandemClient rpc;
+    private static KeaClient a;
+    private static KeaClient b;
+    private static String scopeRef;
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean usable = Files.isExecutable(Path.of("/usr/sbin/kea-dhcp4")) && Files.isExecutable(Path.of("/usr/sbin/kea-ctrl-agent"));
+        if (!"true".equals(System.getenv("CI"))) {
+            assumeTrue(usable, "needs kea-dhcp4 and kea-ctrl-agent (scripts/install-deps)");
+        }
+        lab = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.LOAD_BALANCING));
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("swk-" + UUID.randomUUID()),
+                new CentralConfig(Duration.ofSeconds(900), Duration.ofHours(1), 1 << 20, Duration.ofSeconds(1)), Clock.systemUTC(),
+                List.of(new SyncExtension()), PASSWORD));
+        rpc = new TandemClient(URI.create("http://127.0.0.1:" + central.port()), null);
+        rpc.login("administrator", PASSWORD);
+        for (int i = 0; i < 2; i++) {
+            KeaLab.Node n = lab.node(i);
+            call("AddDHCPServer", "{\"dhcpServer\":{\"name\":\"" + n.name() + "\",\"type\":\"Kea\",\"address\":\"127.0.0.1\",\"port\":"
+                    + n.agentUrl().getPort() + "}}");
+        }
+        a = new KeaClient(lab.node(0).name(), KeaEndpoint.ControlAgent.of(lab.node(0).agentUrl()));
+        b = new KeaClient(lab.node(1).name(), KeaEndpoint.ControlAgent.of(lab.node(1).agentUrl()));
+        for (KeaLab.Node n : lab.nodes()) {
+            rpc.call("SyncDHCPServer", TandemClient.params().put("dhcpServerRef", n.name()));
+        }
+        assertThat(call("GetDHCPFailoverRelationships", "{}").path("dhcpFailoverRelationships")).as("HA pair found by the sync").hasSize(1);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (central != null) {
+            central.close();
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void addScope_onOnePeer_putsSubnetOnBothWithOneIdAndPoolSplitForLoadBalancing() {
+        int before = call("GetDHCPScopes", "{}").path("totalResults").asInt();
+        String range = call("AddRange", "{\"range\":{\"name\":\"kea-lan\",\"subnet\":\"" + PREFIX + "\"}}").path("ref").asText();
+        JsonNode added = call("AddDHCPScope", "{\"dhcpScope\":{\"rangeRef\":\"" + range + "\",\"dhcpServerRef\":\"" + lab.node(0).name()
+                + "\"},\"dhcpAddressPools\":[{\"from\":\"198.19.240.10\",\"to\":\"198.19.240.109\"}]}");
+        scopeRef = added.path("ref").asText();
+        assertThat(added.path("changes")).hasSize(2);
+        KeaSubnet onA = subnet(a).orElseThrow();
+        KeaSubnet onB = subnet(b).orElseThrow();
+        assertThat(onA).isEqualTo(onB);
+        assertThat(onA.pools()).hasSize(2).allSatisfy(p -> assertThat(p.clientClass()).startsWith("HA_"));
+        assertThat(call("GetDHCPScopes", "{}").path("totalResults").asInt()).isEqualTo(before + 2);
+    }
+
+    @Test
+    @Order(2)
+    void dryRun_poolAndReservation_changeNeitherPeerNorStore() {
+        String ha = config(a).hash();
+        String hb = config(b).hash();
+        int pools = call("GetDHCPAddressPools", "{}").path("totalResults").asInt();
+        JsonNode dry = call("AddDHCPAddressPool", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"dhcpAddressPool\":{\"from\":\"198.19.240.200\","
+                + "\"to\":\"198.19.240.209\"},\"dryRun\":true}");
+        assertThat(dry.path("dryRun").asBoolean()).isTrue();
+        assertThat(dry.path("changes")).hasSize(2);
+        assertThat(dry.path("changes").get(0).path("diff").asText()).contains("198.19.240.200");
+        call("AddDHCPReservation", "{\"owner\":\"" + scopeRef + "\",\"dhcpReservation\":{\"name\":\"printer\",\"clientIdentifier\":"
+                + "\"00:11:22:33:44:55\",\"addresses\":[\"198.19.240.5\"]},\"dryRun\":true}");
+        assertThat(config(a).hash()).isEqualTo(ha);
+        assertThat(config(b).hash()).isEqualTo(hb);
+        assertThat(call("GetDHCPAddressPools", "{}").path("totalResults").asInt()).isEqualTo(pools);
+    }
+
+    @Test
+    @Order(3)
+    void poolsAndReservations_addAndRemove_reachBothPeers() {
+        String pool = call("AddDHCPAddressPool", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"dhcpAddressPool\":{\"from\":\"198.19.240.200\","
+                + "\"to\":\"198.19.240.209\"}}").path("ref").asText();
+        assertThat(subnet(a).orElseThrow().pools()).hasSize(4);
+        assertThat(subnet(a)).isEqualTo(subnet(b));
+        String host = call("AddDHCPReservation", "{\"owner\":\"" + scopeRef + "\",\"dhcpReservation\":{\"name\":\"printer\",\"clientIdentifier\":"
+                + "\"00:11:22:33:44:55\",\"addresses\":[\"198.19.240.5\"]}}").path("ref").asText();
+        for (KeaClient c : List.of(a, b)) {
+            assertThat(subnet(c).orElseThrow().reservations()).singleElement()
+                    .satisfies(r -> assertThat(r.ipAddress()).isEqualTo(Ipv4Address.parse("ip", "198.19.240.5")));
+        }
+        call("RemoveDHCPReservation", "{\"dhcpReservationRef\":\"" + host + "\"}");
+        call("RemoveDHCPAddressPool", "{\"dhcpAddressPoolRef\":\"" + pool + "\"}");
+        for (KeaClient c : List.of(a, b)) {
+            assertThat(subnet(c).orElseThrow().reservations()).isEmpty();
+            assertThat(subnet(c).orElseThrow().pools()).hasSize(3);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void disableThenEnable_parksAndRestoresPoolsOnBothPeers() {
+        KeaSubnet before = subnet(a).orElseThrow();
+        call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":false}}");
+        assertThat(subnet(a).orElseThrow().pools()).isEmpty();
+        assertThat(subnet(b).orElseThrow().pools()).isEmpty();
+        call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":true}}");
+        assertThat(subnet(a)).contains(before);
+        assertThat(subnet(b)).contains(before);
+    }
+
+    @Test
+    @Order(5)
+    void removeScope_inTheHaRelationship_isRefusedAndChangesNothing() {
+        String ha = config(a).hash();
+        assertThatThrownBy(() -> call("RemoveDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\"}"))
+                .hasMessageContaining("remove it from the relationship first");
+        assertThat(config(a).hash()).isEqualTo(ha);
+    }
+
+    @Test
+    @Order(6)
+    void roundTrip_syncAfterTheWrites_findsNothingToChange() {
+        for (KeaLab.Node n : lab.nodes()) {
+            JsonNode outcome = rpc.call("SyncDHCPServer", TandemClient.params().put("dhcpServerRef", n.name()));
+            assertThat(outcome.toString()).as(n.name()).contains("\"created\":0").contains("\"removed\":0");
+        }
+    }
+
+    private static Optional<KeaSubnet> subnet(KeaClient c) {
+        return config(c).subnets().stream().filter(s -> s.subnet().equals(PREFIX)).findFirst();
+    }
+
+    private static KeaConfig config(KeaClient c) {
+        KeaClient.Streamed<KeaConfig> s = c.call("config-get", null, p -> KeaConfig.fromKea(p, Instant.now()));
+        s.envelope().requireSuccess(false);
+        return s.value();
+    }
+
+    private static JsonNode call(String method, String params) {
+        try {
+            return rpc.call(method, (ObjectNode) TandemClient.json().readTree(params));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
