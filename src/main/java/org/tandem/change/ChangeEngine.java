@@ -47,6 +47,8 @@ public final class ChangeEngine {
     private final JobLock locks;
     private final Clock clock;
     private final EngineSettings settings;
+    /** Inert unless the fault-injection system properties are set (see {@link FaultInjectionPause}). */
+    private final ChangeListener faults = FaultInjectionPause.fromSystemProperties();
 
     public ChangeEngine(ServerDirectory servers, List<RuleCheck> rules, ChangeJournal journal, ChangeRecorder recorder,
                         JobLock locks, Clock clock, EngineSettings settings) {
@@ -280,7 +282,9 @@ public final class ChangeEngine {
 
     private void emit(ChangeListener listener, ChangeEvent.Phase phase, String server, String detail) {
         try {
-            listener.onEvent(new ChangeEvent(clock.instant(), phase, server, detail));
+            ChangeEvent event = new ChangeEvent(clock.instant(), phase, server, detail);
+            listener.onEvent(event);
+            faults.onEvent(event);
         } catch (RuntimeException e) {
             // A broken progress display must not break a change halfway.
             log.warn("change listener failed: {}", e.toString());

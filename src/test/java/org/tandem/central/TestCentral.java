@@ -39,7 +39,12 @@ public final class TestCentral implements AutoCloseable {
     public record Answer(int status, JsonNode body, String text) {}
 
     public Answer send(String method, String path, String body, String authorization) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20))
+        return send(http, base(), method, path, body, authorization);
+    }
+
+    /** An HTTP request to the Central at {@code base} (e.g. one in another process); JSON bodies parsed. */
+    public static Answer send(HttpClient http, String base, String method, String path, String body, String authorization) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");

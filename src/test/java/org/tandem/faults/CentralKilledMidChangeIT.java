@@ -1,0 +1,227 @@
+package org.tandem.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tandem.change.ChangeEvent.Phase;
+import org.tandem.change.FaultInjectionPause;
+import org.tandem.lab.DhcpdLab;
+import org.tandem.store.Database;
+
+/**
+ * Tandem Central in a child JVM, killed with SIGKILL at each step of a two-server failover change on a
+ * real dhcpd pair (DhcpdLab), then started again on the same embedded database. The change toggles a
+ * scope in and out of the relationship (add, then remove, ...), so each kill hits a real two-server
+ * change whatever the previous kill left. After every restart: each server runs its old or its new
+ * config, complete (the same on both peers, {@code dhcpd -t} passes, failover {@code normal} on both
+ * sides), the store agrees with the servers, and in the end every journal entry is closed.
+ */
+class CentralKilledMidChangeIT {
+
+    private static final String REL = "fo-kill";
+    private static final String FIRST = "dhcp-b";
+    private static final String SECOND = "dhcp-a";
+    private static final String TOGGLED_SUBNET = "198.19.211.0";
+    private static final Duration STEP_DEADLINE = Duration.ofSeconds(90);
+
+    /** Where the Central is killed: the engine's events of each server, in the order it emits them. */
+    private static final List<String> KILL_POINTS = List.of(
+            FIRST + ":" + Phase.VALIDATING, SECOND + ":" + Phase.VALIDATING,
+            FIRST + ":" + Phase.PREPARING, FIRST + ":" + Phase.APPLYING, FIRST + ":" + Phase.VERIFYING, FIRST + ":" + Phase.APPLIED,
+            SECOND + ":" + Phase.PREPARING, SECOND + ":" + Phase.APPLYING, SECOND + ":" + Phase.VERIFYING, SECOND + ":" + Phase.APPLIED,
+            "*:" + Phase.DONE);
+
+    private static DhcpdLab lab;
+    private static CentralProcess central;
+    private static String session;
+    private static String primaryRef;
+    private static String toggledScope;
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/dhcpd"));
+        if (!"true".equals(System.getenv("CI"))) {
+            assumeTrue(usable, "needs root and /usr/sbin/dhcpd (scripts/install-deps)");
+        }
+        lab = DhcpdLab.start();
+        central = new CentralProcess("FailoverStatePollInterval: 1\n");
+        central.start(Map.of());
+        session = login();
+        primaryRef = addServer("dhcp-a", lab.primary());
+        addServer("dhcp-b", lab.secondary());
+        call("AddDHCPFailoverRelationship", "{\"dhcpFailoverRelationship\":{\"name\":\"" + REL + "\",\"primaryServer\":\"dhcp-a\","
+                + "\"secondaryServer\":\"dhcp-b\",\"failoverMode\":\"LoadBalance\",\"mclt\":600,\"maxResponseDelay\":15,"
+                + "\"primaryAddress\":\"" + lab.primary().address() + "\",\"secondaryAddress\":\"" + lab.secondary().address() + "\"}}");
+        String always = scopeWithPool("198.19.210.0/24", "198.19.210.10", "198.19.210.99");
+        call("AddDHCPScopesToDHCPFailoverRelationship", scopeParams(always, ""));
+        toggledScope = scopeWithPool(TOGGLED_SUBNET + "/24", "198.19.211.10", "198.19.211.99");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (central != null) {
+                central.close();
+            }
+        } finally {
+            if (lab != null) {
+                lab.close();
+            }
+        }
+    }
+
+    @Test
+    void sigkillAtEachStepOfATwoServerChange_everyServerOldOrNewAndComplete_journalSettlesEachChange() throws Exception {
+        List<String> report = new ArrayList<>();
+        for (String point : KILL_POINTS) {
+            central.kill();
+            Path marker = Files.createTempFile("tandem-fault-", ".marker");
+            Files.delete(marker);
+            try {
+                Duration startup = central.start(Map.of(FaultInjectionPause.PAUSE_AT, point, FaultInjectionPause.MARKER, marker.toString()));
+                Duration settle = awaitRecoveryPass();
+                boolean scopeIn = assertOldOrNewAndComplete();
+                session = login();
+                String change = scopeIn ? "remove" : "add";
+                Instant t0 = Instant.now();
+                CompletableFuture<JsonNode> answer = CompletableFuture.supplyAsync(() -> scopeIn
+                        ? central.rpc("RemoveDHCPScopesFromDHCPFailoverRelationship", withSession(scopeParams(toggledScope,
+                                ",\"dhcpFailoverRelationshipDeconfigureAction\":\"Delete\"")))
+                        : central.rpc("AddDHCPScopesToDHCPFailoverRelationship", withSession(scopeParams(toggledScope, ""))));
+                awaitMarker(marker, answer, point);
+                Duration reached = Duration.between(t0, Instant.now());
+                central.kill();
+                report.add(String.format("%-22s %-6s start %5d ms, recovery pass after %5d ms, step reached after %6d ms, SIGKILL",
+                        point, change, startup.toMillis(), settle.toMillis(), reached.toMillis()));
+            } finally {
+                Files.deleteIfExists(marker);
+            }
+        }
+        Duration startup = central.start(Map.of());
+        Duration settle = awaitRecoveryPass();
+        boolean scopeIn = assertOldOrNewAndComplete();
+        report.add(String.format("final restart: start %d ms, recovery pass after %d ms, scope %s", startup.toMillis(), settle.toMillis(),
+                scopeIn ? "in failover" : "not in failover"));
+        central.kill();
+        Map<String, Integer> states = journalStates();
+        report.add("journal entries by state: " + states);
+        System.out.println("CentralKilledMidChangeIT: " + KILL_POINTS.size() + " SIGKILLs\n  " + String.join("\n  ", report));
+        assertThat(states).containsOnlyKeys("APPLIED", "UNDONE", "ROLLED_BACK");
+        assertThat(states.values().stream().mapToInt(Integer::intValue).sum()).as("one journal entry per kill once the change was journaled")
+                .isGreaterThanOrEqualTo(KILL_POINTS.size() - 2);
+    }
+
+    /** Waits for the first recovery pass of the Central just started (it settles what the killed one left). */
+    private static Duration awaitRecoveryPass() throws Exception {
+        Instant t0 = Instant.now();
+        Instant end = t0.plus(STEP_DEADLINE);
+        while (Instant.now().isBefore(end)) {
+            if (central.logText().contains("change recovery pass done")) {
+                return Duration.between(t0, Instant.now());
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no recovery pass within " + STEP_DEADLINE.toSeconds() + " s:\n" + central.logText());
+    }
+
+    private static void awaitMarker(Path marker, CompletableFuture<JsonNode> answer, String point) throws Exception {
+        Instant end = Instant.now().plus(STEP_DEADLINE);
+        while (Instant.now().isBefore(end)) {
+            if (Files.exists(marker)) {
+                return;
+            }
+            if (answer.isDone()) {
+                throw new AssertionError("the change ended before reaching " + point + ": " + answer.get() + "\n" + central.logText());
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the change did not reach " + point + " within " + STEP_DEADLINE.toSeconds() + " s:\n" + central.logText());
+    }
+
+    /**
+     * Both servers run the old or the new config of the toggled scope, the same one (a pair half-changed
+     * would not mirror), each passes {@code dhcpd -t}, both peers reach normal, and the store says what
+     * the servers say. Returns whether the scope is in failover now.
+     */
+    private static boolean assertOldOrNewAndComplete() throws Exception {
+        boolean onPrimary = Files.readString(lab.primary().conf()).contains("subnet " + TOGGLED_SUBNET + " ");
+        boolean onSecondary = Files.readString(lab.secondary().conf()).contains("subnet " + TOGGLED_SUBNET + " ");
+        assertThat(onSecondary).as("secondary has the scope exactly when the primary has it in failover").isEqualTo(onPrimary
+                && Files.readString(lab.primary().conf()).contains("failover peer \"" + REL + "\""));
+        for (DhcpdLab.Server s : lab.servers()) {
+            Process check = new ProcessBuilder("/usr/sbin/dhcpd", "-t", "-q", "-cf", s.conf().toString()).redirectErrorStream(true).start();
+            assertThat(check.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(check.exitValue()).as("dhcpd -t on " + s.label() + ":\n" + new String(check.getInputStream().readAllBytes()))
+                    .isZero();
+            FaultLabs.awaitDhcpdNormal(lab, s, REL, STEP_DEADLINE);
+        }
+        session = login();
+        JsonNode rel = call("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef + "\",\"dhcpFailoverRelationshipName\":\""
+                + REL + "\"}").path("dhcpFailoverRelationship");
+        assertThat(rel.path("dhcpScopeRefs").toString().contains("\"" + toggledScope + "\""))
+                .as("store's relationship lists the scope exactly when the servers serve it in failover: " + rel).isEqualTo(onSecondary);
+        int instances = call("GetDHCPScopeInstances", "{\"dhcpScopeRef\":\"" + toggledScope + "\"}").path("dhcpScopes").size();
+        assertThat(instances).as("scope instances in the store").isEqualTo(onSecondary ? 2 : 1);
+        return onSecondary;
+    }
+
+    private static Map<String, Integer> journalStates() {
+        try (Database db = Database.open(Database.embeddedUrl(central.dataDir()))) {
+            Map<String, Integer> out = new LinkedHashMap<>();
+            db.jdbi().useHandle(h -> h.createQuery("SELECT state, COUNT(*) AS n FROM change_journal GROUP BY state ORDER BY state")
+                    .map((rs, ctx) -> Map.entry(rs.getString("state"), rs.getInt("n"))).forEach(e -> out.put(e.getKey(), e.getValue())));
+            return out;
+        }
+    }
+
+    private static String login() {
+        return central.rpc("Login", "{\"loginName\":\"administrator\",\"password\":\"" + CentralProcess.ADMIN_PASSWORD + "\"}")
+                .path("result").path("session").asText();
+    }
+
+    private static String scopeParams(String scope, String extra) {
+        return "{\"dhcpServerRef\":\"" + primaryRef + "\",\"dhcpFailoverRelationshipName\":\"" + REL + "\",\"dhcpScopeRefs\":[\""
+                + scope + "\"]" + extra + "}";
+    }
+
+    private static String addServer(String name, DhcpdLab.Server s) {
+        return call("AddDHCPServer", "{\"dhcpServer\":{\"name\":\"" + name + "\",\"type\":\"ISC\",\"address\":\"127.0.0.1\",\"port\":"
+                + s.agentUri().getPort() + ",\"agentToken\":\"" + s.agentToken() + "\"}}").path("ref").asText();
+    }
+
+    private static String scopeWithPool(String subnet, String from, String to) {
+        String range = call("AddRange", "{\"range\":{\"name\":\"r-" + subnet.replace('/', '-') + "\",\"subnet\":\"" + subnet + "\"}}")
+                .path("ref").asText();
+        String scope = call("AddDHCPScope", "{\"dhcpScope\":{\"rangeRef\":\"" + range + "\",\"dhcpServerRef\":\"" + primaryRef + "\"}}")
+                .path("ref").asText();
+        call("AddDHCPAddressPool", "{\"dhcpScopeRef\":\"" + scope + "\",\"dhcpAddressPool\":{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}}");
+        return scope;
+    }
+
+    private static String withSession(String params) {
+        String rest = params.substring(1).strip();
+        return "{\"session\":\"" + session + "\"" + (rest.equals("}") ? "" : ",") + rest;
+    }
+
+    private static JsonNode call(String method, String params) {
+        JsonNode answer = central.rpc(method, withSession(params));
+        if (answer.has("error")) {
+            throw new AssertionError(method + " failed: " + answer.path("error"));
+        }
+        return answer.path("result");
+    }
+}
