@@ -72,8 +72,17 @@ public final class ChangeEngine {
      * Applies the plan, or throws a UserError naming the server and the cause of the failure and
      * saying what was rolled back; a refused check (rules, validator, conflict) changes nothing.
      */
-    @SuppressWarnings("try") // the lock is held for the block's duration, never read
     public ChangeResult apply(ChangePlan plan, ChangeListener listener) {
+        return apply(plan, listener, () -> { });
+    }
+
+    /**
+     * As {@link #apply(ChangePlan, ChangeListener)}, with the caller's store writes for this change run at the
+     * commit point in the journal's transaction (see {@link ChangeJournal#commit(long, Runnable)}); if they
+     * fail, the servers are rolled back like after any other failed step.
+     */
+    @SuppressWarnings("try") // the lock is held for the block's duration, never read
+    public ChangeResult apply(ChangePlan plan, ChangeListener listener, Runnable atCommit) {
         List<String> names = plan.servers().stream().map(ServerChange::server).toList();
         try (ServerLocks held = ServerLocks.acquire(locks, names)) {
             refuseIfInterrupted(names);
@@ -114,7 +123,7 @@ public final class ChangeEngine {
                 }
                 current = null;
                 step = "committing the change";
-                journal.commit(id);
+                journal.commit(id, atCommit);
             } catch (RuntimeException failure) {
                 throw rollBack(id, targets, touched, current, step, failure, listener);
             }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tandem.agent.AgentClient;
 import org.tandem.change.ChangeEvent.Phase;
 import org.tandem.change.FaultInjectionPause;
 import org.tandem.lab.DhcpdLab;
@@ -58,17 +59,22 @@ class CentralKilledMidChangeIT {
             assumeTrue(usable, "needs root and /usr/sbin/dhcpd (scripts/install-deps)");
         }
         lab = DhcpdLab.start();
+        // The scopes come from the primary's own config, as on a real server Tandem is pointed at.
+        new AgentClient(lab.primary().agentUri(), lab.primary().agentToken()).writeConfig(lab.baseConfig()
+                + "subnet 198.19.210.0 netmask 255.255.255.0 {\n  pool {\n    range 198.19.210.10 198.19.210.99;\n  }\n}\n"
+                + "subnet " + TOGGLED_SUBNET + " netmask 255.255.255.0 {\n  pool {\n    range 198.19.211.10 198.19.211.99;\n  }\n}\n", null);
         central = new CentralProcess("FailoverStatePollInterval: 1\n");
         central.start(Map.of());
         session = login();
         primaryRef = addServer("dhcp-a", lab.primary());
         addServer("dhcp-b", lab.secondary());
+        awaitLog("synced dhcp-a");
+        awaitLog("synced dhcp-b");
         call("AddDHCPFailoverRelationship", "{\"dhcpFailoverRelationship\":{\"name\":\"" + REL + "\",\"primaryServer\":\"dhcp-a\","
                 + "\"secondaryServer\":\"dhcp-b\",\"failoverMode\":\"LoadBalance\",\"mclt\":600,\"maxResponseDelay\":15,"
                 + "\"primaryAddress\":\"" + lab.primary().address() + "\",\"secondaryAddress\":\"" + lab.secondary().address() + "\"}}");
-        String always = scopeWithPool("198.19.210.0/24", "198.19.210.10", "198.19.210.99");
-        call("AddDHCPScopesToDHCPFailoverRelationship", scopeParams(always, ""));
-        toggledScope = scopeWithPool(TOGGLED_SUBNET + "/24", "198.19.211.10", "198.19.211.99");
+        call("AddDHCPScopesToDHCPFailoverRelationship", scopeParams(primaryScope("198.19.210.0"), ""));
+        toggledScope = primaryScope(TOGGLED_SUBNET);
     }
 
     @AfterAll
@@ -107,6 +113,7 @@ class CentralKilledMidChangeIT {
                 central.kill();
                 report.add(String.format("%-22s %-6s start %5d ms, recovery pass after %5d ms, step reached after %6d ms, SIGKILL",
                         point, change, startup.toMillis(), settle.toMillis(), reached.toMillis()));
+                System.out.println("CentralKilledMidChangeIT: " + report.getLast());
             } finally {
                 Files.deleteIfExists(marker);
             }
@@ -128,14 +135,8 @@ class CentralKilledMidChangeIT {
     /** Waits for the first recovery pass of the Central just started (it settles what the killed one left). */
     private static Duration awaitRecoveryPass() throws Exception {
         Instant t0 = Instant.now();
-        Instant end = t0.plus(STEP_DEADLINE);
-        while (Instant.now().isBefore(end)) {
-            if (central.logText().contains("change recovery pass done")) {
-                return Duration.between(t0, Instant.now());
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no recovery pass within " + STEP_DEADLINE.toSeconds() + " s:\n" + central.logText());
+        awaitLog("change recovery pass done");
+        return Duration.between(t0, Instant.now());
     }
 
     private static void awaitMarker(Path marker, CompletableFuture<JsonNode> answer, String point) throws Exception {
@@ -158,10 +159,10 @@ class CentralKilledMidChangeIT {
      * the servers say. Returns whether the scope is in failover now.
      */
     private static boolean assertOldOrNewAndComplete() throws Exception {
-        boolean onPrimary = Files.readString(lab.primary().conf()).contains("subnet " + TOGGLED_SUBNET + " ");
-        boolean onSecondary = Files.readString(lab.secondary().conf()).contains("subnet " + TOGGLED_SUBNET + " ");
-        assertThat(onSecondary).as("secondary has the scope exactly when the primary has it in failover").isEqualTo(onPrimary
-                && Files.readString(lab.primary().conf()).contains("failover peer \"" + REL + "\""));
+        boolean onPrimary = toggledBlock(lab.primary()).contains("failover peer \"" + REL + "\";");
+        boolean onSecondary = toggledBlock(lab.secondary()).contains("failover peer \"" + REL + "\";");
+        assertThat(onSecondary).as("the toggled scope in failover on the secondary exactly when on the primary:\n"
+                + Files.readString(lab.primary().conf()) + "\n---\n" + Files.readString(lab.secondary().conf())).isEqualTo(onPrimary);
         for (DhcpdLab.Server s : lab.servers()) {
             Process check = new ProcessBuilder("/usr/sbin/dhcpd", "-t", "-q", "-cf", s.conf().toString()).redirectErrorStream(true).start();
             assertThat(check.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -177,6 +178,17 @@ class CentralKilledMidChangeIT {
         int instances = call("GetDHCPScopeInstances", "{\"dhcpScopeRef\":\"" + toggledScope + "\"}").path("dhcpScopes").size();
         assertThat(instances).as("scope instances in the store").isEqualTo(onSecondary ? 2 : 1);
         return onSecondary;
+    }
+
+    /** The toggled subnet's declaration in a server's dhcpd.conf (empty when it has none); the lab configs declare no nested blocks after it. */
+    private static String toggledBlock(DhcpdLab.Server s) throws java.io.IOException {
+        String conf = Files.readString(s.conf());
+        int start = conf.indexOf("subnet " + TOGGLED_SUBNET + " ");
+        if (start < 0) {
+            return "";
+        }
+        int end = conf.indexOf("\nsubnet ", start + 1);
+        return conf.substring(start, end < 0 ? conf.length() : end);
     }
 
     private static Map<String, Integer> journalStates() {
@@ -203,13 +215,23 @@ class CentralKilledMidChangeIT {
                 + s.agentUri().getPort() + ",\"agentToken\":\"" + s.agentToken() + "\"}}").path("ref").asText();
     }
 
-    private static String scopeWithPool(String subnet, String from, String to) {
-        String range = call("AddRange", "{\"range\":{\"name\":\"r-" + subnet.replace('/', '-') + "\",\"subnet\":\"" + subnet + "\"}}")
-                .path("ref").asText();
-        String scope = call("AddDHCPScope", "{\"dhcpScope\":{\"rangeRef\":\"" + range + "\",\"dhcpServerRef\":\"" + primaryRef + "\"}}")
-                .path("ref").asText();
-        call("AddDHCPAddressPool", "{\"dhcpScopeRef\":\"" + scope + "\",\"dhcpAddressPool\":{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}}");
-        return scope;
+    private static String primaryScope(String first) {
+        for (JsonNode scope : call("GetDHCPScopes", "{}").path("dhcpScopes")) {
+            if (scope.path("from").asText().equals(first) && scope.path("dhcpServerRef").asText().equals(primaryRef)) {
+                return scope.path("ref").asText();
+            }
+        }
+        throw new AssertionError("no scope " + first + " imported from dhcp-a\n" + logText());
+    }
+
+    private static void awaitLog(String line) throws Exception {
+        Instant end = Instant.now().plus(STEP_DEADLINE);
+        while (!central.logText().contains(line)) {
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("Central never logged \"" + line + "\" within " + STEP_DEADLINE.toSeconds() + " s:\n" + logText());
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static String withSession(String params) {
@@ -220,8 +242,16 @@ class CentralKilledMidChangeIT {
     private static JsonNode call(String method, String params) {
         JsonNode answer = central.rpc(method, withSession(params));
         if (answer.has("error")) {
-            throw new AssertionError(method + " failed: " + answer.path("error"));
+            throw new AssertionError(method + " failed: " + answer.path("error") + "\n" + logText());
         }
         return answer.path("result");
+    }
+
+    private static String logText() {
+        try {
+            return central.logText();
+        } catch (java.io.IOException e) {
+            return "(no Central log: " + e.getMessage() + ")";
+        }
     }
 }
