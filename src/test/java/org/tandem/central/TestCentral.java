@@ -23,8 +23,13 @@ public final class TestCentral implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public TestCentral(CentralConfig config) {
+        this(config, List.of());
+    }
+
+    /** With extensions, e.g. the background jobs ({@code SyncExtension}) and the web UI. */
+    public TestCentral(CentralConfig config, List<Central.Extension> extensions) {
         String url = Database.inMemoryUrl("central-" + UUID.randomUUID());
-        central = Central.start(new Central.Options("127.0.0.1", 0, url, config, Clock.systemUTC(), List.of(), ADMIN_PASSWORD));
+        central = Central.start(new Central.Options("127.0.0.1", 0, url, config, Clock.systemUTC(), extensions, ADMIN_PASSWORD));
     }
 
     public TestCentral() {
