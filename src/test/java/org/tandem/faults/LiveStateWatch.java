@@ -1,5 +1,7 @@
 package org.tandem.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
@@ -108,6 +110,23 @@ final class LiveStateWatch implements AutoCloseable {
                     + conditions.keySet().stream().filter(k -> !seen.containsKey(k)).toList() + " (seen: " + seen.keySet() + ")");
         }
         return seen;
+    }
+
+    /** The times {@link #firstSeen} returned, as milliseconds after {@code from}, for the test's printout. */
+    static String times(Instant from, Map<String, Instant> seen) {
+        StringBuilder out = new StringBuilder();
+        seen.forEach((k, v) -> out.append(k).append(" +").append(Duration.between(from, v).toMillis()).append(" ms  "));
+        return out.toString().strip();
+    }
+
+    /** The API ("api") and the page ("page") showed what the servers ("servers") reported within two state polls. */
+    static void assertShownWithinTwoPolls(List<Map<String, Instant>> transitions) {
+        long twoPolls = 2 * POLL_INTERVAL.toMillis();
+        for (Map<String, Instant> seen : transitions) {
+            Instant servers = seen.get("servers");
+            assertThat(Duration.between(servers, seen.get("api")).toMillis()).as("API after the servers, ms").isLessThanOrEqualTo(twoPolls);
+            assertThat(Duration.between(servers, seen.get("page")).toMillis()).as("page after the servers, ms").isLessThanOrEqualTo(twoPolls);
+        }
     }
 
     private static boolean holds(BooleanSupplier condition) {
