@@ -103,7 +103,7 @@ final class CentralProcess implements AutoCloseable {
     /** A JSON-RPC call; the whole answer ({@code result} or {@code error}). */
     JsonNode rpc(String method, String params) {
         TestCentral.Answer a = TestCentral.send(http, base(), "POST", "/mmws/json",
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}", null);
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}", null, Duration.ofSeconds(120));
         if (a.status() != 200 || a.body() == null) {
             throw new AssertionError(method + " answered HTTP " + a.status() + ": " + a.text());
         }
