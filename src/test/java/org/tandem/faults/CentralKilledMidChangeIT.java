@@ -39,16 +39,20 @@ class CentralKilledMidChangeIT {
     private static final String TOGGLED_SUBNET = "198.19.211.0";
     private static final Duration STEP_DEADLINE = Duration.ofSeconds(90);
 
-    /** Where the Central is killed: the engine's events of each server, in the order it emits them. */
+    /**
+     * Where the Central is killed: each event the engine emits for each server, and after DONE (committed,
+     * journal closed). DONE comes midway so the kills after it hit the reverse change (remove).
+     */
     private static final List<String> KILL_POINTS = List.of(
             FIRST + ":" + Phase.VALIDATING, SECOND + ":" + Phase.VALIDATING,
-            FIRST + ":" + Phase.PREPARING, FIRST + ":" + Phase.APPLYING, FIRST + ":" + Phase.VERIFYING, FIRST + ":" + Phase.APPLIED,
-            SECOND + ":" + Phase.PREPARING, SECOND + ":" + Phase.APPLYING, SECOND + ":" + Phase.VERIFYING, SECOND + ":" + Phase.APPLIED,
-            "*:" + Phase.DONE);
+            FIRST + ":" + Phase.PREPARING, FIRST + ":" + Phase.APPLYING, FIRST + ":" + Phase.VERIFYING,
+            "*:" + Phase.DONE,
+            FIRST + ":" + Phase.APPLIED,
+            SECOND + ":" + Phase.PREPARING, SECOND + ":" + Phase.APPLYING, SECOND + ":" + Phase.VERIFYING, SECOND + ":" + Phase.APPLIED);
 
     private static DhcpdLab lab;
     private static CentralProcess central;
-    private static String session;
+    private static FailoverCalls api;
     private static String primaryRef;
     private static String toggledScope;
 
@@ -65,16 +69,15 @@ class CentralKilledMidChangeIT {
                 + "subnet " + TOGGLED_SUBNET + " netmask 255.255.255.0 {\n  pool {\n    range 198.19.211.10 198.19.211.99;\n  }\n}\n", null);
         central = new CentralProcess("FailoverStatePollInterval: 1\n");
         central.start(Map.of());
-        session = login();
-        primaryRef = addServer("dhcp-a", lab.primary());
-        addServer("dhcp-b", lab.secondary());
+        api = new FailoverCalls(central::rpc, CentralKilledMidChangeIT::logText);
+        api.login(CentralProcess.ADMIN_PASSWORD);
+        primaryRef = api.addServer("dhcp-a", lab.primary().agentUri().getPort(), lab.primary().agentToken());
+        api.addServer("dhcp-b", lab.secondary().agentUri().getPort(), lab.secondary().agentToken());
         awaitLog("synced dhcp-a");
         awaitLog("synced dhcp-b");
-        call("AddDHCPFailoverRelationship", "{\"dhcpFailoverRelationship\":{\"name\":\"" + REL + "\",\"primaryServer\":\"dhcp-a\","
-                + "\"secondaryServer\":\"dhcp-b\",\"failoverMode\":\"LoadBalance\",\"mclt\":600,\"maxResponseDelay\":15,"
-                + "\"primaryAddress\":\"" + lab.primary().address() + "\",\"secondaryAddress\":\"" + lab.secondary().address() + "\"}}");
-        call("AddDHCPScopesToDHCPFailoverRelationship", scopeParams(primaryScope("198.19.210.0"), ""));
-        toggledScope = primaryScope(TOGGLED_SUBNET);
+        api.addRelationship(REL, lab);
+        api.call("AddDHCPScopesToDHCPFailoverRelationship", scopeParams(api.scope("198.19.210.0", primaryRef), ""));
+        toggledScope = api.scope(TOGGLED_SUBNET, primaryRef);
     }
 
     @AfterAll
@@ -101,13 +104,13 @@ class CentralKilledMidChangeIT {
                 Duration startup = central.start(Map.of(FaultInjectionPause.PAUSE_AT, point, FaultInjectionPause.MARKER, marker.toString()));
                 Duration settle = awaitRecoveryPass();
                 boolean scopeIn = assertOldOrNewAndComplete();
-                session = login();
+                api.login(CentralProcess.ADMIN_PASSWORD);
                 String change = scopeIn ? "remove" : "add";
                 Instant t0 = Instant.now();
                 CompletableFuture<JsonNode> answer = CompletableFuture.supplyAsync(() -> scopeIn
-                        ? central.rpc("RemoveDHCPScopesFromDHCPFailoverRelationship", withSession(scopeParams(toggledScope,
-                                ",\"dhcpFailoverRelationshipDeconfigureAction\":\"Delete\"")))
-                        : central.rpc("AddDHCPScopesToDHCPFailoverRelationship", withSession(scopeParams(toggledScope, ""))));
+                        ? api.answer("RemoveDHCPScopesFromDHCPFailoverRelationship", scopeParams(toggledScope,
+                                ",\"dhcpFailoverRelationshipDeconfigureAction\":\"Delete\""))
+                        : api.answer("AddDHCPScopesToDHCPFailoverRelationship", scopeParams(toggledScope, "")));
                 awaitMarker(marker, answer, point);
                 Duration reached = Duration.between(t0, Instant.now());
                 central.kill();
@@ -170,12 +173,12 @@ class CentralKilledMidChangeIT {
                     .isZero();
             FaultLabs.awaitDhcpdNormal(lab, s, REL, STEP_DEADLINE);
         }
-        session = login();
-        JsonNode rel = call("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef + "\",\"dhcpFailoverRelationshipName\":\""
+        api.login(CentralProcess.ADMIN_PASSWORD);
+        JsonNode rel = api.call("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef + "\",\"dhcpFailoverRelationshipName\":\""
                 + REL + "\"}").path("dhcpFailoverRelationship");
         assertThat(rel.path("dhcpScopeRefs").toString().contains("\"" + toggledScope + "\""))
                 .as("store's relationship lists the scope exactly when the servers serve it in failover: " + rel).isEqualTo(onSecondary);
-        int instances = call("GetDHCPScopeInstances", "{\"dhcpScopeRef\":\"" + toggledScope + "\"}").path("dhcpScopes").size();
+        int instances = api.call("GetDHCPScopeInstances", "{\"dhcpScopeRef\":\"" + toggledScope + "\"}").path("dhcpScopes").size();
         assertThat(instances).as("scope instances in the store").isEqualTo(onSecondary ? 2 : 1);
         return onSecondary;
     }
@@ -200,28 +203,8 @@ class CentralKilledMidChangeIT {
         }
     }
 
-    private static String login() {
-        return central.rpc("Login", "{\"loginName\":\"administrator\",\"password\":\"" + CentralProcess.ADMIN_PASSWORD + "\"}")
-                .path("result").path("session").asText();
-    }
-
     private static String scopeParams(String scope, String extra) {
-        return "{\"dhcpServerRef\":\"" + primaryRef + "\",\"dhcpFailoverRelationshipName\":\"" + REL + "\",\"dhcpScopeRefs\":[\""
-                + scope + "\"]" + extra + "}";
-    }
-
-    private static String addServer(String name, DhcpdLab.Server s) {
-        return call("AddDHCPServer", "{\"dhcpServer\":{\"name\":\"" + name + "\",\"type\":\"ISC\",\"address\":\"127.0.0.1\",\"port\":"
-                + s.agentUri().getPort() + ",\"agentToken\":\"" + s.agentToken() + "\"}}").path("ref").asText();
-    }
-
-    private static String primaryScope(String first) {
-        for (JsonNode scope : call("GetDHCPScopes", "{}").path("dhcpScopes")) {
-            if (scope.path("from").asText().equals(first) && scope.path("dhcpServerRef").asText().equals(primaryRef)) {
-                return scope.path("ref").asText();
-            }
-        }
-        throw new AssertionError("no scope " + first + " imported from dhcp-a\n" + logText());
+        return FailoverCalls.scopeParams(primaryRef, REL, scope, extra);
     }
 
     private static void awaitLog(String line) throws Exception {
@@ -232,19 +215,6 @@ class CentralKilledMidChangeIT {
             }
             Thread.sleep(100);
         }
-    }
-
-    private static String withSession(String params) {
-        String rest = params.substring(1).strip();
-        return "{\"session\":\"" + session + "\"" + (rest.equals("}") ? "" : ",") + rest;
-    }
-
-    private static JsonNode call(String method, String params) {
-        JsonNode answer = central.rpc(method, withSession(params));
-        if (answer.has("error")) {
-            throw new AssertionError(method + " failed: " + answer.path("error") + "\n" + logText());
-        }
-        return answer.path("result");
     }
 
     private static String logText() {
