@@ -130,9 +130,13 @@ class CentralKilledMidChangeIT {
         Map<String, Integer> states = journalStates();
         report.add("journal entries by state: " + states);
         System.out.println("CentralKilledMidChangeIT: " + KILL_POINTS.size() + " SIGKILLs\n  " + String.join("\n  ", report));
-        // The two kills at VALIDATING come before the journal entry; the setup's change and the one killed after
-        // DONE are applied; every other kill left an open entry that the next Central undid.
-        assertThat(states).isEqualTo(Map.of("APPLIED", 2, "UNDONE", KILL_POINTS.size() - 3));
+        // The two kills at VALIDATING come before the journal entry, so there is one entry per other kill plus the
+        // setup's change. Each is closed: undone, or applied (the setup's; the one killed after DONE unless the
+        // embedded database lost its last commit to the kill, in which case journal and store were lost together
+        // and the servers were put back, which the checks above saw).
+        assertThat(states.keySet()).isSubsetOf("APPLIED", "UNDONE");
+        assertThat(states.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(KILL_POINTS.size() - 1);
+        assertThat(states.get("APPLIED")).isBetween(1, 2);
     }
 
     /** Waits for the first recovery pass of the Central just started (it settles what the killed one left). */
