@@ -3,6 +3,7 @@ package org.tandem.agent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,7 +99,9 @@ public final class AgentClient {
             throw UserError.unreachable("the agent at " + base + " did not answer " + method + " " + path + " in time", e);
         } catch (IOException e) {
             String tls = ClientTrust.current().explain(e, "the agent at " + base);
-            throw UserError.unreachable(tls != null ? tls : "the agent at " + base + " cannot be reached: " + e.getMessage(), e);
+            // Java's HTTP client reports a refused connection as a ConnectException without a message.
+            String why = e.getMessage() == null ? (e instanceof ConnectException ? "connection refused" : e.toString()) : e.getMessage();
+            throw UserError.unreachable(tls != null ? tls : "the agent at " + base + " cannot be reached: " + why, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw UserError.unreachable("interrupted while calling the agent at " + base, e);

@@ -61,6 +61,8 @@ public final class ChangeEngine {
     private final JobLock locks;
     private final Clock clock;
     private final EngineSettings settings;
+    /** Inert unless the fault-injection system properties are set (see {@link FaultInjectionPause}). */
+    private final ChangeListener faults = FaultInjectionPause.fromSystemProperties();
 
     public ChangeEngine(ServerDirectory servers, List<RuleCheck> rules, ChangeJournal journal, ChangeRecorder recorder,
                         JobLock locks, Clock clock, EngineSettings settings) {
@@ -84,8 +86,17 @@ public final class ChangeEngine {
      * Applies the plan, or throws a UserError naming the server and the cause of the failure and
      * saying what was rolled back; a refused check (rules, validator, conflict) changes nothing.
      */
-    @SuppressWarnings("try") // the lock is held for the block's duration, never read
     public ChangeResult apply(ChangePlan plan, ChangeListener listener) {
+        return apply(plan, listener, () -> { });
+    }
+
+    /**
+     * As {@link #apply(ChangePlan, ChangeListener)}, with the caller's store writes for this change run at the
+     * commit point in the journal's transaction (see {@link ChangeJournal#commit(long, Runnable)}); if they
+     * fail, the servers are rolled back like after any other failed step.
+     */
+    @SuppressWarnings("try") // the lock is held for the block's duration, never read
+    public ChangeResult apply(ChangePlan plan, ChangeListener listener, Runnable atCommit) {
         List<String> names = plan.servers().stream().map(ServerChange::server).toList();
         try (ServerLocks held = ServerLocks.acquire(locks, names)) {
             refuseIfInterrupted(names);
@@ -140,7 +151,7 @@ public final class ChangeEngine {
                 }
                 current = null;
                 step = "committing the change";
-                journal.commit(id);
+                journal.commit(id, atCommit);
             } catch (RuntimeException failure) {
                 throw rollBack(id, targets, touched, current, step, failure, listener);
             }
@@ -313,7 +324,9 @@ public final class ChangeEngine {
 
     private void emit(ChangeListener listener, ChangeEvent.Phase phase, String server, String detail) {
         try {
-            listener.onEvent(new ChangeEvent(clock.instant(), phase, server, detail));
+            ChangeEvent event = new ChangeEvent(clock.instant(), phase, server, detail);
+            listener.onEvent(event);
+            faults.onEvent(event);
         } catch (RuntimeException e) {
             // A broken progress display must not break a change halfway.
             log.warn("change listener failed: {}", e.toString());

@@ -68,7 +68,17 @@ public interface ChangeJournal {
     void markServer(long changeId, String server, ServerStep step);
 
     /** Marks an OPEN entry COMMITTED: every server was applied and verified. */
-    void commit(long changeId);
+    default void commit(long changeId) {
+        commit(changeId, () -> { });
+    }
+
+    /**
+     * As {@link #commit(long)}, running {@code alongside} (the store's own writes of the change) in the
+     * same database transaction, so a Central killed at any instant leaves both or neither: a store
+     * written but an entry still OPEN would be undone on the servers and leave the store wrong, and the
+     * reverse leaves the store stale. When {@code alongside} throws, nothing is committed.
+     */
+    void commit(long changeId, Runnable alongside);
 
     /**
      * Closes an unfinished entry with its final state and a sentence saying what was done. Returns

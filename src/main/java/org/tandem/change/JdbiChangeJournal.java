@@ -67,13 +67,15 @@ public final class JdbiChangeJournal implements ChangeJournal {
     }
 
     @Override
-    public void commit(long changeId) {
+    public void commit(long changeId, Runnable alongside) {
         jdbi.useTransaction(handle -> {
             int rows = handle.createUpdate("UPDATE change_journal SET state = 'COMMITTED' WHERE id = :id AND state = 'OPEN'")
                     .bind("id", changeId).execute();
             if (rows != 1) {
                 throw new IllegalStateException("change " + changeId + " is not open");
             }
+            // Repositories on this Jdbi get this transaction's handle (Jdbi's handle scope), so their writes commit with it.
+            alongside.run();
         });
     }
 

@@ -1,5 +1,6 @@
 package org.tandem.dhcpd;
 
+import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.regex.Pattern;
 
 import org.tandem.agent.AgentApi;
 import org.tandem.agent.AgentClient;
+import org.tandem.agent.AgentError;
 import org.tandem.change.LiveConfig;
 import org.tandem.change.RecentReads;
 import org.tandem.change.ServerTarget;
@@ -117,6 +119,7 @@ public final class DhcpdTarget implements ServerTarget {
                 AgentApi.HealthView health = agent.health();
                 why = health.dhcpdRunning() ? null : health.detail();
             } catch (UserError e) {
+                refuseIfAgentGone(e, "dhcpd running again");
                 why = e.getMessage();
             }
             if (why == null) {
@@ -172,6 +175,7 @@ public final class DhcpdTarget implements ServerTarget {
                 }
                 last = "it is " + s.localState() + " and sees its partner " + s.partnerState();
             } catch (UserError e) {
+                refuseIfAgentGone(e, what);
                 last = e.getMessage();
             }
             if (shared == null) {
@@ -185,6 +189,17 @@ public final class DhcpdTarget implements ServerTarget {
                         + peer + "\" in time: " + last, null);
             }
             pause();
+        }
+    }
+
+    /**
+     * Nothing listens at the agent's address any more (connection refused, not a slow answer or an
+     * error the agent reported): the agent process is gone, and polling it until the step's deadline
+     * (minutes) would only delay giving the servers already changed their old config back.
+     */
+    private void refuseIfAgentGone(UserError e, String what) {
+        if (!(e instanceof AgentError) && e.getCause() instanceof ConnectException) {
+            throw UserError.unreachable("dhcpd server \"" + name + "\" cannot be checked for " + what + ": " + e.getMessage(), e);
         }
     }
 

@@ -758,26 +758,30 @@ public final class FailoverService {
 
     /**
      * Dry run: the engine's checks and diffs, nothing else. Otherwise the servers first (through the
-     * engine, which records their diffs), then the store in one change-log write. With no server to
-     * change, only the store write.
+     * engine, which records their diffs), then the store in one change-log write inside the engine's
+     * commit. With no server to change, only the store write.
      */
     private Outcome commit(Actor actor, String saveComment, boolean dryRun, FailoverRelationship result, List<ServerChange> changes,
             Consumer<ChangeLog.Recorder> storeUpdate) {
         List<ServerChange> real = changes.stream().filter(c -> !c.unchanged()).toList();
         ChangeResult change = null;
+        Runnable writeStore = () -> changeLog.write(actor, saveComment, log -> {
+            storeUpdate.accept(log);
+            return null;
+        });
         if (!real.isEmpty()) {
             ChangePlan plan = new ChangePlan(real, actor.userName(), saveComment);
-            change = dryRun ? engine.dryRun(plan, PROGRESS) : engine.apply(plan, PROGRESS);
+            // The store is written at the engine's commit point, in the journal's transaction: a Central killed
+            // after the servers changed leaves a store that says what they run.
+            change = dryRun ? engine.dryRun(plan, PROGRESS) : engine.apply(plan, PROGRESS, writeStore);
         } else if (dryRun) {
             change = new ChangeResult(null, true, List.of());
+        } else {
+            writeStore.run();
         }
         if (dryRun) {
             return new Outcome(result, change);
         }
-        changeLog.write(actor, saveComment, log -> {
-            storeUpdate.accept(log);
-            return null;
-        });
         FailoverRelationship now = result == null ? null : relationships.findByName(result.name()).orElse(result);
         return new Outcome(now, change);
     }

@@ -2,6 +2,7 @@ package org.tandem.sync;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandem.change.ChangeRecovery;
@@ -23,8 +24,11 @@ public final class ChangeRecoveryJob extends BackgroundJob {
 
     @Override
     protected void runOnce() {
-        for (ChangeRecovery.Outcome outcome : recovery.recoverAll()) {
+        List<ChangeRecovery.Outcome> outcomes = recovery.recoverAll();
+        for (ChangeRecovery.Outcome outcome : outcomes) {
             log.info("interrupted change {}: {}", outcome.changeId(), outcome.summary());
         }
+        // Once per pass (every few minutes): says when a restarted Central has settled what its predecessor left.
+        log.info("change recovery pass done: {} interrupted change(s) looked at", outcomes.size());
     }
 }

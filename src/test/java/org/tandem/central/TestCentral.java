@@ -23,8 +23,13 @@ public final class TestCentral implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public TestCentral(CentralConfig config) {
+        this(config, List.of());
+    }
+
+    /** With extensions, e.g. the background jobs ({@code SyncExtension}) and the web UI. */
+    public TestCentral(CentralConfig config, List<Central.Extension> extensions) {
         String url = Database.inMemoryUrl("central-" + UUID.randomUUID());
-        central = Central.start(new Central.Options("127.0.0.1", 0, url, config, Clock.systemUTC(), List.of(), ADMIN_PASSWORD));
+        central = Central.start(new Central.Options("127.0.0.1", 0, url, config, Clock.systemUTC(), extensions, ADMIN_PASSWORD));
     }
 
     public TestCentral() {
@@ -39,7 +44,13 @@ public final class TestCentral implements AutoCloseable {
     public record Answer(int status, JsonNode body, String text) {}
 
     public Answer send(String method, String path, String body, String authorization) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20))
+        return send(http, base(), method, path, body, authorization, Duration.ofSeconds(20));
+    }
+
+    /** An HTTP request to the Central at {@code base} (e.g. one in another process); JSON bodies parsed. */
+    public static Answer send(HttpClient http, String base, String method, String path, String body, String authorization,
+                              Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
@@ -65,6 +76,16 @@ public final class TestCentral implements AutoCloseable {
     /** A JSON-RPC call with a raw body; asserts nothing. */
     public Answer rpcRaw(String body) {
         return send("POST", "/mmws/json", body, null);
+    }
+
+    /** A JSON-RPC call waiting up to {@code timeout}, for changes that restart servers; the whole answer. */
+    public JsonNode rpc(String method, String params, Duration timeout) {
+        Answer a = send(http, base(), "POST", "/mmws/json",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}", null, timeout);
+        if (a.status() != 200) {
+            throw new AssertionError("JSON-RPC answered HTTP " + a.status() + ": " + a.text());
+        }
+        return a.body();
     }
 
     /** A JSON-RPC call of {@code method} with {@code params} (a JSON object text). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,25 @@ abstract class AbstractChangeJournalTest {
         assertThat(journal.find(id).orElseThrow().state()).isEqualTo(ChangeJournal.State.COMMITTED);
         assertThat(journal.unfinished()).extracting(ChangeJournal.Entry::id).containsExactly(id);
         assertThatThrownBy(() -> journal.commit(id)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void commit_alongsideWritesCommitWithIt_andAFailureCommitsNeither() {
+        Jdbi jdbi = db.jdbi();
+        journal = new JdbiChangeJournal(jdbi);
+        long ok = journal.begin(plan("dhcp-b", "dhcp-a"), STARTED);
+        long failing = journal.begin(plan("dhcp-d", "dhcp-c"), STARTED);
+
+        journal.commit(ok, () -> jdbi.useHandle(h -> h.execute("UPDATE change_journal SET save_comment = 'store written' WHERE id = ?", ok)));
+        assertThatThrownBy(() -> journal.commit(failing, () -> {
+            jdbi.useHandle(h -> h.execute("UPDATE change_journal SET save_comment = 'store written' WHERE id = ?", failing));
+            throw new IllegalStateException("store refused");
+        })).hasMessage("store refused");
+
+        assertThat(journal.find(ok).orElseThrow().state()).isEqualTo(ChangeJournal.State.COMMITTED);
+        assertThat(journal.find(ok).orElseThrow().saveComment()).isEqualTo("store written");
+        assertThat(journal.find(failing).orElseThrow().state()).isEqualTo(ChangeJournal.State.OPEN);
+        assertThat(journal.find(failing).orElseThrow().saveComment()).isNotEqualTo("store written");
     }
 
     @Test

@@ -40,8 +40,8 @@ final class CrashingJournal implements ChangeJournal {
     }
 
     @Override
-    public void commit(long changeId) {
-        delegate.commit(changeId);
+    public void commit(long changeId, Runnable alongside) {
+        delegate.commit(changeId, alongside);
         wrote("commit");
     }
 
