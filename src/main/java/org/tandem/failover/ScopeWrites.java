@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -368,24 +369,27 @@ public final class ScopeWrites {
 
     /**
      * The store's checks in a rolled-back transaction, then the servers (or, on a dry run, only the
-     * engine's checks and diffs), then the store for real in one transaction.
+     * engine's checks and diffs), then the store for real in the journal's commit transaction.
      */
     private <T> Outcome<T> write(Actor actor, String saveComment, boolean dryRun, Supplier<T> storeWork, Function<T, List<ServerChange>> plan) {
         writes.lock();
         try {
             T checked = rolledBack(storeWork);
             List<ServerChange> changes = plan.apply(checked).stream().filter(c -> !c.unchanged()).toList();
-            ChangeResult change = null;
-            if (!changes.isEmpty()) {
-                ChangePlan p = new ChangePlan(changes, actor.userName(), saveComment);
-                change = dryRun ? engine.dryRun(p, FailoverService.PROGRESS) : engine.apply(p, FailoverService.PROGRESS);
-            } else if (dryRun) {
-                change = new ChangeResult(null, true, List.of());
-            }
             if (dryRun) {
+                ChangeResult change = changes.isEmpty() ? new ChangeResult(null, true, List.of())
+                        : engine.dryRun(new ChangePlan(changes, actor.userName(), saveComment), FailoverService.PROGRESS);
                 return new Outcome<>(null, change);
             }
-            return new Outcome<>(jdbi.inTransaction(h -> storeWork.get()), change);
+            if (changes.isEmpty()) {
+                return new Outcome<>(jdbi.inTransaction(h -> storeWork.get()), null);
+            }
+            // The store is written at the engine's commit point, in the journal's transaction: a Central killed
+            // after the servers changed leaves a store that says what they run.
+            AtomicReference<T> stored = new AtomicReference<>();
+            ChangeResult change = engine.apply(new ChangePlan(changes, actor.userName(), saveComment), FailoverService.PROGRESS,
+                    () -> stored.set(storeWork.get()));
+            return new Outcome<>(stored.get(), change);
         } finally {
             writes.unlock();
         }
