@@ -131,6 +131,29 @@ class ScopeWritesDhcpdIT {
 
     @Test
     @Order(4)
+    void hostileNamesAndValues_throughTheApi_areRefusedByFieldAndNeverReachDhcpdConf() throws Exception {
+        String before = conf(lab.primary());
+        String history = call("GetChangeHistory", "{}").path("totalResults").asText();
+        List<String> names = List.of("a\\\"b", "x; } host evil { fixed-address 198.19.210.7", "two\\nlines", "brace{", "include \\\"/etc/passwd\\\"",
+                "caf\u00e9", "-leading-dash", "x".repeat(64));
+        for (String name : names) {
+            JsonNode bad = callError("AddDHCPReservation", "{\"owner\":\"" + scopeRef + "\",\"dhcpReservation\":{\"name\":\"" + name
+                    + "\",\"clientIdentifier\":\"00:11:22:33:44:57\",\"addresses\":[\"198.19.210.7\"]}}");
+            assertThat(bad.path("message").asText()).as(name).contains("dhcpReservation.name");
+        }
+        for (String[] field : List.of(new String[] {"clientIdentifier", "00:11:22:33:44:57; }"}, new String[] {"addresses", "198.19.210.7; }"})) {
+            String reservation = "{\"name\":\"ok-name\",\"clientIdentifier\":\"" + (field[0].equals("clientIdentifier") ? field[1] : "00:11:22:33:44:57")
+                    + "\",\"addresses\":[\"" + (field[0].equals("addresses") ? field[1] : "198.19.210.7") + "\"]}";
+            JsonNode bad = callError("AddDHCPReservation", "{\"owner\":\"" + scopeRef + "\",\"dhcpReservation\":" + reservation + "}");
+            assertThat(bad.path("message").asText()).as(field[0]).contains(field[0]);
+        }
+        assertThat(conf(lab.primary())).isEqualTo(before);
+        assertThat(call("GetChangeHistory", "{}").path("totalResults").asText()).isEqualTo(history);
+        assertThat(call("GetDHCPReservations", "{\"owner\":\"" + scopeRef + "\"}").path("totalResults").asInt()).isZero();
+    }
+
+    @Test
+    @Order(5)
     void modifyScope_disableThenEnable_commentsTheSubnetOutAndBack() throws Exception {
         String before = conf(lab.primary());
         call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":false}}");
@@ -141,7 +164,7 @@ class ScopeWritesDhcpdIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void failoverScope_poolsAndReservationsGoToBothServers_refusalsNameTheRelationship() throws Exception {
         call("AddDHCPFailoverRelationship", "{\"dhcpFailoverRelationship\":{\"name\":\"" + REL + "\",\"primaryServer\":\"dhcp-a\","
                 + "\"secondaryServer\":\"dhcp-b\",\"failoverMode\":\"LoadBalance\",\"mclt\":600,\"maxResponseDelay\":15,"
@@ -176,7 +199,7 @@ class ScopeWritesDhcpdIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void removeScope_theSubnetDhcpdSitsOn_isRefusedNamingTheAddress() throws Exception {
         String own = lab.subnetPrefix() + ".0/24";
         JsonNode scopes = call("GetDHCPScopes", "{\"filter\":\"name=" + own + "\"}").path("dhcpScopes");
@@ -195,7 +218,7 @@ class ScopeWritesDhcpdIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void unreachableServer_addScopeFails_namesServerAndStoresNothing() throws Exception {
         int closed;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -212,7 +235,7 @@ class ScopeWritesDhcpdIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void roundTrip_syncAfterTheWrites_findsNothingToChange() {
         for (String server : List.of("dhcp-a", "dhcp-b")) {
             JsonNode outcome = rpc.call("SyncDHCPServer", TandemClient.params().put("dhcpServerRef", server));
