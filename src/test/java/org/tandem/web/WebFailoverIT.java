@@ -155,6 +155,15 @@ class WebFailoverIT {
         return page.locator("dialog[open]");
     }
 
+    /** Fills the Add reservation dialog and goes to its Summary (or back to the fields with an error). */
+    private void addReservation(String name, String address, String mac) {
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add reservation")).click();
+        dialog().getByLabel("Name").fill(name);
+        dialog().getByLabel("IP address").fill(address);
+        dialog().getByLabel("MAC address").fill(mac);
+        next();
+    }
+
     private void next() {
         dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Next: summary")).click();
     }
@@ -259,11 +268,7 @@ class WebFailoverIT {
     @Order(5)
     void scopeDetail_reservationInAFailoverScope_isWrittenToBothServers_duplicateAddressShownAtTheField_thenRemoved() {
         page.navigate(url("/ui/scopes/" + rangeId));
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add reservation")).click();
-        dialog().getByLabel("Name").fill("printer");
-        dialog().getByLabel("IP address").fill(BRANCH + ".20");
-        dialog().getByLabel("MAC address").fill("00:11:22:33:44:66");
-        next();
+        addReservation("printer", BRANCH + ".20", "00:11:22:33:44:66");
         assertThat(dialog().locator("pre.diff[data-server=dhcpd-a]")).containsText("hardware ethernet 00:11:22:33:44:66");
         assertThat(dialog().locator("pre.diff[data-server=dhcpd-b]")).containsText("hardware ethernet 00:11:22:33:44:66");
         shot("isc-add-reservation-summary");
@@ -272,11 +277,7 @@ class WebFailoverIT {
         assertThat(config(lab.primary())).contains("hardware ethernet 00:11:22:33:44:66");
         assertThat(config(lab.secondary())).contains("hardware ethernet 00:11:22:33:44:66");
 
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add reservation")).click();
-        dialog().getByLabel("Name").fill("scanner");
-        dialog().getByLabel("IP address").fill(BRANCH + ".20");
-        dialog().getByLabel("MAC address").fill("00:11:22:33:44:77");
-        next();
+        addReservation("scanner", BRANCH + ".20", "00:11:22:33:44:77");
         assertThat(dialog().locator("#f-addresses-err")).containsText("same address");
         assertThat(config(lab.primary())).doesNotContain("00:11:22:33:44:77");
         dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel")).click();
