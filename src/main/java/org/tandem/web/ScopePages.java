@@ -32,7 +32,7 @@ import org.tandem.web.View.ScopeRow;
 
 /**
  * IPAM: the DHCP scopes grid (one row per subnet, with its instances on one or two servers), scope detail with its
- * address pools, and the failover actions of seed 000 (add to failover, remove from failover, manage scope instances).
+ * address pools and reservations, and the failover actions of seed 000 (add to failover, remove from failover, manage scope instances).
  */
 final class ScopePages {
 
