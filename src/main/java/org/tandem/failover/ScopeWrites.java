@@ -105,13 +105,28 @@ public final class ScopeWrites {
      */
     public Outcome<DhcpScope> addScope(Actor actor, String saveComment, String field, ScopeService.NewScope in, List<String[]> poolRanges,
             String poolsField, boolean dryRun) {
+        return addScope(actor, saveComment, field, () -> in, poolRanges, poolsField, dryRun);
+    }
+
+    /**
+     * AddRange and AddDHCPScope as one write: the range is made in the same store work as the scope, so a dry run
+     * shows the servers' diffs for a subnet not yet in IPAM, and a server that refuses the subnet leaves no range behind.
+     */
+    public Outcome<DhcpScope> addScopeInNewRange(Actor actor, String saveComment, String rangeField, ScopeService.NewRange range,
+            String field, String serverRef, String name, List<String[]> poolRanges, String poolsField, boolean dryRun) {
+        return addScope(actor, saveComment, field, () -> new ScopeService.NewScope(store.addRange(actor, saveComment, rangeField, range).ref(),
+                serverRef, name, null, true), poolRanges, poolsField, dryRun);
+    }
+
+    private Outcome<DhcpScope> addScope(Actor actor, String saveComment, String field, Supplier<ScopeService.NewScope> in,
+            List<String[]> poolRanges, String poolsField, boolean dryRun) {
         List<Ipv4Range> given = new ArrayList<>();
         for (int i = 0; i < poolRanges.size(); i++) {
             String f = poolsField + "[" + i + "]";
             given.add(Ipv4Range.parse(f + ".from", poolRanges.get(i)[0], f + ".to", poolRanges.get(i)[1]));
         }
         return write(actor, saveComment, dryRun, () -> {
-            DhcpScope created = store.addScope(actor, saveComment, field, in);
+            DhcpScope created = store.addScope(actor, saveComment, field, in.get());
             requireCidr(field + ".rangeRef", created);
             DhcpServer server = failover.server(created.serverId());
             List<Ipv4Range> stored = new ArrayList<>();

@@ -246,11 +246,13 @@ public final class ScopeService {
             DhcpScope scope = scope(scopeField, scopeRef);
             String what = "Reservation \"" + name + "\" (" + address + ")";
             if (!scope.addresses().contains(address)) {
-                throw UserError.conflict(what + " is outside " + scope.describe());
+                throw new UserError(UserError.Kind.CONFLICT, field + ".addresses", what + " is outside " + scope.describe());
             }
             reservations.findClash(scope.id(), address.value(), client).ifPresent(other -> {
-                String why = other.address().equals(address) ? "the same address as " : "the same client as ";
-                throw UserError.conflict(what + " has " + why + other.describe() + " in " + scope.describe());
+                boolean sameAddress = other.address().equals(address);
+                String why = sameAddress ? "the same address as " : "the same client as ";
+                throw new UserError(UserError.Kind.CONFLICT, field + (sameAddress ? ".addresses" : ".clientIdentifier"),
+                        what + " has " + why + other.describe() + " in " + scope.describe());
             });
             long id = reservations.insert(new Reservation(0, scope.id(), name, client, method, address, description));
             Reservation created = reservations.findById(id).orElseThrow();

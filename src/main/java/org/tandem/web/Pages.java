@@ -110,7 +110,10 @@ final class Pages {
         boolean placed = false;
         for (int i = 0; i < fields.size() && where != null; i++) {
             if (fields.get(i).name().equals(where)) {
-                fields.set(i, fields.get(i).withError(e.getMessage()));
+                // The API's field path ("reservation.addresses: ...") means nothing beside the field; its label does.
+                String message = e.getMessage().startsWith(e.field() + ": ")
+                        ? fields.get(i).label() + ": " + e.getMessage().substring(e.field().length() + 2) : e.getMessage();
+                fields.set(i, fields.get(i).withError(message));
                 placed = true;
                 break;
             }

@@ -22,6 +22,7 @@ import org.tandem.failover.ScopeWrites;
 import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
 import org.tandem.scope.Range;
+import org.tandem.scope.Reservation;
 import org.tandem.scope.ScopeService;
 import org.tandem.servers.DhcpServer;
 import org.tandem.store.ListQuery;
@@ -31,7 +32,7 @@ import org.tandem.web.View.ScopeRow;
 
 /**
  * IPAM: the DHCP scopes grid (one row per subnet, with its instances on one or two servers), scope detail with its
- * address pools, and the failover actions of seed 000 (add to failover, remove from failover, manage scope instances).
+ * address pools and reservations, and the failover actions of seed 000 (add to failover, remove from failover, manage scope instances).
  */
 final class ScopePages {
 
@@ -65,6 +66,10 @@ final class ScopePages {
         r.post("/ui/scopes/{id}/pools/new", ctx -> addPool(ctx, Pages.id(ctx, "id")));
         r.get("/ui/scopes/{id}/pools/{pool}", ctx -> editPool(ctx, Pages.id(ctx, "id"), Pages.id(ctx, "pool")));
         r.post("/ui/scopes/{id}/pools/{pool}", ctx -> editPool(ctx, Pages.id(ctx, "id"), Pages.id(ctx, "pool")));
+        r.get("/ui/scopes/{id}/reservations/new", ctx -> addReservation(ctx, Pages.id(ctx, "id")));
+        r.post("/ui/scopes/{id}/reservations/new", ctx -> addReservation(ctx, Pages.id(ctx, "id")));
+        r.get("/ui/scopes/{id}/reservations/{res}/remove", ctx -> removeReservation(ctx, Pages.id(ctx, "id"), Pages.id(ctx, "res")));
+        r.post("/ui/scopes/{id}/reservations/{res}/remove", ctx -> removeReservation(ctx, Pages.id(ctx, "id"), Pages.id(ctx, "res")));
     }
 
     // ---------------------------------------------------------------- the grid
@@ -224,8 +229,16 @@ final class ScopePages {
         List<View.PoolRow> pools = central.scopes().blocks(AddressBlock.Kind.POOL, "scope", first.ref(), ListQuery.all()).items()
                 .stream().map(b -> new View.PoolRow(b.id(), b.addresses().first() + "-" + b.addresses().last(),
                         f == null ? "" : f.name(), foServers)).toList();
+        List<View.ReservationRow> reservations = central.scopes().reservations("scope", first.ref(), ListQuery.all()).items().stream()
+                .map(r -> new View.ReservationRow(r.id(), r.name(), r.address().toString(), r.clientIdentifier())).toList();
         pages.views.render(ctx, "scope", "page", pages.page(ctx, "Scope " + first.name(), "ipam"),
-                "detail", new View.ScopeDetail(row(s, servers), pools));
+                "detail", new View.ScopeDetail(row(s, servers), pools, reservations));
+    }
+
+    /** The Summary of a ScopeWrites dry run: each server's diff. */
+    private static Pages.Preview preview(ScopeWrites.Outcome<?> dry, String note) {
+        return new Pages.Preview(dry.change() == null ? List.of() : dry.change().diffs().stream()
+                .map(d -> new View.ServerDiff(d.server(), d.unifiedDiff())).toList(), note);
     }
 
     private void addPool(Context ctx, long rangeId) {
@@ -241,9 +254,7 @@ final class ScopePages {
                     Ipv4Range.parse("from", Pages.required(v, "from", "First address"), "to", Pages.required(v, "to", "Last address"));
                     ScopeWrites.Outcome<AddressBlock> dry = central.failover().scopeWrites().addPool(actor, null, "scope",
                             s.instances().get(0).ref(), "pool", v.get("from"), v.get("to"), true);
-                    return new Pages.Preview(dry.change() == null ? List.of() : dry.change().diffs().stream()
-                            .map(d -> new View.ServerDiff(d.server(), d.unifiedDiff())).toList(),
-                            "The pool is written to the configuration of every server of the scope, checked by each server first.");
+                    return preview(dry, "The pool is written to the configuration of every server of the scope, checked by each server first.");
                 },
                 (actor, v, comment) -> {
                     central.failover().scopeWrites().addPool(actor, comment, "scope", s.instances().get(0).ref(), "pool", v.get("from"),
@@ -289,6 +300,52 @@ final class ScopePages {
                 });
     }
 
+    // ---------------------------------------------------------------- reservations
+
+    /** The form's fields are named as the API's reservation fields, so the store's errors land next to them. */
+    private static ScopeService.NewReservation newReservation(Map<String, String> v) {
+        return new ScopeService.NewReservation(Pages.required(v, "name", "Name"), Pages.required(v, "clientIdentifier", "MAC address"),
+                null, List.of(Pages.required(v, "addresses", "IP address")), null);
+    }
+
+    private void addReservation(Context ctx, long rangeId) {
+        Subnet s = subnet(rangeId);
+        String scopeRef = s.instances().get(0).ref();
+        pages.dialog(ctx, new Pages.DialogSpec("Add reservation to " + s.instances().get(0).name(), "/ui/scopes/" + rangeId + "/reservations/new",
+                "Add reservation", v -> List.of(
+                        Field.text("name", "Name", v.getOrDefault("name", "")),
+                        Field.text("addresses", "IP address", v.getOrDefault("addresses", ""))
+                                .withHelp("Inside " + cidr(s.instances().get(0).addresses())),
+                        Field.text("clientIdentifier", "MAC address", v.getOrDefault("clientIdentifier", ""))
+                                .withHelp("Like 00:11:22:33:44:55"))),
+                (actor, v) -> preview(central.failover().scopeWrites().addReservation(actor, null, "scope", scopeRef, "reservation",
+                        newReservation(v), true), "The reservation is written to the configuration of every server of the scope,"
+                        + " checked by each server first."),
+                (actor, v, comment) -> {
+                    central.failover().scopeWrites().addReservation(actor, comment, "scope", scopeRef, "reservation", newReservation(v), false);
+                    return "/ui/scopes/" + rangeId;
+                });
+    }
+
+    private void removeReservation(Context ctx, long rangeId, long reservationId) {
+        Subnet s = subnet(rangeId);
+        Reservation r = central.scopes().reservation("reservation", Reservation.RESOURCE + "/" + reservationId);
+        if (s.instances().stream().noneMatch(i -> i.id() == r.scopeId())) {
+            throw UserError.notFound("DHCP reservation", r.ref());
+        }
+        pages.dialog(ctx, new Pages.DialogSpec("Remove reservation " + r.name(), "/ui/scopes/" + rangeId + "/reservations/" + reservationId
+                + "/remove", "Remove reservation", v -> List.of(
+                        Field.readonly("name", "Name", r.name()),
+                        Field.readonly("addresses", "IP address", r.address().toString()),
+                        Field.readonly("clientIdentifier", "MAC address", r.clientIdentifier()))),
+                (actor, v) -> preview(central.failover().scopeWrites().removeReservation(actor, null, "reservation", r.ref(), true),
+                        "The reservation leaves the configuration of every server of the scope."),
+                (actor, v, comment) -> {
+                    central.failover().scopeWrites().removeReservation(actor, comment, "reservation", r.ref(), false);
+                    return "/ui/scopes/" + rangeId;
+                });
+    }
+
     // ---------------------------------------------------------------- create scope
 
     private void create(Context ctx) {
@@ -309,7 +366,6 @@ final class ScopePages {
                     Field.select("relationship", "Failover relationship", v.getOrDefault("relationship", ""), relOptions)
                             .withHelp("The scope needs a pool to join a failover relationship."));
         }), (actor, v) -> {
-            Pages.required(v, "name", "Name");
             Ipv4Range subnet = Ipv4Range.parseCidr("subnet", Pages.required(v, "subnet", "Subnet"));
             Pages.required(v, "server", "Server");
             boolean pool = !v.getOrDefault("poolFrom", "").isBlank() || !v.getOrDefault("poolTo", "").isBlank();
@@ -320,31 +376,33 @@ final class ScopePages {
                 throw UserError.invalid("poolFrom", "Give the scope a pool: a scope joins a failover relationship only with at least one pool");
             }
             String note = v.getOrDefault("relationship", "").isEmpty()
-                    ? "The subnet (with its pool) is written to the server's configuration, checked by the server first; the diff is in"
-                            + " the change history."
-                    : "The subnet is written to the server's configuration, then added to " + v.get("relationship")
-                            + "; that writes both servers' configurations (the diffs are in the change history).";
-            return new Pages.Preview(List.of(), note);
+                    ? "The subnet (with its pool) is written to the server's configuration, checked by the server first."
+                    : "The subnet (with its pool) is written to the server's configuration, checked by the server first; then the scope"
+                            + " is added to failover relationship " + relationship(v).name() + ", which writes the failover settings to"
+                            + " both servers. That second step has no diff here, because it needs the scope to exist; its diffs will be"
+                            + " in the change history.";
+            return preview(newScope(actor, null, v, true), note);
         }, (actor, v, comment) -> {
-            ScopeService scopes = central.scopes();
-            Range range = scopes.addRange(actor, comment, "range", new ScopeService.NewRange(v.get("name"), v.get("subnet"), null, null, null));
-            List<String[]> pools = v.getOrDefault("poolFrom", "").isBlank() ? List.of() : List.<String[]>of(new String[] {v.get("poolFrom"), v.get("poolTo")});
-            DhcpScope scope;
-            try {
-                scope = central.failover().scopeWrites().addScope(actor, comment, "scope",
-                        new ScopeService.NewScope(range.ref(), v.get("server"), v.get("name"), null, true), pools, "pool", false).result();
-            } catch (RuntimeException e) {
-                // The server refused the subnet: the range made for it goes again, so the dialog can be sent once more.
-                scopes.removeRange(actor, "undo: " + e.getMessage(), "range", range.ref());
-                throw e;
-            }
+            DhcpScope scope = newScope(actor, comment, v, false).result();
             if (!v.getOrDefault("relationship", "").isEmpty()) {
-                FailoverRelationship f = central.failoverRelationships().findByName(v.get("relationship"))
-                        .orElseThrow(() -> UserError.invalid("relationship", "No failover relationship \"" + v.get("relationship") + "\""));
-                failover.call(actor, "AddDHCPScopesToDHCPFailoverRelationship", addParams(f, scope), false, comment);
+                failover.call(actor, "AddDHCPScopesToDHCPFailoverRelationship", addParams(relationship(v), scope), false, comment);
             }
             return "/ui/scopes";
         });
+    }
+
+    /** The create-scope dialog's subnet and pool as one write (a dry run for the Summary). */
+    private ScopeWrites.Outcome<DhcpScope> newScope(Actor actor, String comment, Map<String, String> v, boolean dryRun) {
+        List<String[]> pools = v.getOrDefault("poolFrom", "").isBlank() ? List.of()
+                : List.<String[]>of(new String[] {v.get("poolFrom"), v.get("poolTo")});
+        return central.failover().scopeWrites().addScopeInNewRange(actor, comment, "range",
+                new ScopeService.NewRange(Pages.required(v, "name", "Name"), v.get("subnet"), null, null, null), "scope",
+                Pages.required(v, "server", "Server"), v.get("name"), pools, "pool", dryRun);
+    }
+
+    private FailoverRelationship relationship(Map<String, String> v) {
+        return central.failoverRelationships().findByName(v.get("relationship"))
+                .orElseThrow(() -> UserError.invalid("relationship", "No failover relationship \"" + v.get("relationship") + "\""));
     }
 
     // ---------------------------------------------------------------- failover actions

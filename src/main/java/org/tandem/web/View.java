@@ -118,8 +118,11 @@ public final class View {
     /** One address pool with the failover relationship its scope belongs to. */
     public record PoolRow(long id, String range, String failover, String failoverServers) {}
 
-    /** A scope and its pools. */
-    public record ScopeDetail(ScopeRow scope, List<PoolRow> pools) {}
+    /** One reservation of a scope: a fixed address for one client's MAC address. */
+    public record ReservationRow(long id, String name, String address, String mac) {}
+
+    /** A scope, its pools and its reservations. */
+    public record ScopeDetail(ScopeRow scope, List<PoolRow> pools, List<ReservationRow> reservations) {}
 
     /** One DHCP server on the service management page. */
     public record ServerRow(long id, String name, String type, String address, int port, String state, int relationships) {}

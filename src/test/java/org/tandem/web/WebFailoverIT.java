@@ -155,6 +155,15 @@ class WebFailoverIT {
         return page.locator("dialog[open]");
     }
 
+    /** Fills the Add reservation dialog and goes to its Summary (or back to the fields with an error). */
+    private void addReservation(String name, String address, String mac) {
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add reservation")).click();
+        dialog().getByLabel("Name").fill(name);
+        dialog().getByLabel("IP address").fill(address);
+        dialog().getByLabel("MAC address").fill(mac);
+        next();
+    }
+
     private void next() {
         dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Next: summary")).click();
     }
@@ -257,6 +266,34 @@ class WebFailoverIT {
 
     @Test
     @Order(5)
+    void scopeDetail_reservationInAFailoverScope_isWrittenToBothServers_duplicateAddressShownAtTheField_thenRemoved() {
+        page.navigate(url("/ui/scopes/" + rangeId));
+        addReservation("printer", BRANCH + ".20", "00:11:22:33:44:66");
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-a]")).containsText("hardware ethernet 00:11:22:33:44:66");
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-b]")).containsText("hardware ethernet 00:11:22:33:44:66");
+        shot("isc-add-reservation-summary");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add reservation")).click();
+        assertThat(page.locator("tr[data-reservation='" + BRANCH + ".20']")).containsText("printer", SLOW);
+        assertThat(config(lab.primary())).contains("hardware ethernet 00:11:22:33:44:66");
+        assertThat(config(lab.secondary())).contains("hardware ethernet 00:11:22:33:44:66");
+
+        addReservation("scanner", BRANCH + ".20", "00:11:22:33:44:77");
+        assertThat(dialog().locator("#f-addresses-err")).containsText("same address");
+        assertThat(config(lab.primary())).doesNotContain("00:11:22:33:44:77");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Cancel")).click();
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove reservation printer")).click();
+        next();
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-a]")).containsText("00:11:22:33:44:66");
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-b]")).containsText("00:11:22:33:44:66");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Remove reservation")).click();
+        assertThat(page.locator("tr[data-reservation]")).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(60_000));
+        assertThat(config(lab.primary())).doesNotContain("00:11:22:33:44:66");
+        assertThat(config(lab.secondary())).doesNotContain("00:11:22:33:44:66");
+    }
+
+    @Test
+    @Order(6)
     void removeFromFailover_deleteSecondary_clearsThePeerFromBothServers() {
         page.navigate(url("/ui/scopes?filter=lab-lan"));
         page.locator("tr[data-scope=lab-lan] summary").click();
@@ -273,7 +310,7 @@ class WebFailoverIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void manageScopeInstances_primaryInstanceIsRefused_secondaryInstanceRemovalLeavesFailover() {
         page.navigate(url("/ui/scopes?filter=lab-lan"));
         page.locator("tr[data-scope=lab-lan] summary").click();
@@ -304,7 +341,7 @@ class WebFailoverIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void removeRelationship_fromTheRowMenu_isGoneFromTheList() {
         page.navigate(url("/ui/admin/services/" + a.id() + "/failover"));
         page.locator("tr[data-relationship=fo-lab] summary").click();

@@ -226,6 +226,11 @@ class WebUiIT {
         page.locator("dialog[open]").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Next: summary")).click();
         assertThat(page.locator("dialog[open] [role=tab][aria-selected=true]")).hasText("Summary");
         assertThat(page.locator("dialog[open] dl.summary")).containsText("10.30.0.0/24");
+        // The Summary is a dry run of AddDHCPScope: the server's diff, and nothing written yet.
+        assertThat(page.locator("dialog[open] pre.diff").first()).containsText("10.30.0.0/24");
+        assertThat(page.locator("dialog[open] pre.diff").first()).containsText("10.30.0.10");
+        assertThat(keaConfig(lab.node(0)).toString()).doesNotContain("10.30.0.0/24");
+        shot("create-scope-summary");
         page.locator("dialog[open]").getByLabel("Comment for the change history").fill("new office subnet");
         page.locator("dialog[open]").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create")).click();
         page.getByLabel("Filter").fill("office");
@@ -288,10 +293,52 @@ class WebUiIT {
         assertThat(page.locator("tr[data-pool]")).hasCount(2);
     }
 
+    @Test
+    @Order(6)
+    void scopeDetail_reservations_outsideSubnetAndBadMacShownAtTheField_thenAddedAndRemovedOnTheServer() throws Exception {
+        signIn();
+        page.navigate(url("/ui/scopes?filter=office"));
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("office")).click();
+        assertThat(page.locator("table[aria-label=Reservations]")).containsText("No reservations");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add reservation")).click();
+        Locator dialog = page.locator("dialog[open]");
+        dialog.getByLabel("Name").fill("printer");
+        dialog.getByLabel("IP address").fill("10.31.0.5");
+        dialog.getByLabel("MAC address").fill("00:11:22:33:44:5");
+        // Enter in a field sends the form to the Summary step, as the "Next: summary" button does.
+        dialog.getByLabel("MAC address").press("Enter");
+        assertThat(page.locator("dialog[open] #f-clientIdentifier-err")).containsText("MAC address");
+        page.locator("dialog[open]").getByLabel("MAC address").fill("00:11:22:33:44:55");
+        page.locator("dialog[open]").getByLabel("MAC address").press("Enter");
+        assertThat(page.locator("dialog[open] #f-addresses-err")).containsText("outside");
+        assertThat(page.locator("dialog[open] #f-addresses")).hasAttribute("aria-invalid", "true");
+        assertThat(keaConfig(lab.node(0)).toString()).doesNotContain("00:11:22:33:44:55");
+
+        page.locator("dialog[open]").getByLabel("IP address").fill("10.30.0.200");
+        page.locator("dialog[open]").getByLabel("IP address").press("Enter");
+        Locator diff = page.locator("dialog[open] pre.diff").first();
+        assertThat(diff).containsText("00:11:22:33:44:55");
+        assertThat(diff).containsText("10.30.0.200");
+        shot("add-reservation-summary");
+        page.locator("dialog[open]").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add reservation")).click();
+        Locator row = page.locator("tr[data-reservation='10.30.0.200']");
+        assertThat(row).containsText("printer");
+        assertThat(row).containsText("00:11:22:33:44:55");
+        poll("the reservation on " + lab.node(0).name(), () -> keaConfig(lab.node(0)).toString().contains("\"hw-address\":\"00:11:22:33:44:55\""));
+        shot("scope-reservations");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove reservation printer")).click();
+        page.locator("dialog[open]").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Next: summary")).click();
+        assertThat(page.locator("dialog[open] pre.diff").first()).containsText("00:11:22:33:44:55");
+        page.locator("dialog[open]").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Remove reservation")).click();
+        assertThat(page.locator("tr[data-reservation]")).hasCount(0);
+        poll("the reservation gone from " + lab.node(0).name(), () -> !keaConfig(lab.node(0)).toString().contains("00:11:22:33:44:55"));
+    }
+
     // ---------------------------------------------------------------- service management
 
     @Test
-    @Order(6)
+    @Order(7)
     void serviceManagement_groupsKeaServers_andFailoverWindowOpensFromTheRowMenu() {
         signIn();
         page.navigate(url("/ui/admin/services"));
@@ -328,7 +375,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void keaEditConfiguration_invalidJsonThenRefusedValueThenPreviewAndApply_changesTheServer() throws Exception {
         signIn();
         openEditor();
@@ -357,7 +404,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void keaEditConfiguration_serverChangedSinceOpened_isRefusedWithAClearMessage() throws Exception {
         signIn();
         openEditor();
@@ -377,7 +424,7 @@ class WebUiIT {
     // ---------------------------------------------------------------- Kea HA panel
 
     @Test
-    @Order(9)
+    @Order(10)
     void haPanel_showsBothPeers_syncAndMaintenanceStartCancel_andRefusesABadScopeName() throws Exception {
         signIn();
         page.navigate(url("/ui/kea/" + kea1.id() + "/ha"));
@@ -413,7 +460,7 @@ class WebUiIT {
     // ---------------------------------------------------------------- history and narrow window
 
     @Test
-    @Order(10)
+    @Order(11)
     void changeHistory_showsWhoWhatWhenCommentAndTheServersDiff() {
         signIn();
         page.navigate(url("/ui/history"));
@@ -427,7 +474,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void narrowWindow_scopesGridStaysUsableByKeyboard() {
         context.close();
         context = browser.newContext(new Browser.NewContextOptions().setViewportSize(420, 860));

@@ -289,10 +289,11 @@ public final class KeaConfigDocument {
                     pn = o.deepCopy();
                 }
             }
+            // An unchanged pool keeps Kea's own spelling ("a-b"), so a write's diff shows only what it changes.
             if (pn == null) {
                 pn = MAPPER.createObjectNode();
+                pn.put("pool", p.range().first() + " - " + p.range().last());
             }
-            pn.put("pool", p.range().first() + " - " + p.range().last());
             if (p.clientClass() == null) {
                 pn.remove("client-class");
             } else {
