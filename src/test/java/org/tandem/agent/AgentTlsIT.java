@@ -2,7 +2,6 @@ package org.tandem.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,6 +23,7 @@ import org.tandem.common.UserError;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.store.Database;
 import org.tandem.sync.SyncExtension;
+import org.tandem.testing.RealServers;
 import org.tandem.tls.ClientTrust;
 import org.tandem.tls.ServerIdentity;
 
@@ -44,10 +44,7 @@ class AgentTlsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/dhcpd"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs root and /usr/sbin/dhcpd (scripts/install-deps)");
-        }
+        RealServers.assumeDhcpd();
         dir = Files.createTempDirectory("tandem-agent-tls-");
         lab = DhcpdLab.start();
         // As "tandem agent --tls-self-signed DIR" does: generated on first start, kept in DIR.

@@ -1,7 +1,6 @@
 package org.tandem.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import org.tandem.dhcpd.DhcpdFailoverState;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.omapi.FailoverStatus;
 import org.tandem.omapi.OmapiClient;
+import org.tandem.testing.RealServers;
 
 /**
  * The seeds' ISC failover workflows end to end: JSON-RPC calls to an in-process Central wired to a
@@ -41,10 +41,7 @@ class FailoverDhcpdIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/dhcpd"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs root and /usr/sbin/dhcpd (scripts/install-deps)");
-        }
+        RealServers.assumeDhcpd();
         lab = DhcpdLab.start();
         central = new TestCentral();
         session = central.login("administrator", TestCentral.ADMIN_PASSWORD);

@@ -1,11 +1,8 @@
 package org.tandem.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +22,7 @@ import org.tandem.kea.ha.KeaHaActions;
 import org.tandem.kea.ha.KeaHaStatus;
 import org.tandem.lab.KeaLab;
 import org.tandem.net.Ipv4Range;
+import org.tandem.testing.RealServers;
 
 /**
  * Kea HA relationships through the same JSON-RPC commands, on a real Kea 2.2 pair on loopback that
@@ -48,10 +46,7 @@ class FailoverKeaIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean usable = Files.isExecutable(Path.of("/usr/sbin/kea-dhcp4")) && Files.isExecutable(Path.of("/usr/sbin/kea-ctrl-agent"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs kea-dhcp4 and kea-ctrl-agent (scripts/install-deps)");
-        }
+        RealServers.assumeKea();
         lab = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.NONE));
         central = new TestCentral();
         session = central.login("administrator", TestCentral.ADMIN_PASSWORD);

@@ -2,13 +2,11 @@ package org.tandem.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +23,7 @@ import org.tandem.cli.TandemClient;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.store.Database;
 import org.tandem.sync.SyncExtension;
+import org.tandem.testing.RealServers;
 
 /**
  * Scope, pool and reservation writes reach a real dhcpd 4.4.3 pair (DhcpdLab: two namespaces, two agents):
@@ -44,10 +43,7 @@ class ScopeWritesDhcpdIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/dhcpd"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs root and /usr/sbin/dhcpd (scripts/install-deps)");
-        }
+        RealServers.assumeDhcpd();
         lab = DhcpdLab.start();
         central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("sw-" + UUID.randomUUID()),
                 new CentralConfig(Duration.ofSeconds(900), Duration.ofHours(1), 1 << 20, Duration.ofSeconds(1)), Clock.systemUTC(),

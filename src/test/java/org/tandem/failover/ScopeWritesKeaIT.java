@@ -2,13 +2,10 @@ package org.tandem.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +30,7 @@ import org.tandem.net.Ipv4Address;
 import org.tandem.net.Ipv4Range;
 import org.tandem.store.Database;
 import org.tandem.sync.SyncExtension;
+import org.tandem.testing.RealServers;
 
 /**
  * Scope, pool and reservation writes on a real Kea 2.2 HA pair in load-balancing (KeaLab on loopback), found by
@@ -54,10 +52,7 @@ class ScopeWritesKeaIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean usable = Files.isExecutable(Path.of("/usr/sbin/kea-dhcp4")) && Files.isExecutable(Path.of("/usr/sbin/kea-ctrl-agent"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs kea-dhcp4 and kea-ctrl-agent (scripts/install-deps)");
-        }
+        RealServers.assumeKea();
         lab = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.LOAD_BALANCING));
         central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("swk-" + UUID.randomUUID()),
                 new CentralConfig(Duration.ofSeconds(900), Duration.ofHours(1), 1 << 20, Duration.ofSeconds(1)), Clock.systemUTC(),

@@ -1,11 +1,9 @@
 package org.tandem.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.tandem.central.TestCentral;
 import org.tandem.lab.DhcpdLab;
+import org.tandem.testing.RealServers;
 
 /**
  * The agent of the second server of a two-server failover change (the primary; the engine applies the
@@ -41,10 +40,7 @@ class AgentFaultIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/dhcpd"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs root and /usr/sbin/dhcpd (scripts/install-deps)");
-        }
+        RealServers.assumeDhcpd();
         lab = DhcpdLab.start();
         agentA = new AgentProcess(lab, lab.primary());
         agentA.start();

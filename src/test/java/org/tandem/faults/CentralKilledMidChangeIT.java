@@ -1,7 +1,6 @@
 package org.tandem.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -22,6 +21,7 @@ import org.tandem.change.ChangeEvent.Phase;
 import org.tandem.change.FaultInjectionPause;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.store.Database;
+import org.tandem.testing.RealServers;
 
 /**
  * Tandem Central in a child JVM, killed with SIGKILL at each step of a two-server failover change on a
@@ -58,10 +58,7 @@ class CentralKilledMidChangeIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/dhcpd"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs root and /usr/sbin/dhcpd (scripts/install-deps)");
-        }
+        RealServers.assumeDhcpd();
         lab = DhcpdLab.start();
         // The scopes come from the primary's own config, as on a real server Tandem is pointed at.
         new AgentClient(lab.primary().agentUri(), lab.primary().agentToken()).writeConfig(lab.baseConfig()

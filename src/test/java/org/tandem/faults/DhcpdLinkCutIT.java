@@ -1,11 +1,8 @@
 package org.tandem.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -21,6 +18,7 @@ import org.tandem.dhcpd.DhcpdFailoverState;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.omapi.OmapiClient;
 import org.tandem.servers.DhcpServer;
+import org.tandem.testing.RealServers;
 
 /**
  * The link between two real dhcpd failover peers cut with {@code ip link set down} and brought back:
@@ -45,10 +43,7 @@ class DhcpdLinkCutIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/dhcpd"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs root and /usr/sbin/dhcpd (scripts/install-deps)");
-        }
+        RealServers.assumeDhcpd();
         lab = DhcpdLab.start();
         String suffix = lab.primary().namespace().replaceAll(".*-lab-([0-9a-f]+)-a$", "$1");
         linkA = "tfa-" + suffix;

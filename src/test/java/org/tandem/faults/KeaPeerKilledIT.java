@@ -1,9 +1,6 @@
 package org.tandem.faults;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -16,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.lab.KeaLab;
 import org.tandem.servers.DhcpServer;
+import org.tandem.testing.RealServers;
 
 /**
  * One peer of a real Kea 2.2 load-balancing pair (KeaLab, loopback; heartbeat 1 s, max-response-delay
@@ -35,10 +33,7 @@ class KeaPeerKilledIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean usable = Files.isExecutable(Path.of("/usr/sbin/kea-dhcp4")) && Files.isExecutable(Path.of("/usr/sbin/kea-ctrl-agent"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs kea-dhcp4 and kea-ctrl-agent (scripts/install-deps)");
-        }
+        RealServers.assumeKea();
         lab = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.LOAD_BALANCING));
         watch = new LiveStateWatch();
         survivor = watch.addServer("kea-1", "Kea", lab.node(0).agentUrl(), null);

@@ -2,7 +2,6 @@ package org.tandem.kea;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +22,7 @@ import org.tandem.cli.TandemClient;
 import org.tandem.lab.KeaLab;
 import org.tandem.store.Database;
 import org.tandem.sync.SyncExtension;
+import org.tandem.testing.RealServers;
 import org.tandem.tls.ClientTrust;
 
 /**
@@ -45,10 +45,7 @@ class KeaTlsIT {
 
     @BeforeAll
     static void startKea() throws Exception {
-        boolean usable = Files.isExecutable(Path.of("/usr/sbin/kea-dhcp4")) && Files.isExecutable(Path.of("/usr/sbin/kea-ctrl-agent"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs kea-dhcp4 and kea-ctrl-agent (scripts/install-deps)");
-        }
+        RealServers.assumeKea();
         lab = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.NONE).withAgentSecurity(KEA_USER, KEA_PASSWORD));
     }
 

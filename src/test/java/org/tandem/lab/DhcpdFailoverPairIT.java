@@ -2,10 +2,8 @@ package org.tandem.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +23,7 @@ import org.tandem.dhcpd.DhcpdFailoverState;
 import org.tandem.omapi.FailoverStatus;
 import org.tandem.omapi.OmapiClient;
 import org.tandem.omapi.OmapiException;
+import org.tandem.testing.RealServers;
 
 /**
  * A real dhcpd 4.4.3 failover pair in two network namespaces (DhcpdLab), configured only through
@@ -41,10 +40,7 @@ class DhcpdFailoverPairIT {
 
     @BeforeAll
     static void startLab() throws Exception {
-        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/dhcpd"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs root and /usr/sbin/dhcpd (scripts/install-deps)");
-        }
+        RealServers.assumeDhcpd();
         lab = DhcpdLab.start();
         agentA = new AgentClient(lab.primary().agentUri(), lab.primary().agentToken());
         agentB = new AgentClient(lab.secondary().agentUri(), lab.secondary().agentToken());

@@ -1,7 +1,6 @@
 package org.tandem.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,16 +8,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.tandem.testing.RealServers;
 
 /** DhcpdLab leaves nothing behind: processes, namespaces, links and files are gone after close(), twice. */
 class DhcpdLabIT {
 
     @Test
     void close_afterStart_removesProcessesNamespacesLinksAndFilesAndIsIdempotent() throws Exception {
-        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/dhcpd"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs root and /usr/sbin/dhcpd (scripts/install-deps)");
-        }
+        RealServers.assumeDhcpd();
         List<Long> pids = new ArrayList<>();
         List<String> namespaces = new ArrayList<>();
         List<String> links;

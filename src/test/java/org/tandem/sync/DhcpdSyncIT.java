@@ -1,10 +1,7 @@
 package org.tandem.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +23,7 @@ import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
 import org.tandem.servers.DhcpServer;
 import org.tandem.store.ListQuery;
+import org.tandem.testing.RealServers;
 
 /**
  * A real dhcpd 4.4.3 failover pair (DhcpdLab, network namespaces) already configured with a mirrored
@@ -43,10 +41,7 @@ class DhcpdSyncIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/dhcpd"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs root and /usr/sbin/dhcpd (scripts/install-deps)");
-        }
+        RealServers.assumeDhcpd();
         lab = DhcpdLab.start();
         for (DhcpdLab.Server s : lab.servers()) {
             new AgentClient(s.agentUri(), s.agentToken()).writeConfig(LabConfigs.failover(lab, s, ""), null);

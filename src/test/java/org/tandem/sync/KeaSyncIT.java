@@ -1,7 +1,6 @@
 package org.tandem.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -23,6 +22,7 @@ import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
 import org.tandem.servers.DhcpServer;
 import org.tandem.store.ListQuery;
+import org.tandem.testing.RealServers;
 
 /**
  * A real Kea 2.2 load-balancing pair on loopback (KeaLab) registered in a Central: import with HA relationship
@@ -41,10 +41,7 @@ class KeaSyncIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean usable = Files.isExecutable(Path.of("/usr/sbin/kea-dhcp4")) && Files.isExecutable(Path.of("/usr/sbin/kea-ctrl-agent"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs kea-dhcp4 and kea-ctrl-agent (scripts/install-deps)");
-        }
+        RealServers.assumeKea();
         lab = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.LOAD_BALANCING));
         fx = new SyncFixture();
         one = fx.addKea("kea-one", lab.node(0).agentUrl());

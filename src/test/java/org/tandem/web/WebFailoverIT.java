@@ -2,7 +2,6 @@ package org.tandem.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -38,6 +37,7 @@ import org.tandem.scope.ScopeService;
 import org.tandem.servers.DhcpServer;
 import org.tandem.servers.ServerService;
 import org.tandem.store.Database;
+import org.tandem.testing.RealServers;
 
 /**
  * The ISC DHCP failover workflows of seeds 000 and 001 in Chromium, from the click to the dhcpd.conf of a real dhcpd
@@ -65,10 +65,7 @@ class WebFailoverIT {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean usable = "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/dhcpd"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(usable, "needs root and /usr/sbin/dhcpd (scripts/install-deps)");
-        }
+        RealServers.assumeDhcpd();
         lab = DhcpdLab.start();
         // The failover scope is a subnet of its own: deleting the secondary's scope must leave dhcpd the subnet of the
         // interface it listens on, or it would not start.
