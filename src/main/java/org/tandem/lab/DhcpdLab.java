@@ -25,6 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandem.agent.AgentServer;
 import org.tandem.agent.AgentSettings;
+import org.tandem.dhcpd.DhcpdFailoverState;
+import org.tandem.omapi.FailoverStatus;
 import org.tandem.omapi.OmapiClient;
 import org.tandem.omapi.OmapiException;
 import org.tandem.omapi.OmapiKey;
@@ -211,6 +213,29 @@ public final class DhcpdLab implements AutoCloseable {
     /** Opens an OMAPI connection to {@code s} from the root namespace. */
     public OmapiClient omapi(Server s) {
         return OmapiClient.connect(s.address(), OMAPI_PORT, omapiKey, Duration.ofSeconds(5));
+    }
+
+    /**
+     * Polls {@code s} over OMAPI every 100 ms until it reports itself and its partner {@code normal} in
+     * {@code relationship}; throws naming the last state seen when {@code deadline} passes first.
+     */
+    public void awaitNormal(Server s, String relationship, Duration deadline) throws InterruptedException {
+        Instant end = Instant.now().plus(deadline);
+        String last = "no answer";
+        while (Instant.now().isBefore(end)) {
+            try (OmapiClient c = omapi(s)) {
+                FailoverStatus st = c.failoverState(relationship);
+                if (st.localState() == DhcpdFailoverState.NORMAL && st.partnerState() == DhcpdFailoverState.NORMAL) {
+                    return;
+                }
+                last = st.localState() + "/" + st.partnerState();
+            } catch (RuntimeException e) {
+                last = e.getMessage();
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("dhcpd " + s.label() + " did not reach normal/normal in " + relationship + " within "
+                + deadline.toSeconds() + " s: " + last);
     }
 
     /** Starts (or restarts) the server's dhcpd with its restart script and waits until OMAPI answers. */

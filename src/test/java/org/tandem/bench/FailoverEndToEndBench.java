@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.tandem.central.TestCentral;
-import org.tandem.dhcpd.DhcpdFailoverState;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.client.KeaEndpoint;
@@ -20,8 +19,6 @@ import org.tandem.kea.config.KeaConfig;
 import org.tandem.kea.ha.KeaHaActions;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.lab.KeaLab;
-import org.tandem.omapi.FailoverStatus;
-import org.tandem.omapi.OmapiClient;
 
 /**
  * "Failover changes end to end": adding one scope to a relationship through Central's JSON-RPC API on
@@ -67,8 +64,8 @@ public final class FailoverEndToEndBench {
             Files.writeString(lab.secondary().conf(), dhcpdConfig(lab, peer, false));
             lab.startDhcpd(lab.secondary());
             lab.startDhcpd(lab.primary());
-            awaitNormal(lab, lab.primary(), peer);
-            awaitNormal(lab, lab.secondary(), peer);
+            lab.awaitNormal(lab.primary(), peer, DEADLINE);
+            lab.awaitNormal(lab.secondary(), peer, DEADLINE);
             Rpc rpc = new Rpc(central);
             String a = rpc.call("AddDHCPServer", "{\"dhcpServer\":{\"name\":\"dhcp-a\",\"type\":\"ISC\",\"address\":\"127.0.0.1\",\"port\":"
                     + lab.primary().agentUri().getPort() + ",\"agentToken\":\"" + lab.primary().agentToken() + "\"}}").path("ref").asText();
@@ -78,8 +75,8 @@ public final class FailoverEndToEndBench {
                     + "\"secondaryServer\":\"dhcp-b\",\"primaryAddress\":\"" + lab.primary().address() + "\",\"secondaryAddress\":\""
                     + lab.secondary().address() + "\"}}");
             warmUp(rpc, a, peer, "10.251.0.0/24");
-            awaitNormal(lab, lab.primary(), peer);
-            awaitNormal(lab, lab.secondary(), peer);
+            lab.awaitNormal(lab.primary(), peer, DEADLINE);
+            lab.awaitNormal(lab.secondary(), peer, DEADLINE);
             String scope = rpc.scope(a, "10.250.0.0/24", "10.250.0.10", "10.250.0.200");
             String beforeA = Files.readString(lab.primary().conf());
             String beforeB = Files.readString(lab.secondary().conf());
@@ -88,18 +85,18 @@ public final class FailoverEndToEndBench {
             rpc.call("AddDHCPScopesToDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + a + "\",\"dhcpFailoverRelationshipName\":\""
                     + peer + "\",\"dhcpScopeRefs\":[\"" + scope + "\"]}");
             long tandem = System.nanoTime() - t0;
-            awaitNormal(lab, lab.secondary(), peer);
+            lab.awaitNormal(lab.secondary(), peer, DEADLINE);
             String afterA = Files.readString(lab.primary().conf());
             String afterB = Files.readString(lab.secondary().conf());
 
             // Back to the old configs (not timed), then the servers' own time for the same change.
             Files.writeString(lab.secondary().conf(), beforeB);
             lab.startDhcpd(lab.secondary());
-            awaitNormal(lab, lab.secondary(), peer);
+            lab.awaitNormal(lab.secondary(), peer, DEADLINE);
             Files.writeString(lab.primary().conf(), beforeA);
             lab.startDhcpd(lab.primary());
-            awaitNormal(lab, lab.primary(), peer);
-            awaitNormal(lab, lab.secondary(), peer);
+            lab.awaitNormal(lab.primary(), peer, DEADLINE);
+            lab.awaitNormal(lab.secondary(), peer, DEADLINE);
             long servers = 0;
             for (var step : List.of(new Object[] {lab.secondary(), afterB}, new Object[] {lab.primary(), afterA})) {
                 DhcpdLab.Server s = (DhcpdLab.Server) step[0];
@@ -115,7 +112,7 @@ public final class FailoverEndToEndBench {
                 Files.delete(check);
                 Files.writeString(s.conf(), text);
                 lab.startDhcpd(s);
-                awaitNormal(lab, s, peer);
+                lab.awaitNormal(s, peer, DEADLINE);
                 servers += System.nanoTime() - s0;
             }
             report("dhcpd pair, " + SCOPES + " scopes each", tandem, servers);
@@ -141,23 +138,6 @@ public final class FailoverEndToEndBench {
         return b.toString();
     }
 
-    private static void awaitNormal(DhcpdLab lab, DhcpdLab.Server s, String peer) throws InterruptedException {
-        Instant end = Instant.now().plus(DEADLINE);
-        String last = "no answer";
-        while (Instant.now().isBefore(end)) {
-            try (OmapiClient c = lab.omapi(s)) {
-                FailoverStatus st = c.failoverState(peer);
-                if (st.localState() == DhcpdFailoverState.NORMAL && st.partnerState() == DhcpdFailoverState.NORMAL) {
-                    return;
-                }
-                last = st.localState() + "/" + st.partnerState();
-            } catch (RuntimeException e) {
-                last = e.getMessage();
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("dhcpd " + s.label() + " not normal: " + last);
-    }
 
     // ------------------------------------------------------------------ Kea
 

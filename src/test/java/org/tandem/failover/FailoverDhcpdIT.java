@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -14,10 +13,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.tandem.central.TestCentral;
-import org.tandem.dhcpd.DhcpdFailoverState;
 import org.tandem.lab.DhcpdLab;
-import org.tandem.omapi.FailoverStatus;
-import org.tandem.omapi.OmapiClient;
 import org.tandem.testing.RealServers;
 
 /**
@@ -123,8 +119,8 @@ class FailoverDhcpdIT {
                     .containsPattern("pool \\{\\s*failover peer \"" + REL + "\";");
         }
         assertThat(conf(lab.primary())).contains("mclt 600;");
-        awaitNormal(lab.primary());
-        awaitNormal(lab.secondary());
+        lab.awaitNormal(lab.primary(), REL, STATE_DEADLINE);
+        lab.awaitNormal(lab.secondary(), REL, STATE_DEADLINE);
         assertThat(relationship(primaryRef).path("state").asText()).isEqualTo("Normal");
         assertThat(instances(scopeRef)).hasSize(2);
         JsonNode scope = call("GetDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\"}").path("dhcpScope");
@@ -144,8 +140,8 @@ class FailoverDhcpdIT {
                 + "\"maxResponseDelay\":20}}");
         assertThat(conf(lab.primary())).contains("mclt 900;").contains("max-response-delay 20;");
         assertThat(conf(lab.secondary())).contains("max-response-delay 20;").doesNotContain("mclt");
-        awaitNormal(lab.primary());
-        awaitNormal(lab.secondary());
+        lab.awaitNormal(lab.primary(), REL, STATE_DEADLINE);
+        lab.awaitNormal(lab.secondary(), REL, STATE_DEADLINE);
         assertThat(relationship(primaryRef).path("mclt").asInt()).isEqualTo(900);
     }
 
@@ -227,7 +223,7 @@ class FailoverDhcpdIT {
     @Order(11)
     void removeRelationship_deconfiguresScopesFirstThenIsGone() throws Exception {
         addScope();
-        awaitNormal(lab.primary());
+        lab.awaitNormal(lab.primary(), REL, STATE_DEADLINE);
         String b = conf(lab.secondary());
         JsonNode dry = call("RemoveDHCPFailoverRelationships", "{\"dhcpRefAndFailoverRelationshipNames\":[{\"dhcpServerRef\":\"" + primaryRef
                 + "\",\"dhcpFailoverRelationshipName\":\"" + REL + "\"}],\"dhcpFailoverRelationshipDeconfigureAction\":\"Delete\",\"dryRun\":true}");
@@ -286,23 +282,6 @@ class FailoverDhcpdIT {
         return Files.readString(s.conf());
     }
 
-    private static void awaitNormal(DhcpdLab.Server s) throws Exception {
-        Instant end = Instant.now().plus(STATE_DEADLINE);
-        String last = "no answer";
-        while (Instant.now().isBefore(end)) {
-            try (OmapiClient c = lab.omapi(s)) {
-                FailoverStatus st = c.failoverState(REL);
-                if (st.localState() == DhcpdFailoverState.NORMAL && st.partnerState() == DhcpdFailoverState.NORMAL) {
-                    return;
-                }
-                last = st.localState() + "/" + st.partnerState();
-            } catch (RuntimeException e) {
-                last = e.getMessage();
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("dhcpd " + s.label() + " did not reach normal/normal: " + last);
-    }
 
     private static int closedPort() throws Exception {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

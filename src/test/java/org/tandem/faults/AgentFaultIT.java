@@ -91,7 +91,7 @@ class AgentFaultIT {
         assertThat(message).contains("\"dhcp-a\"").contains("Rolled back \"dhcp-b\"");
         assertThat(Files.readString(lab.secondary().conf())).isEqualTo(b0);
         assertThat(Files.readString(lab.primary().conf())).isEqualTo(a0);
-        FaultLabs.awaitDhcpdNormal(lab, lab.secondary(), REL, DEADLINE);
+        lab.awaitNormal(lab.secondary(), REL, DEADLINE);
         System.out.println("AgentFaultIT killed: first server written after " + Duration.between(t0, killed).toMillis()
                 + " ms, agent SIGKILLed, answer " + Duration.between(killed, answered).toMillis() + " ms later: " + message);
 
@@ -116,7 +116,7 @@ class AgentFaultIT {
         assertThat(result.has("result")).as("answer: " + result).isTrue();
         for (DhcpdLab.Server s : lab.servers()) {
             assertThat(Files.readString(s.conf())).contains("subnet 198.19.221.0 netmask 255.255.255.0");
-            FaultLabs.awaitDhcpdNormal(lab, s, REL, DEADLINE);
+            lab.awaitNormal(s, REL, DEADLINE);
         }
         System.out.println("AgentFaultIT stopped: agent SIGSTOPped " + Duration.between(t0, stopped).toMillis() + " ms into the change for "
                 + STOPPED_FOR.toMillis() + " ms; change answered " + Duration.between(stopped, answered).toMillis()

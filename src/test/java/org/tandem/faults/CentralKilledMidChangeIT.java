@@ -170,7 +170,7 @@ class CentralKilledMidChangeIT {
             assertThat(check.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(check.exitValue()).as("dhcpd -t on " + s.label() + ":\n" + new String(check.getInputStream().readAllBytes()))
                     .isZero();
-            FaultLabs.awaitDhcpdNormal(lab, s, REL, STEP_DEADLINE);
+            lab.awaitNormal(s, REL, STEP_DEADLINE);
         }
         api.login(CentralProcess.ADMIN_PASSWORD);
         JsonNode rel = api.call("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef + "\",\"dhcpFailoverRelationshipName\":\""

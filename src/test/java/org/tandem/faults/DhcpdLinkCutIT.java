@@ -56,7 +56,7 @@ class DhcpdLinkCutIT {
         for (DhcpdLab.Server s : lab.servers()) {
             new AgentClient(s.agentUri(), s.agentToken()).writeConfig(config(s == lab.primary()), null);
         }
-        FaultLabs.awaitDhcpdNormal(lab, lab.primary(), REL, DEADLINE);
+        lab.awaitNormal(lab.primary(), REL, DEADLINE);
         watch = new LiveStateWatch();
         a = watch.addServer("dhcp-a", "ISC", lab.primary().agentUri(), lab.primary().agentToken());
         b = watch.addServer("dhcp-b", "ISC", lab.secondary().agentUri(), lab.secondary().agentToken());
