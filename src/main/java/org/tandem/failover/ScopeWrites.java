@@ -320,7 +320,7 @@ public final class ScopeWrites {
             }
             return first;
         }, created -> onServers(scope, (s, e) -> {
-            if (!created.name().matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}")) {
+            if (!DhcpdConfEditor.isHostName(created.name())) {
                 throw UserError.invalid(field + ".name", "\"" + created.name() + "\" cannot name a dhcpd host declaration:"
                         + " use 1 to 63 letters, digits, '_', '.' or '-'");
             }
@@ -331,7 +331,7 @@ public final class ScopeWrites {
             List<KeaReservation> all = new ArrayList<>(subnet.reservations());
             String hostname = created.name().matches("[A-Za-z0-9_.:-]{1,64}") ? created.name() : null;
             all.add(new KeaReservation(created.clientIdentifier(), null, created.address(), hostname));
-            doc.updateSubnet(new KeaSubnet(subnet.id(), subnet.subnet(), subnet.pools(), all, subnet.options(), subnet.sharedNetwork()));
+            doc.updateSubnet(subnet.withReservations(all));
         })));
     }
 
@@ -349,10 +349,9 @@ public final class ScopeWrites {
             }
             return null;
         }, nothing -> onServers(scope, (s, e) -> e.removeHost(reservation.clientIdentifier(), reservation.address()),
-                (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> doc.updateSubnet(new KeaSubnet(subnet.id(), subnet.subnet(),
-                        subnet.pools(), subnet.reservations().stream().filter(r -> !(reservation.address().equals(r.ipAddress())
-                                && reservation.clientIdentifier().equalsIgnoreCase(String.valueOf(r.hwAddress())))).toList(),
-                        subnet.options(), subnet.sharedNetwork())))));
+                (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> doc.updateSubnet(subnet.withReservations(
+                        subnet.reservations().stream().filter(r -> !(reservation.address().equals(r.ipAddress())
+                                && reservation.clientIdentifier().equalsIgnoreCase(String.valueOf(r.hwAddress())))).toList())))));
     }
 
     /** One server's part of a plan: edits the configuration read from it. */

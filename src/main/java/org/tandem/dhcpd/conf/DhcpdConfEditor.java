@@ -485,10 +485,15 @@ public final class DhcpdConfEditor {
         return false;
     }
 
+    /** Whether {@code name} can name a {@code host} here: 1 to 63 letters, digits, '_', '.' or '-', not starting with '.' or '-'. */
+    public static boolean isHostName(String name) {
+        return name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}");
+    }
+
     /** Adds {@code host NAME { hardware ethernet MAC; fixed-address ADDRESS; }} as the subnet's last statement. */
     public void addHost(Ipv4Range subnet, String name, String mac, Ipv4Address address) {
         Loc loc = requireSubnet(subnet);
-        if (!name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}")) {
+        if (!isHostName(name)) {
             throw UserError.invalid("name", "\"" + name + "\" cannot name a dhcpd host: use 1 to 63 letters, digits, '_', '.' or '-'");
         }
         if (!mac.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}")) {

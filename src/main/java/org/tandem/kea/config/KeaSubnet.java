@@ -51,4 +51,8 @@ public record KeaSubnet(long id, Ipv4Range subnet, List<KeaPool> pools, List<Kea
     public KeaSubnet withPools(List<KeaPool> newPools) {
         return new KeaSubnet(id, subnet, newPools, reservations, options, sharedNetwork);
     }
+
+    public KeaSubnet withReservations(List<KeaReservation> newReservations) {
+        return new KeaSubnet(id, subnet, pools, newReservations, options, sharedNetwork);
+    }
 }
