@@ -57,7 +57,7 @@ public final class ServerCommand implements Callable<Integer> {
             // The self-signed certificate lives in the data directory even when the database is PostgreSQL.
             ServerIdentity tls = settings.tls().identity(data, Clock.systemUTC());
             central = Central.start(new Central.Options(host, port, url, settings, Clock.systemUTC(),
-                    List.of(new org.tandem.sync.SyncExtension(), new WebUi(Clock.systemUTC())), administratorPassword(), tls));
+                    List.of(new org.tandem.sync.SyncExtension(), new WebUi()), administratorPassword(), tls));
         } catch (UserError e) {
             System.err.println("tandem server: " + e.getMessage());
             return 2;

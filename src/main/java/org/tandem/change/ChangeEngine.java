@@ -36,8 +36,9 @@ import org.tandem.sync.JobLock;
  * the server is healthy again and reports the configuration just applied (by its hash).
  *
  * <p>Why the first conflict check may take a read {@link #RECENT_READ} old ({@link ServerTarget#recentRead}):
- * the plan's expected config is the text the planner read a moment before, so a fresh read there
- * could only catch an edit made in those seconds, and it writes nothing either way. The check that
+ * the plan's expected config is the text the planner read at most that long before (a Kea planner plans
+ * on a read that old rather than fetch thousands of subnets again: {@code KeaEngine#forPlanning}), so a
+ * fresh read there could only catch an edit made in those seconds, and it writes nothing either way. The check that
  * guards the write is the second one, a fresh read of each server just before it is written (and,
  * for dhcpd, the agent's write conditional on that hash); it never takes a recent read. An edit made
  * in those seconds on a server written later is so caught at its write, after the servers before it
@@ -51,8 +52,8 @@ import org.tandem.sync.JobLock;
 public final class ChangeEngine {
 
     private static final Logger log = LoggerFactory.getLogger(ChangeEngine.class);
-    /** How old a planner's read may be for the first conflict check to take it. */
-    static final Duration RECENT_READ = Duration.ofSeconds(15);
+    /** How old a planner's read may be for the first conflict check to take it (and a Kea planner to plan on it). */
+    public static final Duration RECENT_READ = Duration.ofSeconds(15);
 
     private final ServerDirectory servers;
     private final List<RuleCheck> rules;

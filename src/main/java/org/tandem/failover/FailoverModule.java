@@ -42,10 +42,12 @@ public final class FailoverModule {
     private final FailoverService service;
     private final ScopeWrites scopeWrites;
     private final JobLock locks;
+    private final KeaEngine kea;
 
     private FailoverModule(LiveStates liveStates, ServerTargets targets, ChangeEngine engine, ChangeRecovery recovery,
-            FailoverService service, ScopeWrites scopeWrites, JobLock locks) {
+            FailoverService service, ScopeWrites scopeWrites, JobLock locks, KeaEngine kea) {
         this.scopeWrites = scopeWrites;
+        this.kea = kea;
         this.locks = locks;
         this.liveStates = liveStates;
         this.targets = targets;
@@ -86,7 +88,7 @@ public final class FailoverModule {
                 relationships, new PeerAddresses(jdbi), targets, kea, engine, changeLog);
         ScopeWrites scopeWrites = new ScopeWrites(jdbi, scopes, new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 new JdbiReservationRepository(jdbi), relationships, service, targets, kea, engine, changeLog);
-        return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, locks);
+        return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, locks, kea);
     }
 
     public FailoverService service() {
@@ -112,6 +114,14 @@ public final class FailoverModule {
 
     public ChangeRecovery recovery() {
         return recovery;
+    }
+
+    /**
+     * Central's one Kea engine: the sync jobs, the web UI and the change engine's targets all read Kea servers through
+     * it, so every config-get refreshes the last-synced config that planners reuse ({@link KeaEngine#forPlanning}).
+     */
+    public KeaEngine kea() {
+        return kea;
     }
 
     /** The locks the engine and recovery share with every other Central node on this database. */

@@ -107,10 +107,6 @@ public final class FailoverService {
     public record Outcome(FailoverRelationship relationship, ChangeResult change) {}
 
     private static final int KEA_DEFAULT_MAX_RESPONSE_DELAY_MS = 60_000;
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FailoverService.class);
-    /** Each step of a change in the log, so an operator can follow a slow change server by server. */
-    static final ChangeListener PROGRESS = e -> log.info("change step {}{}: {}", e.phase(),
-            e.server() == null ? "" : " on " + e.server(), e.detail());
 
     private final ServerService servers;
     private final ScopeService scopeService;
@@ -233,7 +229,7 @@ public final class FailoverService {
             }
             KeaClient a = ServerTargets.keaClient(primary);
             KeaClient b = ServerTargets.keaClient(secondary);
-            syncPair(a, b);
+            planningPair(a, b);
             KeaPairPlan plan = kea.planCreateHa(a, b, keaSpec(r, primary, secondary));
             FailoverRelationship normal = withState(r, FailoverRelationship.State.Normal, List.of());
             return commit(actor, saveComment, dryRun, normal, keaChanges(plan), log -> {
@@ -274,7 +270,7 @@ public final class FailoverService {
             } else {
                 KeaClient a = ServerTargets.keaClient(primary);
                 KeaClient b = ServerTargets.keaClient(secondary);
-                syncPair(a, b);
+                planningPair(a, b);
                 changes.addAll(keaChanges(kea.planModifyHa(a, b, keaSpec(after, primary, secondary))));
             }
             return commit(actor, saveComment, dryRun, after, changes, log -> {
@@ -301,7 +297,7 @@ public final class FailoverService {
             } else {
                 KeaClient a = ServerTargets.keaClient(primary);
                 KeaClient b = ServerTargets.keaClient(secondary);
-                syncPair(a, b);
+                planningPair(a, b);
                 changes.addAll(keaChanges(kea.planRemoveHa(a, b, switch (action) {
                     case None -> Deconfigure.NONE;
                     case Disable -> Deconfigure.DISABLE;
@@ -451,7 +447,7 @@ public final class FailoverService {
                 changes.add(to.change());
             } else {
                 KeaClient client = ServerTargets.keaClient(target);
-                KeaConfig base = kea.sync(client);
+                KeaConfig base = kea.forPlanning(client);
                 KeaConfigDocument doc = base.edit();
                 doc.addSubnet(KeaSubnet.of(kea.nextSubnetId(client), scope.addresses(), keaPools(scope)));
                 changes.add(new ServerChange(target.name(), base.toPrettyString(), doc.toPrettyString()));
@@ -488,7 +484,7 @@ public final class FailoverService {
                 }
             } else {
                 KeaClient client = ServerTargets.keaClient(server);
-                KeaConfig base = kea.sync(client);
+                KeaConfig base = kea.forPlanning(client);
                 if (base.subnetWithPrefix(inst.addresses()).isPresent()) {
                     KeaConfigDocument doc = base.edit();
                     doc.removeSubnet(inst.addresses());
@@ -629,7 +625,7 @@ public final class FailoverService {
             List<Consumer<ChangeLog.Recorder>> store) {
         KeaClient a = ServerTargets.keaClient(primary);
         KeaClient b = ServerTargets.keaClient(secondary);
-        Parallel.Pair<KeaConfig, KeaConfig> bases = syncPair(a, b);
+        Parallel.Pair<KeaConfig, KeaConfig> bases = planningPair(a, b);
         KeaConfig baseA = bases.first();
         KeaConfig baseB = bases.second();
         KeaConfigDocument docA = baseA.edit();
@@ -670,9 +666,9 @@ public final class FailoverService {
         return keaChanges(plan);
     }
 
-    /** Both Kea peers' running configs, read at the same time (a config-get of thousands of subnets takes a second). */
-    private Parallel.Pair<KeaConfig, KeaConfig> syncPair(KeaClient a, KeaClient b) {
-        return Parallel.both(() -> kea.sync(a), () -> kea.sync(b));
+    /** Both Kea peers' configs to plan on ({@link KeaEngine#forPlanning}), any reads at the same time (a config-get of thousands of subnets takes a second). */
+    private Parallel.Pair<KeaConfig, KeaConfig> planningPair(KeaClient a, KeaClient b) {
+        return Parallel.both(() -> kea.forPlanning(a), () -> kea.forPlanning(b));
     }
 
     /** The pair plan as the change engine's server changes, secondary first. */
@@ -773,7 +769,7 @@ public final class FailoverService {
             ChangePlan plan = new ChangePlan(real, actor.userName(), saveComment);
             // The store is written at the engine's commit point, in the journal's transaction: a Central killed
             // after the servers changed leaves a store that says what they run.
-            change = dryRun ? engine.dryRun(plan, PROGRESS) : engine.apply(plan, PROGRESS, writeStore);
+            change = dryRun ? engine.dryRun(plan, ChangeListener.LOG) : engine.apply(plan, ChangeListener.LOG, writeStore);
         } else if (dryRun) {
             change = new ChangeResult(null, true, List.of());
         } else {

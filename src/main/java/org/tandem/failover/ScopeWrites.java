@@ -14,8 +14,10 @@ import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.tandem.auth.Actor;
 import org.tandem.change.ChangeEngine;
+import org.tandem.change.ChangeListener;
 import org.tandem.change.ChangePlan;
 import org.tandem.change.ChangeResult;
+import org.tandem.change.Parallel;
 import org.tandem.change.ServerChange;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.common.UserError;
@@ -24,7 +26,6 @@ import org.tandem.dhcpd.conf.DhcpdConf;
 import org.tandem.dhcpd.conf.DhcpdConfEditor;
 import org.tandem.dhcpd.conf.DhcpdConfModel;
 import org.tandem.kea.KeaEngine;
-import org.tandem.kea.config.KeaConfig;
 import org.tandem.kea.config.KeaConfigDocument;
 import org.tandem.kea.config.KeaHaConfig;
 import org.tandem.kea.config.KeaPool;
@@ -145,7 +146,7 @@ public final class ScopeWrites {
             long id = 0;
             if (peers.get(0).type() == ServerType.Kea) {
                 // One id on both HA peers: past the largest either uses.
-                peers.forEach(edits::kea);
+                edits.read(peers);
                 id = kea.nextSubnetId(peers.stream().map(ServerTargets::keaClient).toArray(org.tandem.kea.client.KeaClient[]::new));
             }
             for (DhcpServer s : peers) {
@@ -364,6 +365,7 @@ public final class ScopeWrites {
     private List<ServerChange> onServers(DhcpScope scope, ServerEdit<DhcpdConfEditor> dhcpd, ServerEdit<KeaConfigDocument> keaEdit) {
         Edits edits = new Edits();
         List<DhcpServer> peers = peers(scope);
+        edits.read(peers);
         for (DhcpServer s : peers) {
             if (s.type() == ServerType.ISC) {
                 dhcpd.edit(s, edits.dhcpd(s));
@@ -392,7 +394,7 @@ public final class ScopeWrites {
             List<ServerChange> changes = plan.apply(checked).stream().filter(c -> !c.unchanged()).toList();
             if (dryRun) {
                 ChangeResult change = changes.isEmpty() ? new ChangeResult(null, true, List.of())
-                        : engine.dryRun(new ChangePlan(changes, actor.userName(), saveComment), FailoverService.PROGRESS);
+                        : engine.dryRun(new ChangePlan(changes, actor.userName(), saveComment), ChangeListener.LOG);
                 return new Outcome<>(null, change);
             }
             if (changes.isEmpty()) {
@@ -401,7 +403,7 @@ public final class ScopeWrites {
             // The store is written at the engine's commit point, in the journal's transaction: a Central killed
             // after the servers changed leaves a store that says what they run.
             AtomicReference<T> stored = new AtomicReference<>();
-            ChangeResult change = engine.apply(new ChangePlan(changes, actor.userName(), saveComment), FailoverService.PROGRESS,
+            ChangeResult change = engine.apply(new ChangePlan(changes, actor.userName(), saveComment), ChangeListener.LOG,
                     () -> stored.set(storeWork.get()));
             return new Outcome<>(stored.get(), change);
         } finally {
@@ -435,50 +437,58 @@ public final class ScopeWrites {
 
     /** The servers' configurations as read for one write, each edited in memory. */
     private final class Edits {
-        private final Map<Long, String> dhcpdBefore = new LinkedHashMap<>();
+        /** Each server's configuration text as read: what its change expects to find. */
+        private final Map<Long, String> before = new LinkedHashMap<>();
         private final Map<Long, DhcpdConfEditor> dhcpd = new LinkedHashMap<>();
-        private final Map<Long, KeaConfig> keaBefore = new LinkedHashMap<>();
         private final Map<Long, KeaConfigDocument> keaDocs = new LinkedHashMap<>();
 
-        DhcpdConfEditor dhcpd(DhcpServer s) {
-            return dhcpd.computeIfAbsent(s.id(), id -> {
-                String text;
+        /** Reads and parses every server not read yet, all at once (a config of thousands of scopes takes a while). */
+        void read(List<DhcpServer> servers) {
+            List<DhcpServer> unread = servers.stream().filter(s -> !before.containsKey(s.id())).toList();
+            List<Read> reads = Parallel.map(unread, s -> {
                 try {
-                    text = targets.target(s).read().text();
+                    if (s.type() == ServerType.ISC) {
+                        String text = targets.target(s).read().text();
+                        return new Read(text, new DhcpdConfEditor(DhcpdConf.parse(text)), null);
+                    }
+                    KeaConfigDocument doc = kea.forPlanning(ServerTargets.keaClient(s)).edit();
+                    return new Read(doc.toPrettyString(), null, doc);
                 } catch (UserError e) {
                     throw new UserError(e.kind(), e.field(), "DHCP server \"" + s.name() + "\" could not be read: " + e.getMessage(), e);
                 }
-                dhcpdBefore.put(id, text);
-                return new DhcpdConfEditor(DhcpdConf.parse(text));
             });
+            for (int i = 0; i < unread.size(); i++) {
+                long id = unread.get(i).id();
+                Read read = reads.get(i);
+                before.put(id, read.text());
+                if (read.kea() != null) {
+                    keaDocs.put(id, read.kea());
+                } else {
+                    dhcpd.put(id, read.dhcpd());
+                }
+            }
+        }
+
+        DhcpdConfEditor dhcpd(DhcpServer s) {
+            read(List.of(s));
+            return dhcpd.get(s.id());
         }
 
         KeaConfigDocument kea(DhcpServer s) {
-            return keaDocs.computeIfAbsent(s.id(), id -> {
-                KeaConfig base;
-                try {
-                    base = kea.sync(ServerTargets.keaClient(s));
-                } catch (UserError e) {
-                    throw new UserError(e.kind(), e.field(), "DHCP server \"" + s.name() + "\" could not be read: " + e.getMessage(), e);
-                }
-                keaBefore.put(id, base);
-                return base.edit();
-            });
+            read(List.of(s));
+            return keaDocs.get(s.id());
         }
 
-        /** The changes in the order given (secondary first), for the servers that were read. */
+        /** The changes in the order given (secondary first), for the servers that were read; rendered all at once. */
         List<ServerChange> changes(List<DhcpServer> order) {
-            List<ServerChange> out = new ArrayList<>();
-            for (DhcpServer s : order) {
-                if (dhcpd.containsKey(s.id())) {
-                    out.add(new ServerChange(s.name(), dhcpdBefore.get(s.id()), dhcpd.get(s.id()).conf().render()));
-                } else if (keaDocs.containsKey(s.id())) {
-                    out.add(new ServerChange(s.name(), keaBefore.get(s.id()).toPrettyString(), keaDocs.get(s.id()).toPrettyString()));
-                }
-            }
-            return out;
+            List<DhcpServer> read = order.stream().filter(s -> before.containsKey(s.id())).toList();
+            return Parallel.map(read, s -> new ServerChange(s.name(), before.get(s.id()),
+                    dhcpd.containsKey(s.id()) ? dhcpd.get(s.id()).conf().render() : keaDocs.get(s.id()).toPrettyString()));
         }
     }
+
+    /** One server's configuration as read: its text and the editor for its kind (the other is null). */
+    private record Read(String text, DhcpdConfEditor dhcpd, KeaConfigDocument kea) {}
 
     // ------------------------------------------------------------------ which servers
 

@@ -14,8 +14,12 @@ public final class InMemoryKeaConfigStore implements KeaConfigStore {
         return Optional.ofNullable(configs.get(server));
     }
 
+    /**
+     * Keeps the config read last: a sync job's config-get that Kea answered before a change's config-set but that
+     * finishes parsing after the change's own read does not replace the newer config.
+     */
     @Override
     public void saveSynced(String server, KeaConfig config) {
-        configs.put(server, config);
+        configs.merge(server, config, (old, given) -> given.syncedAt().isBefore(old.syncedAt()) ? old : given);
     }
 }

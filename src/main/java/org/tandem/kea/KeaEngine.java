@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tandem.change.ChangeEngine;
 import org.tandem.common.UserError;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.client.KeaProtocolError;
@@ -88,6 +89,17 @@ public final class KeaEngine {
      */
     public Optional<KeaConfig> syncedWithin(KeaClient server, Duration maxAge) {
         return store.lastSynced(server.server()).filter(c -> !c.syncedAt().plus(maxAge).isBefore(clock.instant()));
+    }
+
+    /**
+     * The config to plan a change on: the one synced at most {@link ChangeEngine#RECENT_READ} ago (the last change's
+     * verification read, the sync job's, the planner's of a moment before), else a config-get now. Planning on a read
+     * that old is safe for changes the {@link ChangeEngine} applies: its fresh read of each server just before writing
+     * it refuses a plan made on a configuration the server no longer runs. What it saves is a config-get of thousands
+     * of subnets per server when changes follow each other.
+     */
+    public KeaConfig forPlanning(KeaClient server) {
+        return syncedWithin(server, ChangeEngine.RECENT_READ).orElseGet(() -> sync(server));
     }
 
     /** The config last synced, syncing first if there is none. */

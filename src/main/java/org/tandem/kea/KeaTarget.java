@@ -51,7 +51,7 @@ import org.tandem.kea.ha.KeaHaStatus;
 public final class KeaTarget implements ServerTarget {
 
     private static final Logger log = LoggerFactory.getLogger(KeaTarget.class);
-    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private final KeaClient client;
     private final KeaEngine engine;
@@ -61,6 +61,8 @@ public final class KeaTarget implements ServerTarget {
     /** Recent canonical hash → pretty text, and text → canonical hash (configs of MBs; a change uses few). */
     private final Map<String, String> texts = lru();
     private final Map<String, String> hashes = lru();
+    /** The planned texts the engine hands to validate and then apply, each parsed once. */
+    private final Map<String, KeaConfigDocument> documents = lru();
     /** Set between apply and awaitHealthy when the partner holds this server's scopes. */
     private Handover handover;
     /** The config read last (the engine reads just before it applies); saves a config-get of thousands of subnets. */
@@ -98,7 +100,8 @@ public final class KeaTarget implements ServerTarget {
         KeaConfig config = set == null ? fetch(client) : engine.sync(client);
         if (set != null) {
             applied = null;
-            if (set.signature().equals(signature(config.subnets(), config.ha()))) {
+            KeaConfigDocument reported = config.edit();
+            if (set.signature().equals(signature(reported.subnets(), reported.ha()))) {
                 aliases.put(set.hash(), config.hash());
             } else {
                 log.warn("Kea server {} reports other subnets or another HA block than the configuration just set", name());
@@ -146,26 +149,14 @@ public final class KeaTarget implements ServerTarget {
         }
     }
 
-    private KeaConfig parse(String text) {
-        try {
-            KeaConfig parsed = KeaConfig.fromJson(text.getBytes(StandardCharsets.UTF_8), Instant.EPOCH);
-            hashes.put(text, parsed.hash());
-            return parsed;
-        } catch (IllegalArgumentException e) {
-            throw UserError.invalid("config", "not a Kea DHCPv4 configuration: " + e.getMessage());
-        }
-    }
-
     @Override
     public void validate(String newConfig) {
-        KeaConfigDocument doc = document(newConfig);
-        engine.check(new KeaPlan(client, (name, d) -> { }, null, doc, ""));
+        engine.check(new KeaPlan(client, (name, d) -> { }, null, document(newConfig), ""));
     }
 
     @Override
     public void apply(String newConfig, String expectedSha256) {
-        KeaConfig parsed = parse(newConfig);
-        KeaConfigDocument doc = parsed.edit();
+        KeaConfigDocument doc = document(newConfig);
         appliedHa = doc.ha();
         applied = null;
         handover = startHandover(doc);
@@ -177,7 +168,7 @@ public final class KeaTarget implements ServerTarget {
                 log.warn("config-write failed on Kea server {} ({}): its config file keeps the old configuration", name(), w.text());
             }
             // No config-get here: the engine's verification reads the server anyway and learns the alias then.
-            applied = new Applied(parsed.hash(), signature(doc.subnets(), doc.ha()));
+            applied = new Applied(hashes.computeIfAbsent(newConfig, KeaTarget::canonicalHash), signature(doc.subnets(), doc.ha()));
         } catch (RuntimeException e) {
             handBack();
             throw e;
@@ -295,21 +286,26 @@ public final class KeaTarget implements ServerTarget {
         }
     }
 
-    private static Map<String, String> lru() {
+    private static <V> Map<String, V> lru() {
         // Synchronized: the engine's verification read runs beside awaitHealthy.
         return java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(8, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
                 return size() > 4;
             }
         });
     }
 
-    private static KeaConfigDocument document(String text) {
-        try {
-            return KeaConfig.fromJson(text.getBytes(StandardCharsets.UTF_8), Instant.EPOCH).edit();
-        } catch (IllegalArgumentException e) {
-            throw UserError.invalid("config", "not a Kea DHCPv4 configuration: " + e.getMessage());
-        }
+    /** A planned text as a document (only read, never edited), parsed once per text; its canonical hash learnt on the way. */
+    private KeaConfigDocument document(String text) {
+        return documents.computeIfAbsent(text, t -> {
+            try {
+                KeaConfig parsed = KeaConfig.fromJson(t.getBytes(StandardCharsets.UTF_8), Instant.EPOCH);
+                hashes.put(t, parsed.hash());
+                return parsed.edit();
+            } catch (IllegalArgumentException e) {
+                throw UserError.invalid("config", "not a Kea DHCPv4 configuration: " + e.getMessage());
+            }
+        });
     }
 }

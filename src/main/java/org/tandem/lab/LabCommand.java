@@ -152,7 +152,7 @@ public final class LabCommand implements Callable<Integer> {
         }
         SyncExtension sync = new SyncExtension();
         Central central = Central.start(new Central.Options("127.0.0.1", port, Database.embeddedUrl(dir), CentralConfig.defaults(),
-                Clock.systemUTC(), List.of(sync, new org.tandem.web.WebUi(Clock.systemUTC())), password));
+                Clock.systemUTC(), List.of(sync, new org.tandem.web.WebUi()), password));
         resources.add(central);
 
         List<DhcpServer> servers = new ArrayList<>();

@@ -18,8 +18,6 @@ import org.tandem.common.UserError;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.LiveStates;
 import org.tandem.failover.PeerAddresses;
-import org.tandem.kea.InMemoryKeaConfigStore;
-import org.tandem.kea.KeaEngine;
 import org.tandem.scope.JdbiAddressBlockRepository;
 import org.tandem.scope.JdbiRangeRepository;
 import org.tandem.scope.JdbiReservationRepository;
@@ -43,17 +41,6 @@ public final class SyncExtension implements Central.Extension {
     private static final Duration JOURNAL_PRUNE_INTERVAL = Duration.ofHours(1);
 
     private final List<BackgroundJob> extraJobs = new ArrayList<>();
-    private final KeaEngine kea;
-
-    /** With a Kea engine of its own (its synced configs kept in memory). */
-    public SyncExtension() {
-        this(new KeaEngine(new InMemoryKeaConfigStore(), Clock.systemUTC(), null));
-    }
-
-    /** Sharing the failover engine's Kea engine, so both see the same last-synced configs. */
-    public SyncExtension(KeaEngine kea) {
-        this.kea = kea;
-    }
     private volatile ServerSync sync;
     private volatile JobScheduler scheduler;
 
@@ -88,7 +75,8 @@ public final class SyncExtension implements Central.Extension {
                 JdbiAddressBlockRepository.pools(jdbi), new JdbiReservationRepository(jdbi));
         RelationshipImport relationships = new RelationshipImport(central.failoverRelationships(), scopeRows, store, central.changeLog(),
                 new PeerAddresses(jdbi));
-        ServerSync serverSync = new ServerSync(servers, store, relationships, kea);
+        // Central's one Kea engine: a sync refreshes the configs the change planners reuse.
+        ServerSync serverSync = new ServerSync(servers, store, relationships, central.failover().kea());
         this.sync = serverSync;
         JobLock lock = JobLock.forDatabase(central.database().url());
         Duration poll = settings.failoverStatePollInterval();

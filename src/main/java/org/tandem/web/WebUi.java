@@ -6,7 +6,6 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +13,6 @@ import org.tandem.auth.Actor;
 import org.tandem.central.Central;
 import org.tandem.common.UserError;
 import org.tandem.failover.LiveStates;
-import org.tandem.kea.InMemoryKeaConfigStore;
-import org.tandem.kea.KeaEngine;
 
 /**
  * The web application: server-rendered JTE pages with htmx, on Central's port. Every post carries the session's
@@ -27,16 +24,6 @@ public final class WebUi implements Central.Extension {
     private static final Map<String, String> STATIC = Map.of(
             "htmx.min.js", "text/javascript", "app.js", "text/javascript", "app.css", "text/css");
 
-    private final KeaEngine kea;
-
-    /** The UI with its own Kea engine for the configuration editor and the HA panel. */
-    public WebUi(Clock clock) {
-        this(new KeaEngine(new InMemoryKeaConfigStore(), clock, null));
-    }
-
-    public WebUi(KeaEngine kea) {
-        this.kea = kea;
-    }
 
     @Override
     public void install(Central central, JavalinConfig config) {
@@ -53,7 +40,8 @@ public final class WebUi implements Central.Extension {
         guard(r, session);
         new ScopePages(central, failover, liveStates, pages).install(r);
         new ServicePages(central, failover, liveStates, pages).install(r);
-        new KeaPages(central, kea, pages).install(r);
+        // Central's one Kea engine, so the configuration editor's writes and reads refresh what the change planners reuse.
+        new KeaPages(central, central.failover().kea(), pages).install(r);
         new HistoryPages(central, pages).install(r);
     }
 

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.tandem.central.TestCentral;
+import org.tandem.change.ChangeEngine;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.client.KeaEndpoint;
@@ -22,13 +23,16 @@ import org.tandem.lab.KeaLab;
 
 /**
  * "Failover changes end to end": adding one scope to a relationship through Central's JSON-RPC API on
- * a real dhcpd pair carrying 2,000 failover scopes each and on a real Kea HA pair carrying 2,000
- * subnets each, against the servers' own time for the same change measured in the same run:
+ * a real dhcpd pair carrying 2,000 failover scopes each ({@code AddDHCPScopesToDHCPFailoverRelationship})
+ * and on a real Kea HA pair carrying 2,000 subnets each (Kea 2.2's HA is server-wide, so there a scope
+ * joins the relationship by being made on an HA server: {@code AddDHCPScope} with its pool, once right
+ * after another change and once when Central's last read of the servers is older than
+ * {@link ChangeEngine#RECENT_READ}), against the servers' own time for the same change measured in the same run:
  * dhcpd: {@code dhcpd -t} of the new file, replacing it and restarting dhcpd, until OMAPI shows
  * normal/normal again, secondary then primary; Kea: config-test, config-set and config-write of the
  * new config, until the server is back in load-balancing, secondary then primary. The baseline
  * re-applies exactly the configurations Tandem wrote, after the old ones were put back (not timed).
- * One add and remove of another scope runs first (not timed), so the JVM is warm as in a running Central.
+ * One change of another scope runs first (not timed), so the JVM is warm as in a running Central.
  *
  * <p>Run with {@code bench/failover-change.sh} (root: the dhcpd pair lives in network namespaces).
  * The 2,000 declared subnets are 10.x.y.0/24 in the configs only; no traffic goes to them.
@@ -115,7 +119,7 @@ public final class FailoverEndToEndBench {
                 lab.awaitNormal(s, peer, DEADLINE);
                 servers += System.nanoTime() - s0;
             }
-            report("dhcpd pair, " + SCOPES + " scopes each", tandem, servers);
+            report("dhcpd pair, " + SCOPES + " scopes each", "AddDHCPScopesToDHCPFailoverRelationship", tandem, servers);
         }
     }
 
@@ -160,7 +164,7 @@ public final class FailoverEndToEndBench {
                 k.ok("config-set", doc, false);
             }
             for (KeaClient k : List.of(k1, k2)) {
-                ha.await(k, "load-balancing", st -> st.localState().equals("load-balancing"), DEADLINE, Duration.ofMillis(100));
+                awaitLoadBalancing(ha, k);
             }
             Rpc rpc = new Rpc(central);
             String a = rpc.call("AddDHCPServer", "{\"dhcpServer\":{\"name\":\"server1\",\"type\":\"Kea\",\"address\":\"127.0.0.1\",\"port\":"
@@ -171,47 +175,71 @@ public final class FailoverEndToEndBench {
             central.central.failoverRelationships().insert(new FailoverRelationship(0, "bench-ha", id(a), id(b),
                     FailoverRelationship.Mode.LoadBalance, 50, 3600, 647, 647, 3, 2000, 10, 1000, 1000, 0, true,
                     FailoverRelationship.State.Normal, List.of()));
-            warmUp(rpc, a, "bench-ha", "10.251.0.0/24");
+            // Kea 2.2's HA covers every subnet of the server, so a scope joins the relationship when it is made on
+            // an HA server: AddDHCPScope with its pool writes the subnet, with one id and the pool split between the
+            // peers, to both servers. Warm-up: one such scope made before (it stays).
+            rpc.call("AddDHCPScope", newScope(a, rpc.range("10.251.0.0/24"), "10.251.0.10", "10.251.0.20"));
             for (KeaClient k : List.of(k1, k2)) {
-                ha.await(k, "load-balancing", st -> st.localState().equals("load-balancing"), DEADLINE, Duration.ofMillis(100));
+                awaitLoadBalancing(ha, k);
             }
-            String scope = rpc.scope(a, "10.250.0.0/24", "10.250.0.10", "10.250.0.200");
-            JsonNode before1 = JSON.readTree(config(k1).json());
-            JsonNode before2 = JSON.readTree(config(k2).json());
-
-            long t0 = System.nanoTime();
-            rpc.call("AddDHCPScopesToDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + a + "\",\"dhcpFailoverRelationshipName\":"
-                    + "\"bench-ha\",\"dhcpScopeRefs\":[\"" + scope + "\"]}");
-            long tandem = System.nanoTime() - t0;
-            JsonNode after1 = JSON.readTree(config(k1).json());
-            JsonNode after2 = JSON.readTree(config(k2).json());
-            for (KeaClient k : List.of(k1, k2)) {
-                ha.await(k, "load-balancing", st -> st.localState().equals("load-balancing"), DEADLINE, Duration.ofMillis(100));
-            }
-
-            for (var step : List.of(new Object[] {k2, before2}, new Object[] {k1, before1})) {
-                ((KeaClient) step[0]).ok("config-set", (JsonNode) step[1], false);
-                ha.await((KeaClient) step[0], "load-balancing", st -> st.localState().equals("load-balancing"), DEADLINE, Duration.ofMillis(100));
-            }
-            long servers = 0;
-            for (var step : List.of(new Object[] {k2, after2}, new Object[] {k1, after1})) {
-                KeaClient k = (KeaClient) step[0];
-                JsonNode cfg = (JsonNode) step[1];
-                long s0 = System.nanoTime();
-                k.ok("config-test", cfg, false);
-                k.ok("config-set", cfg, false);
-                k.call("config-write", null);
-                ha.await(k, "load-balancing", st -> st.localState().equals("load-balancing"), DEADLINE, Duration.ofMillis(100));
-                servers += System.nanoTime() - s0;
-            }
-            report("Kea HA pair, " + SCOPES + " subnets each", tandem, servers);
+            // Right after another change, Central plans on its read of a moment ago (KeaEngine.forPlanning); once that
+            // read is older than ChangeEngine.RECENT_READ, it reads both servers first. Both cases are measured.
+            keaChange(rpc, ha, k1, k2, newScope(a, rpc.range("10.250.0.0/24"), "10.250.0.10", "10.250.0.200"),
+                    "right after another change");
+            Thread.sleep(ChangeEngine.RECENT_READ.plusSeconds(1).toMillis()); // lets Central's last read age; no state to poll
+            keaChange(rpc, ha, k1, k2, newScope(a, rpc.range("10.249.0.0/24"), "10.249.0.10", "10.249.0.200"),
+                    "last read over " + ChangeEngine.RECENT_READ.toSeconds() + " s old");
         }
+    }
+
+    /** One AddDHCPScope through Central, timed, then the servers' own time for the same change. */
+    private static void keaChange(Rpc rpc, KeaHaActions ha, KeaClient k1, KeaClient k2, String scope, String when)
+            throws java.io.IOException {
+        JsonNode before1 = JSON.readTree(config(k1).json());
+        JsonNode before2 = JSON.readTree(config(k2).json());
+
+        long t0 = System.nanoTime();
+        rpc.call("AddDHCPScope", scope);
+        long tandem = System.nanoTime() - t0;
+        JsonNode after1 = JSON.readTree(config(k1).json());
+        JsonNode after2 = JSON.readTree(config(k2).json());
+        for (KeaClient k : List.of(k1, k2)) {
+            awaitLoadBalancing(ha, k);
+        }
+
+        // Back to the old configs (not timed), then the servers' own time for the same change.
+        for (var step : List.of(new Object[] {k2, before2}, new Object[] {k1, before1})) {
+            ((KeaClient) step[0]).ok("config-set", (JsonNode) step[1], false);
+            awaitLoadBalancing(ha, (KeaClient) step[0]);
+        }
+        long servers = 0;
+        for (var step : List.of(new Object[] {k2, after2}, new Object[] {k1, after1})) {
+            KeaClient k = (KeaClient) step[0];
+            JsonNode cfg = (JsonNode) step[1];
+            long s0 = System.nanoTime();
+            k.ok("config-test", cfg, false);
+            k.ok("config-set", cfg, false);
+            k.call("config-write", null);
+            awaitLoadBalancing(ha, k);
+            servers += System.nanoTime() - s0;
+        }
+        report("Kea HA pair, " + SCOPES + " subnets each, " + when, "AddDHCPScope on an HA server", tandem, servers);
+    }
+
+    private static void awaitLoadBalancing(KeaHaActions ha, KeaClient k) {
+        ha.await(k, "load-balancing", st -> st.localState().equals("load-balancing"), DEADLINE, Duration.ofMillis(100));
     }
 
     private static KeaConfig config(KeaClient k) {
         KeaClient.Streamed<KeaConfig> s = k.call("config-get", null, p -> KeaConfig.fromKea(p, Instant.now()));
         s.envelope().requireSuccess(false);
         return s.value();
+    }
+
+    /** AddDHCPScope's parameters for a scope with one pool. */
+    private static String newScope(String serverRef, String rangeRef, String from, String to) {
+        return "{\"dhcpScope\":{\"rangeRef\":\"" + rangeRef + "\",\"dhcpServerRef\":\"" + serverRef + "\"},"
+                + "\"dhcpAddressPools\":[{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}]}";
     }
 
     private static long id(String ref) {
@@ -233,8 +261,8 @@ public final class FailoverEndToEndBench {
         rpc.call("RemoveDHCPScopesFromDHCPFailoverRelationship", params + "}");
     }
 
-    private static void report(String what, long tandemNanos, long serverNanos) {
-        System.out.printf("%s: Tandem AddDHCPScopesToDHCPFailoverRelationship %.2f s, servers' own time %.2f s, ratio %.2f%n", what,
+    private static void report(String what, String command, long tandemNanos, long serverNanos) {
+        System.out.printf("%s: Tandem %s %.2f s, servers' own time %.2f s, ratio %.2f%n", what, command,
                 tandemNanos / 1e9, serverNanos / 1e9, (double) tandemNanos / serverNanos);
     }
 
@@ -269,8 +297,13 @@ public final class FailoverEndToEndBench {
             return answer.path("result");
         }
 
+        String range(String subnet) {
+            return call("AddRange", "{\"range\":{\"name\":\"bench-" + subnet.replace('/', '-') + "\",\"subnet\":\"" + subnet + "\"}}")
+                    .path("ref").asText();
+        }
+
         String scope(String serverRef, String subnet, String from, String to) {
-            String range = call("AddRange", "{\"range\":{\"name\":\"bench-" + subnet.replace('/', '-') + "\",\"subnet\":\"" + subnet + "\"}}").path("ref").asText();
+            String range = range(subnet);
             String scope = call("AddDHCPScope", "{\"dhcpScope\":{\"rangeRef\":\"" + range + "\",\"dhcpServerRef\":\"" + serverRef + "\"}}")
                     .path("ref").asText();
             call("AddDHCPAddressPool", "{\"dhcpScopeRef\":\"" + scope + "\",\"dhcpAddressPool\":{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}}");

@@ -98,7 +98,7 @@ class CentralTlsIT {
         CentralConfig config = CentralConfig.load(Files.writeString(dir.resolve("tandem.yaml"), "Tls: files\nTlsCertificate: "
                 + dir.resolve("central.pem") + "\nTlsPrivateKey: " + dir.resolve("central.key") + "\n"));
         central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("tls-" + UUID.randomUUID()), config,
-                Clock.systemUTC(), List.of(new WebUi(Clock.systemUTC())), PASSWORD, config.tls().identity(dir, Clock.systemUTC())));
+                Clock.systemUTC(), List.of(new WebUi()), PASSWORD, config.tls().identity(dir, Clock.systemUTC())));
         String base = "https://127.0.0.1:" + central.port();
         HttpClient client = trusting(dir.resolve("central.pem"));
 
@@ -116,7 +116,7 @@ class CentralTlsIT {
     @Test
     void plainHttp_sessionCookieIsNotSecure() throws Exception {
         central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("tls-" + UUID.randomUUID()), CentralConfig.defaults(),
-                Clock.systemUTC(), List.of(new WebUi(Clock.systemUTC())), PASSWORD));
+                Clock.systemUTC(), List.of(new WebUi()), PASSWORD));
         HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + central.port() + "/login"))
                 .build(), HttpResponse.BodyHandlers.ofString());
 

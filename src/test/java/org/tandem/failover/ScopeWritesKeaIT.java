@@ -167,6 +167,46 @@ class ScopeWritesKeaIT {
         }
     }
 
+    /**
+     * Central plans on its read of a moment ago (the last change's); an edit made outside Tandem since then is caught by
+     * the fresh read just before each server is written: the change is refused, the server written first is rolled
+     * back, and the outside edit stays.
+     */
+    @Test
+    @Order(7)
+    void serverEditedOutsideRightAfterAChange_nextWriteIsRefused_andNothingIsLost() {
+        call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":false}}");
+        // The primary is written second: its fresh read comes after the secondary was written.
+        String primary = call("GetDHCPFailoverRelationships", "{}").path("dhcpFailoverRelationships").get(0).path("primaryServer").asText();
+        KeaClient edited = primary.equals(a.server()) ? a : b;
+        KeaClient other = edited == a ? b : a;
+        ObjectNode live = (ObjectNode) edited.ok("config-get", null, false).arguments().deepCopy();
+        ((ObjectNode) live.get("Dhcp4")).put("renew-timer", 311);
+        live.remove("hash");
+        edited.ok("config-set", live, false);
+        String editedHash = config(edited).hash();
+        String otherHash = config(other).hash();
+        int pools = call("GetDHCPAddressPools", "{}").path("totalResults").asInt();
+
+        assertThatThrownBy(() -> call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":true}}"))
+                .hasMessageContaining("\"" + primary + "\" was changed outside Tandem")
+                .hasMessageContaining("Rolled back \"" + other.server() + "\"");
+        assertThat(config(edited).hash()).as("the outside edit stays").isEqualTo(editedHash);
+        assertThat(config(other).hash()).as("the server written first is rolled back").isEqualTo(otherHash);
+        assertThat(subnet(other).orElseThrow().pools()).isEmpty();
+        assertThat(call("GetDHCPAddressPools", "{}").path("totalResults").asInt()).isEqualTo(pools);
+        assertThat(call("GetDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\"}").path("dhcpScope").path("enabled").asBoolean()).isFalse();
+
+        // After a sync Central knows the edit, and the same write goes through, keeping it.
+        for (KeaLab.Node n : lab.nodes()) {
+            rpc.call("SyncDHCPServer", TandemClient.params().put("dhcpServerRef", n.name()));
+        }
+        call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":true}}");
+        assertThat(subnet(a).orElseThrow().pools()).isNotEmpty();
+        assertThat(subnet(a)).isEqualTo(subnet(b));
+        assertThat(config(edited).edit().toKeaArguments().path("Dhcp4").path("renew-timer").asInt()).isEqualTo(311);
+    }
+
     private static Optional<KeaSubnet> subnet(KeaClient c) {
         return config(c).subnets().stream().filter(s -> s.subnet().equals(PREFIX)).findFirst();
     }

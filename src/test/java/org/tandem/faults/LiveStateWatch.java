@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -38,7 +37,7 @@ final class LiveStateWatch implements AutoCloseable {
 
     LiveStateWatch() {
         central = new TestCentral(new CentralConfig(Duration.ofSeconds(900), Duration.ofHours(8), 1_048_576, POLL_INTERVAL),
-                List.of(new SyncExtension(), new WebUi(Clock.systemUTC())));
+                List.of(new SyncExtension(), new WebUi()));
         session = central.adminSession();
     }
 

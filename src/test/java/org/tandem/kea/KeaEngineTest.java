@@ -16,6 +16,7 @@ import org.tandem.kea.config.KeaHaConfig;
 import org.tandem.kea.config.KeaPool;
 import org.tandem.kea.config.KeaSubnet;
 import org.tandem.net.Ipv4Range;
+import org.tandem.testing.MutableClock;
 
 /** The engine against fakes fed with captured Kea 2.2 answers: errors are clear and nothing is written. */
 class KeaEngineTest {
@@ -55,6 +56,31 @@ class KeaEngineTest {
         assertThat(c.ha().orElseThrow().mode()).isEqualTo(KeaHaConfig.Mode.HOT_STANDBY);
         assertThat(c.ha().orElseThrow().peers()).hasSize(2);
         assertThat(c.hash()).hasSize(64);
+    }
+
+    @Test
+    void forPlanning_reusesAReadUpToTheRecentWindow_thenReadsAgain() {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-02T08:00:00Z"));
+        KeaEngine timed = new KeaEngine(new InMemoryKeaConfigStore(), clock, null);
+        KeaClient k = kea();
+        KeaConfig first = timed.sync(k);
+        clock.advance(org.tandem.change.ChangeEngine.RECENT_READ);
+        assertThat(timed.forPlanning(k)).isSameAs(first);
+        assertThat(fake.commands().stream().filter("config-get"::equals)).hasSize(1);
+        clock.advance(java.time.Duration.ofSeconds(1));
+        assertThat(timed.forPlanning(k)).isNotSameAs(first);
+        assertThat(fake.commands().stream().filter("config-get"::equals)).hasSize(2);
+    }
+
+    @Test
+    void store_aReadThatFinishesLate_doesNotReplaceANewerOne() {
+        InMemoryKeaConfigStore store = new InMemoryKeaConfigStore();
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-02T08:00:00Z"));
+        KeaConfig older = new KeaEngine(store, clock, null).sync(kea());
+        clock.advance(java.time.Duration.ofSeconds(2));
+        KeaConfig newer = new KeaEngine(store, clock, null).sync(kea());
+        store.saveSynced("kea1", older);
+        assertThat(store.lastSynced("kea1")).containsSame(newer);
     }
 
     @Test

@@ -2,6 +2,8 @@ package org.tandem.kea.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -23,6 +25,11 @@ import org.tandem.net.Ipv4Range;
 public final class KeaConfigDocument {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Keys in sorted order, as Kea prints its own maps: a text we write is then already canonical, so hashing it
+     * ({@link KeaConfig#fromJson}) needs no second pass, and a diff against what Kea reported shows only real changes.
+     */
+    private static final ObjectWriter SORTED = MAPPER.writer().with(JsonNodeFeature.WRITE_PROPERTIES_SORTED);
     public static final String HA_LIBRARY = "libdhcp_ha.so";
     public static final String LEASE_CMDS_LIBRARY = "libdhcp_lease_cmds.so";
     /** Where a disabled subnet's pools wait, so that re-enabling it restores them. */
@@ -57,7 +64,7 @@ public final class KeaConfigDocument {
     /** Compact JSON of the whole document, as sent in config-set. */
     public byte[] toBytes() {
         try {
-            return MAPPER.writeValueAsBytes(root);
+            return SORTED.writeValueAsBytes(root);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -65,7 +72,7 @@ public final class KeaConfigDocument {
 
     public String toPrettyString() {
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+            return SORTED.withDefaultPrettyPrinter().writeValueAsString(root);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
