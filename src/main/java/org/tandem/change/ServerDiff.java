@@ -26,20 +26,25 @@ public record ServerDiff(String server, String unifiedDiff) {
 
     /** The diff of one server's change; empty text when the change leaves the server as it is. */
     public static ServerDiff of(ServerChange change) {
-        if (change.unchanged()) {
-            return new ServerDiff(change.server(), "");
+        return between(change.server(), change.expectedConfig(), change.newConfig());
+    }
+
+    /** The diff from {@code before} to {@code after}, headed with {@code name}, secrets masked; empty text when they are equal. */
+    public static ServerDiff between(String name, String beforeText, String afterText) {
+        if (beforeText.equals(afterText)) {
+            return new ServerDiff(name, "");
         }
-        List<String> before = change.expectedConfig().lines().toList();
-        List<String> after = change.newConfig().lines().toList();
+        List<String> before = beforeText.lines().toList();
+        List<String> after = afterText.lines().toList();
         if (before.equals(after)) {
             // lines() drops line terminators, so only they differ; a unified diff cannot show that.
-            return new ServerDiff(change.server(), "--- a/" + change.server() + "\n+++ b/" + change.server()
+            return new ServerDiff(name, "--- a/" + name + "\n+++ b/" + name
                     + "\n(only line endings or the final newline differ)\n");
         }
         Patch<String> patch = DiffUtils.diff(before, after);
         List<String> lines = UnifiedDiffUtils.generateUnifiedDiff(
-                "a/" + change.server(), "b/" + change.server(), before, patch, CONTEXT_LINES);
-        return new ServerDiff(change.server(), lines.isEmpty() ? ""
+                "a/" + name, "b/" + name, before, patch, CONTEXT_LINES);
+        return new ServerDiff(name, lines.isEmpty() ? ""
                 : lines.stream().map(ServerDiff::maskSecrets).collect(Collectors.joining("\n")) + "\n");
     }
 

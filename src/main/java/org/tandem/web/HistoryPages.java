@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.tandem.central.Central;
+import org.tandem.change.ServerDiff;
 import org.tandem.changelog.ChangeEntry;
 import org.tandem.http.Json;
 import org.tandem.store.ListQuery;
@@ -61,7 +62,7 @@ final class HistoryPages {
         if (after != null && after.hasNonNull("diff")) {
             diff = after.get("diff").asText();
         } else {
-            diff = KeaPages.diff(pretty(before), pretty(after), e.objectType());
+            diff = ServerDiff.between(e.objectType(), pretty(before), pretty(after)).unifiedDiff();
         }
         return new View.ChangeRow(e.id(), TIME.format(Instant.ofEpochMilli(e.atMillis())), e.userName(), e.action().name(),
                 e.objectType(), name, e.saveComment(), new View.ServerDiff(name, diff));

@@ -2,8 +2,6 @@ package org.tandem.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.difflib.DiffUtils;
-import com.github.difflib.UnifiedDiffUtils;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -11,19 +9,20 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.tandem.auth.Actor;
 import org.tandem.central.Central;
+import org.tandem.change.ChangeEngine;
+import org.tandem.change.ChangeListener;
+import org.tandem.change.ChangePlan;
+import org.tandem.change.ChangeResult;
+import org.tandem.change.ServerChange;
 import org.tandem.common.UserError;
 import org.tandem.http.Json;
-import org.tandem.kea.KeaApplyReport;
-import org.tandem.kea.KeaEdit;
 import org.tandem.kea.KeaEngine;
-import org.tandem.kea.KeaPlan;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.config.KeaConfig;
 import org.tandem.kea.config.KeaConfigDocument;
@@ -43,7 +42,6 @@ import org.tandem.web.View.ServerDiff;
  */
 final class KeaPages {
 
-    static final String CONFIG_OBJECT = "KeaConfiguration";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Central central;
@@ -94,7 +92,12 @@ final class KeaPages {
         pages.views.render(ctx, "keaConfig", "page", pages.page(ctx, "Edit configuration · " + s.name(), "admin"), "e", e);
     }
 
-    /** step=preview: checks and diff; step=apply: the same checks, then the write. Errors stay next to the editor. */
+    /**
+     * step=preview: the change engine's dry run (Tandem's rules, the conflict check, Kea's config-test) and the diff;
+     * step=apply: the same change through the change engine, as every other write: the server's lock, the journal,
+     * the fresh read just before the write, the HA scope hand-over that keeps the pair serving, verification, and the
+     * change history. Errors stay next to the editor.
+     */
     private void submit(Context ctx) {
         DhcpServer s = server(ctx);
         KeaClient client = KeaServers.client(s);
@@ -103,36 +106,27 @@ final class KeaPages {
         boolean apply = "apply".equals(ctx.formParam("step"));
         View.KeaConfigEditor e;
         try {
-            KeaPlan plan = plan(client, s, text, baseHash);
-            if (plan.changesNothing()) {
+            ServerChange change = change(client, s, text, baseHash);
+            Actor actor = Pages.actor(ctx);
+            ChangePlan plan = new ChangePlan(List.of(change), actor.userName(), ctx.formParam("saveComment"));
+            ChangeEngine engine = central.failover().engine();
+            if (change.unchanged()) {
                 e = new View.KeaConfigEditor(row(s), text, baseHash, "Nothing to apply: the edited configuration equals the running one.",
                         null, List.of(), null);
             } else if (!apply) {
-                kea.check(plan);
-                e = new View.KeaConfigEditor(row(s), text, baseHash, null, null, List.of(new ServerDiff(s.name(), plan.diff())),
+                List<ServerDiff> diffs = engine.dryRun(plan, ChangeListener.LOG).diffs().stream()
+                        .map(d -> new ServerDiff(d.server(), d.unifiedDiff())).toList();
+                e = new View.KeaConfigEditor(row(s), text, baseHash, null, null, diffs,
                         "Kea's config-test accepted this configuration. Review the change, then apply it.");
             } else {
-                Actor actor = Pages.actor(ctx);
                 if (!actor.mayWrite()) {
                     throw new UserError(UserError.Kind.PERMISSION_DENIED, null, "User \"" + actor.userName() + "\" is read-only and may not make changes");
                 }
-                KeaApplyReport report = kea.apply(plan);
+                ChangeResult result = engine.apply(plan, ChangeListener.LOG);
                 KeaConfig now = kea.lastSynced(client);
-                String comment = ctx.formParam("saveComment");
-                central.changeLog().write(actor, comment, rec -> {
-                    Map<String, Object> before = new LinkedHashMap<>();
-                    before.put("server", s.name());
-                    before.put("hash", plan.base().hash());
-                    Map<String, Object> after = new LinkedHashMap<>();
-                    after.put("server", s.name());
-                    after.put("hash", now.hash());
-                    after.put("diff", plan.diff());
-                    rec.modified(CONFIG_OBJECT, s.ref(), before, after);
-                    return null;
-                });
-                String msg = "Applied to " + s.name() + ": " + String.join(", ", report.steps()) + "."
-                        + (report.warnings().isEmpty() ? "" : " Warning: " + String.join(" ", report.warnings()));
-                e = new View.KeaConfigEditor(row(s), now.toPrettyString(), now.hash(), null, null, List.of(), msg);
+                e = new View.KeaConfigEditor(row(s), now.toPrettyString(), now.hash(), null, null, List.of(),
+                        "Applied to " + s.name() + " (change #" + result.changeId() + "): config-test, then config-set and config-write;"
+                        + " " + s.name() + " runs the new configuration.");
             }
         } catch (ConfigError err) {
             e = new View.KeaConfigEditor(row(s), text, baseHash, err.getMessage(), err.line, List.of(), null);
@@ -152,7 +146,8 @@ final class KeaPages {
         }
     }
 
-    private KeaPlan plan(KeaClient client, DhcpServer s, String text, String baseHash) {
+    /** The edited text as a change of the server's configuration, refused if the server changed since the editor opened. */
+    private ServerChange change(KeaClient client, DhcpServer s, String text, String baseHash) {
         if (text.isBlank()) {
             throw new ConfigError("The configuration is empty; it must be a JSON object with a \"Dhcp4\" member.", null);
         }
@@ -179,24 +174,9 @@ final class KeaPages {
         } catch (IllegalArgumentException | JsonProcessingException ex) {
             throw new ConfigError("Kea would not read this configuration: " + ex.getMessage(), null);
         }
-        String before = live.toPrettyString();
-        String after = doc.toPrettyString();
-        // If the server changes between this plan and the write, the engine replans; a whole-config edit must not be
-        // silently re-applied over someone else's change, so replanning refuses instead.
-        KeaEdit refuseReplan = (server, d) -> {
-            throw UserError.conflict("The configuration of " + s.name() + " changed while your edit was being applied;"
-                    + " nothing was written. Reload the page and make the change again.");
-        };
-        return new KeaPlan(client, refuseReplan, live, doc, diff(before, after, s.name()));
-    }
-
-    static String diff(String before, String after, String name) {
-        if (before.equals(after)) {
-            return "";
-        }
-        List<String> a = before.lines().toList();
-        List<String> b = after.lines().toList();
-        return String.join("\n", UnifiedDiffUtils.generateUnifiedDiff(name + " (running)", name + " (planned)", a, DiffUtils.diff(a, b), 3));
+        // The engine's own checks refuse the write if the server changes after this read: a whole-config edit is never
+        // re-applied over someone else's change.
+        return new ServerChange(s.name(), live.toPrettyString(), doc.toPrettyString());
     }
 
     // ---------------------------------------------------------------- HA panel

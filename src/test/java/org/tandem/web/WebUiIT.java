@@ -72,7 +72,7 @@ class WebUiIT {
     static void start() throws Exception {
         lab = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.HOT_STANDBY));
         central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("web-" + UUID.randomUUID()),
-                CentralConfig.defaults(), Clock.systemUTC(), List.of(new WebUi(Clock.systemUTC())), PASSWORD));
+                CentralConfig.defaults(), Clock.systemUTC(), List.of(new WebUi()), PASSWORD));
         kea1 = addKea(lab.node(0));
         kea2 = addKea(lab.node(1));
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -398,7 +398,7 @@ class WebUiIT {
         shot("kea-config-diff");
         page.getByLabel("Comment for the change history").fill("longer leases");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Apply to server1")).click();
-        assertThat(page.locator("#kea-config .ok")).containsText("config-set on server1", new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+        assertThat(page.locator("#kea-config .ok")).containsText("Applied to server1 (change #", new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
         assertThat(keaConfig(lab.node(0)).path("Dhcp4").path("valid-lifetime").asInt()).isEqualTo(5400);
         assertThat(Files.readString(lab.node(0).configFile())).contains("5400");
     }
@@ -467,7 +467,7 @@ class WebUiIT {
         Locator row = page.locator("tr[data-change]").filter(new Locator.FilterOptions().setHasText("longer leases"));
         assertThat(row).hasCount(1);
         assertThat(row).containsText("administrator");
-        assertThat(row).containsText("KeaConfiguration");
+        assertThat(row).containsText("DHCPServerConfiguration");
         row.getByText("Show diff").click();
         assertThat(row.locator("pre.diff")).containsText("5400");
         shot("change-history");
