@@ -21,18 +21,25 @@ import org.tandem.tls.ClientTrust;
  */
 public final class AgentClient {
 
-    /** Large enough for a write that validates a 3.4 MB config and restarts dhcpd. */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(180);
+    /** Large enough for a write that validates a 3.4 MB config and restarts dhcpd (Central's ServerStepTimeout default). */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(180);
 
     private final URI base;
     private final String token;
+    private final Duration requestTimeout;
     private final HttpClient http;
     private final ObjectMapper json = AgentJson.mapper();
 
     /** {@code baseUri} like {@code http://10.0.0.5:4151}; {@code token} the agent's token. */
     public AgentClient(URI baseUri, String token) {
+        this(baseUri, token, DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /** As above, with each request given at most {@code requestTimeout} to be answered. */
+    public AgentClient(URI baseUri, String token, Duration requestTimeout) {
         this.base = baseUri;
         this.token = token;
+        this.requestTimeout = requestTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(ClientTrust.current().sslContext()).build();
     }
 
@@ -80,7 +87,7 @@ public final class AgentClient {
 
     private <T> T send(String method, String path, Object body, Class<T> type) {
         HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(REQUEST_TIMEOUT)
+                .timeout(requestTimeout)
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json");
         try {

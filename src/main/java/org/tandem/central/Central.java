@@ -22,6 +22,7 @@ import org.tandem.auth.AuthService;
 import org.tandem.auth.JdbiSessionRepository;
 import org.tandem.auth.JdbiUserRepository;
 import org.tandem.auth.LoginThrottle;
+import org.tandem.change.EngineSettings;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.changelog.JdbiChangeLogRepository;
 import org.tandem.failover.FailoverModule;
@@ -119,7 +120,8 @@ public final class Central implements AutoCloseable {
                 JdbiAddressBlockRepository.exclusions(jdbi), new JdbiReservationRepository(jdbi), servers, changeLog);
         this.failoverRelationships = new JdbiFailoverRepository(jdbi);
         this.liveStates = new InMemoryLiveStates();
-        this.failover = FailoverModule.create(jdbi, database.url(), servers, scopes, changeLog, failoverRelationships, liveStates, clock);
+        this.failover = FailoverModule.create(jdbi, database.url(), servers, scopes, changeLog, failoverRelationships, liveStates, clock,
+                new EngineSettings(config.serverStepTimeout()));
         this.rpc = new RpcDispatcher(auth, config.maxRequestBytes(), metrics);
         new MicetroCommands(auth, servers, scopes, failover.scopeWrites(), changeLog,
                 new FailoverApiExtras(failover.service(), scopes, failover.scopeWrites())).registerAll(rpc);

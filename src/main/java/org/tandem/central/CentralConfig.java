@@ -24,7 +24,7 @@ import org.tandem.tls.TlsMode;
  * unknown key stops the server with a message naming it.
  */
 public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes, Duration failoverStatePollInterval,
-        Duration sessionMaxAge, Tls tls) {
+        Duration sessionMaxAge, Tls tls, Duration serverStepTimeout) {
 
     /** One config key: its name as written in the file, what it means, its default and its bounds. */
     public record Key(String name, String doc, long defaultValue, long min, long max, String unit) {}
@@ -47,8 +47,14 @@ public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, 
                     + " a state change shows in the API within two intervals.",
             3, 1, 300, "seconds");
 
+    public static final Key SERVER_STEP_TIMEOUT = new Key("ServerStepTimeout",
+            "Seconds one server's step of a change may take: writing it (through the agent: dhcpd -t, replacing dhcpd.conf,"
+                    + " restarting dhcpd; on Kea: config-set, config-write) and waiting until it serves in failover or HA again."
+                    + " Past it the change is rolled back. Raise it for dhcpd configurations of many thousands of scopes on a slow machine.",
+            180, 10, 3_600, "seconds");
+
     public static final List<Key> KEYS = List.of(DHCP_SYNC_INTERVAL, SESSION_TIMEOUT, SESSION_MAX_AGE, MAX_REQUEST_BYTES,
-            FAILOVER_STATE_POLL_INTERVAL);
+            FAILOVER_STATE_POLL_INTERVAL, SERVER_STEP_TIMEOUT);
 
     /** A config key whose value is a word or a path. */
     public record TextKey(String name, String doc) {}
@@ -86,6 +92,13 @@ public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, 
         public ClientTrust clientTrust() {
             return ClientTrust.of(TRUSTED_CERTIFICATES.name(), trustedCertificates);
         }
+    }
+
+    /** The settings with the server step timeout at its default. */
+    public CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes, Duration failoverStatePollInterval,
+            Duration sessionMaxAge, Tls tls) {
+        this(dhcpSyncInterval, sessionTimeout, maxRequestBytes, failoverStatePollInterval, sessionMaxAge, tls,
+                Duration.ofSeconds(SERVER_STEP_TIMEOUT.defaultValue()));
     }
 
     /** The settings with TLS off. */
@@ -168,7 +181,7 @@ public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, 
         }
         return new CentralConfig(Duration.ofSeconds(value(values, DHCP_SYNC_INTERVAL)), Duration.ofSeconds(timeout),
                 value(values, MAX_REQUEST_BYTES), Duration.ofSeconds(value(values, FAILOVER_STATE_POLL_INTERVAL)), Duration.ofSeconds(maxAge),
-                tls(texts));
+                tls(texts), Duration.ofSeconds(value(values, SERVER_STEP_TIMEOUT)));
     }
 
     /** Checks the TLS keys together, reading every file they name so a bad certificate stops Central at start. */

@@ -34,7 +34,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--db", description = "JDBC URL of the database, e.g. jdbc:postgresql://db/tandem?user=tandem (default: embedded H2 in --data).")
     String db;
 
-    @Option(names = "--config", description = "YAML config file; every key is checked at start (keys: DHCPSyncInterval, SessionTimeout, SessionMaxAge, MaxRequestBytes, FailoverStatePollInterval, Tls, TlsCertificate, TlsPrivateKey, TrustedCertificates; see docs/central.md and docs/tls.md).")
+    @Option(names = "--config", description = "YAML config file; every key is checked at start (keys: DHCPSyncInterval, SessionTimeout, SessionMaxAge, MaxRequestBytes, FailoverStatePollInterval, ServerStepTimeout, Tls, TlsCertificate, TlsPrivateKey, TrustedCertificates; see docs/central.md and docs/tls.md).")
     Path config;
 
     @Override

@@ -56,11 +56,11 @@ public final class FailoverModule {
         this.service = service;
     }
 
-    /** Builds the failover part on Central's database, services and clock. */
+    /** Builds the failover part on Central's database, services, clock and change engine settings. */
     public static FailoverModule create(Jdbi jdbi, String jdbcUrl, ServerService servers, ScopeService scopes, ChangeLog changeLog,
-            FailoverRepository relationships, LiveStates liveStates, Clock clock) {
+            FailoverRepository relationships, LiveStates liveStates, Clock clock, EngineSettings settings) {
         KeaEngine kea = new KeaEngine(new InMemoryKeaConfigStore(), clock, null);
-        ServerTargets targets = new ServerTargets(servers, relationships, kea, clock);
+        ServerTargets targets = new ServerTargets(servers, relationships, kea, clock, settings.serverStepTimeout());
         JobLock locks = JobLock.forDatabase(jdbcUrl);
         JdbiChangeJournal journal = new JdbiChangeJournal(jdbi);
         ChangeRecorder recorder = record -> changeLog.write(new Actor(record.who(), Role.Administrator), record.saveComment(), log -> {
@@ -82,8 +82,8 @@ public final class FailoverModule {
             }
             return null;
         });
-        ChangeEngine engine = new ChangeEngine(targets, List.of(), journal, recorder, locks, clock, EngineSettings.DEFAULTS);
-        ChangeRecovery recovery = new ChangeRecovery(targets, journal, recorder, locks, clock, EngineSettings.DEFAULTS);
+        ChangeEngine engine = new ChangeEngine(targets, List.of(), journal, recorder, locks, clock, settings);
+        ChangeRecovery recovery = new ChangeRecovery(targets, journal, recorder, locks, clock, settings);
         FailoverService service = new FailoverService(servers, scopes, new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 relationships, new PeerAddresses(jdbi), targets, kea, engine, changeLog);
         ScopeWrites scopeWrites = new ScopeWrites(jdbi, scopes, new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),

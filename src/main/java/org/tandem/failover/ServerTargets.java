@@ -2,6 +2,7 @@ package org.tandem.failover;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +36,7 @@ public final class ServerTargets implements ServerDirectory {
     private final FailoverRepository relationships;
     private final KeaEngine kea;
     private final Clock clock;
+    private final Duration stepTimeout;
     /** The planner's reads of dhcpd servers, which the change engine's first conflict check takes. */
     private final RecentReads recentReads;
     /** Shared by every KeaTarget so a change's verification and rollback see the hashes Kea reported. */
@@ -45,7 +47,9 @@ public final class ServerTargets implements ServerDirectory {
         }
     });
 
-    public ServerTargets(ServerService servers, FailoverRepository relationships, KeaEngine kea, Clock clock) {
+    /** @param stepTimeout how long one agent request of a change may take (Central's ServerStepTimeout) */
+    public ServerTargets(ServerService servers, FailoverRepository relationships, KeaEngine kea, Clock clock, Duration stepTimeout) {
+        this.stepTimeout = stepTimeout;
         this.servers = servers;
         this.relationships = relationships;
         this.kea = kea;
@@ -60,10 +64,10 @@ public final class ServerTargets implements ServerDirectory {
 
     public ServerTarget target(DhcpServer server) {
         return switch (server.type()) {
-            case ISC -> new DhcpdTarget(server.name(), agent(server),
+            case ISC -> new DhcpdTarget(server.name(), agent(server, stepTimeout),
                     peer -> relationships.findByName(peer).flatMap(r -> partner(r, server.id()))
                             .filter(p -> p.type() == ServerType.ISC)
-                            .map(p -> new DhcpdTarget(p.name(), agent(p), x -> Optional.empty(), clock, recentReads)),
+                            .map(p -> new DhcpdTarget(p.name(), agent(p, stepTimeout), x -> Optional.empty(), clock, recentReads)),
                     clock, recentReads);
             case Kea -> new KeaTarget(keaClient(server), kea,
                     () -> relationships.list(server.id()).stream().findFirst().flatMap(r -> partner(r, server.id()))
@@ -86,13 +90,17 @@ public final class ServerTargets implements ServerDirectory {
 
     /** The agent client of a dhcpd server. */
     public static AgentClient agent(DhcpServer server) {
+        return agent(server, AgentClient.DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    private static AgentClient agent(DhcpServer server, Duration requestTimeout) {
         if (server.type() != ServerType.ISC) {
             throw UserError.invalid("server", "\"" + server.name() + "\" is a Kea server, not an ISC dhcpd server");
         }
         if (server.agentToken() == null) {
             throw UserError.invalid("agentToken", "dhcpd server \"" + server.name() + "\" has no agent token registered");
         }
-        return new AgentClient(url(server), server.agentToken());
+        return new AgentClient(url(server), server.agentToken(), requestTimeout);
     }
 
     /** The Control Agent client of a Kea server. */

@@ -64,6 +64,15 @@ class CentralConfigTest {
     }
 
     @Test
+    void serverStepTimeout_defaultsTo180AndIsBounded() throws Exception {
+        assertThat(CentralConfig.defaults().serverStepTimeout()).isEqualTo(Duration.ofSeconds(180));
+        assertThat(CentralConfig.load(write("ServerStepTimeout: 600\n")).serverStepTimeout()).isEqualTo(Duration.ofMinutes(10));
+        Path tooShort = write("ServerStepTimeout: 5\n");
+        assertThatThrownBy(() -> CentralConfig.load(tooShort)).isInstanceOf(UserError.class)
+                .hasMessageContaining("ServerStepTimeout must be from 10 to 3600 seconds, not 5");
+    }
+
+    @Test
     void load_notAMapping_isRefused() throws Exception {
         Path f = write("- a\n- b\n");
         assertThatThrownBy(() -> CentralConfig.load(f)).hasMessageContaining("mapping");

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.tandem.central.CentralConfig;
 import org.tandem.central.TestCentral;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.testing.RealServers;
@@ -22,7 +23,9 @@ import org.tandem.testing.RealServers;
  * The agent of the second server of a two-server failover change (the primary; the engine applies the
  * secondary first) fails in the middle of the change, on a real dhcpd pair: killed with SIGKILL, the
  * change fails at once naming that server and the first server gets its old config back; stopped with
- * SIGSTOP for a few seconds and continued, the change waits for it and completes.
+ * SIGSTOP for a few seconds and continued, the change waits for it and completes; stopped for longer than
+ * Central's {@code ServerStepTimeout}, the change fails after that time naming the server, and the first server
+ * gets its old config back.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentFaultIT {
@@ -30,6 +33,8 @@ class AgentFaultIT {
     private static final String REL = "fo-agent";
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final Duration STOPPED_FOR = Duration.ofSeconds(4);
+    /** Central's ServerStepTimeout here: well above STOPPED_FOR, far below the 180 s default. */
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(15);
 
     private static DhcpdLab lab;
     private static AgentProcess agentA;
@@ -44,7 +49,9 @@ class AgentFaultIT {
         lab = DhcpdLab.start();
         agentA = new AgentProcess(lab, lab.primary());
         agentA.start();
-        central = new TestCentral();
+        CentralConfig defaults = CentralConfig.defaults();
+        central = new TestCentral(new CentralConfig(defaults.dhcpSyncInterval(), defaults.sessionTimeout(), defaults.maxRequestBytes(),
+                defaults.failoverStatePollInterval(), defaults.sessionMaxAge(), defaults.tls(), STEP_TIMEOUT));
         api = new FailoverCalls((method, params) -> central.rpc(method, params, DEADLINE), () -> "");
         api.login(TestCentral.ADMIN_PASSWORD);
         primaryRef = api.addServer("dhcp-a", agentA.uri().getPort(), lab.primary().agentToken());
@@ -121,6 +128,37 @@ class AgentFaultIT {
         System.out.println("AgentFaultIT stopped: agent SIGSTOPped " + Duration.between(t0, stopped).toMillis() + " ms into the change for "
                 + STOPPED_FOR.toMillis() + " ms; change answered " + Duration.between(stopped, answered).toMillis()
                 + " ms after the stop, applied to both");
+    }
+
+    @Test
+    @Order(3)
+    void secondServersAgentHangs_changeFailsAfterServerStepTimeout_firstServerRolledBack() throws Exception {
+        String a0 = Files.readString(lab.primary().conf());
+        String b0 = Files.readString(lab.secondary().conf());
+        CompletableFuture<JsonNode> answer = CompletableFuture.supplyAsync(() -> api.answer("RemoveDHCPScopesFromDHCPFailoverRelationship",
+                FailoverCalls.scopeParams(primaryRef, REL, toggled, "")));
+        awaitChanged(lab.secondary(), b0);
+        agentA.pause();
+        Instant stopped = Instant.now();
+        JsonNode result;
+        try {
+            result = answer.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            agentA.resume();
+        }
+        Duration waited = Duration.between(stopped, Instant.now());
+
+        assertThat(result.has("error")).as("answer: " + result).isTrue();
+        assertThat(waited).as("the hung request is given up after ServerStepTimeout, then dhcp-b is rolled back")
+                .isGreaterThanOrEqualTo(STEP_TIMEOUT.minusSeconds(2)).isLessThan(STEP_TIMEOUT.plusSeconds(40));
+        assertThat(result.path("error").path("message").asText()).contains("\"dhcp-a\"").contains("Rolled back \"dhcp-b\"");
+        assertThat(Files.readString(lab.secondary().conf())).isEqualTo(b0);
+        assertThat(Files.readString(lab.primary().conf())).isEqualTo(a0);
+        for (DhcpdLab.Server s : lab.servers()) {
+            lab.awaitNormal(s, REL, DEADLINE);
+        }
+        System.out.println("AgentFaultIT hung: agent SIGSTOPped, change answered " + waited.toMillis() + " ms later (ServerStepTimeout "
+                + STEP_TIMEOUT.toSeconds() + " s): " + result.path("error").path("message").asText());
     }
 
     private static CompletableFuture<JsonNode> addToggled() {
