@@ -143,10 +143,10 @@ public final class ScopeWrites {
         }, created -> {
             Edits edits = new Edits();
             List<DhcpServer> peers = peers(created);
+            edits.read(peers);
             long id = 0;
             if (peers.get(0).type() == ServerType.Kea) {
                 // One id on both HA peers: past the largest either uses.
-                edits.read(peers);
                 id = kea.nextSubnetId(peers.stream().map(ServerTargets::keaClient).toArray(org.tandem.kea.client.KeaClient[]::new));
             }
             for (DhcpServer s : peers) {

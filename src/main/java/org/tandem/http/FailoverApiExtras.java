@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.tandem.common.UserError;
+import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.FailoverService;
 import org.tandem.failover.ScopeWrites;
 import org.tandem.http.rpc.MicetroCommands;
@@ -45,18 +46,29 @@ public final class FailoverApiExtras implements MicetroCommands.Extras {
         }
     }
 
+    /** A relationship that does not exist or does not have the scope's server is refused before the scope is made. */
     @Override
-    public void checkDryRun(RpcCall call) {
-        if (call.params().string("dhcpFailoverRelationshipName") != null) {
+    public void beforeScopeAdded(RpcCall call, boolean dryRun) {
+        String relationship = call.params().string("dhcpFailoverRelationshipName");
+        if (relationship == null) {
+            return;
+        }
+        if (dryRun) {
             throw UserError.invalid("dryRun", "a dry run of AddDHCPScope cannot include adding the new scope to failover relationship \""
-                    + call.params().string("dhcpFailoverRelationshipName") + "\"; dry-run the scope without dhcpFailoverRelationshipName");
+                    + relationship + "\"; dry-run the scope without dhcpFailoverRelationshipName");
+        }
+        Params scope = call.params().object("dhcpScope");
+        String server = scope == null ? null : scope.string("dhcpServerRef");
+        if (server != null) {
+            failover.get(server, relationship);
         }
     }
 
     @Override
     public void scopeAdded(RpcCall call, DhcpScope created) {
         String relationship = call.params().string("dhcpFailoverRelationshipName");
-        if (relationship == null) {
+        if (relationship == null || failover.relationshipOf(created).map(FailoverRelationship::name).filter(relationship::equals).isPresent()) {
+            // On a Kea HA server the new scope is in the pair's relationship from the start (Kea 2.2's HA is server-wide).
             return;
         }
         try {

@@ -375,17 +375,35 @@ final class ScopePages {
             if (!v.getOrDefault("relationship", "").isEmpty() && !pool) {
                 throw UserError.invalid("poolFrom", "Give the scope a pool: a scope joins a failover relationship only with at least one pool");
             }
-            String note = v.getOrDefault("relationship", "").isEmpty()
-                    ? "The subnet (with its pool) is written to the server's configuration, checked by the server first."
-                    : "The subnet (with its pool) is written to the server's configuration, checked by the server first; then the scope"
-                            + " is added to failover relationship " + relationship(v).name() + ", which writes the failover settings to"
-                            + " both servers. That second step has no diff here, because it needs the scope to exist; its diffs will be"
-                            + " in the change history.";
-            return preview(newScope(actor, null, v, true), note);
+            ScopeWrites.Outcome<DhcpScope> dry = newScope(actor, null, v, true);
+            String note;
+            if (v.getOrDefault("relationship", "").isEmpty()) {
+                note = "The subnet (with its pool) is written to the server's configuration, checked by the server first.";
+            } else if (dry.change() != null && dry.change().diffs().size() > 1) {
+                // A Kea HA server: the subnet goes to both peers, so the scope is in their relationship as it is made.
+                note = "The subnet (with its pool) is written to both servers of failover relationship " + relationship(v).name()
+                        + ", checked by each server first.";
+            } else {
+                note = "The subnet (with its pool) is written to the server's configuration, checked by the server first; then the scope"
+                        + " is added to failover relationship " + relationship(v).name() + ", which writes the failover settings to"
+                        + " both servers. That second step has no diff here, because it needs the scope to exist; its diffs will be"
+                        + " in the change history. If it fails, the new scope is removed again.";
+            }
+            return preview(dry, note);
         }, (actor, v, comment) -> {
+            String name = v.getOrDefault("relationship", "");
+            FailoverRelationship chosen = name.isEmpty() ? null : relationship(v);
             DhcpScope scope = newScope(actor, comment, v, false).result();
-            if (!v.getOrDefault("relationship", "").isEmpty()) {
-                failover.call(actor, "AddDHCPScopesToDHCPFailoverRelationship", addParams(relationship(v), scope), false, comment);
+            boolean joined = central.failover().service().relationshipOf(scope).map(FailoverRelationship::name).filter(name::equals).isPresent();
+            if (chosen != null && !joined) {
+                try {
+                    failover.call(actor, "AddDHCPScopesToDHCPFailoverRelationship", addParams(chosen, scope), false, comment);
+                } catch (RuntimeException e) {
+                    // All of it or nothing, as AddDHCPScope with a relationship: the new scope and its range go again.
+                    central.failover().scopeWrites().removeScope(actor, "undo: " + e.getMessage(), "scope", scope.ref(), false);
+                    central.scopes().removeRange(actor, "undo: " + e.getMessage(), "range", scope.rangeRef());
+                    throw e;
+                }
             }
             return "/ui/scopes";
         });
@@ -400,9 +418,18 @@ final class ScopePages {
                 Pages.required(v, "server", "Server"), v.get("name"), pools, "pool", dryRun);
     }
 
+    /** The chosen relationship, refused unless the chosen server is one of its two. */
     private FailoverRelationship relationship(Map<String, String> v) {
-        return central.failoverRelationships().findByName(v.get("relationship"))
+        FailoverRelationship r = central.failoverRelationships().findByName(v.get("relationship"))
                 .orElseThrow(() -> UserError.invalid("relationship", "No failover relationship \"" + v.get("relationship") + "\""));
+        DhcpServer server = central.servers().get("server", Pages.required(v, "server", "Server"));
+        if (r.primaryServerId() != server.id() && r.secondaryServerId() != server.id()) {
+            Map<Long, DhcpServer> servers = servers();
+            throw UserError.invalid("relationship", "Failover relationship " + r.name() + " is between " + name(servers, r.primaryServerId())
+                    + " and " + name(servers, r.secondaryServerId()) + ", not " + server.name() + "; choose one of its servers or another"
+                    + " relationship");
+        }
+        return r;
     }
 
     // ---------------------------------------------------------------- failover actions

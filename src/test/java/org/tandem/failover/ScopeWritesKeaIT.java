@@ -207,6 +207,29 @@ class ScopeWritesKeaIT {
         assertThat(config(edited).edit().toKeaArguments().path("Dhcp4").path("renew-timer").asInt()).isEqualTo(311);
     }
 
+    /** Kea 2.2's HA is server-wide: AddDHCPScope naming the pair's relationship makes the scope on both, in it, in one change. */
+    @Test
+    @Order(8)
+    void addScope_namingThePairsRelationship_isInItOnBothPeers_anUnknownOneChangesNothing() {
+        String relationship = call("GetDHCPFailoverRelationships", "{}").path("dhcpFailoverRelationships").get(0).path("name").asText();
+        Ipv4Range prefix = Ipv4Range.parseCidr("subnet", "198.19.241.0/24");
+        String range = call("AddRange", "{\"range\":{\"name\":\"kea-lan-2\",\"subnet\":\"" + prefix + "\"}}").path("ref").asText();
+        String params = "{\"dhcpScope\":{\"rangeRef\":\"" + range + "\",\"dhcpServerRef\":\"" + lab.node(0).name() + "\"},"
+                + "\"dhcpAddressPools\":[{\"from\":\"198.19.241.10\",\"to\":\"198.19.241.109\"}],\"dhcpFailoverRelationshipName\":";
+        String ha = config(a).hash();
+        int scopes = call("GetDHCPScopes", "{}").path("totalResults").asInt();
+        assertThatThrownBy(() -> call("AddDHCPScope", params + "\"no-such-pair\"}")).hasMessageContaining("no-such-pair");
+        assertThat(config(a).hash()).isEqualTo(ha);
+        assertThat(call("GetDHCPScopes", "{}").path("totalResults").asInt()).isEqualTo(scopes);
+
+        String ref = call("AddDHCPScope", params + "\"" + relationship + "\"}").path("ref").asText();
+        assertThat(call("GetDHCPScope", "{\"dhcpScopeRef\":\"" + ref + "\"}").path("dhcpScope").path("failoverRelationship").asText())
+                .isEqualTo(relationship);
+        for (KeaClient c : List.of(a, b)) {
+            assertThat(config(c).subnets()).anySatisfy(s -> assertThat(s.subnet()).isEqualTo(prefix));
+        }
+    }
+
     private static Optional<KeaSubnet> subnet(KeaClient c) {
         return config(c).subnets().stream().filter(s -> s.subnet().equals(PREFIX)).findFirst();
     }

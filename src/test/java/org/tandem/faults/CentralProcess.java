@@ -20,9 +20,9 @@ import org.tandem.central.TestCentral;
 
 /**
  * {@code tandem server} in a child JVM (this test's classpath) with the embedded database in a
- * temp directory that outlives each process, so a test can SIGKILL a Central and start the next one
- * on the same data. System properties go to the child (the fault hook's {@code tandem.fault.*}).
- * {@link #close()} kills the running child and deletes the directory.
+ * temp directory that outlives each process, or on a given database URL, so a test can SIGKILL a Central
+ * and start the next one on the same data. System properties go to the child (the fault hook's
+ * {@code tandem.fault.*}). {@link #close()} kills the running child and deletes the directory.
  */
 final class CentralProcess implements AutoCloseable {
 
@@ -32,6 +32,8 @@ final class CentralProcess implements AutoCloseable {
 
     private final Path dir;
     private final Path config;
+    /** The database URL ({@code --db}), or null for the embedded H2 in the data directory. */
+    private final String database;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
     private Path log;
@@ -40,6 +42,12 @@ final class CentralProcess implements AutoCloseable {
 
     /** A data directory and a config file with {@code settings} (YAML lines, e.g. {@code FailoverStatePollInterval: 1}). */
     CentralProcess(String settings) throws IOException {
+        this(settings, null);
+    }
+
+    /** As above, on the database at {@code databaseUrl} (null: the embedded H2). */
+    CentralProcess(String settings, String databaseUrl) throws IOException {
+        database = databaseUrl;
         dir = Files.createTempDirectory("tandem-fault-central-");
         config = dir.resolve("central.yaml");
         Files.writeString(config, settings);
@@ -60,6 +68,9 @@ final class CentralProcess implements AutoCloseable {
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
                 "--host", "127.0.0.1", "--port", "0", "--data", dir.resolve("data").toString(), "--config", config.toString()));
+        if (database != null) {
+            command.addAll(List.of("--db", database));
+        }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("TANDEM_ADMIN_PASSWORD", ADMIN_PASSWORD);
         Instant t0 = Instant.now();

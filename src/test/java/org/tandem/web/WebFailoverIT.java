@@ -11,6 +11,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.SelectOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -339,6 +340,35 @@ class WebFailoverIT {
 
     @Test
     @Order(8)
+    void createScope_withTheRelationshipChosen_needsAPool_thenIsOnBothServersWithThePeer() {
+        page.navigate(url("/ui/scopes"));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create scope")).click();
+        dialog().getByLabel("Name").fill("branch-2");
+        dialog().getByLabel("Subnet (CIDR)").fill("198.18.78.0/24");
+        dialog().getByLabel("Server").selectOption(new SelectOption().setLabel("dhcpd-a (ISC)"));
+        dialog().getByLabel("Failover relationship").selectOption("fo-lab");
+        next();
+        assertThat(dialog().locator("#f-poolFrom-err")).containsText("Give the scope a pool");
+        dialog().getByLabel("First pool address (optional)").fill("198.18.78.10");
+        dialog().getByLabel("Last pool address (optional)").fill("198.18.78.50");
+        next();
+        assertThat(dialog().locator("[role=tab][aria-selected=true]")).hasText("Summary");
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-a]")).containsText("198.18.78.10");
+        assertThat(dialog()).containsText("then the scope is added to failover relationship fo-lab");
+        assertThat(config(lab.primary())).doesNotContain("198.18.78.0");
+        shot("isc-create-scope-in-failover");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Create").setExact(true)).click();
+        page.getByLabel("Filter").fill("branch-2");
+        assertThat(page.locator("tr[data-scope=branch-2]")).containsText("fo-lab", SLOW);
+        for (DhcpdLab.Server s : lab.servers()) {
+            String conf = config(s);
+            assertThat(conf).contains("subnet 198.18.78.0 netmask 255.255.255.0");
+            assertThat(conf.substring(conf.indexOf("subnet 198.18.78.0"))).contains("failover peer \"fo-lab\"");
+        }
+    }
+
+    @Test
+    @Order(9)
     void removeRelationship_fromTheRowMenu_isGoneFromTheList() {
         page.navigate(url("/ui/admin/services/" + a.id() + "/failover"));
         page.locator("tr[data-relationship=fo-lab] summary").click();
@@ -346,7 +376,11 @@ class WebFailoverIT {
         dialog().getByLabel("Leave the secondary scopes as they are").check();
         next();
         dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Remove").setExact(true)).click();
-        assertThat(page.locator("tr[data-relationship=fo-lab]")).hasCount(0);
+        // branch-2 is still in the relationship: its peer statements leave both servers first (two restarts).
+        assertThat(page.locator("tr[data-relationship=fo-lab]")).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(60_000));
         assertThat(central.failoverRelationships().findByName("fo-lab")).isEmpty();
+        for (DhcpdLab.Server s : lab.servers()) {
+            assertThat(config(s)).doesNotContain("failover peer");
+        }
     }
 }

@@ -48,8 +48,11 @@ public final class MicetroCommands {
         default void scopeAdded(RpcCall call, DhcpScope created) {
         }
 
-        /** Refuses AddDHCPScope parameters the extra handles but a dry run cannot show. */
-        default void checkDryRun(RpcCall call) {
+        /**
+         * Checks AddDHCPScope's parameters the extra handles before anything is written: refuses what a dry run cannot
+         * show, and what {@link #scopeAdded} would refuse after the scope was made.
+         */
+        default void beforeScopeAdded(RpcCall call, boolean dryRun) {
         }
     }
 
@@ -91,9 +94,7 @@ public final class MicetroCommands {
         rpc.register("GetDHCPScope", c -> single("dhcpScope", scopeToApi(scopes.scope("dhcpScopeRef", c.params().requiredString("dhcpScopeRef")))));
         rpc.register("AddDHCPScope", c -> {
             boolean dryRun = dryRun(c);
-            if (dryRun) {
-                extras.checkDryRun(c);
-            }
+            extras.beforeScopeAdded(c, dryRun);
             List<String[]> pools = new ArrayList<>();
             List<Params> given = c.params().objects("dhcpAddressPools");
             for (Params pool : given == null ? List.<Params>of() : given) {
