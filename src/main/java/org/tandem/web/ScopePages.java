@@ -375,17 +375,18 @@ final class ScopePages {
             if (!v.getOrDefault("relationship", "").isEmpty() && !pool) {
                 throw UserError.invalid("poolFrom", "Give the scope a pool: a scope joins a failover relationship only with at least one pool");
             }
+            FailoverRelationship chosen = v.getOrDefault("relationship", "").isEmpty() ? null : relationship(v);
             ScopeWrites.Outcome<DhcpScope> dry = newScope(actor, null, v, true);
             String note;
-            if (v.getOrDefault("relationship", "").isEmpty()) {
+            if (chosen == null) {
                 note = "The subnet (with its pool) is written to the server's configuration, checked by the server first.";
             } else if (dry.change() != null && dry.change().diffs().size() > 1) {
                 // A Kea HA server: the subnet goes to both peers, so the scope is in their relationship as it is made.
-                note = "The subnet (with its pool) is written to both servers of failover relationship " + relationship(v).name()
+                note = "The subnet (with its pool) is written to both servers of failover relationship " + chosen.name()
                         + ", checked by each server first.";
             } else {
                 note = "The subnet (with its pool) is written to the server's configuration, checked by the server first; then the scope"
-                        + " is added to failover relationship " + relationship(v).name() + ", which writes the failover settings to"
+                        + " is added to failover relationship " + chosen.name() + ", which writes the failover settings to"
                         + " both servers. That second step has no diff here, because it needs the scope to exist; its diffs will be"
                         + " in the change history. If it fails, the new scope is removed again.";
             }
