@@ -68,8 +68,10 @@ class CentralKilledMidChangeIT {
         new AgentClient(lab.primary().agentUri(), lab.primary().agentToken()).writeConfig(lab.baseConfig()
                 + "subnet 198.19.210.0 netmask 255.255.255.0 {\n  pool {\n    range 198.19.210.10 198.19.210.99;\n  }\n}\n"
                 + "subnet " + TOGGLED_SUBNET + " netmask 255.255.255.0 {\n  pool {\n    range 198.19.211.10 198.19.211.99;\n  }\n}\n", null);
-        database = TestDatabases.postgres();
-        central = new CentralProcess("FailoverStatePollInterval: 1\n", database.url());
+        // -Dtandem.killtest.h2=true runs it on the embedded H2 instead, to watch what H2 loses (docs/reliability.md).
+        boolean h2 = Boolean.getBoolean("tandem.killtest.h2");
+        database = h2 ? null : TestDatabases.postgres();
+        central = new CentralProcess("FailoverStatePollInterval: 1\n", h2 ? null : database.url());
         central.start(Map.of());
         api = new FailoverCalls(central::rpc, CentralKilledMidChangeIT::logText);
         api.login(CentralProcess.ADMIN_PASSWORD);
@@ -206,7 +208,7 @@ class CentralKilledMidChangeIT {
     }
 
     private static Map<String, Integer> journalStates() {
-        try (Database db = Database.open(database.url())) {
+        try (Database db = Database.open(database == null ? Database.embeddedUrl(central.dataDir()) : database.url())) {
             Map<String, Integer> out = new LinkedHashMap<>();
             db.jdbi().useHandle(h -> h.createQuery("SELECT id, state, save_comment, outcome FROM change_journal ORDER BY id")
                     .map((rs, ctx) -> rs.getLong("id") + " " + rs.getString("state") + " " + rs.getString("outcome"))
