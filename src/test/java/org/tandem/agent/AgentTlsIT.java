@@ -26,6 +26,7 @@ import org.tandem.sync.SyncExtension;
 import org.tandem.testing.RealServers;
 import org.tandem.tls.ClientTrust;
 import org.tandem.tls.ServerIdentity;
+import org.tandem.testing.Cleanup;
 
 /**
  * Tandem agents over HTTPS in front of real dhcpd 4.4.3 servers (DhcpdLab): Central, trusting the first agent's
@@ -65,11 +66,7 @@ class AgentTlsIT {
     @AfterAll
     static void stop() throws Exception {
         try {
-            for (AutoCloseable c : new AutoCloseable[] {central, trustedAgent, untrustedAgent, lab}) {
-                if (c != null) {
-                    c.close();
-                }
-            }
+            Cleanup.close(central, trustedAgent, untrustedAgent, lab);
         } finally {
             ClientTrust.install(ClientTrust.of("TrustedCertificates", null));
             if (dir != null) {

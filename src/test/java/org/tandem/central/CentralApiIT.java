@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tandem.agent.LocalAgent;
+import org.tandem.testing.Cleanup;
 
 /**
  * The API over real HTTP against a whole in-process Central: the happy path on JSON-RPC and REST, and
@@ -42,13 +43,8 @@ class CentralApiIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (c != null) {
-            c.close();
-        }
-        if (agent != null) {
-            agent.close();
-        }
+    static void stop() throws Exception {
+        Cleanup.close(c, agent);
     }
 
     private static JsonNode ok(JsonNode answer) {

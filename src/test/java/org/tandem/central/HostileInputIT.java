@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tandem.agent.LocalAgent;
 import org.tandem.http.ErrorCodes;
+import org.tandem.testing.Cleanup;
 
 /**
  * At least 10,000 seeded, generated invalid requests against every JSON-RPC command (taken from the
@@ -71,13 +72,8 @@ class HostileInputIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (central != null) {
-            central.close();
-        }
-        if (agent != null) {
-            agent.close();
-        }
+    static void stop() throws Exception {
+        Cleanup.close(central, agent);
     }
 
     private static void ok(JsonNode answer) {

@@ -20,6 +20,7 @@ import org.tandem.Main;
 import org.tandem.central.Central;
 import org.tandem.central.CentralConfig;
 import org.tandem.store.Database;
+import org.tandem.testing.Cleanup;
 
 /** The client commands as a user types them, run in-process against a Central on a free loopback port. */
 class ClientCommandsIT {
@@ -49,14 +50,9 @@ class ClientCommandsIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         System.setProperty("user.home", savedHome);
-        if (central != null) {
-            central.close();
-        }
-        if (agent != null) {
-            agent.close();
-        }
+        Cleanup.close(central, agent);
     }
 
     private static Run tandem(String... args) {

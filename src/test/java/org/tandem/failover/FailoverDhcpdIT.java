@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.tandem.central.TestCentral;
 import org.tandem.lab.DhcpdLab;
+import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
 
 /**
@@ -50,13 +51,8 @@ class FailoverDhcpdIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (central != null) {
-            central.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
+    static void stop() throws Exception {
+        Cleanup.close(central, lab);
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.tandem.kea.ha.KeaHaActions;
 import org.tandem.kea.ha.KeaHaStatus;
 import org.tandem.lab.KeaLab;
 import org.tandem.net.Ipv4Range;
+import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
 
 /**
@@ -61,13 +62,8 @@ class FailoverKeaIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (central != null) {
-            central.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
+    static void stop() throws Exception {
+        Cleanup.close(central, lab);
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.tandem.cli.TandemClient;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.store.Database;
 import org.tandem.sync.SyncExtension;
+import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
 
 /**
@@ -58,13 +59,8 @@ class ScopeWritesDhcpdIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (central != null) {
-            central.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
+    static void stop() throws Exception {
+        Cleanup.close(central, lab);
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tandem.agent.LocalAgent;
 import org.tandem.central.TestCentral;
+import org.tandem.testing.Cleanup;
 
 /**
  * A scope write the server accepts on validation but that fails when applied: a real agent (LocalAgent, real
@@ -29,13 +30,8 @@ class ScopeWritesFailureIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (central != null) {
-            central.close();
-        }
-        if (agent != null) {
-            agent.close();
-        }
+    static void stop() throws Exception {
+        Cleanup.close(central, agent);
     }
 
     @Test

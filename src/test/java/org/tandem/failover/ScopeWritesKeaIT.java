@@ -30,6 +30,7 @@ import org.tandem.net.Ipv4Address;
 import org.tandem.net.Ipv4Range;
 import org.tandem.store.Database;
 import org.tandem.sync.SyncExtension;
+import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
 
 /**
@@ -73,13 +74,8 @@ class ScopeWritesKeaIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (central != null) {
-            central.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
+    static void stop() throws Exception {
+        Cleanup.close(central, lab);
     }
 
     @Test

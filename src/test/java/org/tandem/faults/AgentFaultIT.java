@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.tandem.central.CentralConfig;
 import org.tandem.central.TestCentral;
 import org.tandem.lab.DhcpdLab;
+import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
 
 /**
@@ -64,18 +65,7 @@ class AgentFaultIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (central != null) {
-                central.close();
-            }
-            if (agentA != null) {
-                agentA.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
+        Cleanup.close(central, agentA, lab);
     }
 
     @Test

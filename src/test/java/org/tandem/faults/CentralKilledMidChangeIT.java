@@ -22,6 +22,7 @@ import org.tandem.change.FaultInjectionPause;
 import org.tandem.change.TestDatabases;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.store.Database;
+import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
 
 /**
@@ -86,21 +87,7 @@ class CentralKilledMidChangeIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (central != null) {
-                central.close();
-            }
-        } finally {
-            try {
-                if (lab != null) {
-                    lab.close();
-                }
-            } finally {
-                if (database != null) {
-                    database.close();
-                }
-            }
-        }
+        Cleanup.close(central, lab, database);
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.tandem.dhcpd.DhcpdFailoverState;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.omapi.OmapiClient;
 import org.tandem.servers.DhcpServer;
+import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
 
 /**
@@ -64,17 +65,9 @@ class DhcpdLinkCutIT {
     }
 
     @AfterAll
-    static void stop() {
-        try {
-            if (watch != null) {
-                watch.close();
-            }
-        } finally {
-            // The veth goes with the lab's namespaces.
-            if (lab != null) {
-                lab.close();
-            }
-        }
+    static void stop() throws Exception {
+        // The veth goes with the lab's namespaces.
+        Cleanup.close(watch, lab);
     }
 
     @Test

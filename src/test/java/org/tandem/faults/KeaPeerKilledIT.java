@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.lab.KeaLab;
 import org.tandem.servers.DhcpServer;
+import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
 
 /**
@@ -42,16 +43,8 @@ class KeaPeerKilledIT {
     }
 
     @AfterAll
-    static void stop() {
-        try {
-            if (watch != null) {
-                watch.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
+    static void stop() throws Exception {
+        Cleanup.close(watch, lab);
     }
 
     @Test

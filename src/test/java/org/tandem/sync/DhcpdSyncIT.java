@@ -23,6 +23,7 @@ import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
 import org.tandem.servers.DhcpServer;
 import org.tandem.store.ListQuery;
+import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
 
 /**
@@ -52,16 +53,8 @@ class DhcpdSyncIT {
     }
 
     @AfterAll
-    static void stop() {
-        try {
-            if (fx != null) {
-                fx.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
+    static void stop() throws Exception {
+        Cleanup.close(fx, lab);
     }
 
     private static String subnet() {

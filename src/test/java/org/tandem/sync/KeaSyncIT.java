@@ -22,6 +22,7 @@ import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
 import org.tandem.servers.DhcpServer;
 import org.tandem.store.ListQuery;
+import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
 
 /**
@@ -49,16 +50,8 @@ class KeaSyncIT {
     }
 
     @AfterAll
-    static void stop() {
-        try {
-            if (fx != null) {
-                fx.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
-        }
+    static void stop() throws Exception {
+        Cleanup.close(fx, lab);
     }
 
     @Test

@@ -38,6 +38,7 @@ import org.tandem.scope.ScopeService;
 import org.tandem.servers.DhcpServer;
 import org.tandem.servers.ServerService;
 import org.tandem.store.Database;
+import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
 
 /**
@@ -99,25 +100,8 @@ class WebFailoverIT {
     }
 
     @AfterAll
-    static void stop() {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-            if (playwright != null) {
-                playwright.close();
-            }
-        } finally {
-            try {
-                if (central != null) {
-                    central.close();
-                }
-            } finally {
-                if (lab != null) {
-                    lab.close();
-                }
-            }
-        }
+    static void stop() throws Exception {
+        Cleanup.close(browser, playwright, central, lab);
     }
 
     @BeforeEach

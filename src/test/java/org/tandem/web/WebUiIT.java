@@ -45,6 +45,7 @@ import org.tandem.scope.ScopeService;
 import org.tandem.servers.DhcpServer;
 import org.tandem.servers.ServerService;
 import org.tandem.store.Database;
+import org.tandem.testing.Cleanup;
 
 /**
  * The web application in Debian's Chromium (driven by Playwright, no browser download) against a Central in this JVM
@@ -88,25 +89,8 @@ class WebUiIT {
     }
 
     @AfterAll
-    static void stop() {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-            if (playwright != null) {
-                playwright.close();
-            }
-        } finally {
-            try {
-                if (central != null) {
-                    central.close();
-                }
-            } finally {
-                if (lab != null) {
-                    lab.close();
-                }
-            }
-        }
+    static void stop() throws Exception {
+        Cleanup.close(browser, playwright, central, lab);
     }
 
     @BeforeEach
