@@ -11,7 +11,7 @@ import org.tandem.sync.JobLock;
  * The locks that keep two changes (from this node or another Central node) off one DHCP server at
  * the same time, and keep the recovery pass off a change that a live node is still applying.
  */
-final class ServerLocks implements AutoCloseable {
+public final class ServerLocks implements AutoCloseable {
 
     private final List<JobLock.Held> held;
 
@@ -34,7 +34,8 @@ final class ServerLocks implements AutoCloseable {
         return new ServerLocks(held);
     }
 
-    static String lockName(String server) {
+    /** The lock a change holds on a server while it applies; a sync of that server holds it too (ServerSync). */
+    public static String lockName(String server) {
         return "dhcp-server-change:" + server;
     }
 

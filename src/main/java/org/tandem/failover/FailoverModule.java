@@ -20,6 +20,7 @@ import org.tandem.kea.InMemoryKeaConfigStore;
 import org.tandem.kea.KeaEngine;
 import org.tandem.scope.JdbiAddressBlockRepository;
 import org.tandem.scope.JdbiReservationRepository;
+import org.tandem.scope.JdbiRangeRepository;
 import org.tandem.scope.JdbiScopeRepository;
 import org.tandem.scope.ScopeService;
 import org.tandem.servers.ServerService;
@@ -43,9 +44,11 @@ public final class FailoverModule {
     private final ScopeWrites scopeWrites;
     private final JobLock locks;
     private final KeaEngine kea;
+    private final FailoverCache cache;
 
     private FailoverModule(LiveStates liveStates, ServerTargets targets, ChangeEngine engine, ChangeRecovery recovery,
-            FailoverService service, ScopeWrites scopeWrites, JobLock locks, KeaEngine kea) {
+            FailoverService service, ScopeWrites scopeWrites, JobLock locks, KeaEngine kea, FailoverCache cache) {
+        this.cache = cache;
         this.scopeWrites = scopeWrites;
         this.kea = kea;
         this.locks = locks;
@@ -84,11 +87,13 @@ public final class FailoverModule {
         });
         ChangeEngine engine = new ChangeEngine(targets, List.of(), journal, recorder, locks, clock, settings);
         ChangeRecovery recovery = new ChangeRecovery(targets, journal, recorder, locks, clock, settings);
+        PeerAddresses peerAddresses = new PeerAddresses(jdbi);
+        FailoverCache cache = new FailoverCache(relationships, new JdbiScopeRepository(jdbi), new JdbiRangeRepository(jdbi), peerAddresses);
         FailoverService service = new FailoverService(servers, scopes, new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
-                relationships, new PeerAddresses(jdbi), targets, kea, engine, changeLog);
+                relationships, peerAddresses, cache, targets, kea, engine, changeLog);
         ScopeWrites scopeWrites = new ScopeWrites(jdbi, scopes, new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 new JdbiReservationRepository(jdbi), relationships, service, targets, kea, engine, changeLog);
-        return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, locks, kea);
+        return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, locks, kea, cache);
     }
 
     public FailoverService service() {
@@ -122,6 +127,11 @@ public final class FailoverModule {
      */
     public KeaEngine kea() {
         return kea;
+    }
+
+    /** The store's cache of what the servers declare about failover; the sync and the writes both fill it. */
+    public FailoverCache cache() {
+        return cache;
     }
 
     /** The locks the engine and recovery share with every other Central node on this database. */

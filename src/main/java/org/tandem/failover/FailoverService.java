@@ -1,6 +1,8 @@
 package org.tandem.failover;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,6 +116,7 @@ public final class FailoverService {
     private final AddressBlockRepository pools;
     private final FailoverRepository relationships;
     private final PeerAddresses peerAddresses;
+    private final FailoverCache cache;
     private final ServerTargets targets;
     private final KeaEngine kea;
     private final ChangeEngine engine;
@@ -122,8 +125,9 @@ public final class FailoverService {
     private final ReentrantLock writes = new ReentrantLock();
 
     public FailoverService(ServerService servers, ScopeService scopeService, ScopeRepository scopes, AddressBlockRepository pools,
-            FailoverRepository relationships, PeerAddresses peerAddresses, ServerTargets targets, KeaEngine kea,
+            FailoverRepository relationships, PeerAddresses peerAddresses, FailoverCache cache, ServerTargets targets, KeaEngine kea,
             ChangeEngine engine, ChangeLog changeLog) {
+        this.cache = Objects.requireNonNull(cache);
         this.servers = Objects.requireNonNull(servers);
         this.scopeService = Objects.requireNonNull(scopeService);
         this.scopes = Objects.requireNonNull(scopes);
@@ -231,12 +235,12 @@ public final class FailoverService {
             KeaClient b = ServerTargets.keaClient(secondary);
             planningPair(a, b);
             KeaPairPlan plan = kea.planCreateHa(a, b, keaSpec(r, primary, secondary));
+            FailoverReader.Declared declared = declared(primary, plan.primary().newConfig(), secondary, plan.secondary().newConfig())
+                    .orElseThrow(() -> new IllegalStateException("planned HA blocks of " + name + " do not name each other"))
+                    .named(name);
             FailoverRelationship normal = withState(r, FailoverRelationship.State.Normal, List.of());
-            return commit(actor, saveComment, dryRun, normal, keaChanges(plan), log -> {
-                long id = relationships.insert(normal);
-                FailoverRelationship created = relationships.findById(id).orElseThrow();
-                log.created(FailoverRelationship.OBJ_TYPE, created.ref(), snapshot(created));
-            });
+            return commit(actor, saveComment, dryRun, normal, keaChanges(plan),
+                    log -> cache.record(log, declared, primary, secondary, null));
         });
     }
 
@@ -254,7 +258,6 @@ public final class FailoverService {
             }
             FailoverRelationship after = merge(before, spec, name, primary, secondary);
             PeerAddresses.Pair addresses = addresses(spec, peerAddresses.find(before.id()).orElse(null));
-            List<ServerChange> changes = new ArrayList<>();
             if (primary.type() == ServerType.ISC) {
                 FailoverPeerSpec p = iscSpec(after, addresses, primary, secondary);
                 if (before.state() == FailoverRelationship.State.Normal) {
@@ -264,20 +267,21 @@ public final class FailoverService {
                     a.editor.updateFailoverPeer(p);
                     b.editor.updateFailoverPeer(p.mirror());
                     checkPair(a, b, name);
-                    changes.add(b.change());
-                    changes.add(a.change());
+                    Planned planned = planned(before, a, b);
+                    return commit(actor, saveComment, dryRun, after, planned.changes(), log -> planned.record(log));
                 }
-            } else {
-                KeaClient a = ServerTargets.keaClient(primary);
-                KeaClient b = ServerTargets.keaClient(secondary);
-                planningPair(a, b);
-                changes.addAll(keaChanges(kea.planModifyHa(a, b, keaSpec(after, primary, secondary))));
+                // Not on the servers yet: the store is the only place it lives.
+                return commit(actor, saveComment, dryRun, after, List.of(), log -> {
+                    relationships.update(after);
+                    peerAddresses.save(after.id(), addresses);
+                    log.modified(FailoverRelationship.OBJ_TYPE, after.ref(), snapshot(before), snapshot(after));
+                });
             }
-            return commit(actor, saveComment, dryRun, after, changes, log -> {
-                relationships.update(after);
-                peerAddresses.save(after.id(), addresses);
-                log.modified(FailoverRelationship.OBJ_TYPE, after.ref(), snapshot(before), snapshot(after));
-            });
+            KeaClient a = ServerTargets.keaClient(primary);
+            KeaClient b = ServerTargets.keaClient(secondary);
+            planningPair(a, b);
+            Planned planned = planned(before, kea.planModifyHa(a, b, keaSpec(after, primary, secondary)));
+            return commit(actor, saveComment, dryRun, after, planned.changes(), log -> planned.record(log));
         });
     }
 
@@ -292,7 +296,7 @@ public final class FailoverService {
             List<Consumer<ChangeLog.Recorder>> store = new ArrayList<>();
             if (primary.type() == ServerType.ISC) {
                 if (!r.scopeIds().isEmpty()) {
-                    changes.addAll(iscRemoveScopes(r, primary, secondary, storedScopes(r.scopeIds()), action, store));
+                    changes.addAll(iscRemoveScopes(r, primary, secondary, storedScopes(r.scopeIds()), action, store).changes());
                 }
             } else {
                 KeaClient a = ServerTargets.keaClient(primary);
@@ -357,13 +361,12 @@ public final class FailoverService {
             added.forEach(s -> ids.add(s.id()));
             FailoverRelationship after = withState(r, FailoverRelationship.State.Normal, ids);
             List<Consumer<ChangeLog.Recorder>> store = new ArrayList<>();
-            List<ServerChange> changes = primary.type() == ServerType.ISC
+            Planned planned = primary.type() == ServerType.ISC
                     ? iscAddScopes(r, primary, secondary, added, store)
-                    : keaAddScopes(primary, secondary, added, store);
-            return commit(actor, saveComment, dryRun, after, changes, log -> {
+                    : keaAddScopes(r, primary, secondary, added, store);
+            return commit(actor, saveComment, dryRun, after, planned.changes(), log -> {
                 store.forEach(step -> step.accept(log));
-                relationships.update(after);
-                log.modified(FailoverRelationship.OBJ_TYPE, after.ref(), snapshot(r), snapshot(after));
+                planned.record(log);
             });
         });
     }
@@ -388,27 +391,19 @@ public final class FailoverService {
                 }
                 removed.add(member);
             }
+            if (primary.type() != ServerType.ISC) {
+                throw UserError.invalid("dhcpFailoverRelationshipDeconfigureAction", "Kea HA is server-level: while the relationship"
+                        + " exists both peers serve every scope of the primary, so a scope cannot leave it alone (" + action.name()
+                        + "); remove the scope itself (RemoveDHCPScope takes it off both peers), or remove the relationship");
+            }
             List<Long> ids = new ArrayList<>(r.scopeIds());
             removed.forEach(s -> ids.remove(s.id()));
-            FailoverRelationship after = primary.type() == ServerType.ISC
-                    ? withState(r, ids.isEmpty() ? FailoverRelationship.State.Empty : FailoverRelationship.State.Normal, ids)
-                    : withState(r, FailoverRelationship.State.Normal, ids);
+            FailoverRelationship after = withState(r, ids.isEmpty() ? FailoverRelationship.State.Empty : FailoverRelationship.State.Normal, ids);
             List<Consumer<ChangeLog.Recorder>> store = new ArrayList<>();
-            List<ServerChange> changes;
-            if (primary.type() == ServerType.ISC) {
-                changes = iscRemoveScopes(r, primary, secondary, removed, action, store);
-            } else {
-                if (action != DeconfigureAction.None) {
-                    throw UserError.invalid("dhcpFailoverRelationshipDeconfigureAction", "Kea HA is server-level: while the relationship"
-                            + " exists the secondary serves every scope of the primary, so its instance cannot be " + action.name().toLowerCase()
-                            + "d alone; use None, or remove the relationship with this action");
-                }
-                changes = List.of();
-            }
-            return commit(actor, saveComment, dryRun, after, changes, log -> {
+            Planned planned = iscRemoveScopes(r, primary, secondary, removed, action, store);
+            return commit(actor, saveComment, dryRun, after, planned.changes(), log -> {
                 store.forEach(step -> step.accept(log));
-                relationships.update(after);
-                log.modified(FailoverRelationship.OBJ_TYPE, after.ref(), snapshot(r), snapshot(after));
+                planned.record(log);
             });
         });
     }
@@ -497,7 +492,7 @@ public final class FailoverService {
 
     // ------------------------------------------------------------------ ISC plans
 
-    private List<ServerChange> iscAddScopes(FailoverRelationship r, DhcpServer primary, DhcpServer secondary, List<DhcpScope> added,
+    private Planned iscAddScopes(FailoverRelationship r, DhcpServer primary, DhcpServer secondary, List<DhcpScope> added,
             List<Consumer<ChangeLog.Recorder>> store) {
         PeerAddresses.Pair addresses = peerAddresses.find(r.id()).orElse(new PeerAddresses.Pair(null, null));
         Dhcpd[] pair = readPair(primary, secondary);
@@ -524,10 +519,10 @@ public final class FailoverService {
             store.add(log -> ensureInstance(scope, target, log));
         }
         checkPair(a, b, r.name());
-        return List.of(b.change(), a.change());
+        return planned(r, a, b);
     }
 
-    private List<ServerChange> iscRemoveScopes(FailoverRelationship r, DhcpServer primary, DhcpServer secondary, List<DhcpScope> removed,
+    private Planned iscRemoveScopes(FailoverRelationship r, DhcpServer primary, DhcpServer secondary, List<DhcpScope> removed,
             DeconfigureAction action, List<Consumer<ChangeLog.Recorder>> store) {
         Dhcpd[] pair = readPair(primary, secondary);
         Dhcpd a = pair[0];
@@ -549,7 +544,7 @@ public final class FailoverService {
             scopes.findByRangeAndServer(scope.rangeId(), secondary.id())
                     .ifPresent(inst -> store.add(log -> deconfigureInstance(inst, action, log)));
         }
-        return List.of(b.change(), a.change());
+        return planned(r, a, b);
     }
 
     private static void checkPair(Dhcpd a, Dhcpd b, String peer) {
@@ -619,9 +614,98 @@ public final class FailoverService {
         }
     }
 
+    // ------------------------------------------------------------------ what a plan declares
+
+    /**
+     * A plan's server changes (secondary first), and the store update that records what the planned configurations
+     * declare about the relationship: the store's membership is never written on its own ({@link FailoverCache}).
+     */
+    private final class Planned {
+        private final List<ServerChange> changes;
+        private final FailoverRelationship stored;
+        private final DhcpServer primary;
+        private final DhcpServer secondary;
+        private final Optional<FailoverReader.Declared> declared;
+
+        Planned(List<ServerChange> changes, FailoverRelationship stored, Optional<FailoverReader.Declared> declared) {
+            this.changes = changes;
+            this.stored = stored;
+            this.primary = server(stored.primaryServerId());
+            this.secondary = server(stored.secondaryServerId());
+            this.declared = declared;
+        }
+
+        List<ServerChange> changes() {
+            return changes;
+        }
+
+        void record(ChangeLog.Recorder log) {
+            if (declared.isPresent()) {
+                cache.record(log, declared.get(), primary, secondary, stored);
+            } else {
+                cache.gone(log, stored, primary.type() == ServerType.Kea);
+            }
+        }
+    }
+
+    /**
+     * Records what the new configurations of an applied write declare about the relationship between the two servers
+     * it changed (a scope added on both peers of a Kea HA pair joins it), in the write's change-log entry. Called at the
+     * write's commit point by writes that change scopes on a pair (ScopeWrites).
+     */
+    public void recordDeclared(ChangeLog.Recorder log, List<ServerChange> changes) {
+        if (changes.size() != 2) {
+            return;
+        }
+        DhcpServer x = servers.get("server", changes.get(0).server());
+        DhcpServer y = servers.get("server", changes.get(1).server());
+        for (FailoverRelationship r : relationships.list(x.id())) {
+            if (r.primaryServerId() != y.id() && r.secondaryServerId() != y.id()) {
+                continue;
+            }
+            boolean xPrimary = r.primaryServerId() == x.id();
+            String primaryText = changes.get(xPrimary ? 0 : 1).newConfig();
+            String secondaryText = changes.get(xPrimary ? 1 : 0).newConfig();
+            DhcpServer primary = xPrimary ? x : y;
+            DhcpServer secondary = xPrimary ? y : x;
+            Optional<FailoverReader.Declared> declared = x.type() == ServerType.ISC
+                    ? FailoverReader.dhcpd(primary, DhcpdConf.parse(primaryText).model(), secondary, DhcpdConf.parse(secondaryText).model())
+                            .stream().filter(d -> d.name().equals(r.name())).findFirst()
+                    : FailoverReader.kea(primary, view(KeaConfig.fromJson(primaryText.getBytes(StandardCharsets.UTF_8), Instant.EPOCH)),
+                            secondary, view(KeaConfig.fromJson(secondaryText.getBytes(StandardCharsets.UTF_8), Instant.EPOCH)));
+            new Planned(List.of(), r, declared).record(log);
+        }
+    }
+
+    private static FailoverReader.KeaView view(KeaConfig config) {
+        return new FailoverReader.KeaView(config.ha(), config.subnets().stream().map(KeaSubnet::subnet).toList());
+    }
+
+    /** A dhcpd pair's plan ({@code a} the primary's editor). */
+    private Planned planned(FailoverRelationship r, Dhcpd a, Dhcpd b) {
+        Optional<FailoverReader.Declared> declared = FailoverReader.dhcpd(a.server, a.model(), b.server, b.model()).stream()
+                .filter(d -> d.name().equals(r.name())).findFirst();
+        return new Planned(List.of(b.change(), a.change()), r, declared);
+    }
+
+    /** A Kea pair's plan. */
+    private Planned planned(FailoverRelationship r, KeaPairPlan plan) {
+        return new Planned(keaChanges(plan), r, declared(server(r.primaryServerId()), plan.primary().newConfig(),
+                server(r.secondaryServerId()), plan.secondary().newConfig()));
+    }
+
+    private static Optional<FailoverReader.Declared> declared(DhcpServer primary, KeaConfigDocument a, DhcpServer secondary,
+            KeaConfigDocument b) {
+        return FailoverReader.kea(primary, view(a), secondary, view(b));
+    }
+
+    private static FailoverReader.KeaView view(KeaConfigDocument doc) {
+        return new FailoverReader.KeaView(doc.ha(), doc.subnets().stream().map(KeaSubnet::subnet).toList());
+    }
+
     // ------------------------------------------------------------------ Kea plans
 
-    private List<ServerChange> keaAddScopes(DhcpServer primary, DhcpServer secondary, List<DhcpScope> added,
+    private Planned keaAddScopes(FailoverRelationship r, DhcpServer primary, DhcpServer secondary, List<DhcpScope> added,
             List<Consumer<ChangeLog.Recorder>> store) {
         KeaClient a = ServerTargets.keaClient(primary);
         KeaClient b = ServerTargets.keaClient(secondary);
@@ -663,7 +747,7 @@ public final class FailoverService {
         KeaPairPlan plan = new KeaPairPlan(new KeaPlan(a, (n, d) -> { }, baseA, docA, ""), new KeaPlan(b, (n, d) -> { }, baseB, docB, ""), true);
         // Our rules only: the change engine asks each server's config-test, both at once, before writing either.
         kea.checkRules(plan);
-        return keaChanges(plan);
+        return planned(r, plan);
     }
 
     /** Both Kea peers' configs to plan on ({@link KeaEngine#forPlanning}), any reads at the same time (a config-get of thousands of subnets takes a second). */
@@ -807,16 +891,29 @@ public final class FailoverService {
                 ? (before == null ? FailoverRelationship.Mode.LoadBalance : before.failoverMode())
                 : mode(f + "failoverMode", in.failoverMode());
         int percentage = number(f + "percentage", in.percentage(), before == null ? FailoverPeerSpec.DEFAULT_PERCENTAGE : before.percentage(), 0, 100);
-        int mclt = number(f + "mclt", in.mclt(), before == null ? FailoverPeerSpec.DEFAULT_MCLT : before.mclt(), 1, 31_536_000);
-        int port = number(f + "port", in.port(), before == null ? FailoverPeerSpec.DEFAULT_PORT : before.port(), 1, 65535);
-        int peerPort = number(f + "peerPort", in.peerPort(), before == null ? port : before.peerPort(), 1, 65535);
-        int lbms = number(f + "loadBalanceMaxSeconds", in.loadBalanceMaxSeconds(),
-                before == null ? FailoverPeerSpec.DEFAULT_LOAD_BALANCE_MAX_SECONDS : before.loadBalanceMaxSeconds(), 0, 65535);
+        if (kea) {
+            refuseIscOnly(f + "mclt", in.mclt());
+            refuseIscOnly(f + "maxUnackedUpdates", in.maxUnackedUpdates());
+            refuseIscOnly(f + "loadBalanceMaxSeconds", in.loadBalanceMaxSeconds());
+            refuseIscOnly(f + "port", in.port());
+            refuseIscOnly(f + "peerPort", in.peerPort());
+        }
+        // A Kea pair has none of these: they stay as read from its servers (0) and are never written.
+        int mclt = kea ? (before == null ? 0 : before.mclt())
+                : number(f + "mclt", in.mclt(), before == null ? FailoverPeerSpec.DEFAULT_MCLT : before.mclt(), 1, 31_536_000);
+        int port = kea ? (before == null ? 0 : before.port())
+                : number(f + "port", in.port(), before == null ? FailoverPeerSpec.DEFAULT_PORT : before.port(), 1, 65535);
+        int peerPort = kea ? (before == null ? 0 : before.peerPort())
+                : number(f + "peerPort", in.peerPort(), before == null ? port : before.peerPort(), 1, 65535);
+        int lbms = kea ? (before == null ? 0 : before.loadBalanceMaxSeconds())
+                : number(f + "loadBalanceMaxSeconds", in.loadBalanceMaxSeconds(),
+                        before == null ? FailoverPeerSpec.DEFAULT_LOAD_BALANCE_MAX_SECONDS : before.loadBalanceMaxSeconds(), 0, 65535);
         int mrd = number(f + "maxResponseDelay", in.maxResponseDelay(), before == null
                 ? (kea ? KEA_DEFAULT_MAX_RESPONSE_DELAY_MS : FailoverPeerSpec.DEFAULT_MAX_RESPONSE_DELAY) : before.maxResponseDelay(),
                 1, kea ? 65_535 : 86_400);
-        int muu = number(f + "maxUnackedUpdates", in.maxUnackedUpdates(),
-                before == null ? FailoverPeerSpec.DEFAULT_MAX_UNACKED_UPDATES : before.maxUnackedUpdates(), 1, 65535);
+        int muu = kea ? (before == null ? 0 : before.maxUnackedUpdates())
+                : number(f + "maxUnackedUpdates", in.maxUnackedUpdates(),
+                        before == null ? FailoverPeerSpec.DEFAULT_MAX_UNACKED_UPDATES : before.maxUnackedUpdates(), 1, 65535);
         Integer hd = optional(f + "heartbeatDelay", in.heartbeatDelay(), before == null ? null : before.heartbeatDelay(), 1, 65_535);
         Integer mad = optional(f + "maxAckDelay", in.maxAckDelay(), before == null ? null : before.maxAckDelay(), 1, 65_535);
         Integer muc = optional(f + "maxUnackedClients", in.maxUnackedClients(), before == null ? null : before.maxUnackedClients(), 0, 65_535);
@@ -828,6 +925,13 @@ public final class FailoverService {
         return new FailoverRelationship(before == null ? 0 : before.id(), name, primary.id(), secondary.id(), mode, percentage, mclt, port,
                 peerPort, lbms, mrd, muu, hd, mad, muc, af,
                 before == null ? FailoverRelationship.State.Empty : before.state(), before == null ? List.of() : before.scopeIds());
+    }
+
+    private static void refuseIscOnly(String field, Integer value) {
+        if (value != null) {
+            throw UserError.invalid(field, "is an ISC dhcpd failover setting; a Kea HA pair has heartbeatDelay, maxResponseDelay,"
+                    + " maxAckDelay, maxUnackedClients and autoFailover, and its peers are reached at their Control Agents' URLs");
+        }
     }
 
     private static PeerAddresses.Pair addresses(Spec in, PeerAddresses.Pair before) {
@@ -900,33 +1004,12 @@ public final class FailoverService {
     }
 
     private static FailoverRelationship withState(FailoverRelationship r, FailoverRelationship.State state, List<Long> scopeIds) {
-        return new FailoverRelationship(r.id(), r.name(), r.primaryServerId(), r.secondaryServerId(), r.failoverMode(), r.percentage(),
-                r.mclt(), r.port(), r.peerPort(), r.loadBalanceMaxSeconds(), r.maxResponseDelay(), r.maxUnackedUpdates(),
-                r.heartbeatDelay(), r.maxAckDelay(), r.maxUnackedClients(), r.autoFailover(), state, scopeIds);
+        return FailoverCache.withState(r, state, scopeIds);
     }
 
     /** The relationship as the change log records it. */
     static Map<String, Object> snapshot(FailoverRelationship r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ref", r.ref());
-        m.put("name", r.name());
-        m.put("primaryServerRef", DhcpServer.RESOURCE + "/" + r.primaryServerId());
-        m.put("secondaryServerRef", DhcpServer.RESOURCE + "/" + r.secondaryServerId());
-        m.put("failoverMode", r.failoverMode().name());
-        m.put("percentage", r.percentage());
-        m.put("mclt", r.mclt());
-        m.put("port", r.port());
-        m.put("peerPort", r.peerPort());
-        m.put("loadBalanceMaxSeconds", r.loadBalanceMaxSeconds());
-        m.put("maxResponseDelay", r.maxResponseDelay());
-        m.put("maxUnackedUpdates", r.maxUnackedUpdates());
-        m.put("heartbeatDelay", r.heartbeatDelay());
-        m.put("maxAckDelay", r.maxAckDelay());
-        m.put("maxUnackedClients", r.maxUnackedClients());
-        m.put("autoFailover", r.autoFailover());
-        m.put("state", r.state().name());
-        m.put("dhcpScopeRefs", r.scopeIds().stream().map(id -> DhcpScope.RESOURCE + "/" + id).toList());
-        return m;
+        return FailoverCache.snapshot(r);
     }
 
     private static String capitalize(String s) {

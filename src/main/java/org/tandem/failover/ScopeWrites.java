@@ -210,10 +210,13 @@ public final class ScopeWrites {
         }));
     }
 
-    /** RemoveDHCPScope: refused while the scope is in a failover relationship; else the subnet leaves the servers, then the store. */
+    /**
+     * RemoveDHCPScope: the subnet leaves the servers, then the store. Refused while the scope is in a dhcpd failover
+     * relationship; a Kea HA pair serves every subnet of both peers, so there the subnet leaves both peers at once.
+     */
     public Outcome<Void> removeScope(Actor actor, String saveComment, String field, String refText, boolean dryRun) {
         DhcpScope scope = store.scope(field, refText);
-        failover.relationshipOf(scope).filter(r -> !isKea(scope) || r.scopeIds().stream().anyMatch(id -> sameRange(id, scope))).ifPresent(r -> {
+        failover.relationshipOf(scope).filter(r -> !isKea(scope)).ifPresent(r -> {
             throw UserError.conflict(capitalize(scope.describe()) + " is in failover relationship \"" + r.name()
                     + "\"; remove it from the relationship first (RemoveDHCPScopesFromDHCPFailoverRelationship)");
         });
@@ -403,8 +406,13 @@ public final class ScopeWrites {
             // The store is written at the engine's commit point, in the journal's transaction: a Central killed
             // after the servers changed leaves a store that says what they run.
             AtomicReference<T> stored = new AtomicReference<>();
-            ChangeResult change = engine.apply(new ChangePlan(changes, actor.userName(), saveComment), ChangeListener.LOG,
-                    () -> stored.set(storeWork.get()));
+            ChangeResult change = engine.apply(new ChangePlan(changes, actor.userName(), saveComment), ChangeListener.LOG, () -> {
+                stored.set(storeWork.get());
+                changeLog.write(actor, saveComment, log -> {
+                    failover.recordDeclared(log, changes);
+                    return null;
+                });
+            });
             return new Outcome<>(stored.get(), change);
         } finally {
             writes.unlock();
@@ -515,26 +523,10 @@ public final class ScopeWrites {
         return isKea(scope) ? null : failover.relationshipOf(scope).map(FailoverRelationship::name).orElse(null);
     }
 
-    private boolean sameRange(long scopeId, DhcpScope scope) {
-        return scopes.findById(scopeId).map(s -> s.rangeId() == scope.rangeId()).orElse(false);
-    }
-
     /** A new scope's instance on the other peer of a Kea HA pair (its pools are added by the caller). */
     private DhcpScope copyInstance(Actor actor, String saveComment, DhcpScope scope, DhcpServer peer) {
         DhcpScope copy = store.addScope(actor, saveComment, "dhcpScope", new ScopeService.NewScope(scope.rangeRef(), peer.ref(), scope.name(),
                 scope.description(), scope.enabled()));
-        // Kea HA relationships list every instance of both peers, as the sync finds them.
-        relationships.list(peer.id()).stream().findFirst().ifPresent(r -> changeLog.write(actor, saveComment, log -> {
-            List<Long> ids = new ArrayList<>(r.scopeIds());
-            ids.add(scope.id());
-            ids.add(copy.id());
-            FailoverRelationship after = new FailoverRelationship(r.id(), r.name(), r.primaryServerId(), r.secondaryServerId(), r.failoverMode(),
-                    r.percentage(), r.mclt(), r.port(), r.peerPort(), r.loadBalanceMaxSeconds(), r.maxResponseDelay(), r.maxUnackedUpdates(),
-                    r.heartbeatDelay(), r.maxAckDelay(), r.maxUnackedClients(), r.autoFailover(), FailoverRelationship.State.Normal, ids);
-            relationships.update(after);
-            log.modified(FailoverRelationship.OBJ_TYPE, after.ref(), FailoverService.snapshot(r), FailoverService.snapshot(after));
-            return null;
-        }));
         return copy;
     }
 

@@ -442,30 +442,6 @@ public final class KeaEngine {
 
     // ------------------------------------------------------------------ HA relationships
 
-    /** Pairs of the given servers whose HA blocks name each other (by peer URL set and names) and agree. */
-    public List<KeaHaRelationship> detectRelationships(List<KeaClient> servers) {
-        List<KeaHaRelationship> out = new ArrayList<>();
-        List<Optional<KeaHaConfig>> blocks = servers.stream().map(s -> lastSynced(s).ha()).toList();
-        for (int i = 0; i < servers.size(); i++) {
-            for (int j = i + 1; j < servers.size(); j++) {
-                if (blocks.get(i).isEmpty() || blocks.get(j).isEmpty()) {
-                    continue;
-                }
-                KeaHaConfig x = blocks.get(i).get();
-                KeaHaConfig y = blocks.get(j).get();
-                if (x.thisServerName().equals(y.thisServerName()) || x.peer(y.thisServerName()).isEmpty()
-                        || y.peer(x.thisServerName()).isEmpty() || !x.asSeenBy("_").equals(y.asSeenBy("_"))) {
-                    continue;
-                }
-                boolean iPrimary = x.peer(x.thisServerName()).orElseThrow().role() == KeaHaConfig.Role.PRIMARY;
-                int p = iPrimary ? i : j;
-                int s = iPrimary ? j : i;
-                out.add(new KeaHaRelationship(servers.get(p).server(), servers.get(s).server(), x.mode(), blocks.get(p).get()));
-            }
-        }
-        return out;
-    }
-
     /**
      * Plans a new HA relationship: hooks located on each server (a clear error naming the server and the places
      * looked in when missing, before anything is written), the HA block on both, the primary's scopes copied to the
@@ -499,21 +475,33 @@ public final class KeaEngine {
         return new KeaPairPlan(a, plan(secondary, onSecondary, sc), false);
     }
 
-    /** Plans new HA settings (mode, delays, URLs) for an existing relationship. */
+    /**
+     * Plans new HA settings (mode, delays, auto-failover) for an existing relationship. Everything else is the servers':
+     * the peers' names (which the pools' HA classes and {@code this-server-name} use) and URLs stay as configured.
+     */
     public KeaPairPlan planModifyHa(KeaClient primary, KeaClient secondary, KeaHaSpec spec) {
         KeaConfig pc = lastSynced(primary);
         KeaConfig sc = lastSynced(secondary);
         if (pc.ha().isEmpty() || sc.ha().isEmpty()) {
             throw UserError.notFound("HA relationship", primary.server() + "/" + secondary.server());
         }
-        KeaHaConfig block = haBlock(primary, secondary, spec);
-        boolean wasLb = pc.ha().get().mode() == KeaHaConfig.Mode.LOAD_BALANCING;
+        KeaHaConfig now = pc.ha().get();
+        String primaryName = now.thisServerName();
+        String secondaryName = sc.ha().get().thisServerName();
+        KeaHaConfig.Role second = secondRole(spec.mode());
+        List<KeaHaConfig.Peer> peers = now.peers().stream().map(p -> new KeaHaConfig.Peer(p.name(), p.url(),
+                p.name().equals(primaryName) ? KeaHaConfig.Role.PRIMARY : p.name().equals(secondaryName) ? second : p.role(),
+                spec.autoFailover())).toList();
+        KeaHaConfig block = new KeaHaConfig(primaryName, spec.mode(), spec.heartbeatDelayMs(), spec.maxResponseDelayMs(),
+                spec.maxAckDelayMs(), spec.maxUnackedClients(), peers);
+        boolean wasLb = now.mode() == KeaHaConfig.Mode.LOAD_BALANCING;
         String dirA = hooks.locate(primary, pc);
         String dirB = hooks.locate(secondary, sc);
         KeaEdit edit = (name, doc) -> {
-            doc.setHa(block.asSeenBy(name), name.equals(primary.server()) ? dirA : dirB);
+            boolean onPrimary = name.equals(primary.server());
+            doc.setHa(block.asSeenBy(onPrimary ? primaryName : secondaryName), onPrimary ? dirA : dirB);
             if (spec.mode() == KeaHaConfig.Mode.LOAD_BALANCING && !wasLb) {
-                doc.splitPoolsForLoadBalancing(primary.server(), secondary.server());
+                doc.splitPoolsForLoadBalancing(primaryName, secondaryName);
             } else if (spec.mode() != KeaHaConfig.Mode.LOAD_BALANCING && wasLb) {
                 doc.unsplitPools();
             }
@@ -555,15 +543,20 @@ public final class KeaEngine {
     private static KeaHaConfig haBlock(KeaClient primary, KeaClient secondary, KeaHaSpec spec) {
         URI pu = spec.primaryUrl() != null ? spec.primaryUrl() : urlOf(primary);
         URI su = spec.secondaryUrl() != null ? spec.secondaryUrl() : urlOf(secondary);
-        KeaHaConfig.Role second = switch (spec.mode()) {
-            case LOAD_BALANCING -> KeaHaConfig.Role.SECONDARY;
-            case HOT_STANDBY -> KeaHaConfig.Role.STANDBY;
-            case PASSIVE_BACKUP -> KeaHaConfig.Role.BACKUP;
-        };
+        KeaHaConfig.Role second = secondRole(spec.mode());
         return new KeaHaConfig(primary.server(), spec.mode(), spec.heartbeatDelayMs(), spec.maxResponseDelayMs(),
                 spec.maxAckDelayMs(), spec.maxUnackedClients(), List.of(
                         new KeaHaConfig.Peer(primary.server(), pu, KeaHaConfig.Role.PRIMARY, spec.autoFailover()),
                         new KeaHaConfig.Peer(secondary.server(), su, second, spec.autoFailover())));
+    }
+
+    /** The second peer's role in each mode. */
+    private static KeaHaConfig.Role secondRole(KeaHaConfig.Mode mode) {
+        return switch (mode) {
+            case LOAD_BALANCING -> KeaHaConfig.Role.SECONDARY;
+            case HOT_STANDBY -> KeaHaConfig.Role.STANDBY;
+            case PASSIVE_BACKUP -> KeaHaConfig.Role.BACKUP;
+        };
     }
 
     private static URI urlOf(KeaClient c) {

@@ -1,6 +1,8 @@
 package org.tandem.sync;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,15 +10,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandem.agent.AgentApi;
+import org.tandem.change.ServerLocks;
 import org.tandem.common.UserError;
 import org.tandem.dhcpd.conf.DhcpdConf;
 import org.tandem.dhcpd.conf.DhcpdConfModel;
 import org.tandem.dhcpd.conf.DhcpdConfParseException;
+import org.tandem.failover.FailoverReader;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.ServerTargets;
 import org.tandem.kea.KeaEngine;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.config.KeaConfig;
+import org.tandem.kea.config.KeaSubnet;
 import org.tandem.servers.DhcpServer;
 import org.tandem.servers.ServerRepository;
 import org.tandem.servers.ServerType;
@@ -48,7 +53,14 @@ public final class ServerSync {
     /** The dhcpd models last read, by server id: relationship detection needs both peers' blocks. */
     private final Map<Long, DhcpdConfModel> dhcpdModels = new ConcurrentHashMap<>();
 
-    public ServerSync(ServerRepository servers, StoreImport store, RelationshipImport relationships, KeaEngine kea) {
+    /** How long a sync waits for a change to the server to finish (a change's steps are bounded by ServerStepTimeout). */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(60);
+    private static final Duration LOCK_POLL = Duration.ofMillis(100);
+
+    private final JobLock locks;
+
+    public ServerSync(ServerRepository servers, StoreImport store, RelationshipImport relationships, KeaEngine kea, JobLock locks) {
+        this.locks = locks;
         this.servers = servers;
         this.store = store;
         this.relationships = relationships;
@@ -60,11 +72,14 @@ public final class ServerSync {
         return servers.list(new ListQuery("type=" + type.name(), 0, ListQuery.MAX_LIMIT, null, false)).items();
     }
 
-    /** Reads one server's config into the store and detects relationships with its peers; errors are recorded and rethrown. */
+    /**
+     * Reads one server's config into the store, then its partners' (the servers it is in a relationship with, or whose
+     * last read declares a peer it declares), and judges the relationships among those just read; errors are recorded
+     * and rethrown.
+     */
     public synchronized Outcome sync(DhcpServer server) {
         StoreImport.Result result = pull(server, false);
-        List<FailoverRelationship> found = server.type() == ServerType.ISC ? detectDhcpd() : detectKea();
-        return outcome(server, result, found);
+        return outcome(server, result, detect(server.type(), withPartners(server)));
     }
 
     /** For a Kea server: {@code config-reload} (the server re-reads its file after an edit by hand, seed 004), then sync. */
@@ -74,7 +89,7 @@ public final class ServerSync {
                     + " (an ISC server's agent reads dhcpd.conf at every sync)");
         }
         StoreImport.Result result = pull(server, true);
-        return outcome(server, result, detectKea());
+        return outcome(server, result, detect(server.type(), withPartners(server)));
     }
 
     /** How a job runs one server's part (BackgroundJob.perServer: failures logged, the others go on). */
@@ -85,17 +100,101 @@ public final class ServerSync {
 
     /** The full sync of every server of one type, each failure recorded without stopping the others. */
     synchronized void syncAll(ServerType type, PerServer perServer) {
+        List<DhcpServer> read = new ArrayList<>();
         for (DhcpServer server : serversOf(type)) {
-            perServer.run(server.name(), () -> pull(server, false));
+            perServer.run(server.name(), () -> {
+                pull(server, false);
+                read.add(server);
+            });
         }
+        detect(type, read);
+    }
+
+    /**
+     * {@code server} and its partners that could be read now: a relationship is judged on two configurations of this
+     * moment, never on one of them and a partner's older read.
+     */
+    private List<DhcpServer> withPartners(DhcpServer server) {
+        List<DhcpServer> read = new ArrayList<>(List.of(server));
+        for (DhcpServer other : serversOf(server.type())) {
+            if (other.id() == server.id()) {
+                continue;
+            }
+            try {
+                if (!partners(server, other)) {
+                    continue;
+                }
+                pull(other, false);
+                read.add(other);
+            } catch (RuntimeException e) {
+                log.info("DHCP server {} not read for relationship detection: {}", other.name(), e.getMessage());
+            }
+        }
+        return read;
+    }
+
+    private boolean partners(DhcpServer a, DhcpServer b) {
+        if (relationships.stored().stream().anyMatch(r -> (r.primaryServerId() == a.id() && r.secondaryServerId() == b.id())
+                || (r.primaryServerId() == b.id() && r.secondaryServerId() == a.id()))) {
+            return true;
+        }
+        if (a.type() == ServerType.ISC) {
+            DhcpdConfModel ma = dhcpdModels.get(a.id());
+            DhcpdConfModel mb = dhcpdModels.get(b.id());
+            return ma != null && mb != null && ma.failoverPeers().stream().anyMatch(p -> mb.failoverPeer(p.name()).isPresent());
+        }
+        // Kea: any other server with HA may be the partner of a block just written by hand; Kea pairs are few.
+        return keaView(a).ha().isPresent() && keaView(b).ha().isPresent();
+    }
+
+    private List<FailoverRelationship> detect(ServerType type, List<DhcpServer> read) {
         if (type == ServerType.ISC) {
-            detectDhcpd();
-        } else {
-            detectKea();
+            Map<DhcpServer, DhcpdConfModel> models = new LinkedHashMap<>();
+            read.forEach(s -> models.put(s, dhcpdModels.get(s.id())));
+            return relationships.fromDhcpd(models);
+        }
+        Map<DhcpServer, FailoverReader.KeaView> views = new LinkedHashMap<>();
+        read.forEach(s -> views.put(s, keaView(s)));
+        return relationships.fromKea(views);
+    }
+
+    /** A Kea server's last read, as relationship detection needs it. */
+    private FailoverReader.KeaView keaView(DhcpServer server) {
+        KeaConfig config = kea.lastSynced(ServerTargets.keaClient(server));
+        return new FailoverReader.KeaView(config.ha(), config.subnets().stream().map(KeaSubnet::subnet).toList());
+    }
+
+    /**
+     * Reads one server and imports it, holding the server's change lock: a change applying to the server at the same
+     * time would otherwise be read half-done (servers written, store not yet) and imported as an edit made outside
+     * Tandem, which then fails the change's own commit. A change in progress is waited for, at most {@link #LOCK_WAIT}.
+     */
+    private StoreImport.Result pull(DhcpServer server, boolean reload) {
+        try (JobLock.Held held = changeLock(server)) {
+            return pullLocked(server, reload);
         }
     }
 
-    private StoreImport.Result pull(DhcpServer server, boolean reload) {
+    private JobLock.Held changeLock(DhcpServer server) {
+        // Bounded by count, not by the clock: a test's clock may stand still.
+        for (long tries = LOCK_WAIT.toMillis() / LOCK_POLL.toMillis(); ; tries--) {
+            Optional<JobLock.Held> held = locks.tryAcquire(ServerLocks.lockName(server.name()));
+            if (held.isPresent()) {
+                return held.get();
+            }
+            if (tries <= 0) {
+                throw UserError.conflict("A change to DHCP server \"" + server.name() + "\" is in progress; it is synced after the change");
+            }
+            try {
+                Thread.sleep(LOCK_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw UserError.conflict("The sync of DHCP server \"" + server.name() + "\" was interrupted");
+            }
+        }
+    }
+
+    private StoreImport.Result pullLocked(DhcpServer server, boolean reload) {
         try {
             ImportedConfig config;
             if (server.type() == ServerType.ISC) {
@@ -125,41 +224,6 @@ public final class ServerSync {
             servers.updateState(server.id(), ERROR);
             throw e;
         }
-    }
-
-    private List<FailoverRelationship> detectDhcpd() {
-        Map<DhcpServer, DhcpdConfModel> models = new LinkedHashMap<>();
-        for (DhcpServer s : serversOf(ServerType.ISC)) {
-            DhcpdConfModel m = dhcpdModels.get(s.id());
-            if (m == null) {
-                try {
-                    pull(s, false);
-                    m = dhcpdModels.get(s.id());
-                } catch (RuntimeException e) {
-                    log.info("DHCP server {} not read for relationship detection: {}", s.name(), e.getMessage());
-                }
-            }
-            if (m != null) {
-                models.put(s, m);
-            }
-        }
-        return relationships.fromDhcpd(models);
-    }
-
-    private List<FailoverRelationship> detectKea() {
-        List<KeaClient> clients = new ArrayList<>();
-        Map<String, DhcpServer> byName = new LinkedHashMap<>();
-        for (DhcpServer s : serversOf(ServerType.Kea)) {
-            KeaClient client = ServerTargets.keaClient(s);
-            try {
-                kea.lastSynced(client);
-                clients.add(client);
-                byName.put(s.name(), s);
-            } catch (UserError e) {
-                log.info("Kea server {} not read for relationship detection: {}", s.name(), e.getMessage());
-            }
-        }
-        return relationships.fromKea(kea.detectRelationships(clients), byName);
     }
 
     private Outcome outcome(DhcpServer server, StoreImport.Result result, List<FailoverRelationship> found) {

@@ -180,12 +180,6 @@ public final class StoreImport {
                 .bind("s", server.id()).mapTo(Long.class).list());
     }
 
-    /** The server's scope instances whose addresses are {@code subnet}, if stored. */
-    public Optional<DhcpScope> scopeOf(DhcpServer server, Ipv4Range subnet) {
-        return ranges.findOverlapping(subnet).filter(r -> r.addresses().equals(subnet))
-                .flatMap(r -> scopeRows.findByRangeAndServer(r.id(), server.id()));
-    }
-
     private static String text(Ipv4Range r) {
         return r.first() + "-" + r.last();
     }

@@ -17,7 +17,6 @@ import org.tandem.change.JdbiChangeJournal;
 import org.tandem.common.UserError;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.LiveStates;
-import org.tandem.failover.PeerAddresses;
 import org.tandem.scope.JdbiAddressBlockRepository;
 import org.tandem.scope.JdbiRangeRepository;
 import org.tandem.scope.JdbiReservationRepository;
@@ -73,10 +72,11 @@ public final class SyncExtension implements Central.Extension {
         JdbiScopeRepository scopeRows = new JdbiScopeRepository(jdbi);
         StoreImport store = new StoreImport(jdbi, central.scopes(), new JdbiRangeRepository(jdbi), scopeRows,
                 JdbiAddressBlockRepository.pools(jdbi), new JdbiReservationRepository(jdbi));
-        RelationshipImport relationships = new RelationshipImport(central.failoverRelationships(), scopeRows, store, central.changeLog(),
-                new PeerAddresses(jdbi));
+        RelationshipImport relationships = new RelationshipImport(central.failoverRelationships(), central.failover().cache(),
+                central.changeLog());
         // Central's one Kea engine: a sync refreshes the configs the change planners reuse.
-        ServerSync serverSync = new ServerSync(servers, store, relationships, central.failover().kea());
+        // The change engine's locks: a sync of a server waits for a change applying to it.
+        ServerSync serverSync = new ServerSync(servers, store, relationships, central.failover().kea(), central.failover().locks());
         this.sync = serverSync;
         JobLock lock = JobLock.forDatabase(central.database().url());
         Duration poll = settings.failoverStatePollInterval();

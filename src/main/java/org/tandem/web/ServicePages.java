@@ -81,11 +81,11 @@ final class ServicePages {
     }
 
     private static String settings(FailoverRelationship f) {
-        String s = "port " + f.port() + ", mclt " + f.mclt() + " s, max response delay " + f.maxResponseDelay() + " s";
         if (f.heartbeatDelay() != null) {
-            s += ", heartbeat " + f.heartbeatDelay() + " ms";
+            // Kea: read from the HA block, where every delay is in milliseconds.
+            return "heartbeat " + f.heartbeatDelay() + " ms, max response delay " + f.maxResponseDelay() + " ms";
         }
-        return s;
+        return "port " + f.port() + ", mclt " + f.mclt() + " s, max response delay " + f.maxResponseDelay() + " s";
     }
 
     private static String name(Map<Long, DhcpServer> servers, long id) {
@@ -123,16 +123,20 @@ final class ServicePages {
             }
             f.add(Field.select("failoverMode", kea ? "HA mode" : "Failover mode", v.getOrDefault("failoverMode",
                     existing == null ? (kea ? "HotStandby" : "LoadBalance") : existing.failoverMode().name()), kea ? MODES : MODES.subList(0, 1)));
-            f.add(Field.number("port", "Port", v.getOrDefault("port", existing == null ? (kea ? "8000" : "647") : String.valueOf(existing.port())),
-                    kea ? "The partner's Control Agent port" : "Where this server listens for its failover peer"));
-            f.add(Field.number("mclt", "Maximum client lead time (s)", v.getOrDefault("mclt", existing == null ? "3600" : String.valueOf(existing.mclt())),
-                    "Set on the primary only"));
-            f.add(Field.number("maxResponseDelay", "Max response delay (s)", v.getOrDefault("maxResponseDelay",
-                    existing == null ? "60" : String.valueOf(existing.maxResponseDelay())), null));
-            f.add(Field.number("loadBalanceMaxSeconds", "Load balance max seconds", v.getOrDefault("loadBalanceMaxSeconds",
-                    existing == null ? "3" : String.valueOf(existing.loadBalanceMaxSeconds())), "ISC recommends 3 or 5"));
-            f.add(Field.number("maxUnackedUpdates", "Max unacked updates", v.getOrDefault("maxUnackedUpdates",
-                    existing == null ? "10" : String.valueOf(existing.maxUnackedUpdates())), "ISC recommends 10"));
+            if (!kea) {
+                f.add(Field.number("port", "Port", v.getOrDefault("port", existing == null ? "647" : String.valueOf(existing.port())),
+                        "Where this server listens for its failover peer"));
+                f.add(Field.number("mclt", "Maximum client lead time (s)", v.getOrDefault("mclt",
+                        existing == null ? "3600" : String.valueOf(existing.mclt())), "Set on the primary only"));
+            }
+            f.add(Field.number("maxResponseDelay", kea ? "Max response delay (ms)" : "Max response delay (s)", v.getOrDefault("maxResponseDelay",
+                    existing == null ? (kea ? "60000" : "60") : String.valueOf(existing.maxResponseDelay())), null));
+            if (!kea) {
+                f.add(Field.number("loadBalanceMaxSeconds", "Load balance max seconds", v.getOrDefault("loadBalanceMaxSeconds",
+                        existing == null ? "3" : String.valueOf(existing.loadBalanceMaxSeconds())), "ISC recommends 3 or 5"));
+                f.add(Field.number("maxUnackedUpdates", "Max unacked updates", v.getOrDefault("maxUnackedUpdates",
+                        existing == null ? "10" : String.valueOf(existing.maxUnackedUpdates())), "ISC recommends 10"));
+            }
             if (!kea && existing == null) {
                 f.add(Field.text("primaryAddress", "This server's failover address", v.getOrDefault("primaryAddress", ""))
                         .withHelp("Where its peer reaches it; empty: " + s.address()));
@@ -177,12 +181,14 @@ final class ServicePages {
                 r.put(address, v.get(address).strip());
             }
         }
-        r.put("port", Pages.number(v, "port", "Port", 1, 65535));
-        r.put("mclt", Pages.number(v, "mclt", "Maximum client lead time", 1, 86_400 * 30));
-        r.put("maxResponseDelay", Pages.number(v, "maxResponseDelay", "Max response delay", 1, 3600));
-        r.put("loadBalanceMaxSeconds", Pages.number(v, "loadBalanceMaxSeconds", "Load balance max seconds", 0, 3600));
-        r.put("maxUnackedUpdates", Pages.number(v, "maxUnackedUpdates", "Max unacked updates", 1, 65535));
-        if (kea) {
+        if (!kea) {
+            r.put("port", Pages.number(v, "port", "Port", 1, 65535));
+            r.put("mclt", Pages.number(v, "mclt", "Maximum client lead time", 1, 86_400 * 30));
+            r.put("maxResponseDelay", Pages.number(v, "maxResponseDelay", "Max response delay", 1, 3600));
+            r.put("loadBalanceMaxSeconds", Pages.number(v, "loadBalanceMaxSeconds", "Load balance max seconds", 0, 3600));
+            r.put("maxUnackedUpdates", Pages.number(v, "maxUnackedUpdates", "Max unacked updates", 1, 65535));
+        } else {
+            r.put("maxResponseDelay", Pages.number(v, "maxResponseDelay", "Max response delay", 1, 65535));
             r.put("heartbeatDelay", Pages.number(v, "heartbeatDelay", "Heartbeat delay", 1, 65535));
             r.put("maxAckDelay", Pages.number(v, "maxAckDelay", "Max ack delay", 1, 65535));
             r.put("maxUnackedClients", Pages.number(v, "maxUnackedClients", "Max unacked clients", 0, 65535));

@@ -1,5 +1,9 @@
 package org.tandem.kea;
 
+import org.tandem.servers.ServerType;
+import org.tandem.servers.DhcpServer;
+import org.tandem.failover.FailoverRelationship;
+import org.tandem.failover.FailoverReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -176,12 +180,14 @@ class KeaEngineIT {
         awaitBoth("hot-standby", s -> "hot-standby".equals(s.localState()));
         assertThat(actions.status(s1).localScopes()).containsExactly("server1");
         assertThat(engine.sync(s1).subnets()).containsExactlyInAnyOrderElementsOf(engine.sync(s2).subnets());
-        assertThat(engine.detectRelationships(List.of(s2, s1)))
-                .singleElement().satisfies(r -> {
-                    assertThat(r.primaryServer()).isEqualTo("server1");
-                    assertThat(r.secondaryServer()).isEqualTo("server2");
-                    assertThat(r.mode()).isEqualTo(KeaHaConfig.Mode.HOT_STANDBY);
-                });
+        DhcpServer one = new DhcpServer(1, "server1", ServerType.Kea, "127.0.0.1", 8000, null, null, null, false, "OK");
+        DhcpServer two = new DhcpServer(2, "server2", ServerType.Kea, "127.0.0.1", 8000, null, null, null, false, "OK");
+        assertThat(FailoverReader.kea(two, view(engine.sync(s2)), one, view(engine.sync(s1)))).hasValueSatisfying(r -> {
+            assertThat(r.settings().primaryServerId()).isEqualTo(1);
+            assertThat(r.settings().secondaryServerId()).isEqualTo(2);
+            assertThat(r.settings().failoverMode()).isEqualTo(FailoverRelationship.Mode.HotStandby);
+            assertThat(r.subnets()).contains(Ipv4Range.parseCidr("subnet", "10.20.0.0/24"));
+        });
     }
 
     @Test
@@ -349,5 +355,9 @@ class KeaEngineIT {
         assertThat(engine.lastSynced(s2).subnetCount()).isZero();
         assertThat(engine.lastSynced(s1).subnets()).allSatisfy(s -> assertThat(s.pools()).allSatisfy(p -> assertThat(p.clientClass()).isNull()));
         assertThat(actions.status(s1).localState()).isEqualTo("no-ha");
+    }
+
+    private static FailoverReader.KeaView view(KeaConfig config) {
+        return new FailoverReader.KeaView(config.ha(), config.subnets().stream().map(KeaSubnet::subnet).toList());
     }
 }

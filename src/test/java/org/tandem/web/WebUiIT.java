@@ -339,9 +339,10 @@ class WebUiIT {
         assertThat(dialog.getByLabel("Heartbeat delay (ms)")).hasValue("10000");
         dialog.getByLabel("Failover name").fill("pair-a");
         dialog.getByLabel("Partner server").selectOption("server2");
-        dialog.getByLabel("Port", new Locator.GetByLabelOptions().setExact(true)).fill("70000");
+        assertThat(dialog.getByLabel("Maximum client lead time (s)")).hasCount(0);
+        dialog.getByLabel("Heartbeat delay (ms)").fill("70000");
         dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Next: summary")).click();
-        assertThat(page.locator("dialog[open] #f-port-err")).containsText("from 1 to 65535");
+        assertThat(page.locator("dialog[open] #f-heartbeatDelay-err")).containsText("from 1 to 65535");
         shot("add-relationship-error");
     }
 

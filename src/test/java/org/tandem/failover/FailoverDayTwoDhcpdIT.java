@@ -1,0 +1,201 @@
+package org.tandem.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.tandem.central.CentralConfig;
+import org.tandem.central.TestCentral;
+import org.tandem.lab.DhcpdLab;
+import org.tandem.sync.SyncExtension;
+import org.tandem.testing.Cleanup;
+import org.tandem.testing.RealServers;
+
+/**
+ * Issue 12 on a real dhcpd 4.4.3 pair: failover writes and reads from states the servers really reach on day two
+ * (after a sync, after a hand edit of both files), where the store used to drift from the configs and win.
+ * Each test starts from the state the previous one left; each names the defect it guards.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailoverDayTwoDhcpdIT {
+
+    private static final String REL = "day-two";
+
+    private static DhcpdLab lab;
+    private static TestCentral central;
+    private static String session;
+    private static String primaryRef;
+    private static String secondaryRef;
+    private static String scopeRef;
+
+    @BeforeAll
+    static void start() throws Exception {
+        RealServers.assumeDhcpd();
+        lab = DhcpdLab.start();
+        // With the background jobs: the import of new servers runs as it does for a user.
+        central = new TestCentral(CentralConfig.defaults(), List.of(new SyncExtension()));
+        session = central.login("administrator", TestCentral.ADMIN_PASSWORD);
+        primaryRef = addServer("day-a", lab.primary());
+        secondaryRef = addServer("day-b", lab.secondary());
+        String range = call("AddRange", "{\"range\":{\"name\":\"day-two\",\"subnet\":\"198.19.210.0/24\"}}").path("ref").asText();
+        scopeRef = call("AddDHCPScope", "{\"dhcpScope\":{\"rangeRef\":\"" + range + "\",\"dhcpServerRef\":\"" + primaryRef + "\"}}")
+                .path("ref").asText();
+        call("AddDHCPAddressPool", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"dhcpAddressPool\":{\"from\":\"198.19.210.10\",\"to\":\"198.19.210.99\"}}");
+        call("AddDHCPFailoverRelationship", "{\"dhcpFailoverRelationship\":{\"name\":\"" + REL + "\",\"primaryServer\":\"day-a\","
+                + "\"secondaryServer\":\"day-b\",\"mclt\":600,\"maxResponseDelay\":15,"
+                + "\"primaryAddress\":\"" + lab.primary().address() + "\",\"secondaryAddress\":\"" + lab.secondary().address() + "\"}}");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        Cleanup.close(central, lab);
+    }
+
+    @Test
+    @Order(1)
+    void afterSync_relationshipListsOnlyThePrimarysInstance() {
+        addScope();
+        syncBoth();
+        JsonNode r = relationship();
+        assertThat(r.path("state").asText()).isEqualTo("Normal");
+        assertThat(texts(r.path("dhcpScopeRefs"))).containsExactly(scopeRef);
+    }
+
+    @Test
+    @Order(2)
+    void afterSync_removeScopesWithDelete_succeedsAndTakesTheSecondaryInstanceOff() throws Exception {
+        JsonNode r = removeScope("Delete");
+        assertThat(r.path("state").asText()).isEqualTo("Empty");
+        assertThat(conf(lab.secondary())).doesNotContain("198.19.210.0").doesNotContain("failover peer");
+        assertThat(instances()).hasSize(1);
+        assertThat(texts(relationship().path("dhcpScopeRefs"))).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void afterSync_removeTheSecondarysInstance_takesTheScopeOutOfFailover() throws Exception {
+        addScope();
+        syncBoth();
+        String secondaryInstance = instances().stream().filter(s -> s.path("dhcpServerRef").asText().equals(secondaryRef))
+                .findFirst().orElseThrow().path("ref").asText();
+        call("RemoveDHCPScopeInstance", "{\"dhcpScopeRef\":\"" + secondaryInstance + "\"}");
+        assertThat(instances()).hasSize(1);
+        assertThat(conf(lab.secondary())).doesNotContain("198.19.210.0");
+        assertThat(relationship().path("state").asText()).isEqualTo("Empty");
+    }
+
+    @Test
+    @Order(4)
+    void afterSync_removeScopesWithNone_leavesNoFailoverTraceInTheApi() throws Exception {
+        addScope();
+        syncBoth();
+        JsonNode r = removeScope("None");
+        assertThat(r.path("state").asText()).isEqualTo("Empty");
+        assertThat(texts(relationship().path("dhcpScopeRefs"))).isEmpty();
+        JsonNode scope = call("GetDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\"}").path("dhcpScope");
+        assertThat(scope.path("authority").asText()).isEqualTo("Server");
+        assertThat(instances()).hasSize(2).allSatisfy(i -> assertThat(i.path("authority").asText()).isEqualTo("Server"));
+        syncBoth();
+        assertThat(relationship().path("state").asText()).isEqualTo("Empty");
+    }
+
+    @Test
+    @Order(5)
+    void handEditOfBothFiles_nextSyncTakesTheServersSettings() throws Exception {
+        addScope();
+        for (DhcpdLab.Server s : lab.servers()) {
+            String text = conf(s);
+            assertThat(text).contains("max-response-delay 15;");
+            Files.writeString(s.conf(), text.replace("max-response-delay 15;", "max-response-delay 25;"));
+        }
+        syncBoth();
+        assertThat(relationship().path("maxResponseDelay").asInt()).isEqualTo(25);
+        JsonNode history = call("GetChangeHistory", "{}");
+        assertThat(history.toString()).contains("declare it");
+    }
+
+    @Test
+    @Order(6)
+    void handEditRemovingFailoverFromBothFiles_relationshipIsEmptyAfterSync() throws Exception {
+        for (DhcpdLab.Server s : lab.servers()) {
+            String text = conf(s);
+            String noStatements = text.replaceAll("\\s*failover peer \"" + REL + "\";", "");
+            String noBlock = noStatements.replaceAll("(?s)failover peer \"" + REL + "\" \\{.*?\\n\\}\\n", "");
+            assertThat(noBlock).doesNotContain("failover peer");
+            Files.writeString(s.conf(), noBlock);
+        }
+        syncBoth();
+        JsonNode r = relationship();
+        assertThat(r.path("state").asText()).isEqualTo("Empty");
+        assertThat(texts(r.path("dhcpScopeRefs"))).isEmpty();
+        assertThat(call("GetDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\"}").path("dhcpScope").path("authority").asText())
+                .isEqualTo("Server");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static void addScope() {
+        JsonNode r = call("AddDHCPScopesToDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef
+                + "\",\"dhcpFailoverRelationshipName\":\"" + REL + "\",\"dhcpScopeRefs\":[\"" + scopeRef + "\"]}");
+        assertThat(r.path("state").asText()).isEqualTo("Normal");
+    }
+
+    private static JsonNode removeScope(String action) {
+        return call("RemoveDHCPScopesFromDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef
+                + "\",\"dhcpFailoverRelationshipName\":\"" + REL + "\",\"dhcpScopeRefs\":[\"" + scopeRef + "\"],"
+                + "\"dhcpFailoverRelationshipDeconfigureAction\":\"" + action + "\"}");
+    }
+
+    private static void syncBoth() {
+        for (String ref : List.of(primaryRef, secondaryRef)) {
+            call("SyncDHCPServer", "{\"dhcpServerRef\":\"" + ref + "\"}");
+        }
+    }
+
+    private static JsonNode relationship() {
+        return call("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef + "\",\"dhcpFailoverRelationshipName\":\"" + REL + "\"}")
+                .path("dhcpFailoverRelationship");
+    }
+
+    private static List<JsonNode> instances() {
+        List<JsonNode> out = new ArrayList<>();
+        call("GetDHCPScopeInstances", "{\"dhcpScopeRef\":\"" + scopeRef + "\"}").path("dhcpScopes").forEach(out::add);
+        return out;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static String addServer(String name, DhcpdLab.Server s) {
+        return call("AddDHCPServer", "{\"dhcpServer\":{\"name\":\"" + name + "\",\"type\":\"ISC\",\"address\":\"127.0.0.1\",\"port\":"
+                + s.agentUri().getPort() + ",\"agentToken\":\"" + s.agentToken() + "\"}}").path("ref").asText();
+    }
+
+    private static String conf(DhcpdLab.Server s) throws Exception {
+        return Files.readString(s.conf());
+    }
+
+    private static JsonNode call(String method, String params) {
+        JsonNode answer = central.rpc(method, withSession(params));
+        if (answer.has("error")) {
+            throw new AssertionError(method + " failed: " + answer.path("error"));
+        }
+        return answer.path("result");
+    }
+
+    private static String withSession(String params) {
+        String rest = params.substring(1).strip();
+        return "{\"session\":\"" + session + "\"" + (rest.equals("}") ? "" : ",") + rest;
+    }
+}
