@@ -97,7 +97,8 @@ public final class FailoverCache {
         }
     }
 
-    private Optional<DhcpScope> instance(Ipv4Range subnet, DhcpServer server) {
+    /** The server's stored instance of a subnet, if the store has one. */
+    public Optional<DhcpScope> instance(Ipv4Range subnet, DhcpServer server) {
         return ranges.findOverlapping(subnet).filter(r -> r.addresses().equals(subnet))
                 .flatMap(r -> scopes.findByRangeAndServer(r.id(), server.id()));
     }

@@ -239,8 +239,16 @@ public final class FailoverService {
                     .orElseThrow(() -> new IllegalStateException("planned HA blocks of " + name + " do not name each other"))
                     .named(name);
             FailoverRelationship normal = withState(r, FailoverRelationship.State.Normal, List.of());
-            return commit(actor, saveComment, dryRun, normal, keaChanges(plan),
-                    log -> cache.record(log, declared, primary, secondary, null));
+            List<Ipv4Range> copied = view(plan.secondary().newConfig()).subnets();
+            return commit(actor, saveComment, dryRun, normal, keaChanges(plan), log -> {
+                // The primary's subnets the plan copies to the secondary get their instances there, as a sync would find them.
+                for (Ipv4Range subnet : declared.subnets()) {
+                    if (copied.contains(subnet)) {
+                        cache.instance(subnet, primary).ifPresent(scope -> ensureInstance(scope, secondary, log));
+                    }
+                }
+                cache.record(log, declared, primary, secondary, null);
+            });
         });
     }
 

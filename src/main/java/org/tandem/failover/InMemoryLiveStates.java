@@ -28,6 +28,11 @@ public final class InMemoryLiveStates implements LiveStates {
     }
 
     @Override
+    public void forget(long serverId, String relationshipName) {
+        states.remove(new Key(serverId, relationshipName));
+    }
+
+    @Override
     public List<PeerState> all() {
         return new ArrayList<>(states.values());
     }

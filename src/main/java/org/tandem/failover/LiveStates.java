@@ -33,5 +33,8 @@ public interface LiveStates {
 
     Optional<PeerState> get(long serverId, String relationshipName);
 
+    /** Drops what is known of a peer's state: the relationship no longer runs on it (an {@code Empty} one). */
+    void forget(long serverId, String relationshipName);
+
     List<PeerState> all();
 }

@@ -142,10 +142,8 @@ public final class ScopeService {
     public void removeScope(Actor actor, String saveComment, String field, String refText) {
         changes.write(actor, saveComment, log -> {
             DhcpScope scope = scope(field, refText);
-            scopes.failoverRelationshipName(scope.id()).ifPresent(rel -> {
-                throw UserError.conflict(capitalize(scope.describe()) + " belongs to failover relationship \"" + rel
-                        + "\"; remove it from the relationship first");
-            });
+            // No failover rule here: the store follows the servers (a sync removes what a server no longer declares, failover
+            // or not, and its membership goes with it); ScopeWrites refuses a user's removal of a dhcpd failover scope.
             // Pools, exclusions and reservations go with the scope (ON DELETE CASCADE); log them too.
             for (AddressBlock p : pools.list(scope.id(), ListQuery.all()).items()) {
                 log.removed(AddressBlock.Kind.POOL.objType, p.ref(AddressBlock.Kind.POOL), p.snapshot(AddressBlock.Kind.POOL));

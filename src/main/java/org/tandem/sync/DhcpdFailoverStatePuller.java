@@ -38,6 +38,12 @@ public final class DhcpdFailoverStatePuller extends BackgroundJob {
     @Override
     protected void runOnce() {
         for (FailoverRelationship r : relationships.list(null)) {
+            if (r.state() == FailoverRelationship.State.Empty) {
+                // Nothing runs on the servers: a state from an earlier attempt would be stale, and none will come.
+                states.forget(r.primaryServerId(), r.name());
+                states.forget(r.secondaryServerId(), r.name());
+                continue;
+            }
             for (long id : new long[] {r.primaryServerId(), r.secondaryServerId()}) {
                 Optional<DhcpServer> server = servers.findById(id).filter(s -> s.type() == ServerType.ISC);
                 server.ifPresent(s -> perServer(s.name(), () -> pull(s, r.name())));

@@ -51,7 +51,7 @@ public final class RelationshipImport {
                 found.add(new Found(d, x.id() == d.settings().primaryServerId() ? x : y, x.id() == d.settings().primaryServerId() ? y : x));
             }
         });
-        return reconcile(found, models.keySet(), false);
+        return reconcile(found, models.keySet(), false, (r, server) -> models.get(server).failoverPeer(r.name()).isPresent());
     }
 
     /** The HA relationships among these Kea servers' configs; returns the stored records. */
@@ -59,12 +59,17 @@ public final class RelationshipImport {
         List<Found> found = new ArrayList<>();
         forEachPair(new ArrayList<>(views.keySet()), (x, y) -> FailoverReader.kea(x, views.get(x), y, views.get(y)).ifPresent(d ->
                 found.add(new Found(d, x.id() == d.settings().primaryServerId() ? x : y, x.id() == d.settings().primaryServerId() ? y : x))));
-        return reconcile(found, views.keySet(), true);
+        return reconcile(found, views.keySet(), true, (r, server) -> views.get(server).ha().isPresent());
     }
 
     private record Found(FailoverReader.Declared declared, DhcpServer primary, DhcpServer secondary) {}
 
-    private List<FailoverRelationship> reconcile(List<Found> found, Set<DhcpServer> read, boolean kea) {
+    /**
+     * @param declaredOn whether a server's config still declares its side of a stored relationship: one whose peers only
+     *     disagree (one side edited by hand, the other not yet) is left as stored, not emptied
+     */
+    private List<FailoverRelationship> reconcile(List<Found> found, Set<DhcpServer> read, boolean kea,
+            java.util.function.BiPredicate<FailoverRelationship, DhcpServer> declaredOn) {
         List<FailoverRelationship> out = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
         for (Found f : found) {
@@ -87,11 +92,18 @@ public final class RelationshipImport {
             seen.add(saved.id());
             out.add(saved);
         }
-        Set<Long> readIds = new HashSet<>();
-        read.forEach(s -> readIds.add(s.id()));
+        Map<Long, DhcpServer> byId = new java.util.HashMap<>();
+        read.forEach(s -> byId.put(s.id(), s));
         for (FailoverRelationship r : relationships.list(null)) {
             // The servers read are all of one type, so both being read means the relationship is of that type.
-            if (seen.contains(r.id()) || !readIds.contains(r.primaryServerId()) || !readIds.contains(r.secondaryServerId())) {
+            DhcpServer primary = byId.get(r.primaryServerId());
+            DhcpServer secondary = byId.get(r.secondaryServerId());
+            if (seen.contains(r.id()) || primary == null || secondary == null) {
+                continue;
+            }
+            if (declaredOn.test(r, primary) || declaredOn.test(r, secondary)) {
+                log.warn("failover relationship \"{}\": the configurations of \"{}\" and \"{}\" do not agree; it stays as stored",
+                        r.name(), primary.name(), secondary.name());
                 continue;
             }
             changeLog.write(Actor.SYSTEM, "Failover relationship \"" + r.name() + "\" is no longer declared on its servers", changes -> {

@@ -195,7 +195,7 @@ class ChangeEngineTest {
         try (var held = fx.locks.tryAcquire(ServerLocks.lockName("dhcp-a")).orElseThrow()) {
             assertThatThrownBy(() -> fx.engine().apply(EngineFixture.addSubnetPlan(), ChangeListener.NONE))
                     .isInstanceOf(UserError.class)
-                    .hasMessage("Another change to server \"dhcp-a\" is in progress; try again when it has finished");
+                    .hasMessage("Another change or a sync of server \"dhcp-a\" is in progress; try again when it has finished");
         }
         assertUnchanged();
     }

@@ -61,7 +61,7 @@ class TwoCentralNodesIT {
 
             assertThatThrownBy(() -> fx.engine(fx.journal, List.of(), node2)
                     .apply(EngineFixture.addSubnetPlan(), ChangeListener.NONE))
-                    .isInstanceOf(UserError.class).hasMessageContaining("Another change to server");
+                    .isInstanceOf(UserError.class).hasMessageContaining("Another change or a sync of server");
             assertThat(fx.recovery(node2).recoverAll()).singleElement()
                     .satisfies(outcome -> assertThat(outcome.state()).isNull());
         } finally {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -105,6 +107,20 @@ class FailoverDayTwoDhcpdIT {
         assertThat(instances()).hasSize(2).allSatisfy(i -> assertThat(i.path("authority").asText()).isEqualTo("Server"));
         syncBoth();
         assertThat(relationship().path("state").asText()).isEqualTo("Empty");
+        // The pair was normal a moment ago; an Empty relationship runs nowhere, so that state must not linger.
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        List<String> states = peerStates();
+        while (!states.stream().allMatch("unknown"::equals) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+            states = peerStates();
+        }
+        assertThat(states).hasSize(2).containsOnly("unknown");
+    }
+
+    private static List<String> peerStates() {
+        List<String> out = new ArrayList<>();
+        relationship().path("peerStates").forEach(p -> out.add(p.path("state").asText()));
+        return out;
     }
 
     @Test

@@ -92,9 +92,11 @@ class FailoverKeaIT {
 
     @Test
     @Order(3)
-    void addScope_kea_putsSubnetOnBothPeersWithOneIdAndPairIsBackInLoadBalancing() throws Exception {
-        call("AddDHCPScopesToDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef + "\",\"dhcpFailoverRelationshipName\":\""
-                + REL + "\",\"dhcpScopeRefs\":[\"" + scopeRef + "\"]}");
+    void addScope_subnetOfThePrimary_isAlreadyInTheHaRelationshipOnBothPeersWithOneId() throws Exception {
+        // HA is server-level: creating the relationship put the primary's subnet on the secondary, pools split.
+        JsonNode error = callError("AddDHCPScopesToDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef
+                + "\",\"dhcpFailoverRelationshipName\":\"" + REL + "\",\"dhcpScopeRefs\":[\"" + scopeRef + "\"]}");
+        assertThat(error.path("message").asText()).contains("already in failover relationship \"" + REL + "\"");
         Ipv4Range prefix = Ipv4Range.parseCidr("subnet", "198.19.230.0/24");
         Optional<KeaSubnet> onA = config(a).subnets().stream().filter(s -> s.subnet().equals(prefix)).findFirst();
         Optional<KeaSubnet> onB = config(b).subnets().stream().filter(s -> s.subnet().equals(prefix)).findFirst();
@@ -106,6 +108,8 @@ class FailoverKeaIT {
         awaitState(a, "load-balancing");
         awaitState(b, "load-balancing");
         assertThat(call("GetDHCPScopeInstances", "{\"dhcpScopeRef\":\"" + scopeRef + "\"}").path("dhcpScopes")).hasSize(2);
+        JsonNode r = call("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef + "\",\"dhcpFailoverRelationshipName\":\"" + REL + "\"}").path("dhcpFailoverRelationship");
+        assertThat(r.path("dhcpScopeRefs").toString()).contains(scopeRef);
     }
 
     @Test

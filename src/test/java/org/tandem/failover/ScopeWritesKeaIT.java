@@ -147,10 +147,11 @@ class ScopeWritesKeaIT {
 
     @Test
     @Order(5)
-    void removeScope_inTheHaRelationship_isRefusedAndChangesNothing() {
+    void removeScope_inTheHaRelationship_dryRunTakesItOffBothPeersAndChangesNothing() {
         String ha = config(a).hash();
-        assertThatThrownBy(() -> call("RemoveDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\"}"))
-                .hasMessageContaining("remove it from the relationship first");
+        JsonNode dry = call("RemoveDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"dryRun\":true}");
+        assertThat(dry.path("changes")).hasSize(2);
+        dry.path("changes").forEach(c -> assertThat(c.path("diff").asText()).containsPattern("(?m)^-.*\"198\\.19\\.240\\.0/24\""));
         assertThat(config(a).hash()).isEqualTo(ha);
     }
 

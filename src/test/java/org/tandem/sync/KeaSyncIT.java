@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,8 +58,10 @@ class KeaSyncIT {
     @Test
     @Order(1)
     void register_haPair_importsSubnetsAndDetectsOneRelationship() throws Exception {
-        FailoverRelationship r = SyncFixture.await("HA relationship with both scopes", DEADLINE, () ->
-                fx.central.failoverRelationships().list(null).stream().filter(x -> x.scopeIds().size() == 2).findFirst().orElse(null));
+        FailoverRelationship r = SyncFixture.await("HA relationship with its scope", DEADLINE, () ->
+                fx.central.failoverRelationships().list(null).stream().filter(x -> !x.scopeIds().isEmpty()).findFirst().orElse(null));
+        // HA is server-level: the relationship lists the primary's instance of every subnet, once.
+        assertThat(r.scopeIds()).containsExactly(scopeOf(one, "192.0.2.0").orElseThrow().id());
         assertThat(r.primaryServerId()).isEqualTo(one.id());
         assertThat(r.secondaryServerId()).isEqualTo(two.id());
         assertThat(r.failoverMode()).isEqualTo(FailoverRelationship.Mode.LoadBalance);
@@ -133,6 +136,55 @@ class KeaSyncIT {
         assertThat(error.getMessage()).contains("127.0.0.1:" + closed);
         // The healthy pair's relationship is untouched by a broken third server.
         assertThat(fx.central.failoverRelationships().list(null)).hasSize(1);
+    }
+
+    @Test
+    @Order(6)
+    void modify_peersNamedOtherwiseThanInTandem_changesOnlyTheDelayAndKeepsTheServersNames() throws Exception {
+        String name = fx.central.failoverRelationships().list(null).get(0).name();
+        var refused = org.assertj.core.api.Assertions.catchThrowableOfType(org.tandem.cli.TandemClient.RpcError.class,
+                () -> fx.rpc.call("ModifyDHCPFailoverRelationship", fx.rpc.params().set("dhcpFailoverRelationship",
+                        fx.rpc.params().put("name", name).put("mclt", 600))));
+        assertThat(refused.getMessage()).contains("mclt").contains("ISC dhcpd");
+        fx.rpc.call("ModifyDHCPFailoverRelationship", fx.rpc.params().set("dhcpFailoverRelationship",
+                fx.rpc.params().put("name", name).put("heartbeatDelay", 1500)));
+        for (int i = 0; i < 2; i++) {
+            JsonNode dhcp4 = JSON.readTree(lab.node(i).configFile().toFile()).path("Dhcp4");
+            JsonNode ha = haBlock(dhcp4);
+            assertThat(ha.path("this-server-name").asText()).isEqualTo(i == 0 ? "server1" : "server2");
+            assertThat(ha.path("heartbeat-delay").asInt()).isEqualTo(1500);
+            List<String> peers = new java.util.ArrayList<>();
+            ha.path("peers").forEach(p -> peers.add(p.path("name").asText()));
+            assertThat(peers).containsExactlyInAnyOrder("server1", "server2");
+            assertThat(dhcp4.path("subnet4").get(0).path("pools").toString()).contains("HA_server1").contains("HA_server2");
+        }
+        FailoverRelationship r = fx.central.failoverRelationships().findByName(name).orElseThrow();
+        assertThat(r.heartbeatDelay()).isEqualTo(1500);
+    }
+
+    @Test
+    @Order(7)
+    void haSettingEditedByHand_reloadTakesTheServersValue() throws Exception {
+        String name = fx.central.failoverRelationships().list(null).get(0).name();
+        for (int i = 0; i < 2; i++) {
+            Path file = lab.node(i).configFile();
+            ObjectNode root = (ObjectNode) JSON.readTree(file.toFile());
+            ((ObjectNode) haBlock(root.path("Dhcp4"))).put("max-response-delay", 7000);
+            Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        }
+        for (DhcpServer s : List.of(one, two)) {
+            fx.rpc.call("ReloadDHCPServerConfiguration", fx.rpc.params().put("dhcpServerRef", s.ref()));
+        }
+        assertThat(fx.central.failoverRelationships().findByName(name).orElseThrow().maxResponseDelay()).isEqualTo(7000);
+    }
+
+    private static JsonNode haBlock(JsonNode dhcp4) {
+        for (JsonNode lib : dhcp4.path("hooks-libraries")) {
+            if (lib.path("library").asText().endsWith("libdhcp_ha.so")) {
+                return lib.path("parameters").path("high-availability").get(0);
+            }
+        }
+        throw new AssertionError("no HA hook in " + dhcp4);
     }
 
     private static Optional<DhcpScope> scopeOf(DhcpServer s, String first) {
