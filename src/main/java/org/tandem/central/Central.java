@@ -126,7 +126,7 @@ public final class Central implements AutoCloseable {
         this.failoverRelationships = new JdbiFailoverRepository(jdbi);
         this.liveStates = new InMemoryLiveStates();
         this.failover = FailoverModule.create(jdbi, database.url(), servers, scopes, changeLog, failoverRelationships, liveStates, clock,
-                new EngineSettings(config.serverStepTimeout()));
+                new EngineSettings(config.serverStepTimeout()), config.keaHooksLocation());
         // HA actions check names against a recent read of the server's config (the engine's, shared with the planners).
         this.keaHa = new KeaHaService(servers, ServerTargets::keaClient, failover.kea()::forPlanning, failover.kea().actions(), changeLog);
         this.rpc = new RpcDispatcher(auth, config.maxRequestBytes(), metrics);

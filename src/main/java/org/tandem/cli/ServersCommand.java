@@ -65,6 +65,9 @@ public final class ServersCommand implements Runnable {
         @Option(names = "--kea-user", description = "Control Agent basic-auth user (Kea).") String keaUser;
         @Option(names = "--kea-password", description = "Control Agent basic-auth password (Kea).") String keaPassword;
         @Option(names = "--tls", description = "Central talks HTTPS to the agent or Control Agent; it must trust the server's certificate (TrustedCertificates).") boolean tls;
+        @Option(names = "--kea-hooks-location", description = "Kea: directory of libdhcp_ha.so and libdhcp_lease_cmds.so on that host,"
+                + " tried first when a HA relationship is written (default: Central's KeaHooksLocation, then the usual places).")
+        String keaHooksLocation;
         @Option(names = "--comment", description = "Save comment for the change history.") String comment;
         @Spec CommandSpec spec;
 
@@ -90,6 +93,12 @@ public final class ServersCommand implements Runnable {
                     s.put("agentToken", token);
                 } else if (keaUser != null || keaPassword != null) {
                     s.put("username", keaUser).put("password", keaPassword);
+                }
+                if (keaHooksLocation != null) {
+                    if (!type.equals("Kea")) {
+                        throw new ClientOptions.Usage("--kea-hooks-location is for a Kea server");
+                    }
+                    s.put("keaHooksLocation", keaHooksLocation);
                 }
                 p.set("dhcpServer", s);
                 if (comment != null) {

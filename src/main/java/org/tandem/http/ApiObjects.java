@@ -32,6 +32,9 @@ public final class ApiObjects {
         ObjectNode n = JSON.createObjectNode();
         n.put("ref", s.ref()).put("name", s.name()).put("type", s.type().name()).put("address", s.address())
                 .put("port", s.port()).put("state", s.state()).put("useTls", s.useTls());
+        if (s.keaHooksLocation() != null) {
+            n.put("keaHooksLocation", s.keaHooksLocation());
+        }
         return n;
     }
 
@@ -108,9 +111,9 @@ public final class ApiObjects {
     // ---- request bodies
 
     public static ServerService.NewServer serverFromApi(Params p) {
-        p.allowOnly(Set.of("name", "type", "address", "port", "agentToken", "username", "password", "useTls"));
+        p.allowOnly(Set.of("name", "type", "address", "port", "agentToken", "username", "password", "useTls", "keaHooksLocation"));
         return new ServerService.NewServer(p.string("name"), p.string("type"), p.string("address"), p.integer("port"),
-                p.string("agentToken"), p.string("username"), p.string("password"), p.bool("useTls"));
+                p.string("agentToken"), p.string("username"), p.string("password"), p.bool("useTls"), p.string("keaHooksLocation"));
     }
 
     public static ScopeService.NewRange rangeFromApi(Params p) {
