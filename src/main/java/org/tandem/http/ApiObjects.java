@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.tandem.auth.User;
 import org.tandem.changelog.ChangeEntry;
+import org.tandem.common.UserError;
 import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
 import org.tandem.scope.Range;
@@ -114,6 +115,18 @@ public final class ApiObjects {
         p.allowOnly(Set.of("name", "type", "address", "port", "agentToken", "username", "password", "useTls", "keaHooksLocation"));
         return new ServerService.NewServer(p.string("name"), p.string("type"), p.string("address"), p.integer("port"),
                 p.string("agentToken"), p.string("username"), p.string("password"), p.bool("useTls"), p.string("keaHooksLocation"));
+    }
+
+    /**
+     * A registered server's changeable properties: only {@code keaHooksLocation} (null clears it); required, so an empty
+     * {@code properties} is a mistake rather than a silent no-op.
+     */
+    public static String serverHooksFromApi(Params p) {
+        p.allowOnly(Set.of("keaHooksLocation"));
+        if (!p.present("keaHooksLocation")) {
+            throw UserError.invalid(p.path("keaHooksLocation"), "is required (a directory path, or null to clear it)");
+        }
+        return p.string("keaHooksLocation");
     }
 
     public static ScopeService.NewRange rangeFromApi(Params p) {

@@ -63,6 +63,12 @@ public final class JdbiServerRepository implements ServerRepository {
     }
 
     @Override
+    public void updateKeaHooksLocation(long id, String keaHooksLocation) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE dhcp_servers SET kea_hooks_location = :hooks WHERE id = :id")
+                .bind("hooks", keaHooksLocation).bind("id", id).execute());
+    }
+
+    @Override
     public void updateState(long id, String state) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE dhcp_servers SET state = :state WHERE id = :id").bind("state", state).bind("id", id).execute());
     }

@@ -72,6 +72,25 @@ public final class ServerService {
         });
     }
 
+    /**
+     * Sets a Kea server's own hook directory ({@code keaHooksLocation}; null clears it, so Central's KeaHooksLocation and
+     * the usual places apply). The only property of a registered server that can change: the others identify it.
+     */
+    public DhcpServer modifyKeaHooksLocation(Actor actor, String saveComment, String field, String refText, String propertyField,
+            String keaHooksLocation) {
+        String hooks = keaHooksLocation == null ? null : KeaHookLocator.location(propertyField, keaHooksLocation).toString();
+        return changes.write(actor, saveComment, log -> {
+            DhcpServer before = get(field, refText);
+            if (before.type() != ServerType.Kea) {
+                throw UserError.invalid(propertyField, "is for a Kea server; \"" + before.name() + "\" is an ISC DHCP server");
+            }
+            servers.updateKeaHooksLocation(before.id(), hooks);
+            DhcpServer after = servers.findById(before.id()).orElseThrow();
+            log.modified(DhcpServer.OBJ_TYPE, after.ref(), before.snapshot(), after.snapshot());
+            return after;
+        });
+    }
+
     public void remove(Actor actor, String saveComment, String field, String refText) {
         changes.write(actor, saveComment, log -> {
             DhcpServer server = get(field, refText);

@@ -144,8 +144,8 @@ public final class KeaHookLocator {
                 "Kea server \"" + client.server() + "\" has no " + KeaConfigDocument.HA_LIBRARY + " and "
                         + KeaConfigDocument.LEASE_CMDS_LIBRARY + " in any of " + order + tried
                         + "; install Kea's hook libraries there, or give their directory on that host as the server's "
-                        + SERVER_SETTING + " (AddDHCPServer / ModifyDHCPServer, tandem servers add --kea-hooks-location) or as "
-                        + CENTRAL_SETTING + " in Central's config file (every Kea server)");
+                        + SERVER_SETTING + " (tandem servers modify " + client.server() + " --kea-hooks-location DIR, or ModifyDHCPServer)"
+                        + " or as " + CENTRAL_SETTING + " in Central's config file (every Kea server)");
     }
 
     private static String describe(String setting) {

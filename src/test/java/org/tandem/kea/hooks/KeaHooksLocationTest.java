@@ -44,9 +44,45 @@ class KeaHooksLocationTest {
             String message = addRelationship(central, admin);
             assertThat(message).startsWith("Kea server \"kea-a\" has no libdhcp_ha.so and libdhcp_lease_cmds.so in any of [/srv/kea-a/hooks, ")
                     .contains("(the first from the server's keaHooksLocation)")
-                    .contains("as the server's keaHooksLocation (AddDHCPServer")
+                    .contains("as the server's keaHooksLocation (tandem servers modify kea-a --kea-hooks-location DIR, or ModifyDHCPServer)")
                     .contains("or as KeaHooksLocation in Central's config file");
             assertThat(a.requests().stream().filter(r -> r.body().contains("/srv/kea-a/hooks/libdhcp_ha.so")).count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void modifyDhcpServer_setsAndClearsTheServersOwnSetting_recordedInHistory_andIsUsedByTheNextPlan() throws Exception {
+        try (FakeKea a = withoutHooks(); FakeKea b = withoutHooks();
+             TestCentral central = new TestCentral(CentralConfig.defaults().withKeaHooksLocation(Path.of("/opt/kea/hooks")))) {
+            String admin = central.adminSession();
+            for (String[] s : new String[][] {{"kea-a", Integer.toString(a.url().getPort())}, {"kea-b", Integer.toString(b.url().getPort())}}) {
+                ok(central.rpc("AddDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServer\":{\"name\":\"" + s[0] + "\",\"type\":\"Kea\","
+                        + "\"address\":\"127.0.0.1\",\"port\":" + s[1] + "}}"));
+            }
+            ok(central.rpc("ModifyDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServerRef\":\"kea-a\",\"saveComment\":\"hooks moved\","
+                    + "\"properties\":{\"keaHooksLocation\":\"/srv/kea/hooks\"}}"));
+            assertThat(central.rpc("GetDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServerRef\":\"kea-a\"}").path("result")
+                    .path("dhcpServer").path("keaHooksLocation").asText()).isEqualTo("/srv/kea/hooks");
+            assertThat(addRelationship(central, admin)).contains("in any of [/srv/kea/hooks, ").contains("the server's keaHooksLocation");
+            JsonNode history = central.rpc("GetChangeHistory", "{\"session\":\"" + admin + "\",\"filter\":\"saveComment=hooks moved\"}")
+                    .path("result").path("changes");
+            assertThat(history).hasSize(1);
+            assertThat(history.get(0).path("objType").asText()).isEqualTo("DHCPServer");
+            assertThat(history.get(0).path("after").path("keaHooksLocation").asText()).isEqualTo("/srv/kea/hooks");
+
+            TestCentral.Answer clear = central.send("PUT", "/mmws/api/v2/dhcpServers/kea-a", "{\"properties\":{\"keaHooksLocation\":null}}",
+                    "Bearer " + admin);
+            assertThat(clear.status()).as(clear.text()).isEqualTo(204);
+            assertThat(addRelationship(central, admin)).contains("in any of [/opt/kea/hooks, ");
+
+            JsonNode missing = central.rpc("ModifyDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServerRef\":\"kea-a\",\"properties\":{}}");
+            assertThat(missing.path("error").path("message").asText()).startsWith("properties.keaHooksLocation: is required");
+            JsonNode relative = central.rpc("ModifyDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServerRef\":\"kea-a\","
+                    + "\"properties\":{\"keaHooksLocation\":\"hooks\"}}");
+            assertThat(relative.path("error").path("message").asText()).startsWith("properties.keaHooksLocation: must be an absolute path");
+            JsonNode other = central.rpc("ModifyDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServerRef\":\"kea-a\","
+                    + "\"properties\":{\"name\":\"x\"}}");
+            assertThat(other.path("error").path("message").asText()).startsWith("properties.name: is not a known field");
         }
     }
 
@@ -75,6 +111,14 @@ class KeaHooksLocationTest {
             JsonNode relative = central.rpc("AddDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServer\":{\"name\":\"k\",\"type\":\"Kea\","
                     + "\"address\":\"127.0.0.1\",\"keaHooksLocation\":\"hooks\"}}");
             assertThat(relative.path("error").path("message").asText()).startsWith("dhcpServer.keaHooksLocation: must be an absolute path");
+            JsonNode modifyIsc = central.rpc("ModifyDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServer\":{\"name\":\"isc2\"}}");
+            assertThat(modifyIsc.path("error").path("message").asText()).startsWith("dhcpServerRef: is required");
+            ok(central.rpc("AddDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServer\":{\"name\":\"isc\",\"type\":\"ISC\","
+                    + "\"address\":\"127.0.0.1\",\"agentToken\":\"tok-tok-tok\"}}"));
+            JsonNode onIsc = central.rpc("ModifyDHCPServer", "{\"session\":\"" + admin + "\",\"dhcpServerRef\":\"isc\","
+                    + "\"properties\":{\"keaHooksLocation\":\"/x\"}}");
+            assertThat(onIsc.path("error").path("message").asText())
+                    .isEqualTo("properties.keaHooksLocation: is for a Kea server; \"isc\" is an ISC DHCP server");
         } finally {
             Cleanup.close(central);
         }
