@@ -32,6 +32,10 @@ import org.tandem.failover.LiveStates;
 import org.tandem.http.FailoverApiExtras;
 import org.tandem.http.rest.FailoverRest;
 import org.tandem.http.rpc.FailoverCommands;
+import org.tandem.http.rpc.KeaHaCommands;
+import org.tandem.http.rest.KeaHaRest;
+import org.tandem.failover.ServerTargets;
+import org.tandem.kea.ha.KeaHaService;
 import org.tandem.sync.ChangeRecoveryJob;
 import org.tandem.failover.JdbiFailoverRepository;
 import org.tandem.http.ErrorCodes;
@@ -96,6 +100,7 @@ public final class Central implements AutoCloseable {
     private final FailoverRepository failoverRelationships;
     private final LiveStates liveStates;
     private final FailoverModule failover;
+    private final KeaHaService keaHa;
     private final RpcDispatcher rpc;
     private final ScheduledExecutorService jobs;
     private Javalin app;
@@ -121,11 +126,14 @@ public final class Central implements AutoCloseable {
         this.failoverRelationships = new JdbiFailoverRepository(jdbi);
         this.liveStates = new InMemoryLiveStates();
         this.failover = FailoverModule.create(jdbi, database.url(), servers, scopes, changeLog, failoverRelationships, liveStates, clock,
-                new EngineSettings(config.serverStepTimeout()));
+                new EngineSettings(config.serverStepTimeout()), config.keaHooksLocation());
+        // HA actions check names against a recent read of the server's config (the engine's, shared with the planners).
+        this.keaHa = new KeaHaService(servers, ServerTargets::keaClient, failover.kea()::forPlanning, failover.kea().actions(), changeLog);
         this.rpc = new RpcDispatcher(auth, config.maxRequestBytes(), metrics);
         new MicetroCommands(auth, servers, scopes, failover.scopeWrites(), changeLog,
                 new FailoverApiExtras(failover.service(), scopes, failover.scopeWrites())).registerAll(rpc);
         new FailoverCommands(failover.service(), liveStates).registerAll(rpc);
+        new KeaHaCommands(keaHa).registerAll(rpc);
         this.jobs = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("central-jobs").daemon().factory());
     }
 
@@ -180,6 +188,7 @@ public final class Central implements AutoCloseable {
             config.routes.post("/mmws/json", rpc::handle);
             rest.install(config.routes);
             new FailoverRest(auth, failover.service(), liveStates, options.config().maxRequestBytes()).install(config.routes);
+            new KeaHaRest(auth, keaHa, options.config().maxRequestBytes()).install(config.routes);
             config.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/mmws/api/swagger.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
@@ -266,6 +275,11 @@ public final class Central implements AutoCloseable {
 
     public FailoverModule failover() {
         return failover;
+    }
+
+    /** Kea HA actions (ha-sync, ha-scopes, maintenance, ha-continue): the API's and the web UI's one way to them. */
+    public KeaHaService keaHa() {
+        return keaHa;
     }
 
     public RpcDispatcher rpc() {

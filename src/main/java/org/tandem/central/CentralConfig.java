@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tandem.common.UserError;
+import org.tandem.kea.hooks.KeaHookLocator;
 import org.tandem.tls.ClientTrust;
 import org.tandem.tls.ServerIdentity;
 import org.tandem.tls.TlsMode;
@@ -24,7 +25,7 @@ import org.tandem.tls.TlsMode;
  * unknown key stops the server with a message naming it.
  */
 public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes, Duration failoverStatePollInterval,
-        Duration sessionMaxAge, Tls tls, Duration serverStepTimeout) {
+        Duration sessionMaxAge, Tls tls, Duration serverStepTimeout, Path keaHooksLocation) {
 
     /** One config key: its name as written in the file, what it means, its default and its bounds. */
     public record Key(String name, String doc, long defaultValue, long min, long max, String unit) {}
@@ -70,7 +71,13 @@ public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, 
             "PEM bundle of CAs or self-signed certificates Central trusts, besides the JDK's public CAs, when it talks HTTPS"
                     + " to agents and Kea Control Agents.");
 
-    public static final List<TextKey> TEXT_KEYS = List.of(TLS, TLS_CERTIFICATE, TLS_PRIVATE_KEY, TRUSTED_CERTIFICATES);
+    public static final TextKey KEA_HOOKS_LOCATION = new TextKey(KeaHookLocator.CENTRAL_SETTING,
+            "Absolute path of the directory holding libdhcp_ha.so and libdhcp_lease_cmds.so on the Kea hosts (a path there,"
+                    + " not on Central's machine; not checked here). Tried first when a HA relationship is written, before"
+                    + " /usr/lib/x86_64-linux-gnu/kea/hooks, /usr/lib64/kea/hooks and /usr/local/lib/kea/hooks. A server's own"
+                    + " keaHooksLocation wins over it. Default: none.");
+
+    public static final List<TextKey> TEXT_KEYS = List.of(TLS, TLS_CERTIFICATE, TLS_PRIVATE_KEY, TRUSTED_CERTIFICATES, KEA_HOOKS_LOCATION);
 
     /**
      * Central's TLS settings, checked: with {@code FILES} the certificate and key were read and match; the trusted bundle
@@ -92,6 +99,18 @@ public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, 
         public ClientTrust clientTrust() {
             return ClientTrust.of(TRUSTED_CERTIFICATES.name(), trustedCertificates);
         }
+    }
+
+    /** The settings without a Kea hook directory preference. */
+    public CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, long maxRequestBytes, Duration failoverStatePollInterval,
+            Duration sessionMaxAge, Tls tls, Duration serverStepTimeout) {
+        this(dhcpSyncInterval, sessionTimeout, maxRequestBytes, failoverStatePollInterval, sessionMaxAge, tls, serverStepTimeout, null);
+    }
+
+    /** These settings with Central's Kea hook directory preference set (null: none). */
+    public CentralConfig withKeaHooksLocation(Path directory) {
+        return new CentralConfig(dhcpSyncInterval, sessionTimeout, maxRequestBytes, failoverStatePollInterval, sessionMaxAge, tls,
+                serverStepTimeout, directory);
     }
 
     /** The settings with the server step timeout at its default. */
@@ -181,7 +200,20 @@ public record CentralConfig(Duration dhcpSyncInterval, Duration sessionTimeout, 
         }
         return new CentralConfig(Duration.ofSeconds(value(values, DHCP_SYNC_INTERVAL)), Duration.ofSeconds(timeout),
                 value(values, MAX_REQUEST_BYTES), Duration.ofSeconds(value(values, FAILOVER_STATE_POLL_INTERVAL)), Duration.ofSeconds(maxAge),
-                tls(texts), Duration.ofSeconds(value(values, SERVER_STEP_TIMEOUT)));
+                tls(texts), Duration.ofSeconds(value(values, SERVER_STEP_TIMEOUT)), keaHooksLocation(texts));
+    }
+
+    private static Path keaHooksLocation(Map<String, String> texts) {
+        String text = texts.get(KEA_HOOKS_LOCATION.name());
+        if (text == null) {
+            return null;
+        }
+        try {
+            return KeaHookLocator.location(KEA_HOOKS_LOCATION.name(), text);
+        } catch (UserError e) {
+            // The locator's message starts with the field; say it in this file's words, with the key's documentation.
+            throw invalid("config", KEA_HOOKS_LOCATION, e.getMessage().substring(KEA_HOOKS_LOCATION.name().length() + 2));
+        }
     }
 
     /** Checks the TLS keys together, reading every file they name so a bad certificate stops Central at start. */

@@ -13,7 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tandem servers}: list, register, remove and sync DHCP servers. */
 @Command(name = "servers", mixinStandardHelpOptions = true, description = "Lists, registers, removes and syncs DHCP servers.",
-        subcommands = {ServersCommand.List.class, ServersCommand.Add.class, ServersCommand.Remove.class, ServersCommand.Sync.class})
+        subcommands = {ServersCommand.List.class, ServersCommand.Add.class, ServersCommand.Modify.class, ServersCommand.Remove.class,
+                ServersCommand.Sync.class})
 public final class ServersCommand implements Runnable {
 
     @Spec
@@ -65,6 +66,9 @@ public final class ServersCommand implements Runnable {
         @Option(names = "--kea-user", description = "Control Agent basic-auth user (Kea).") String keaUser;
         @Option(names = "--kea-password", description = "Control Agent basic-auth password (Kea).") String keaPassword;
         @Option(names = "--tls", description = "Central talks HTTPS to the agent or Control Agent; it must trust the server's certificate (TrustedCertificates).") boolean tls;
+        @Option(names = "--kea-hooks-location", description = "Kea: directory of libdhcp_ha.so and libdhcp_lease_cmds.so on that host,"
+                + " tried first when a HA relationship is written (default: Central's KeaHooksLocation, then the usual places).")
+        String keaHooksLocation;
         @Option(names = "--comment", description = "Save comment for the change history.") String comment;
         @Spec CommandSpec spec;
 
@@ -91,12 +95,52 @@ public final class ServersCommand implements Runnable {
                 } else if (keaUser != null || keaPassword != null) {
                     s.put("username", keaUser).put("password", keaPassword);
                 }
+                if (keaHooksLocation != null) {
+                    if (!type.equals("Kea")) {
+                        throw new ClientOptions.Usage("--kea-hooks-location is for a Kea server");
+                    }
+                    s.put("keaHooksLocation", keaHooksLocation);
+                }
                 p.set("dhcpServer", s);
                 if (comment != null) {
                     p.put("saveComment", comment);
                 }
                 var result = client.connect().call("AddDHCPServer", p);
                 client.print(out, result, null, Map.of());
+            });
+        }
+    }
+
+    @Command(name = "modify", mixinStandardHelpOptions = true,
+            description = "Sets or clears a Kea server's own hook directory (the only property that changes after registration).",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
+                    "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
+    static final class Modify implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Parameters(paramLabel = "SERVER", description = "Ref (dhcpServers/3) or name.") String server;
+        @Option(names = "--kea-hooks-location", description = "Directory of libdhcp_ha.so and libdhcp_lease_cmds.so on that host.") String keaHooksLocation;
+        @Option(names = "--clear-kea-hooks-location", description = "Forget the server's own directory (Central's KeaHooksLocation applies).") boolean clear;
+        @Option(names = "--comment", description = "Save comment for the change history.") String comment;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return ClientOptions.run("servers modify", spec.commandLine().getOut(), spec.commandLine().getErr(), out -> {
+                if ((keaHooksLocation == null) != clear) {
+                    throw new ClientOptions.Usage("give either --kea-hooks-location DIR or --clear-kea-hooks-location");
+                }
+                ObjectNode p = TandemClient.params().put("dhcpServerRef", server);
+                ObjectNode props = p.putObject("properties");
+                if (clear) {
+                    props.putNull("keaHooksLocation");
+                } else {
+                    props.put("keaHooksLocation", keaHooksLocation);
+                }
+                if (comment != null) {
+                    p.put("saveComment", comment);
+                }
+                client.connect().call("ModifyDHCPServer", p);
+                out.println(clear ? "Cleared the hook directory of " + server + "." : "Set the hook directory of " + server + " to " + keaHooksLocation + ".");
             });
         }
     }

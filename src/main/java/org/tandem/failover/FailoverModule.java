@@ -1,5 +1,6 @@
 package org.tandem.failover;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,11 +19,13 @@ import org.tandem.changelog.ChangeLog;
 import org.tandem.common.UserError;
 import org.tandem.kea.InMemoryKeaConfigStore;
 import org.tandem.kea.KeaEngine;
+import org.tandem.kea.hooks.KeaHookLocator;
 import org.tandem.scope.JdbiAddressBlockRepository;
 import org.tandem.scope.JdbiReservationRepository;
 import org.tandem.scope.JdbiRangeRepository;
 import org.tandem.scope.JdbiScopeRepository;
 import org.tandem.scope.ScopeService;
+import org.tandem.servers.DhcpServer;
 import org.tandem.servers.ServerService;
 import org.tandem.sync.JobLock;
 
@@ -59,10 +62,14 @@ public final class FailoverModule {
         this.service = service;
     }
 
-    /** Builds the failover part on Central's database, services, clock and change engine settings. */
+    /**
+     * Builds the failover part on Central's database, services, clock and change engine settings; {@code keaHooksLocation}
+     * is Central's hook directory preference for Kea servers without one of their own (null: none).
+     */
     public static FailoverModule create(Jdbi jdbi, String jdbcUrl, ServerService servers, ScopeService scopes, ChangeLog changeLog,
-            FailoverRepository relationships, LiveStates liveStates, Clock clock, EngineSettings settings) {
-        KeaEngine kea = new KeaEngine(new InMemoryKeaConfigStore(), clock, null);
+            FailoverRepository relationships, LiveStates liveStates, Clock clock, EngineSettings settings, Path keaHooksLocation) {
+        KeaEngine kea = KeaEngine.withHookPreferences(new InMemoryKeaConfigStore(), clock, server -> hookPreference(servers, server,
+                keaHooksLocation));
         ServerTargets targets = new ServerTargets(servers, relationships, kea, clock, settings.serverStepTimeout());
         JobLock locks = JobLock.forDatabase(jdbcUrl);
         JdbiChangeJournal journal = new JdbiChangeJournal(jdbi);
@@ -94,6 +101,15 @@ public final class FailoverModule {
         ScopeWrites scopeWrites = new ScopeWrites(jdbi, scopes, new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 new JdbiReservationRepository(jdbi), relationships, service, targets, kea, engine, changeLog);
         return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, locks, kea, cache);
+    }
+
+    /** The server's own hook directory, else Central's; read when a HA relationship is planned, so a change applies at once. */
+    private static KeaHookLocator.Preference hookPreference(ServerService servers, String server, Path central) {
+        String own = servers.findByName(server).map(DhcpServer::keaHooksLocation).orElse(null);
+        if (own != null) {
+            return new KeaHookLocator.Preference(Path.of(own), KeaHookLocator.SERVER_SETTING);
+        }
+        return central == null ? null : new KeaHookLocator.Preference(central, KeaHookLocator.CENTRAL_SETTING);
     }
 
     public FailoverService service() {

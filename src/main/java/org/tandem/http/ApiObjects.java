@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.tandem.auth.User;
 import org.tandem.changelog.ChangeEntry;
+import org.tandem.common.UserError;
 import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
 import org.tandem.scope.Range;
@@ -32,6 +33,9 @@ public final class ApiObjects {
         ObjectNode n = JSON.createObjectNode();
         n.put("ref", s.ref()).put("name", s.name()).put("type", s.type().name()).put("address", s.address())
                 .put("port", s.port()).put("state", s.state()).put("useTls", s.useTls());
+        if (s.keaHooksLocation() != null) {
+            n.put("keaHooksLocation", s.keaHooksLocation());
+        }
         return n;
     }
 
@@ -108,9 +112,21 @@ public final class ApiObjects {
     // ---- request bodies
 
     public static ServerService.NewServer serverFromApi(Params p) {
-        p.allowOnly(Set.of("name", "type", "address", "port", "agentToken", "username", "password", "useTls"));
+        p.allowOnly(Set.of("name", "type", "address", "port", "agentToken", "username", "password", "useTls", "keaHooksLocation"));
         return new ServerService.NewServer(p.string("name"), p.string("type"), p.string("address"), p.integer("port"),
-                p.string("agentToken"), p.string("username"), p.string("password"), p.bool("useTls"));
+                p.string("agentToken"), p.string("username"), p.string("password"), p.bool("useTls"), p.string("keaHooksLocation"));
+    }
+
+    /**
+     * A registered server's changeable properties: only {@code keaHooksLocation} (null clears it); required, so an empty
+     * {@code properties} is a mistake rather than a silent no-op.
+     */
+    public static String serverHooksFromApi(Params p) {
+        p.allowOnly(Set.of("keaHooksLocation"));
+        if (!p.present("keaHooksLocation")) {
+            throw UserError.invalid(p.path("keaHooksLocation"), "is required (a directory path, or null to clear it)");
+        }
+        return p.string("keaHooksLocation");
     }
 
     public static ScopeService.NewRange rangeFromApi(Params p) {

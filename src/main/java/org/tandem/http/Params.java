@@ -45,6 +45,11 @@ public final class Params {
         return prefix + name;
     }
 
+    /** True when the field is in the object at all, even as null (a null there means "clear it"). */
+    public boolean present(String name) {
+        return node.has(name);
+    }
+
     public boolean has(String name) {
         JsonNode v = node.get(name);
         return v != null && !v.isNull();

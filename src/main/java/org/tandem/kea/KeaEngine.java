@@ -46,11 +46,20 @@ public final class KeaEngine {
     private final KeaHookLocator hooks;
     private final KeaHaActions actions;
 
-    /** @param keaHooksLocation the administrator's hook directory preference, or null */
+    /** @param keaHooksLocation the administrator's hook directory preference for every server, or null */
     public KeaEngine(KeaConfigStore store, Clock clock, Path keaHooksLocation) {
+        this(store, clock, new KeaHookLocator(keaHooksLocation));
+    }
+
+    /** With the hook directory preferred for each server (its own setting, else Central's). */
+    public static KeaEngine withHookPreferences(KeaConfigStore store, Clock clock, KeaHookLocator.Preferences hookPreferences) {
+        return new KeaEngine(store, clock, new KeaHookLocator(hookPreferences));
+    }
+
+    private KeaEngine(KeaConfigStore store, Clock clock, KeaHookLocator hooks) {
         this.store = Objects.requireNonNull(store);
         this.clock = Objects.requireNonNull(clock);
-        this.hooks = new KeaHookLocator(keaHooksLocation);
+        this.hooks = hooks;
         this.actions = new KeaHaActions(clock);
     }
 

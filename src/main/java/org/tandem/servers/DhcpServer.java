@@ -6,9 +6,11 @@ import java.util.Map;
 /**
  * A registered DHCP server. {@code agentToken} (ISC) and {@code username}/{@code password} (Kea Control
  * Agent) are secrets: they are stored but never returned by the API or written to the change log.
+ * {@code keaHooksLocation} (Kea, may be null) is the directory of the HA hook libraries on that server's host, tried
+ * before Central's {@code KeaHooksLocation} and the usual places.
  */
 public record DhcpServer(long id, String name, ServerType type, String address, int port, String agentToken,
-        String username, String password, boolean useTls, String state) {
+        String username, String password, boolean useTls, String state, String keaHooksLocation) {
 
     public static final String RESOURCE = "dhcpServers";
     public static final String OBJ_TYPE = "DHCPServer";
@@ -29,6 +31,9 @@ public record DhcpServer(long id, String name, ServerType type, String address, 
         m.put("username", username);
         m.put("hasPassword", password != null);
         m.put("useTls", useTls);
+        if (keaHooksLocation != null) {
+            m.put("keaHooksLocation", keaHooksLocation);
+        }
         return m;
     }
 }

@@ -13,10 +13,11 @@ public final class JdbiServerRepository implements ServerRepository {
 
     static final Fields FIELDS = Fields.withId("id").ref("ref", "id", DhcpServer.RESOURCE)
             .text("name", "name").text("type", "type").text("address", "address").number("port", "port").text("state", "state");
-    private static final String COLUMNS = "id, name, type, address, port, agent_token, username, password, use_tls, state";
+    private static final String COLUMNS = "id, name, type, address, port, agent_token, username, password, use_tls, state, kea_hooks_location";
     private static final RowMapper<DhcpServer> MAPPER = (rs, ctx) -> new DhcpServer(rs.getLong("id"), rs.getString("name"),
             ServerType.valueOf(rs.getString("type")), rs.getString("address"), rs.getInt("port"), rs.getString("agent_token"),
-            rs.getString("username"), rs.getString("password"), rs.getBoolean("use_tls"), rs.getString("state"));
+            rs.getString("username"), rs.getString("password"), rs.getBoolean("use_tls"), rs.getString("state"),
+            rs.getString("kea_hooks_location"));
 
     private final Jdbi jdbi;
 
@@ -26,11 +27,11 @@ public final class JdbiServerRepository implements ServerRepository {
 
     @Override
     public long insert(DhcpServer s) {
-        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO dhcp_servers (name, type, address, port, agent_token, username, password, use_tls, state)"
-                        + " VALUES (:name, :type, :address, :port, :token, :user, :pass, :tls, :state)")
+        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO dhcp_servers (name, type, address, port, agent_token, username, password, use_tls, state,"
+                        + " kea_hooks_location) VALUES (:name, :type, :address, :port, :token, :user, :pass, :tls, :state, :hooks)")
                 .bind("name", s.name()).bind("type", s.type().name()).bind("address", s.address()).bind("port", s.port())
                 .bind("token", s.agentToken()).bind("user", s.username()).bind("pass", s.password()).bind("tls", s.useTls())
-                .bind("state", s.state())
+                .bind("state", s.state()).bind("hooks", s.keaHooksLocation())
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
     }
 
@@ -59,6 +60,12 @@ public final class JdbiServerRepository implements ServerRepository {
         return jdbi.withHandle(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM dhcp_scopes WHERE server_id = :id)"
                         + " + (SELECT COUNT(*) FROM dhcp_failover_relationships WHERE primary_server_id = :id OR secondary_server_id = :id)")
                 .bind("id", id).mapTo(Long.class).one());
+    }
+
+    @Override
+    public void updateKeaHooksLocation(long id, String keaHooksLocation) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE dhcp_servers SET kea_hooks_location = :hooks WHERE id = :id")
+                .bind("hooks", keaHooksLocation).bind("id", id).execute());
     }
 
     @Override

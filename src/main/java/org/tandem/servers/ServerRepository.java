@@ -17,6 +17,9 @@ public interface ServerRepository {
 
     void delete(long id);
 
+    /** Sets (or with null clears) a Kea server's own hook directory. */
+    void updateKeaHooksLocation(long id, String keaHooksLocation);
+
     /** Records what the last contact with the server found (OK, Unreachable, ...); not a configuration change. */
     void updateState(long id, String state);
 

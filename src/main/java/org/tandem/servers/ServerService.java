@@ -4,6 +4,7 @@ import org.tandem.auth.Actor;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.common.Text;
 import org.tandem.common.UserError;
+import org.tandem.kea.hooks.KeaHookLocator;
 import org.tandem.store.ListQuery;
 import org.tandem.store.Page;
 import org.tandem.store.Ref;
@@ -13,7 +14,14 @@ public final class ServerService {
 
     /** A server to register, as the API received it (already typed, not yet checked). */
     public record NewServer(String name, String type, String address, Long port, String agentToken,
-            String username, String password, Boolean useTls) {}
+            String username, String password, Boolean useTls, String keaHooksLocation) {
+
+        /** Without a hook directory of its own (Central's KeaHooksLocation and the usual places apply). */
+        public NewServer(String name, String type, String address, Long port, String agentToken, String username, String password,
+                Boolean useTls) {
+            this(name, type, address, port, agentToken, username, password, useTls, null);
+        }
+    }
 
     private final ServerRepository servers;
     private final ChangeLog changes;
@@ -45,7 +53,14 @@ public final class ServerService {
         if ((username == null) != (password == null)) {
             throw UserError.invalid(field + (username == null ? ".username" : ".password"), "username and password go together");
         }
-        DhcpServer draft = new DhcpServer(0, name, type, address, port, token, username, password, useTls, "Unknown");
+        String hooks = null;
+        if (in.keaHooksLocation() != null) {
+            if (type != ServerType.Kea) {
+                throw UserError.invalid(field + ".keaHooksLocation", "is for a Kea server (the directory of its HA hook libraries)");
+            }
+            hooks = KeaHookLocator.location(field + ".keaHooksLocation", in.keaHooksLocation()).toString();
+        }
+        DhcpServer draft = new DhcpServer(0, name, type, address, port, token, username, password, useTls, "Unknown", hooks);
         return changes.write(actor, saveComment, log -> {
             if (servers.findByName(name).isPresent()) {
                 throw UserError.conflict("A DHCP server named \"" + name + "\" already exists");
@@ -54,6 +69,25 @@ public final class ServerService {
             DhcpServer created = servers.findById(id).orElseThrow();
             log.created(DhcpServer.OBJ_TYPE, created.ref(), created.snapshot());
             return created;
+        });
+    }
+
+    /**
+     * Sets a Kea server's own hook directory ({@code keaHooksLocation}; null clears it, so Central's KeaHooksLocation and
+     * the usual places apply). The only property of a registered server that can change: the others identify it.
+     */
+    public DhcpServer modifyKeaHooksLocation(Actor actor, String saveComment, String field, String refText, String propertyField,
+            String keaHooksLocation) {
+        String hooks = keaHooksLocation == null ? null : KeaHookLocator.location(propertyField, keaHooksLocation).toString();
+        return changes.write(actor, saveComment, log -> {
+            DhcpServer before = get(field, refText);
+            if (before.type() != ServerType.Kea) {
+                throw UserError.invalid(propertyField, "is for a Kea server; \"" + before.name() + "\" is an ISC DHCP server");
+            }
+            servers.updateKeaHooksLocation(before.id(), hooks);
+            DhcpServer after = servers.findById(before.id()).orElseThrow();
+            log.modified(DhcpServer.OBJ_TYPE, after.ref(), before.snapshot(), after.snapshot());
+            return after;
         });
     }
 
@@ -76,6 +110,11 @@ public final class ServerService {
         Ref ref = Ref.parse(field, DhcpServer.RESOURCE, refText);
         return (ref.id() != null ? servers.findById(ref.id()) : servers.findByName(ref.name()))
                 .orElseThrow(() -> UserError.notFound("DHCP server", refText));
+    }
+
+    /** The server registered under exactly this name (no ref parsing: a server may be named "12"). */
+    public java.util.Optional<DhcpServer> findByName(String name) {
+        return servers.findByName(name);
     }
 
     public Page<DhcpServer> list(ListQuery query) {

@@ -22,13 +22,14 @@ import org.tandem.change.ChangeResult;
 import org.tandem.change.ServerChange;
 import org.tandem.common.UserError;
 import org.tandem.http.Json;
+import org.tandem.failover.ServerTargets;
 import org.tandem.kea.KeaEngine;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.config.KeaConfig;
 import org.tandem.kea.config.KeaConfigDocument;
 import org.tandem.kea.config.KeaHaConfig;
 import org.tandem.kea.ha.InMemoryKeaHaStateLog;
-import org.tandem.kea.ha.KeaHaActions;
+import org.tandem.kea.ha.KeaHaService;
 import org.tandem.kea.ha.KeaHaStatus;
 import org.tandem.kea.ha.KeaHaStatusPuller;
 import org.tandem.servers.DhcpServer;
@@ -80,7 +81,7 @@ final class KeaPages {
 
     private void editor(Context ctx) {
         DhcpServer s = server(ctx);
-        KeaClient client = KeaServers.client(s);
+        KeaClient client = ServerTargets.keaClient(s);
         View.KeaConfigEditor e;
         try {
             KeaConfig live = kea.sync(client);
@@ -100,7 +101,7 @@ final class KeaPages {
      */
     private void submit(Context ctx) {
         DhcpServer s = server(ctx);
-        KeaClient client = KeaServers.client(s);
+        KeaClient client = ServerTargets.keaClient(s);
         String text = Optional.ofNullable(ctx.formParam("config")).orElse("");
         String baseHash = Optional.ofNullable(ctx.formParam("baseHash")).orElse("");
         boolean apply = "apply".equals(ctx.formParam("step"));
@@ -184,7 +185,7 @@ final class KeaPages {
     private record Pair(DhcpServer self, DhcpServer partner, KeaHaConfig ha) {}
 
     private Pair pair(DhcpServer s) {
-        KeaClient client = KeaServers.client(s);
+        KeaClient client = ServerTargets.keaClient(s);
         KeaHaConfig ha = kea.sync(client).ha().orElseThrow(() -> UserError.invalid("server",
                 s.name() + " has no High Availability relationship in its configuration"));
         String me = ha.thisServerName();
@@ -204,7 +205,7 @@ final class KeaPages {
         try {
             Pair pair = pair(s);
             List<DhcpServer> peers = pair.partner() == null ? List.of(s) : List.of(s, pair.partner());
-            List<KeaClient> clients = peers.stream().map(KeaServers::client).toList();
+            List<KeaClient> clients = peers.stream().map(ServerTargets::keaClient).toList();
             String key = peers.stream().map(DhcpServer::name).sorted().reduce("", (a, b) -> a + "|" + b);
             pullers.computeIfAbsent(key, k -> new KeaHaStatusPuller(clients, haLog, central.clock())).run();
             List<View.HaPeer> rows = new ArrayList<>();
@@ -225,11 +226,17 @@ final class KeaPages {
         pages.views.render(ctx, template, "page", pages.page(ctx, "High Availability · " + s.name(), "admin"), "p", panel);
     }
 
+    /**
+     * The panel's buttons go through the same {@link KeaHaService} as the JSON-RPC commands and REST routes: the same
+     * checks, the same change history entry. Only choosing the peer (this server or its partner) is the page's own.
+     */
     private void haAction(Context ctx) {
         DhcpServer s = server(ctx);
         String action = Optional.ofNullable(ctx.formParam("action")).orElse("");
         String target = Optional.ofNullable(ctx.formParam("peer")).orElse("");
+        String comment = Optional.ofNullable(ctx.formParam("saveComment")).filter(c -> !c.isBlank()).orElse(null);
         Actor actor = Pages.actor(ctx);
+        KeaHaService ha = central.keaHa();
         String message = null;
         String error = null;
         try {
@@ -241,45 +248,26 @@ final class KeaPages {
             if (peer == null) {
                 throw UserError.invalid("peer", "Choose one of the pair's servers");
             }
-            KeaClient client = KeaServers.client(peer);
-            KeaHaActions ha = kea.actions();
-            String partnerName = peer == s ? (pair.partner() == null ? null : otherPeerName(pair.ha(), pair.ha().thisServerName()))
-                    : pair.ha().thisServerName();
-            message = peer.name() + ": " + switch (action) {
-                case "sync" -> {
-                    if (partnerName == null) {
-                        throw UserError.invalid("peer", "This server's partner is not known to Tandem");
-                    }
-                    yield ha.sync(client, partnerName, null);
-                }
-                case "scopes" -> ha.scopes(client, scopes(ctx.formParam("scopes")));
-                case "maintenance-start" -> ha.maintenanceStart(client);
-                case "maintenance-cancel" -> ha.maintenanceCancel(client);
-                case "continue" -> ha.continueStateMachine(client);
+            KeaHaService.Outcome done = switch (action) {
+                case "sync" -> ha.sync(actor, peer, null, null, comment);
+                case "scopes" -> ha.scopes(actor, peer, scopes(ctx.formParam("scopes")), comment);
+                case "maintenance-start" -> ha.maintenanceStart(actor, peer, comment);
+                case "maintenance-cancel" -> ha.maintenanceCancel(actor, peer, comment);
+                case "continue" -> ha.continueStateMachine(actor, peer, comment);
                 default -> throw UserError.invalid("action", "Unknown HA action \"" + action + "\"");
             };
+            message = peer.name() + ": " + done.answer();
         } catch (UserError e) {
             error = e.getMessage();
         }
         ha(ctx, message, error);
     }
 
-    private static String otherPeerName(KeaHaConfig ha, String me) {
-        return ha.peers().stream().map(KeaHaConfig.Peer::name).filter(n -> !n.equals(me)).findFirst().orElse(null);
-    }
-
+    /** The scopes field as typed: names separated by commas or spaces; the service checks each name. */
     private static List<String> scopes(String text) {
         if (text == null) {
             return List.of();
         }
-        List<String> out = Arrays.stream(text.split("[,\\s]+")).filter(x -> !x.isEmpty()).toList();
-        for (String scope : out) {
-            if (!scope.matches("[A-Za-z0-9_.-]{1,64}")) {
-                throw UserError.invalid("scopes", "\"" + scope + "\" is not a server name; give the names of the HA scopes to serve,"
-                        + " separated by commas (empty: serve none)");
-            }
-        }
-        return out;
+        return Arrays.stream(text.split("[,\\s]+")).filter(x -> !x.isEmpty()).toList();
     }
-
 }

@@ -132,4 +132,34 @@ class CentralConfigTest {
         assertThatThrownBy(() -> CentralConfig.load(trust)).hasMessageStartingWith("TrustedCertificates: ")
                 .hasMessageContaining("no \"BEGIN CERTIFICATE\" block");
     }
+
+    @Test
+    void keaHooksLocation_defaultsToNone_andIsReadAsAnAbsolutePath() throws Exception {
+        assertThat(CentralConfig.defaults().keaHooksLocation()).isNull();
+        assertThat(CentralConfig.load(write("KeaHooksLocation: /opt/kea/lib/kea/hooks\n")).keaHooksLocation())
+                .isEqualTo(Path.of("/opt/kea/lib/kea/hooks"));
+    }
+
+    @Test
+    void keaHooksLocation_relativeDotDotOrBlank_stopsStartNamingTheKey() throws Exception {
+        Path relative = write("KeaHooksLocation: lib/kea/hooks\n");
+        assertThatThrownBy(() -> CentralConfig.load(relative)).isInstanceOf(UserError.class)
+                .hasMessageStartingWith("config: KeaHooksLocation must be an absolute path (starting with /) on the Kea host, not \"lib/kea/hooks\"")
+                .hasMessageContaining("libdhcp_ha.so")
+                .satisfies(e -> assertThat(((UserError) e).field()).isEqualTo("KeaHooksLocation"));
+        Path dots = write("KeaHooksLocation: /usr/lib/../lib64/kea/hooks\n");
+        assertThatThrownBy(() -> CentralConfig.load(dots)).hasMessageStartingWith("config: KeaHooksLocation must not contain . or ..");
+        Path blank = write("KeaHooksLocation: \"\"\n");
+        assertThatThrownBy(() -> CentralConfig.load(blank)).hasMessageContaining("KeaHooksLocation must be a word or a path");
+        Path quote = write("KeaHooksLocation: '/opt/\"kea\"'\n");
+        assertThatThrownBy(() -> CentralConfig.load(quote)).hasMessageContaining("KeaHooksLocation must be a directory path of at most 1000");
+        Path number = write("KeaHooksLocation: 42\n");
+        assertThatThrownBy(() -> CentralConfig.load(number)).hasMessageContaining("KeaHooksLocation must be a word or a path");
+    }
+
+    @Test
+    void unknownKey_listsKeaHooksLocationAmongTheKnownOnes() throws Exception {
+        Path f = write("KeaHookLocation: /x\n");
+        assertThatThrownBy(() -> CentralConfig.load(f)).hasMessageContaining("unknown key \"KeaHookLocation\"").hasMessageContaining("KeaHooksLocation");
+    }
 }

@@ -95,6 +95,13 @@ public final class RestApi {
             actor(ctx);
             ok(ctx, single("dhcpServer", toApi(servers.get("ref", ctx.pathParam("ref")))));
         });
+        r.put(path + "/{ref}", ctx -> {
+            Actor a = actor(ctx);
+            Params p = body(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "deleteUnspecified", "properties"));
+            servers.modifyKeaHooksLocation(a, p.string("saveComment"), "ref", ctx.pathParam("ref"), "properties.keaHooksLocation",
+                    ApiObjects.serverHooksFromApi(p.object("properties")));
+            ctx.status(204);
+        });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
             servers.remove(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));

@@ -76,6 +76,12 @@ public final class MicetroCommands {
         rpc.register("GetDHCPServer", c -> single("dhcpServer", toApi(servers.get("dhcpServerRef", c.params().requiredString("dhcpServerRef")))));
         rpc.register("AddDHCPServer", c -> ref(servers.add(c.actor(), c.saveComment(), "dhcpServer",
                 ApiObjects.serverFromApi(c.params().object("dhcpServer"))).ref()));
+        rpc.register("ModifyDHCPServer", c -> {
+            Params p = c.params();
+            servers.modifyKeaHooksLocation(c.actor(), c.saveComment(), "dhcpServerRef", p.requiredString("dhcpServerRef"),
+                    "properties.keaHooksLocation", ApiObjects.serverHooksFromApi(p.object("properties")));
+            return empty();
+        });
         rpc.register("RemoveDHCPServer", c -> {
             servers.remove(c.actor(), c.saveComment(), "dhcpServerRef", c.params().requiredString("dhcpServerRef"));
             return empty();
