@@ -13,8 +13,8 @@ import org.tandem.servers.ServerType;
 /** What two dhcpd configurations declare about failover, as the sync, the writes and the check read it. */
 class FailoverReaderTest {
 
-    private static final DhcpServer A = new DhcpServer(1, "a", ServerType.ISC, "127.0.0.1", 4151, null, null, null, false, "OK");
-    private static final DhcpServer B = new DhcpServer(2, "b", ServerType.ISC, "127.0.0.1", 4152, null, null, null, false, "OK");
+    private static final DhcpServer A = new DhcpServer(1, "a", ServerType.ISC, "127.0.0.1", 4151, null, null, null, false, "OK", null);
+    private static final DhcpServer B = new DhcpServer(2, "b", ServerType.ISC, "127.0.0.1", 4152, null, null, null, false, "OK", null);
 
     @Test
     void dhcpd_poolsNamingTwoPeers_theFirstPoolsPeerWins() {

@@ -180,8 +180,8 @@ class KeaEngineIT {
         awaitBoth("hot-standby", s -> "hot-standby".equals(s.localState()));
         assertThat(actions.status(s1).localScopes()).containsExactly("server1");
         assertThat(engine.sync(s1).subnets()).containsExactlyInAnyOrderElementsOf(engine.sync(s2).subnets());
-        DhcpServer one = new DhcpServer(1, "server1", ServerType.Kea, "127.0.0.1", 8000, null, null, null, false, "OK");
-        DhcpServer two = new DhcpServer(2, "server2", ServerType.Kea, "127.0.0.1", 8000, null, null, null, false, "OK");
+        DhcpServer one = new DhcpServer(1, "server1", ServerType.Kea, "127.0.0.1", 8000, null, null, null, false, "OK", null);
+        DhcpServer two = new DhcpServer(2, "server2", ServerType.Kea, "127.0.0.1", 8000, null, null, null, false, "OK", null);
         assertThat(FailoverReader.kea(two, view(engine.sync(s2)), one, view(engine.sync(s1)))).hasValueSatisfying(r -> {
             assertThat(r.settings().primaryServerId()).isEqualTo(1);
             assertThat(r.settings().secondaryServerId()).isEqualTo(2);
