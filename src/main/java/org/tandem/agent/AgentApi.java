@@ -83,6 +83,11 @@ public final class AgentApi {
     /** {@code POST /v1/failover/{name}/partner-down} body: the caller confirms the partner is down and stays down. */
     public record PartnerDownRequest(Boolean confirm) {}
 
+    /**
+     * {@code GET /v1/dhcpd/addresses}: the IPv4 addresses of the host dhcpd runs on, and where the agent read them.
+     */
+    public record AddressesView(List<String> addresses, String source) {}
+
     /** {@code GET /v1/health}. */
     public record HealthView(boolean dhcpdRunning, String detail) {}
 

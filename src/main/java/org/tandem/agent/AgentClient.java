@@ -64,6 +64,11 @@ public final class AgentClient {
         send("POST", "/v1/config/validate", new AgentApi.ValidateConfigRequest(content), AgentApi.ValidateConfigResult.class);
     }
 
+    /** The addresses of dhcpd's host (where it can listen for its failover peer). */
+    public AgentApi.AddressesView dhcpdAddresses() {
+        return send("GET", "/v1/dhcpd/addresses", null, AgentApi.AddressesView.class);
+    }
+
     public AgentApi.LeasesView leases() {
         return send("GET", "/v1/leases", null, AgentApi.LeasesView.class);
     }

@@ -95,6 +95,7 @@ public final class AgentServer implements AutoCloseable {
             send(ctx, 200, new AgentApi.HealthView(why == null, why == null ? "dhcpd is running" : why));
         });
         r.get("/v1/config", ctx -> send(ctx, 200, configs.read()));
+        r.get("/v1/dhcpd/addresses", ctx -> send(ctx, 200, new DhcpdAddresses(settings).read()));
         r.put("/v1/config", ctx -> {
             AgentApi.WriteConfigRequest req = body(ctx, AgentApi.WriteConfigRequest.class);
             send(ctx, 200, configs.write(req));

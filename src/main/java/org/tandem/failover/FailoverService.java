@@ -208,13 +208,17 @@ public final class FailoverService {
                     + " server and \"" + primary.name() + "\" a " + primary.type() + " server; both peers must be of one kind");
         }
         FailoverRelationship r = merge(null, spec, name, primary, secondary);
-        PeerAddresses.Pair addresses = addresses(spec, null);
+        PeerAddresses.Pair given = addresses(spec, null);
         return locked(() -> {
             if (relationships.findByName(name).isPresent()) {
                 throw UserError.conflict("A failover relationship named \"" + name + "\" already exists");
             }
             if (primary.type() == ServerType.ISC) {
-                // Checked now so a bad value is refused at once, not when the first scope is added.
+                // Checked now so a bad value is refused at once, not when the first scope is added (3 minutes of rollback later).
+                PeerAddresses.Pair addresses = new PeerAddresses.Pair(
+                        given.primary() != null ? given.primary() : listeningAddress(primary, "dhcpFailoverRelationship.primaryAddress"),
+                        given.secondary() != null ? given.secondary() : listeningAddress(secondary, "dhcpFailoverRelationship.secondaryAddress"));
+                checkAddresses(name, addresses, primary, secondary, null);
                 iscSpec(r, addresses, primary, secondary);
                 return commit(actor, saveComment, dryRun, r, List.of(), log -> {
                     long id = relationships.insert(r);
@@ -266,6 +270,9 @@ public final class FailoverService {
             }
             FailoverRelationship after = merge(before, spec, name, primary, secondary);
             PeerAddresses.Pair addresses = addresses(spec, peerAddresses.find(before.id()).orElse(null));
+            if (primary.type() == ServerType.ISC) {
+                checkAddresses(name, resolved(addresses, primary, secondary), primary, secondary, before);
+            }
             if (primary.type() == ServerType.ISC) {
                 FailoverPeerSpec p = iscSpec(after, addresses, primary, secondary);
                 if (before.state() == FailoverRelationship.State.Normal) {
@@ -537,6 +544,10 @@ public final class FailoverService {
         Dhcpd b = pair[1];
         for (DhcpScope scope : removed) {
             Ipv4Range subnet = scope.addresses();
+            if (action != DeconfigureAction.None && b.model().subnet(subnet).isPresent()) {
+                // Checked on the config as read, while the peer block still gives the secondary's own address.
+                ScopeWrites.requireNotOwnSubnet(secondary, b.model(), subnet, action == DeconfigureAction.Delete ? "delete" : "disable");
+            }
             if (a.model().subnet(subnet).isPresent()) {
                 a.editor.disableFailover(subnet, r.name());
             }
@@ -584,6 +595,75 @@ public final class FailoverService {
                 .port(r.port()).peerPort(r.peerPort()).mclt(r.mclt()).percentage(percentage)
                 .loadBalanceMaxSeconds(r.loadBalanceMaxSeconds()).maxResponseDelay(r.maxResponseDelay())
                 .maxUnackedUpdates(r.maxUnackedUpdates()).build();
+    }
+
+    /**
+     * The address dhcpd on {@code server} listens on for a failover peer: the one its agent reports (from dhcpd's own
+     * network namespace) inside a subnet its dhcpd.conf declares, since dhcpd listens only there; else the registered
+     * address when it is not loopback. The agent's address is where Central reaches it, often not dhcpd's.
+     */
+    private String listeningAddress(DhcpServer server, String field) {
+        List<String> reported;
+        try {
+            reported = ServerTargets.agent(server).dhcpdAddresses().addresses();
+        } catch (UserError e) {
+            if (e.kind() != UserError.Kind.NOT_FOUND) {
+                throw new UserError(e.kind(), field, "DHCP server \"" + server.name() + "\" could not tell which address dhcpd listens on: "
+                        + e.getMessage() + "; give " + field.substring(field.indexOf('.') + 1) + " yourself", e);
+            }
+            reported = List.of(); // an agent from before this endpoint
+        }
+        DhcpdConfModel model = DhcpdConf.parse(targets.target(server).read().text()).model();
+        for (String address : reported) {
+            if (Ipv4Address.isValid(address)
+                    && model.subnets().stream().anyMatch(s -> s.range().contains(Ipv4Address.parse(field, address)))) {
+                return address;
+            }
+        }
+        if (Ipv4Address.isValid(server.address()) && !server.address().startsWith("127.")) {
+            return server.address();
+        }
+        throw UserError.invalid(field, "give the address dhcpd on \"" + server.name() + "\" listens on for its failover peer: its agent"
+                + " reports " + (reported.isEmpty() ? "no address" : String.join(", ", reported)) + " inside a subnet of its dhcpd.conf,"
+                + " and its registered address " + server.address() + " is loopback, which the peer cannot reach");
+    }
+
+    /** Null members (the servers' registered addresses) filled in. */
+    private static PeerAddresses.Pair resolved(PeerAddresses.Pair p, DhcpServer primary, DhcpServer secondary) {
+        return new PeerAddresses.Pair(p == null || p.primary() == null ? primary.address() : p.primary(),
+                p == null || p.secondary() == null ? secondary.address() : p.secondary());
+    }
+
+    /** The failover addresses of an ISC relationship, as GetDHCPFailoverRelationship shows them. */
+    public PeerAddresses.Pair addressesOf(FailoverRelationship r) {
+        return resolved(peerAddresses.find(r.id()).orElse(null), server(r.primaryServerId()), server(r.secondaryServerId()));
+    }
+
+    /**
+     * What dhcpd cannot run, refused before anything is written: both peers on one address, and a second relationship
+     * between the same two addresses (dhcpd tells its relationships apart by the peer's address: the second one's
+     * connection is taken for the first's and refused, "remote failover relationship name ... does not match").
+     */
+    private void checkAddresses(String name, PeerAddresses.Pair addresses, DhcpServer primary, DhcpServer secondary,
+            FailoverRelationship self) {
+        if (addresses.primary().equals(addresses.secondary())) {
+            throw UserError.invalid("dhcpFailoverRelationship.secondaryAddress", "the two peers' failover addresses are both "
+                    + addresses.primary() + "; each dhcpd listens on its own address (give primaryAddress and secondaryAddress)");
+        }
+        for (FailoverRelationship other : relationships.list(primary.id())) {
+            if (self != null && other.id() == self.id() || server(other.primaryServerId()).type() != ServerType.ISC) {
+                continue;
+            }
+            PeerAddresses.Pair theirs = addressesOf(other);
+            boolean same = addresses.primary().equals(theirs.primary()) && addresses.secondary().equals(theirs.secondary())
+                    || addresses.primary().equals(theirs.secondary()) && addresses.secondary().equals(theirs.primary());
+            if (same) {
+                throw UserError.conflict("Failover relationship \"" + other.name() + "\" already joins " + theirs.primary() + " and "
+                        + theirs.secondary() + "; dhcpd tells relationships apart by the peer's address, so \"" + name
+                        + "\" cannot run between the same two addresses. Add the scopes to \"" + other.name()
+                        + "\", or give other failover addresses");
+            }
+        }
     }
 
     /** A dhcpd subnet declaration for a stored scope: its pools, each naming the peer when given. */

@@ -601,7 +601,7 @@ public final class ScopeWrites {
      * registered one or as the address its failover peer blocks give it, so a change that would take that subnet
      * away is refused before it reaches the server.
      */
-    private static void requireNotOwnSubnet(DhcpServer server, DhcpdConfModel model, Ipv4Range subnet, String verb) {
+    static void requireNotOwnSubnet(DhcpServer server, DhcpdConfModel model, Ipv4Range subnet, String verb) {
         List<String> own = new ArrayList<>();
         own.add(server.address());
         model.failoverPeers().forEach(p -> own.add(p.address()));

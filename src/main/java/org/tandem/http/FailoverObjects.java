@@ -10,9 +10,11 @@ import org.tandem.change.ServerDiff;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.FailoverService;
 import org.tandem.failover.LiveStates;
+import org.tandem.failover.PeerAddresses;
 import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
 import org.tandem.servers.DhcpServer;
+import org.tandem.servers.ServerType;
 
 /**
  * Failover objects in Micetro's API shapes, shared by JSON-RPC and REST: relationships with their
@@ -77,6 +79,10 @@ public final class FailoverObjects {
         putIf(n, "maxUnackedClients", r.maxUnackedClients());
         if (r.autoFailover() != null) {
             n.put("autoFailover", r.autoFailover());
+        }
+        if (primary.type() == ServerType.ISC) {
+            PeerAddresses.Pair addresses = service.addressesOf(r);
+            n.put("primaryAddress", addresses.primary()).put("secondaryAddress", addresses.secondary());
         }
         n.put("state", r.state().name());
         ArrayNode scopes = n.putArray("dhcpScopeRefs");

@@ -30,6 +30,7 @@ import org.tandem.testing.RealServers;
 class FailoverDayTwoDhcpdIT {
 
     private static final String REL = "day-two";
+    private static final String REL3 = "day-three";
 
     private static DhcpdLab lab;
     private static TestCentral central;
@@ -156,6 +157,73 @@ class FailoverDayTwoDhcpdIT {
                 .isEqualTo("Server");
     }
 
+    @Test
+    @Order(7)
+    void secondRelationshipOnTheSamePair_isRefusedBeforeAnythingIsWritten() throws Exception {
+        String a = conf(lab.primary());
+        JsonNode error = callError("AddDHCPFailoverRelationship", "{\"dhcpFailoverRelationship\":{\"name\":\"fo2\","
+                + "\"primaryServer\":\"day-a\",\"secondaryServer\":\"day-b\",\"port\":648,\"peerPort\":648}}");
+        assertThat(error.path("message").asText()).contains("\"" + REL + "\" already joins").contains(lab.primary().address());
+        assertThat(call("GetDHCPFailoverRelationships", "{}").path("dhcpFailoverRelationships")).hasSize(1);
+        assertThat(conf(lab.primary())).isEqualTo(a);
+    }
+
+    @Test
+    @Order(8)
+    void sameAddressOnBothSides_isRefusedNamingTheField() {
+        JsonNode error = callError("AddDHCPFailoverRelationship", "{\"dhcpFailoverRelationship\":{\"name\":\"fo3\","
+                + "\"primaryServer\":\"day-a\",\"secondaryServer\":\"day-b\",\"primaryAddress\":\"" + lab.primary().address()
+                + "\",\"secondaryAddress\":\"" + lab.primary().address() + "\"}}");
+        assertThat(error.path("message").asText()).contains("secondaryAddress").contains("both " + lab.primary().address());
+    }
+
+    @Test
+    @Order(9)
+    void newRelationshipWithoutAddresses_takesTheAddressesDhcpdListensOnAndReachesNormal() throws Exception {
+        call("RemoveDHCPFailoverRelationships", "{\"dhcpRefAndFailoverRelationshipNames\":[{\"dhcpFailoverRelationshipName\":\""
+                + REL + "\"}]}");
+        call("AddDHCPFailoverRelationship", "{\"dhcpFailoverRelationship\":{\"name\":\"" + REL3 + "\",\"primaryServer\":\"day-a\","
+                + "\"secondaryServer\":\"day-b\",\"mclt\":600}}");
+        JsonNode r = relationship(REL3);
+        // The agents listen on 127.0.0.1; dhcpd listens in its namespace, which its agent reads for Central.
+        assertThat(r.path("primaryAddress").asText()).isEqualTo(lab.primary().address());
+        assertThat(r.path("secondaryAddress").asText()).isEqualTo(lab.secondary().address());
+        call("AddDHCPScopesToDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef
+                + "\",\"dhcpFailoverRelationshipName\":\"" + REL3 + "\",\"dhcpScopeRefs\":[\"" + scopeRef + "\"]}");
+        lab.awaitNormal(lab.primary(), REL3, Duration.ofSeconds(60));
+        lab.awaitNormal(lab.secondary(), REL3, Duration.ofSeconds(60));
+    }
+
+    @Test
+    @Order(10)
+    void deleteTheSecondarysOwnSubnetFromFailover_isRefusedBeforeWriting() throws Exception {
+        String own = lab.subnetPrefix();
+        for (String server : List.of(primaryRef, secondaryRef)) {
+            String scope = labScope(server);
+            call("AddDHCPAddressPool", "{\"dhcpScopeRef\":\"" + scope + "\",\"dhcpAddressPool\":{\"from\":\"" + own + ".100\",\"to\":\""
+                    + own + ".150\"}}");
+        }
+        String scope = labScope(primaryRef);
+        call("AddDHCPScopesToDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef
+                + "\",\"dhcpFailoverRelationshipName\":\"" + REL3 + "\",\"dhcpScopeRefs\":[\"" + scope + "\"]}");
+        String b = conf(lab.secondary());
+        JsonNode error = callError("RemoveDHCPScopesFromDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef
+                + "\",\"dhcpFailoverRelationshipName\":\"" + REL3 + "\",\"dhcpScopeRefs\":[\"" + scope + "\"],"
+                + "\"dhcpFailoverRelationshipDeconfigureAction\":\"Delete\"}");
+        assertThat(error.path("message").asText()).contains("\"day-b\" itself sits on subnet").contains("will not delete");
+        assertThat(conf(lab.secondary())).isEqualTo(b);
+    }
+
+    /** The server's instance of the lab's own subnet (the one dhcpd listens on), imported when the server was added. */
+    private static String labScope(String serverRef) {
+        for (JsonNode s : call("GetDHCPScopes", "{\"filter\":\"dhcpServerRef=" + serverRef + "\"}").path("dhcpScopes")) {
+            if (s.toString().contains(lab.subnetPrefix() + ".0")) {
+                return s.path("ref").asText();
+            }
+        }
+        throw new AssertionError("no scope of " + lab.subnetPrefix() + ".0/24 on " + serverRef);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static void addScope() {
@@ -177,7 +245,11 @@ class FailoverDayTwoDhcpdIT {
     }
 
     private static JsonNode relationship() {
-        return call("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef + "\",\"dhcpFailoverRelationshipName\":\"" + REL + "\"}")
+        return relationship(REL);
+    }
+
+    private static JsonNode relationship(String name) {
+        return call("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"" + primaryRef + "\",\"dhcpFailoverRelationshipName\":\"" + name + "\"}")
                 .path("dhcpFailoverRelationship");
     }
 
@@ -208,6 +280,12 @@ class FailoverDayTwoDhcpdIT {
             throw new AssertionError(method + " failed: " + answer.path("error"));
         }
         return answer.path("result");
+    }
+
+    private static JsonNode callError(String method, String params) {
+        JsonNode answer = central.rpc(method, withSession(params));
+        assertThat(answer.has("error")).as(method + " should fail: " + answer).isTrue();
+        return answer.path("error");
     }
 
     private static String withSession(String params) {
