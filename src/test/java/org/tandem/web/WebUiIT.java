@@ -431,6 +431,7 @@ class WebUiIT {
         page.locator("section[data-peer=server2]").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Set scopes")).click();
         assertThat(page.locator("#ha .error")).containsText("is not a server name");
 
+        page.locator("section[data-peer=server2]").getByLabel("Comment").fill("panel maintenance");
         page.locator("section[data-peer=server2]").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Start maintenance")).click();
         assertThat(page.locator("#ha .ok")).containsText("server2:");
         KeaClient s1 = new KeaClient("server1", lab.node(0).agentEndpoint());
@@ -440,6 +441,15 @@ class WebUiIT {
         assertThat(page.locator("#ha .ok")).containsText("server2:");
         poll("server1 back in hot-standby", () -> s1.ok("status-get", null, false).arguments().path("high-availability").get(0)
                 .path("ha-servers").path("local").path("state").asText().equals("hot-standby"));
+        // The panel goes through the same service as the API: each action is in the change history, with its comment.
+        var actions = central.changeLog().history(org.tandem.store.ListQuery.all()).items().stream()
+                .filter(e -> e.objectType().equals(org.tandem.kea.ha.KeaHaService.OBJ_TYPE)).toList();
+        org.assertj.core.api.Assertions.assertThat(actions).extracting(e -> e.afterJson().replaceAll(".*\"command\":\"([^\"]+)\".*", "$1"))
+                .containsExactlyInAnyOrder("ha-sync", "ha-maintenance-start", "ha-maintenance-cancel");
+        org.assertj.core.api.Assertions.assertThat(actions).filteredOn(e -> e.afterJson().contains("\"ha-maintenance-start\""))
+                .extracting(e -> e.saveComment()).containsExactly("panel maintenance");
+        org.assertj.core.api.Assertions.assertThat(actions).allMatch(e -> e.userName().equals("administrator")
+                && e.objectRef().equals(DhcpServer.RESOURCE + "/" + kea2.id()));
     }
 
     // ---------------------------------------------------------------- history and narrow window

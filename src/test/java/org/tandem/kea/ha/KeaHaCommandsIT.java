@@ -112,6 +112,10 @@ class KeaHaCommandsIT {
         assertThat(callError("SyncKeaHALeases", "{\"dhcpServerRef\":\"kea-2\",\"maxPeriod\":\"soon\"}").path("message").asText())
                 .startsWith("maxPeriod:");
         assertThat(callError("SyncKeaHALeases", "{}").path("message").asText()).isEqualTo("dhcpServerRef: is required");
+        assertThat(callError("SyncKeaHALeases", "{\"dhcpServerRef\":\"kea-2\",\"peer\":\"server1\"}").path("message").asText())
+                .startsWith("peer: is not a known field");
+        assertThat(callError("ContinueKeaHA", "{\"dhcpServerRef\":\"kea-2\",\"comment\":\"x\"}").path("message").asText())
+                .startsWith("comment: is not a known field");
     }
 
     @Test
@@ -183,10 +187,11 @@ class KeaHaCommandsIT {
     @Order(7)
     void everyAction_onAnIscOrUnknownServer_isAClearError() {
         for (String method : List.of("SyncKeaHALeases", "SetKeaHAScopes", "StartKeaHAMaintenance", "CancelKeaHAMaintenance", "ContinueKeaHA")) {
-            JsonNode isc = callError(method, "{\"dhcpServerRef\":\"isc-a\",\"scopes\":[]}");
+            String scopes = method.equals("SetKeaHAScopes") ? ",\"scopes\":[]" : "";
+            JsonNode isc = callError(method, "{\"dhcpServerRef\":\"isc-a\"" + scopes + "}");
             assertThat(isc.path("code").asInt()).as(method).isEqualTo(-32602);
             assertThat(isc.path("message").asText()).as(method).startsWith("dhcpServerRef: \"isc-a\" is an ISC DHCP server");
-            JsonNode unknown = callError(method, "{\"dhcpServerRef\":\"no-such-server\",\"scopes\":[]}");
+            JsonNode unknown = callError(method, "{\"dhcpServerRef\":\"no-such-server\"" + scopes + "}");
             assertThat(unknown.path("code").asInt()).as(method).isEqualTo(2049);
             assertThat(unknown.path("message").asText()).as(method).contains("\"no-such-server\" was not found");
         }
