@@ -84,20 +84,17 @@ public final class ScopesCommand implements Runnable {
                     blocks.add(new String[] {m.group(1), m.group(2)});
                 }
                 TandemClient c = client.connect();
-                String rangeRef;
+                ObjectNode p = TandemClient.params();
+                ObjectNode scope = p.putObject("dhcpScope").put("dhcpServerRef", server);
                 try {
-                    rangeRef = c.call("GetRange", TandemClient.params().put("rangeRef", subnet)).path("range").path("ref").asText();
+                    scope.put("rangeRef", c.call("GetRange", TandemClient.params().put("rangeRef", subnet)).path("range").path("ref").asText());
                 } catch (TandemClient.RpcError notFound) {
                     if (notFound.code() != 2049) {
                         throw notFound;
                     }
-                    ObjectNode p = TandemClient.params();
+                    // A new range is made in the same write as the scope: a refused scope leaves no range behind.
                     p.putObject("range").put("subnet", subnet);
-                    comment(p);
-                    rangeRef = c.call("AddRange", p).path("ref").asText();
                 }
-                ObjectNode p = TandemClient.params();
-                ObjectNode scope = p.putObject("dhcpScope").put("rangeRef", rangeRef).put("dhcpServerRef", server);
                 if (name != null) {
                     scope.put("name", name);
                 }

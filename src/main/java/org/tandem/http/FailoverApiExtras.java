@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.tandem.common.UserError;
+import org.tandem.change.ChangeResult;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.FailoverService;
 import org.tandem.failover.ScopeWrites;
@@ -65,14 +66,14 @@ public final class FailoverApiExtras implements MicetroCommands.Extras {
     }
 
     @Override
-    public void scopeAdded(RpcCall call, DhcpScope created) {
+    public ChangeResult scopeAdded(RpcCall call, DhcpScope created) {
         String relationship = call.params().string("dhcpFailoverRelationshipName");
         if (relationship == null || failover.relationshipOf(created).map(FailoverRelationship::name).filter(relationship::equals).isPresent()) {
             // On a Kea HA server the new scope is in the pair's relationship from the start (Kea 2.2's HA is server-wide).
-            return;
+            return null;
         }
         try {
-            failover.addScopes(call.actor(), null, relationship, List.of(created.ref()), call.saveComment(), false);
+            return failover.addScopes(call.actor(), null, relationship, List.of(created.ref()), call.saveComment(), false).change();
         } catch (RuntimeException e) {
             // The scope is on its server already: take it off there too, with its pools.
             writes.removeScope(call.actor(), "undo: " + e.getMessage(), "dhcpScope", created.ref(), false);

@@ -121,13 +121,17 @@ public final class FailoverObjects {
         if (change != null && change.changeId() != null) {
             n.put("changeId", change.changeId());
         }
-        ArrayNode changes = n.putArray("changes");
+        addDiffs(n.putArray("changes"), change);
+        return n;
+    }
+
+    /** Adds each server's diff of {@code change} (may be null) to a write's {@code changes}. */
+    public static void addDiffs(ArrayNode changes, ChangeResult change) {
         if (change != null) {
             for (ServerDiff d : change.diffs()) {
                 changes.addObject().put("server", d.server()).put("diff", d.unifiedDiff());
             }
         }
-        return n;
     }
 
     /** Adds a scope's failover fields: Micetro's authority grouping and the relationship's name. */

@@ -214,6 +214,32 @@ class FailoverDayTwoDhcpdIT {
         assertThat(conf(lab.secondary())).isEqualTo(b);
     }
 
+    @Test
+    @Order(11)
+    void addScopeInANewRange_refusedByTheServer_leavesNoRangeAndTheNextSyncImportsTheRealSubnet() throws Exception {
+        // Someone declared the subnet on the server by hand; Tandem has not synced it yet.
+        String original = conf(lab.primary());
+        Files.writeString(lab.primary().conf(), original + "subnet 198.19.211.0 netmask 255.255.255.0 {\n}\n");
+        JsonNode error = callError("AddDHCPScope", "{\"range\":{\"subnet\":\"198.19.211.0/24\"},\"dhcpScope\":{\"dhcpServerRef\":\""
+                + primaryRef + "\"},\"dhcpAddressPools\":[{\"from\":\"198.19.211.10\",\"to\":\"198.19.211.20\"}]}");
+        assertThat(error.path("message").asText()).contains("198.19.211");
+        assertThat(call("GetRanges", "{}").toString()).doesNotContain("198.19.211.0");
+        call("SyncDHCPServer", "{\"dhcpServerRef\":\"" + primaryRef + "\"}");
+        assertThat(call("GetDHCPScopes", "{\"filter\":\"dhcpServerRef=" + primaryRef + "\"}").toString()).contains("198.19.211.0");
+    }
+
+    @Test
+    @Order(12)
+    void addScopeWithARelationship_answersEveryServersDiff() {
+        JsonNode r = call("AddDHCPScope", "{\"range\":{\"subnet\":\"198.19.212.0/24\"},\"dhcpScope\":{\"dhcpServerRef\":\""
+                + primaryRef + "\"},\"dhcpAddressPools\":[{\"from\":\"198.19.212.10\",\"to\":\"198.19.212.20\"}],"
+                + "\"dhcpFailoverRelationshipName\":\"" + REL3 + "\"}");
+        List<String> servers = new ArrayList<>();
+        r.path("changes").forEach(c -> servers.add(c.path("server").asText()));
+        assertThat(servers).contains("day-a", "day-b");
+        assertThat(r.path("changes").toString()).contains("failover peer \\\"" + REL3 + "\\\";");
+    }
+
     /** The server's instance of the lab's own subnet (the one dhcpd listens on), imported when the server was added. */
     private static String labScope(String serverRef) {
         for (JsonNode s : call("GetDHCPScopes", "{\"filter\":\"dhcpServerRef=" + serverRef + "\"}").path("dhcpScopes")) {

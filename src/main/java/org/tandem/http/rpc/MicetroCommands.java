@@ -5,12 +5,16 @@ import static org.tandem.http.ApiObjects.ref;
 import static org.tandem.http.ApiObjects.single;
 import static org.tandem.http.ApiObjects.toApi;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tandem.auth.AuthService;
+import org.tandem.change.ChangeResult;
 import org.tandem.changelog.ChangeLog;
+import org.tandem.common.UserError;
 import org.tandem.failover.ScopeWrites;
 import org.tandem.http.ApiObjects;
 import org.tandem.http.FailoverObjects;
@@ -43,9 +47,10 @@ public final class MicetroCommands {
 
         /**
          * Runs after AddDHCPScope created {@code created} (not on a dry run); throwing leaves it to the extra
-         * to undo the scope.
+         * to undo the scope. Returns the change it made on the servers, or null.
          */
-        default void scopeAdded(RpcCall call, DhcpScope created) {
+        default ChangeResult scopeAdded(RpcCall call, DhcpScope created) {
+            return null;
         }
 
         /**
@@ -106,12 +111,29 @@ public final class MicetroCommands {
             for (Params pool : given == null ? List.<Params>of() : given) {
                 pools.add(ApiObjects.blockFromApi(pool));
             }
-            ScopeWrites.Outcome<DhcpScope> done = writes.addScope(c.actor(), c.saveComment(), "dhcpScope",
-                    ApiObjects.scopeFromApi(c.params().object("dhcpScope")), pools, "dhcpAddressPools", dryRun);
-            if (!dryRun) {
-                extras.scopeAdded(c, done.result());
+            ScopeWrites.Outcome<DhcpScope> done;
+            if (c.params().present("range")) {
+                Params range = c.params().object("range");
+                // A Tandem extension: the range made in the same write as the scope, so a refused scope leaves no range
+                // behind (which the next sync would take for an overlap and skip the real subnet).
+                Params scope = c.params().object("dhcpScope");
+                if (scope.present("rangeRef")) {
+                    throw UserError.invalid("dhcpScope.rangeRef", "give either dhcpScope.rangeRef or range, not both");
+                }
+                scope.allowOnly(Set.of("name", "dhcpServerRef"));
+                done = writes.addScopeInNewRange(c.actor(), c.saveComment(), "range", ApiObjects.rangeFromApi(range), "dhcpScope",
+                        scope.requiredString("dhcpServerRef"), scope.string("name"), pools, "dhcpAddressPools", dryRun);
+            } else {
+                done = writes.addScope(c.actor(), c.saveComment(), "dhcpScope",
+                        ApiObjects.scopeFromApi(c.params().object("dhcpScope")), pools, "dhcpAddressPools", dryRun);
             }
-            return answer(done, done.result() == null ? null : done.result().ref());
+            ChangeResult failover = dryRun ? null : extras.scopeAdded(c, done.result());
+            ObjectNode n = answer(done, done.result() == null ? null : done.result().ref());
+            if (failover != null) {
+                // The scope's own write, then the failover change on both servers: every diff the command made.
+                FailoverObjects.addDiffs((ArrayNode) n.get("changes"), failover);
+            }
+            return n;
         });
         rpc.register("ModifyDHCPScope", c -> {
             Params p = c.params();
