@@ -32,6 +32,7 @@ public final class Main implements Runnable {
         cli.addSubcommand(new org.tandem.cli.ScopesCommand());
         cli.addSubcommand(new org.tandem.cli.FailoverCommand());
         cli.addSubcommand(new org.tandem.cli.HaCommand());
+        cli.addSubcommand(new org.tandem.cli.CheckCommand());
         cli.addSubcommand(new org.tandem.cli.HistoryCommand());
         return cli;
     }

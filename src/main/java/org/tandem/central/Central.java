@@ -132,7 +132,7 @@ public final class Central implements AutoCloseable {
         this.rpc = new RpcDispatcher(auth, config.maxRequestBytes(), metrics);
         new MicetroCommands(auth, servers, scopes, failover.scopeWrites(), changeLog,
                 new FailoverApiExtras(failover.service(), scopes, failover.scopeWrites())).registerAll(rpc);
-        new FailoverCommands(failover.service(), liveStates).registerAll(rpc);
+        new FailoverCommands(failover.service(), failover.check(), liveStates).registerAll(rpc);
         new KeaHaCommands(keaHa).registerAll(rpc);
         this.jobs = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("central-jobs").daemon().factory());
     }
@@ -187,7 +187,7 @@ public final class Central implements AutoCloseable {
             config.routes.after(ctx -> Requests.discardUnreadBody(ctx, options.config().maxRequestBytes()));
             config.routes.post("/mmws/json", rpc::handle);
             rest.install(config.routes);
-            new FailoverRest(auth, failover.service(), liveStates, options.config().maxRequestBytes()).install(config.routes);
+            new FailoverRest(auth, failover.service(), failover.check(), liveStates, options.config().maxRequestBytes()).install(config.routes);
             new KeaHaRest(auth, keaHa, options.config().maxRequestBytes()).install(config.routes);
             config.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/mmws/api/swagger.json", ctx -> ctx.contentType("application/json").result(openApi));

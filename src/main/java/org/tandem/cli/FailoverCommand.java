@@ -22,7 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "failover", mixinStandardHelpOptions = true,
         description = "Lists, shows, adds, modifies and removes failover relationships and their scopes (ISC dhcpd and Kea HA).",
         subcommands = {FailoverCommand.List.class, FailoverCommand.Show.class, FailoverCommand.Add.class, FailoverCommand.Modify.class,
-                FailoverCommand.Remove.class, FailoverCommand.AddScopes.class, FailoverCommand.RemoveScopes.class})
+                FailoverCommand.Remove.class, FailoverCommand.AddScopes.class, FailoverCommand.RemoveScopes.class,
+                FailoverCommand.Replicate.class})
 public final class FailoverCommand implements Runnable {
 
     @Spec
@@ -269,6 +270,40 @@ public final class FailoverCommand implements Runnable {
                 ObjectNode p = scopesParams(name, server, scopes);
                 printWrite(client, out, client.connect().call("AddDHCPScopesToDHCPFailoverRelationship", write.apply(p)),
                         "Added " + scopes.size() + " scope(s) to " + name + ".");
+            });
+        }
+    }
+
+    @Command(name = "replicate", mixinStandardHelpOptions = true,
+            description = "ReplicateDHCPFailover: makes the secondary's scopes and peer block what the primary has (see tandem check).",
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
+                    "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
+    static final class Replicate implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Parameters(paramLabel = "SERVER", description = "A server of the relationships to repair: ref (dhcpServers/3) or name.") String server;
+        @Option(names = "--relationship", description = "Only this relationship.") String relationship;
+        @Option(names = "--scope", description = "Only this scope (ref or name).") String scope;
+        @Mixin WriteOptions write;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return ClientOptions.run("failover replicate", spec.commandLine().getOut(), spec.commandLine().getErr(), out -> {
+                ObjectNode p = TandemClient.params().put("dhcpServerRef", server);
+                if (relationship != null) {
+                    p.put("dhcpFailoverRelationshipName", relationship);
+                }
+                if (scope != null) {
+                    p.put("dhcpScopeRef", scope);
+                }
+                JsonNode r = client.connect().call("ReplicateDHCPFailover", write.apply(p));
+                if (client.json) {
+                    client.print(out, r, null, Map.of());
+                    return;
+                }
+                for (JsonNode one : r.path("results")) {
+                    printWrite(client, out, one, "Nothing to replicate: the secondary already has what the primary has.");
+                }
             });
         }
     }

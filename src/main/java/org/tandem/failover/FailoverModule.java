@@ -48,10 +48,12 @@ public final class FailoverModule {
     private final JobLock locks;
     private final KeaEngine kea;
     private final FailoverCache cache;
+    private final FailoverCheck check;
 
     private FailoverModule(LiveStates liveStates, ServerTargets targets, ChangeEngine engine, ChangeRecovery recovery,
-            FailoverService service, ScopeWrites scopeWrites, JobLock locks, KeaEngine kea, FailoverCache cache) {
+            FailoverService service, ScopeWrites scopeWrites, JobLock locks, KeaEngine kea, FailoverCache cache, FailoverCheck check) {
         this.cache = cache;
+        this.check = check;
         this.scopeWrites = scopeWrites;
         this.kea = kea;
         this.locks = locks;
@@ -100,7 +102,8 @@ public final class FailoverModule {
                 relationships, peerAddresses, cache, targets, kea, engine, changeLog);
         ScopeWrites scopeWrites = new ScopeWrites(jdbi, scopes, new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 new JdbiReservationRepository(jdbi), relationships, service, targets, kea, engine, changeLog);
-        return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, locks, kea, cache);
+        FailoverCheck check = new FailoverCheck(service, relationships, new JdbiScopeRepository(jdbi), targets, kea);
+        return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, locks, kea, cache, check);
     }
 
     /** The server's own hook directory, else Central's; read when a HA relationship is planned, so a change applies at once. */
@@ -148,6 +151,11 @@ public final class FailoverModule {
     /** The store's cache of what the servers declare about failover; the sync and the writes both fill it. */
     public FailoverCache cache() {
         return cache;
+    }
+
+    /** The consistency check: the store against both peers' configs, and the peers against each other. */
+    public FailoverCheck check() {
+        return check;
     }
 
     /** The locks the engine and recovery share with every other Central node on this database. */

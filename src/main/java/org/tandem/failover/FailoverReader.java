@@ -7,7 +7,10 @@ import java.util.TreeSet;
 import org.tandem.dhcpd.conf.DhcpdConfModel;
 import org.tandem.dhcpd.conf.FailoverChecks;
 import org.tandem.dhcpd.conf.FailoverPeerSpec;
+import org.tandem.kea.config.KeaConfig;
+import org.tandem.kea.config.KeaConfigDocument;
 import org.tandem.kea.config.KeaHaConfig;
+import org.tandem.kea.config.KeaSubnet;
 import org.tandem.net.Ipv4Range;
 import org.tandem.servers.DhcpServer;
 
@@ -50,7 +53,17 @@ public final class FailoverReader {
     }
 
     /** One Kea server's configuration as far as HA membership needs it. */
-    public record KeaView(Optional<KeaHaConfig> ha, List<Ipv4Range> subnets) {}
+    public record KeaView(Optional<KeaHaConfig> ha, List<Ipv4Range> subnets) {
+        /** A configuration as read from the server. */
+        public static KeaView of(KeaConfig config) {
+            return new KeaView(config.ha(), config.subnets().stream().map(KeaSubnet::subnet).toList());
+        }
+
+        /** A configuration as planned. */
+        public static KeaView of(KeaConfigDocument doc) {
+            return new KeaView(doc.ha(), doc.subnets().stream().map(KeaSubnet::subnet).toList());
+        }
+    }
 
     /** Every mirrored {@code failover peer} pair between {@code x} and {@code y}. */
     public static List<Declared> dhcpd(DhcpServer x, DhcpdConfModel mx, DhcpServer y, DhcpdConfModel my) {

@@ -243,7 +243,7 @@ public final class FailoverService {
                     .orElseThrow(() -> new IllegalStateException("planned HA blocks of " + name + " do not name each other"))
                     .named(name);
             FailoverRelationship normal = withState(r, FailoverRelationship.State.Normal, List.of());
-            List<Ipv4Range> copied = view(plan.secondary().newConfig()).subnets();
+            List<Ipv4Range> copied = FailoverReader.KeaView.of(plan.secondary().newConfig()).subnets();
             return commit(actor, saveComment, dryRun, normal, keaChanges(plan), log -> {
                 // The primary's subnets the plan copies to the secondary get their instances there, as a sync would find them.
                 for (Ipv4Range subnet : declared.subnets()) {
@@ -505,6 +505,86 @@ public final class FailoverService {
         });
     }
 
+    /**
+     * ReplicateDHCPFailover: makes the secondary's copy of each scope of the server's relationships (one by name, one
+     * scope, when given) what the primary has, and its peer block the mirror of the primary's. Only the secondary is
+     * written, through the change engine like every write (diff, dry run, rollback, history).
+     */
+    public List<Outcome> replicate(Actor actor, String serverRef, String name, String scopeRef, String saveComment, boolean dryRun) {
+        requireWriter(actor);
+        DhcpServer server = servers.get("dhcpServerRef", required("dhcpServerRef", serverRef));
+        Ipv4Range only = scopeRef == null ? null : scopeService.scope("dhcpScopeRef", scopeRef).addresses();
+        return locked(() -> {
+            List<FailoverRelationship> all = name != null ? List.of(get(server.ref(), name)) : relationships.list(server.id());
+            if (all.isEmpty()) {
+                throw UserError.invalid("dhcpServerRef", "DHCP server \"" + server.name() + "\" is in no failover relationship");
+            }
+            List<Outcome> out = new ArrayList<>();
+            for (FailoverRelationship r : all) {
+                out.add(replicate(actor, r, only, saveComment, dryRun));
+            }
+            return out;
+        });
+    }
+
+    private Outcome replicate(Actor actor, FailoverRelationship r, Ipv4Range only, String saveComment, boolean dryRun) {
+        DhcpServer primary = server(r.primaryServerId());
+        DhcpServer secondary = server(r.secondaryServerId());
+        if (primary.type() == ServerType.ISC) {
+            Dhcpd[] pair = readPair(primary, secondary);
+            Dhcpd a = pair[0];
+            Dhcpd b = pair[1];
+            List<Ipv4Range> subnets = FailoverReader.memberSubnets(a.model(), r.name()).stream()
+                    .filter(x -> only == null || x.equals(only)).toList();
+            requireMember(r, only, subnets);
+            if (a.model().failoverPeer(r.name()).isPresent()) {
+                b.editor.updateFailoverPeer(iscSpec(r, peerAddresses.find(r.id()).orElse(null), primary, secondary).mirror());
+            }
+            for (Ipv4Range subnet : subnets) {
+                String sharedNetwork = b.model().subnet(subnet).map(DhcpdConfModel.Subnet::sharedNetwork)
+                        .or(() -> a.model().subnet(subnet).map(DhcpdConfModel.Subnet::sharedNetwork)
+                                .filter(n -> b.model().sharedNetworks().stream().anyMatch(x -> x.name().equals(n))))
+                        .orElse(null);
+                if (b.model().subnet(subnet).isPresent()) {
+                    b.editor.removeSubnet(subnet);
+                }
+                b.editor.addSubnet(a.editor.subnetText(subnet).orElseThrow(), sharedNetwork);
+            }
+            checkPair(a, b, r.name());
+            Planned planned = planned(r, a, b);
+            return commit(actor, saveComment, dryRun, r, planned.changes(), log -> planned.record(log));
+        }
+        KeaClient ka = ServerTargets.keaClient(primary);
+        KeaClient kb = ServerTargets.keaClient(secondary);
+        Parallel.Pair<KeaConfig, KeaConfig> bases = planningPair(ka, kb);
+        KeaConfigDocument docA = bases.first().edit();
+        KeaConfigDocument docB = bases.second().edit();
+        List<KeaSubnet> subnets = docA.subnets().stream().filter(x -> only == null || x.subnet().equals(only)).toList();
+        requireMember(r, only, subnets.stream().map(KeaSubnet::subnet).toList());
+        for (KeaSubnet p : subnets) {
+            Optional<KeaSubnet> mine = docB.subnet(p.subnet());
+            if (mine.isPresent() && mine.get().id() == p.id()) {
+                docB.updateSubnet(p);
+            } else {
+                mine.ifPresent(m -> docB.removeSubnet(m.subnet()));
+                boolean networkThere = p.sharedNetwork() == null || docB.sharedNetworks().contains(p.sharedNetwork());
+                docB.addSubnet(networkThere ? p : new KeaSubnet(p.id(), p.subnet(), p.pools(), p.reservations(), p.options(), null));
+            }
+        }
+        KeaPairPlan plan = new KeaPairPlan(new KeaPlan(ka, (n, d) -> { }, bases.first(), docA, ""),
+                new KeaPlan(kb, (n, d) -> { }, bases.second(), docB, ""), true);
+        kea.checkRules(plan);
+        Planned planned = planned(r, plan);
+        return commit(actor, saveComment, dryRun, r, planned.changes(), log -> planned.record(log));
+    }
+
+    private static void requireMember(FailoverRelationship r, Ipv4Range only, List<Ipv4Range> found) {
+        if (only != null && found.isEmpty()) {
+            throw UserError.invalid("dhcpScopeRef", "scope " + only + " is not in failover relationship \"" + r.name()
+                    + "\" on its primary");
+        }
+    }
+
     // ------------------------------------------------------------------ ISC plans
 
     private Planned iscAddScopes(FailoverRelationship r, DhcpServer primary, DhcpServer secondary, List<DhcpScope> added,
@@ -759,15 +839,12 @@ public final class FailoverService {
             Optional<FailoverReader.Declared> declared = x.type() == ServerType.ISC
                     ? FailoverReader.dhcpd(primary, DhcpdConf.parse(primaryText).model(), secondary, DhcpdConf.parse(secondaryText).model())
                             .stream().filter(d -> d.name().equals(r.name())).findFirst()
-                    : FailoverReader.kea(primary, view(KeaConfig.fromJson(primaryText.getBytes(StandardCharsets.UTF_8), Instant.EPOCH)),
-                            secondary, view(KeaConfig.fromJson(secondaryText.getBytes(StandardCharsets.UTF_8), Instant.EPOCH)));
+                    : FailoverReader.kea(primary, FailoverReader.KeaView.of(KeaConfig.fromJson(primaryText.getBytes(StandardCharsets.UTF_8), Instant.EPOCH)),
+                            secondary, FailoverReader.KeaView.of(KeaConfig.fromJson(secondaryText.getBytes(StandardCharsets.UTF_8), Instant.EPOCH)));
             new Planned(List.of(), r, declared).record(log);
         }
     }
 
-    private static FailoverReader.KeaView view(KeaConfig config) {
-        return new FailoverReader.KeaView(config.ha(), config.subnets().stream().map(KeaSubnet::subnet).toList());
-    }
 
     /** A dhcpd pair's plan ({@code a} the primary's editor). */
     private Planned planned(FailoverRelationship r, Dhcpd a, Dhcpd b) {
@@ -784,12 +861,9 @@ public final class FailoverService {
 
     private static Optional<FailoverReader.Declared> declared(DhcpServer primary, KeaConfigDocument a, DhcpServer secondary,
             KeaConfigDocument b) {
-        return FailoverReader.kea(primary, view(a), secondary, view(b));
+        return FailoverReader.kea(primary, FailoverReader.KeaView.of(a), secondary, FailoverReader.KeaView.of(b));
     }
 
-    private static FailoverReader.KeaView view(KeaConfigDocument doc) {
-        return new FailoverReader.KeaView(doc.ha(), doc.subnets().stream().map(KeaSubnet::subnet).toList());
-    }
 
     // ------------------------------------------------------------------ Kea plans
 

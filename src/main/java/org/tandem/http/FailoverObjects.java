@@ -1,5 +1,7 @@
 package org.tandem.http;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -7,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.tandem.change.ChangeResult;
 import org.tandem.change.ServerDiff;
+import org.tandem.failover.FailoverCheck;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.FailoverService;
 import org.tandem.failover.LiveStates;
@@ -102,6 +105,26 @@ public final class FailoverObjects {
                     .put("seenAt", ps.seenAt() == null ? null : ps.seenAt().toString())
                     .put("reachable", ps.reachable()).put("detail", ps.detail());
         }
+        return n;
+    }
+
+    /** The consistency check's answer: every finding, and how many. */
+    public static ObjectNode toApi(List<FailoverCheck.Finding> findings) {
+        ObjectNode n = ApiObjects.JSON.createObjectNode();
+        ArrayNode items = n.putArray("findings");
+        for (FailoverCheck.Finding f : findings) {
+            items.addObject().put("dhcpFailoverRelationshipName", f.relationship()).put("kind", f.kind().name())
+                    .put("subnet", f.subnet() == null ? null : f.subnet().toString()).put("message", f.message());
+        }
+        n.put("totalResults", findings.size());
+        return n;
+    }
+
+    /** ReplicateDHCPFailover's answer: one write's answer per relationship. */
+    public static ObjectNode toApi(Collection<FailoverService.Outcome> outcomes) {
+        ObjectNode n = ApiObjects.JSON.createObjectNode();
+        ArrayNode results = n.putArray("results");
+        outcomes.forEach(o -> results.add(toApi(o)));
         return n;
     }
 

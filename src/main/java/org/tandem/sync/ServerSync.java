@@ -160,8 +160,7 @@ public final class ServerSync {
 
     /** A Kea server's last read, as relationship detection needs it. */
     private FailoverReader.KeaView keaView(DhcpServer server) {
-        KeaConfig config = kea.lastSynced(ServerTargets.keaClient(server));
-        return new FailoverReader.KeaView(config.ha(), config.subnets().stream().map(KeaSubnet::subnet).toList());
+        return FailoverReader.KeaView.of(kea.lastSynced(ServerTargets.keaClient(server)));
     }
 
     /**

@@ -240,6 +240,41 @@ class FailoverDayTwoDhcpdIT {
         assertThat(r.path("changes").toString()).contains("failover peer \\\"" + REL3 + "\\\";");
     }
 
+    @Test
+    @Order(13)
+    void check_afterTheWrites_findsNothing_thenAHandEditOfTheSecondary_isNamedAndReplicateRepairsIt() throws Exception {
+        assertThat(findings()).isEmpty();
+        String b = conf(lab.secondary());
+        assertThat(b).contains("range 198.19.212.10 198.19.212.20;");
+        Files.writeString(lab.secondary().conf(), b.replace("range 198.19.212.10 198.19.212.20;", "range 198.19.212.10 198.19.212.30;"));
+        List<JsonNode> drift = findings();
+        assertThat(drift).singleElement().satisfies(f -> {
+            assertThat(f.path("kind").asText()).isEqualTo("Peers");
+            assertThat(f.path("subnet").asText()).isEqualTo("198.19.212.0/24");
+            assertThat(f.path("message").asText()).contains("differs between \"day-a\" and \"day-b\"");
+        });
+        String edited = conf(lab.secondary());
+        JsonNode dry = call("ReplicateDHCPFailover", "{\"dhcpServerRef\":\"" + secondaryRef + "\",\"dhcpFailoverRelationshipName\":\""
+                + REL3 + "\",\"dryRun\":true}").path("results").get(0);
+        assertThat(dry.path("changes")).singleElement().satisfies(c -> {
+            assertThat(c.path("server").asText()).isEqualTo("day-b");
+            assertThat(c.path("diff").asText()).contains("-    range 198.19.212.10 198.19.212.30;").contains("+    range 198.19.212.10 198.19.212.20;");
+        });
+        assertThat(conf(lab.secondary())).isEqualTo(edited);
+        call("ReplicateDHCPFailover", "{\"dhcpServerRef\":\"" + secondaryRef + "\",\"dhcpFailoverRelationshipName\":\"" + REL3
+                + "\",\"saveComment\":\"repair\"}");
+        assertThat(conf(lab.secondary())).contains("range 198.19.212.10 198.19.212.20;");
+        assertThat(findings()).isEmpty();
+        lab.awaitNormal(lab.secondary(), REL3, Duration.ofSeconds(60));
+    }
+
+    private static List<JsonNode> findings() {
+        List<JsonNode> out = new ArrayList<>();
+        call("CheckDHCPFailover", "{\"dhcpServerRef\":\"" + primaryRef + "\",\"dhcpFailoverRelationshipName\":\"" + REL3 + "\"}")
+                .path("findings").forEach(out::add);
+        return out;
+    }
+
     /** The server's instance of the lab's own subnet (the one dhcpd listens on), imported when the server was added. */
     private static String labScope(String serverRef) {
         for (JsonNode s : call("GetDHCPScopes", "{\"filter\":\"dhcpServerRef=" + serverRef + "\"}").path("dhcpScopes")) {

@@ -182,7 +182,7 @@ class KeaEngineIT {
         assertThat(engine.sync(s1).subnets()).containsExactlyInAnyOrderElementsOf(engine.sync(s2).subnets());
         DhcpServer one = new DhcpServer(1, "server1", ServerType.Kea, "127.0.0.1", 8000, null, null, null, false, "OK", null);
         DhcpServer two = new DhcpServer(2, "server2", ServerType.Kea, "127.0.0.1", 8000, null, null, null, false, "OK", null);
-        assertThat(FailoverReader.kea(two, view(engine.sync(s2)), one, view(engine.sync(s1)))).hasValueSatisfying(r -> {
+        assertThat(FailoverReader.kea(two, FailoverReader.KeaView.of(engine.sync(s2)), one, FailoverReader.KeaView.of(engine.sync(s1)))).hasValueSatisfying(r -> {
             assertThat(r.settings().primaryServerId()).isEqualTo(1);
             assertThat(r.settings().secondaryServerId()).isEqualTo(2);
             assertThat(r.settings().failoverMode()).isEqualTo(FailoverRelationship.Mode.HotStandby);
@@ -357,7 +357,4 @@ class KeaEngineIT {
         assertThat(actions.status(s1).localState()).isEqualTo("no-ha");
     }
 
-    private static FailoverReader.KeaView view(KeaConfig config) {
-        return new FailoverReader.KeaView(config.ha(), config.subnets().stream().map(KeaSubnet::subnet).toList());
-    }
 }

@@ -178,6 +178,22 @@ class KeaSyncIT {
         assertThat(fx.central.failoverRelationships().findByName(name).orElseThrow().maxResponseDelay()).isEqualTo(7000);
     }
 
+    @Test
+    @Order(8)
+    void subnetAddedByHandOnThePrimaryOnly_checkNamesIt_andReplicatePutsItOnTheSecondary() throws Exception {
+        String name = fx.central.failoverRelationships().list(null).get(0).name();
+        // Test 2 added 192.0.3.0/24 to the primary's file by hand and reloaded it: the secondary never got it.
+        JsonNode drift = fx.rpc.call("CheckDHCPFailover", fx.rpc.params().put("dhcpFailoverRelationshipName", name)
+                .put("dhcpServerRef", one.ref()));
+        assertThat(drift.path("findings").toString()).contains("192.0.3.0/24").contains("is on \\\"kea-one\\\" only");
+        fx.rpc.call("ReplicateDHCPFailover", fx.rpc.params().put("dhcpServerRef", one.ref()).put("saveComment", "repair"));
+        JsonNode dhcp4 = JSON.readTree(lab.node(1).configFile().toFile()).path("Dhcp4");
+        assertThat(dhcp4.path("subnet4").toString()).contains("192.0.3.0/24");
+        JsonNode after = fx.rpc.call("CheckDHCPFailover", fx.rpc.params().put("dhcpFailoverRelationshipName", name)
+                .put("dhcpServerRef", one.ref()));
+        assertThat(after.path("findings")).as(after.toString()).isEmpty();
+    }
+
     private static JsonNode haBlock(JsonNode dhcp4) {
         for (JsonNode lib : dhcp4.path("hooks-libraries")) {
             if (lib.path("library").asText().endsWith("libdhcp_ha.so")) {

@@ -12,6 +12,7 @@ import io.javalin.http.Context;
 import org.tandem.auth.Actor;
 import org.tandem.auth.AuthService;
 import org.tandem.common.UserError;
+import org.tandem.failover.FailoverCheck;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.FailoverService;
 import org.tandem.failover.LiveStates;
@@ -36,6 +37,8 @@ import org.tandem.servers.DhcpServer;
  * GET    /dhcpScopes/{scope}/instances                                     scope instances
  * POST   /dhcpScopes/{scope}/instances                                     add instance  {dhcpServerRef, saveComment, dryRun}
  * DELETE /dhcpScopes/{scope}/instance                                      remove this instance {saveComment, dryRun}
+ * GET    /failoverCheck?dhcpServerRef=&amp;dhcpFailoverRelationshipName=           the consistency check's findings
+ * POST   /dhcpServers/{server}/replicateFailover                           repair the secondary {dhcpFailoverRelationshipName, dhcpScopeRef, ...}
  * </pre>
  */
 public final class FailoverRest {
@@ -44,12 +47,14 @@ public final class FailoverRest {
 
     private final AuthService auth;
     private final FailoverService failover;
+    private final FailoverCheck check;
     private final LiveStates live;
     private final long maxBodyBytes;
 
-    public FailoverRest(AuthService auth, FailoverService failover, LiveStates live, long maxBodyBytes) {
+    public FailoverRest(AuthService auth, FailoverService failover, FailoverCheck check, LiveStates live, long maxBodyBytes) {
         this.auth = auth;
         this.failover = failover;
+        this.check = check;
         this.live = live;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -108,6 +113,16 @@ public final class FailoverRest {
             Params p = body(ctx).allowOnly(Set.of("dhcpScopeRefs", "dhcpFailoverRelationshipDeconfigureAction", "saveComment", "dryRun"));
             ok(ctx, 200, FailoverObjects.toApi(failover.removeScopes(a, ctx.pathParam("server"), ctx.pathParam("name"),
                     p.strings("dhcpScopeRefs"), action(p), p.string("saveComment"), dryRun(p))));
+        });
+        r.get(RestApi.BASE + "/failoverCheck", ctx -> {
+            actor(ctx);
+            ok(ctx, 200, FailoverObjects.toApi(check.check(ctx.queryParam("dhcpServerRef"), ctx.queryParam("dhcpFailoverRelationshipName"))));
+        });
+        r.post(RestApi.BASE + "/dhcpServers/{server}/replicateFailover", ctx -> {
+            Actor a = actor(ctx);
+            Params p = body(ctx).allowOnly(Set.of("dhcpFailoverRelationshipName", "dhcpScopeRef", "saveComment", "dryRun"));
+            ok(ctx, 200, FailoverObjects.toApi(failover.replicate(a, ctx.pathParam("server"), p.string("dhcpFailoverRelationshipName"),
+                    p.string("dhcpScopeRef"), p.string("saveComment"), dryRun(p))));
         });
         r.get(RestApi.BASE + "/dhcpScopes/{scope}/instances", ctx -> {
             actor(ctx);

@@ -6,6 +6,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.tandem.common.UserError;
+import org.tandem.failover.FailoverCheck;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.FailoverService;
 import org.tandem.failover.LiveStates;
@@ -26,10 +27,12 @@ public final class FailoverCommands {
     public static final String SEED_ALIAS = "AdsdDHCPScopesFromDHCPFailoverRelationship";
 
     private final FailoverService failover;
+    private final FailoverCheck check;
     private final LiveStates live;
 
-    public FailoverCommands(FailoverService failover, LiveStates live) {
+    public FailoverCommands(FailoverService failover, FailoverCheck check, LiveStates live) {
         this.failover = failover;
+        this.check = check;
         this.live = live;
     }
 
@@ -55,6 +58,13 @@ public final class FailoverCommands {
         rpc.register("ModifyDHCPFailoverRelationship", c -> FailoverObjects.toApi(failover.modify(c.actor(),
                 FailoverObjects.specFromApi(c.params().object("dhcpFailoverRelationship")), c.saveComment(), dryRun(c))));
         rpc.register("RemoveDHCPFailoverRelationships", this::remove);
+        rpc.register("CheckDHCPFailover", c -> FailoverObjects.toApi(check.check(c.params().string("dhcpServerRef"),
+                c.params().string("dhcpFailoverRelationshipName"))));
+        rpc.register("ReplicateDHCPFailover", c -> {
+            Params p = c.params();
+            return FailoverObjects.toApi(failover.replicate(c.actor(), p.requiredString("dhcpServerRef"), p.string("dhcpFailoverRelationshipName"),
+                    p.string("dhcpScopeRef"), c.saveComment(), dryRun(c)));
+        });
         rpc.register("AddDHCPScopesToDHCPFailoverRelationship", this::addScopes);
         rpc.register(SEED_ALIAS, this::addScopes);
         rpc.register("RemoveDHCPScopesFromDHCPFailoverRelationship", c -> {
