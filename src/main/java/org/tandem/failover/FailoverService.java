@@ -537,9 +537,7 @@ public final class FailoverService {
             List<Ipv4Range> subnets = FailoverReader.memberSubnets(a.model(), r.name()).stream()
                     .filter(x -> only == null || x.equals(only)).toList();
             requireMember(r, only, subnets);
-            if (a.model().failoverPeer(r.name()).isPresent()) {
-                b.editor.updateFailoverPeer(iscSpec(r, peerAddresses.find(r.id()).orElse(null), primary, secondary).mirror());
-            }
+            FailoverPeerSpec mirror = iscSpec(r, peerAddresses.find(r.id()).orElse(null), primary, secondary).mirror();
             for (Ipv4Range subnet : subnets) {
                 String sharedNetwork = b.model().subnet(subnet).map(DhcpdConfModel.Subnet::sharedNetwork)
                         .or(() -> a.model().subnet(subnet).map(DhcpdConfModel.Subnet::sharedNetwork)
@@ -549,6 +547,11 @@ public final class FailoverService {
                     b.editor.removeSubnet(subnet);
                 }
                 b.editor.addSubnet(a.editor.subnetText(subnet).orElseThrow(), sharedNetwork);
+                // Removing the old copy took the peer block with it when no other pool named it: this brings it back.
+                b.editor.enableFailover(subnet, mirror);
+            }
+            if (a.model().failoverPeer(r.name()).isPresent() && b.model().failoverPeer(r.name()).isPresent()) {
+                b.editor.updateFailoverPeer(mirror);
             }
             checkPair(a, b, r.name());
             Planned planned = planned(r, a, b);

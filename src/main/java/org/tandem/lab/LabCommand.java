@@ -24,6 +24,7 @@ import org.tandem.kea.client.KeaClient;
 import org.tandem.servers.DhcpServer;
 import org.tandem.servers.ServerService;
 import org.tandem.store.Database;
+import org.tandem.store.ListQuery;
 import org.tandem.sync.ServerSync;
 import org.tandem.sync.SyncExtension;
 import picocli.CommandLine.Command;
@@ -165,7 +166,10 @@ public final class LabCommand implements Callable<Integer> {
         }
         for (DhcpServer s : servers) {
             ServerSync.Outcome o = sync.sync().sync(s);
-            System.out.println("Imported " + s.name() + ": " + o.created() + " objects" + (o.relationships().isEmpty() ? ""
+            // Counted in the store, not from this sync's creations: syncing a server imports its failover partner too,
+            // so the partner's own sync may find nothing left to create.
+            long scopes = central.scopes().scopes(new ListQuery("dhcpServerRef=" + s.ref(), 0, 1, null, false)).totalResults();
+            System.out.println("Imported " + s.name() + ": " + scopes + " scope(s)" + (o.relationships().isEmpty() ? ""
                     : ", failover relationship(s) " + String.join(", ", o.relationships())));
         }
         String url = "http://127.0.0.1:" + central.port() + "/";

@@ -58,6 +58,10 @@ class LabCommandIT {
             String text = awaitLine(output, lab, "Press Ctrl-C");
             String url = find(text, "Central:\\s+(\\S+)");
             assertThat(find(text, "Login:\\s+(.*)")).isEqualTo("administrator / the password in TANDEM_ADMIN_PASSWORD");
+            // Each server's line says what the store holds for it (the partner of the one synced first used to read 0).
+            for (String server : List.of("lab-dhcpd-a", "lab-dhcpd-b", "lab-server1", "lab-server2")) {
+                assertThat(find(text, "Imported " + server + ": (\\d+) scope")).as(server).isEqualTo("2");
+            }
             List<String> namespaces = List.of(find(text, "namespaces (\\S+) and"), find(text, "namespaces \\S+ and (\\S+),"));
             List<Path> dirs = List.of(Path.of(find(text, "dhcpd:.*temp dir (\\S+)")), Path.of(find(text, "Kea:.*temp dir (\\S+)")),
                     Path.of(find(text, "Data:\\s+(\\S+)")));
