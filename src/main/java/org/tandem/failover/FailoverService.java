@@ -164,6 +164,11 @@ public final class FailoverService {
         return r;
     }
 
+    /** The failover addresses an ISC relationship's peers were given (null members: the servers' registered addresses). */
+    public PeerAddresses.Pair peerAddresses(FailoverRelationship r) {
+        return peerAddresses.find(r.id()).orElse(new PeerAddresses.Pair(null, null));
+    }
+
     /** A server by ref ({@code dhcpServers/3}) or name. */
     public DhcpServer serverByRef(String serverRef) {
         return servers.get("dhcpServerRef", serverRef);
@@ -376,6 +381,51 @@ public final class FailoverService {
                 store.forEach(step -> step.accept(log));
                 planned.record(log);
             });
+        });
+    }
+
+    /**
+     * AddDHCPScope's dry run with a dhcpd relationship: both servers' diffs for a scope not made yet, as the real
+     * command leaves them (the subnet with {@code pools} on {@code serverRef}, then the failover peer and the subnet on
+     * both). The scope's own checks are ScopeWrites' dry run; this checks the relationship's part.
+     */
+    public Outcome previewNewIscScope(Actor actor, String serverRef, String name, Ipv4Range subnet, List<Ipv4Range> pools,
+            String saveComment) {
+        requireWriter(actor);
+        return locked(() -> {
+            FailoverRelationship r = get(serverRef, name);
+            DhcpServer primary = server(r.primaryServerId());
+            DhcpServer secondary = server(r.secondaryServerId());
+            if (primary.type() != ServerType.ISC) {
+                throw new IllegalStateException("relationship " + name + " is Kea HA; its scope's dry run is the scope write's own");
+            }
+            if (pools.isEmpty()) {
+                throw UserError.invalid("dhcpAddressPools", "a scope joins failover relationship \"" + name + "\" only with an address"
+                        + " pool; give at least one");
+            }
+            DhcpServer own = servers.get("dhcpScope.dhcpServerRef", serverRef);
+            Dhcpd[] pair = readPair(primary, secondary);
+            Dhcpd a = pair[0];
+            Dhcpd b = pair[1];
+            String declaration = ScopeWrites.subnetDeclaration(subnet, pools, null);
+            Dhcpd first = own.id() == primary.id() ? a : b;
+            if (first.model().subnet(subnet).isEmpty()) {
+                first.editor.addSubnet(declaration, null);
+            }
+            // From here as addScopes plans it for the scope once it exists.
+            FailoverPeerSpec spec = iscSpec(r, peerAddresses(r), primary, secondary);
+            if (a.model().subnet(subnet).isEmpty()) {
+                a.editor.addSubnet(declaration, null);
+            }
+            a.editor.enableFailover(subnet, spec);
+            if (b.model().subnet(subnet).isEmpty()) {
+                b.editor.addSubnet(a.editor.subnetText(subnet).orElseThrow(), null);
+            }
+            b.editor.enableFailover(subnet, spec.mirror());
+            checkPair(a, b, r.name());
+            Planned planned = planned(r, a, b);
+            return commit(actor, saveComment, true, withState(r, FailoverRelationship.State.Normal, r.scopeIds()), planned.changes(),
+                    log -> { });
         });
     }
 

@@ -10,9 +10,11 @@ import org.tandem.change.ServerDiff;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.FailoverService;
 import org.tandem.failover.LiveStates;
+import org.tandem.failover.PeerAddresses;
 import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
 import org.tandem.servers.DhcpServer;
+import org.tandem.servers.ServerType;
 
 /**
  * Failover objects in Micetro's API shapes, shared by JSON-RPC and REST: relationships with their
@@ -77,6 +79,16 @@ public final class FailoverObjects {
         putIf(n, "maxUnackedClients", r.maxUnackedClients());
         if (r.autoFailover() != null) {
             n.put("autoFailover", r.autoFailover());
+        }
+        if (primary.type() == ServerType.ISC) {
+            // Only addresses given apart from the registered ones, as AddDHCPFailoverRelationship takes them.
+            PeerAddresses.Pair addresses = service.peerAddresses(r);
+            if (addresses.primary() != null) {
+                n.put("primaryAddress", addresses.primary());
+            }
+            if (addresses.secondary() != null) {
+                n.put("secondaryAddress", addresses.secondary());
+            }
         }
         n.put("state", r.state().name());
         ArrayNode scopes = n.putArray("dhcpScopeRefs");

@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tandem.auth.AuthService;
 import org.tandem.changelog.ChangeLog;
+import org.tandem.common.UserError;
 import org.tandem.failover.ScopeWrites;
 import org.tandem.http.ApiObjects;
 import org.tandem.http.FailoverObjects;
@@ -53,6 +55,11 @@ public final class MicetroCommands {
          * show, and what {@link #scopeAdded} would refuse after the scope was made.
          */
         default void beforeScopeAdded(RpcCall call, boolean dryRun) {
+        }
+
+        /** AddDHCPScope's dry run: {@code scopeOnly} (the scope write's own) with what the extra's step would change too. */
+        default ScopeWrites.Outcome<DhcpScope> scopeAddedDryRun(RpcCall call, ScopeWrites.Outcome<DhcpScope> scopeOnly) {
+            return scopeOnly;
         }
     }
 
@@ -106,9 +113,24 @@ public final class MicetroCommands {
             for (Params pool : given == null ? List.<Params>of() : given) {
                 pools.add(ApiObjects.blockFromApi(pool));
             }
-            ScopeWrites.Outcome<DhcpScope> done = writes.addScope(c.actor(), c.saveComment(), "dhcpScope",
-                    ApiObjects.scopeFromApi(c.params().object("dhcpScope")), pools, "dhcpAddressPools", dryRun);
-            if (!dryRun) {
+            Params range = c.params().object("range");
+            ScopeWrites.Outcome<DhcpScope> done;
+            if (range == null) {
+                done = writes.addScope(c.actor(), c.saveComment(), "dhcpScope", ApiObjects.scopeFromApi(c.params().object("dhcpScope")),
+                        pools, "dhcpAddressPools", dryRun);
+            } else {
+                // AddRange and AddDHCPScope as one write: a dry run shows a subnet not yet in IPAM, a refusal leaves no range.
+                Params scope = c.params().object("dhcpScope");
+                if (scope == null) {
+                    throw UserError.invalid("dhcpScope", "is required");
+                }
+                scope.allowOnly(Set.of("name", "dhcpServerRef"));
+                done = writes.addScopeInNewRange(c.actor(), c.saveComment(), "range", ApiObjects.rangeFromApi(range), "dhcpScope",
+                        scope.requiredString("dhcpServerRef"), scope.string("name"), pools, "dhcpAddressPools", dryRun);
+            }
+            if (dryRun) {
+                done = extras.scopeAddedDryRun(c, done);
+            } else {
                 extras.scopeAdded(c, done.result());
             }
             return answer(done, done.result() == null ? null : done.result().ref());
