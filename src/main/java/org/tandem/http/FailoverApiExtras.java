@@ -73,7 +73,7 @@ public final class FailoverApiExtras implements MicetroCommands.Extras {
         if (failover.server(r.primaryServerId()).type() != ServerType.ISC) {
             return scopeOnly;
         }
-        Params range = call.params().object("range");
+        Params range = call.params().has("range") ? call.params().object("range") : null;
         Ipv4Range subnet = range != null ? Ipv4Range.parseCidr("range.subnet", range.string("subnet"))
                 : scopes.range("dhcpScope.rangeRef", call.params().object("dhcpScope").string("rangeRef")).addresses();
         List<Ipv4Range> pools = new ArrayList<>();
@@ -99,7 +99,7 @@ public final class FailoverApiExtras implements MicetroCommands.Extras {
         } catch (RuntimeException e) {
             // The scope is on its server already: take it off there too, with its pools, and its range when this call made it.
             writes.removeScope(call.actor(), "undo: " + e.getMessage(), "dhcpScope", created.ref(), false);
-            if (call.params().object("range") != null) {
+            if (call.params().has("range")) {
                 scopes.removeRange(call.actor(), "undo: " + e.getMessage(), "range", created.rangeRef());
             }
             throw e;
@@ -107,7 +107,6 @@ public final class FailoverApiExtras implements MicetroCommands.Extras {
     }
 
     private static String serverRef(RpcCall call) {
-        Params scope = call.params().object("dhcpScope");
-        return scope == null ? null : scope.string("dhcpServerRef");
+        return call.params().has("dhcpScope") ? call.params().object("dhcpScope").string("dhcpServerRef") : null;
     }
 }

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import org.tandem.auth.AuthService;
 import org.tandem.changelog.ChangeLog;
-import org.tandem.common.UserError;
 import org.tandem.failover.ScopeWrites;
 import org.tandem.http.ApiObjects;
 import org.tandem.http.FailoverObjects;
@@ -113,7 +112,7 @@ public final class MicetroCommands {
             for (Params pool : given == null ? List.<Params>of() : given) {
                 pools.add(ApiObjects.blockFromApi(pool));
             }
-            Params range = c.params().object("range");
+            Params range = c.params().has("range") ? c.params().object("range") : null;
             ScopeWrites.Outcome<DhcpScope> done;
             if (range == null) {
                 done = writes.addScope(c.actor(), c.saveComment(), "dhcpScope", ApiObjects.scopeFromApi(c.params().object("dhcpScope")),
@@ -121,9 +120,6 @@ public final class MicetroCommands {
             } else {
                 // AddRange and AddDHCPScope as one write: a dry run shows a subnet not yet in IPAM, a refusal leaves no range.
                 Params scope = c.params().object("dhcpScope");
-                if (scope == null) {
-                    throw UserError.invalid("dhcpScope", "is required");
-                }
                 scope.allowOnly(Set.of("name", "dhcpServerRef"));
                 done = writes.addScopeInNewRange(c.actor(), c.saveComment(), "range", ApiObjects.rangeFromApi(range), "dhcpScope",
                         scope.requiredString("dhcpServerRef"), scope.string("name"), pools, "dhcpAddressPools", dryRun);
