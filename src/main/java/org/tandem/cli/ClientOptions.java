@@ -45,7 +45,8 @@ public final class ClientOptions {
     /** Options of every write that Central can dry-run: the save comment and the dry run. */
     static final class Write {
         @Option(names = "--comment", description = "Save comment for the change history.") String comment;
-        @Option(names = "--dry-run", description = "Check everything and print each server's config diff; change nothing.") boolean dryRun;
+        @Option(names = "--dry-run", description = "Check everything and print each server's config diff, then"
+                + " \"dry run: nothing was written\"; change nothing.") boolean dryRun;
 
         ObjectNode apply(ObjectNode p) {
             if (comment != null) {

@@ -178,7 +178,7 @@ public final class FailoverCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one relationship with its scopes and each peer's live state.",
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one relationship as tables: its servers and state, its settings, each peer's live state, its scopes.",
             exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
                     "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
     static final class Show implements Callable<Integer> {

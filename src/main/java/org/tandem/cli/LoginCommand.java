@@ -16,8 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "login", mixinStandardHelpOptions = true,
         description = {"Logs in to a Central and saves the session (in ~/.config/tandem/session.json, or $TANDEM_SESSION_FILE)"
                 + " for the other client commands.",
-                "The password: --password, else $TANDEM_PASSWORD, else asked on the terminal, else (no terminal, as in a"
-                + " script) the first line of standard input: printf '%%s\\n' \"$PW\" | tandem login --user NAME."},
+                "The password is --password, else $TANDEM_PASSWORD, else asked on the terminal; with no terminal (a script,"
+                + " a pipe) it is the first line of standard input. An empty password is refused (exit 2)."},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
                 "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
 public final class LoginCommand implements Callable<Integer> {

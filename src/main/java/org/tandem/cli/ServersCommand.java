@@ -58,7 +58,8 @@ public final class ServersCommand implements Runnable {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Registers a DHCP server; Central imports its scopes and failover relationships within seconds.",
+            description = "Registers a DHCP server and prints it as servers list does; Central imports its scopes and failover"
+                    + " relationships within seconds.",
             exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
                     "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
     static final class Add implements Callable<Integer> {
