@@ -955,6 +955,9 @@ public final class FailoverService {
             refuseIscOnly(f + "loadBalanceMaxSeconds", in.loadBalanceMaxSeconds());
             refuseIscOnly(f + "port", in.port());
             refuseIscOnly(f + "peerPort", in.peerPort());
+            // Kea has no failover address of its own (the peers' URLs are their Control Agents'): a given one would be lost.
+            refuseIscOnly(f + "primaryAddress", in.primaryAddress());
+            refuseIscOnly(f + "secondaryAddress", in.secondaryAddress());
         }
         // A Kea pair has none of these: they stay as read from its servers (0) and are never written.
         int mclt = kea ? (before == null ? 0 : before.mclt())
@@ -985,7 +988,7 @@ public final class FailoverService {
                 before == null ? FailoverRelationship.State.Empty : before.state(), before == null ? List.of() : before.scopeIds());
     }
 
-    private static void refuseIscOnly(String field, Integer value) {
+    private static void refuseIscOnly(String field, Object value) {
         if (value != null) {
             throw UserError.invalid(field, "is an ISC dhcpd failover setting; a Kea HA pair has heartbeatDelay, maxResponseDelay,"
                     + " maxAckDelay, maxUnackedClients and autoFailover, and its peers are reached at their Control Agents' URLs");
