@@ -8,6 +8,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -25,6 +27,9 @@ public final class ClientOptions {
     public static final int UNREACHABLE = 4;
     public static final String[] EXIT_CODES = {"0:done", "1:Central refused the request (the message says why)",
             "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"};
+
+    /** The last line of every dry run, so a script or a person never takes one for a write. */
+    public static final String DRY_RUN_DONE = "dry run: nothing was written";
 
     /** Micetro's login error codes: invalid login and permission denied. */
     private static final int AUTH_CODE = 16394;
@@ -219,9 +224,6 @@ public final class ClientOptions {
         }
     }
 
-    /** The last line of every dry run, so a script or a person never takes one for a write. */
-    public static final String DRY_RUN_DONE = "dry run: nothing was written";
-
     /**
      * Prints a write's answer (a W, or {@code {results: [W]}} for several): each server's config diff, then
      * {@code done} after a real write or {@link #DRY_RUN_DONE} after a dry run; the answer itself with --json.
@@ -231,7 +233,7 @@ public final class ClientOptions {
             printJson(out, result);
             return;
         }
-        java.util.List<JsonNode> writes = new java.util.ArrayList<>();
+        List<JsonNode> writes = new ArrayList<>();
         if (result.path("results").isArray()) {
             result.path("results").forEach(writes::add);
         } else {
