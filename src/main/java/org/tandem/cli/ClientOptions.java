@@ -8,6 +8,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -26,6 +28,9 @@ public final class ClientOptions {
     public static final String[] EXIT_CODES = {"0:done", "1:Central refused the request (the message says why)",
             "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"};
 
+    /** The last line of every dry run, so a script or a person never takes one for a write. */
+    public static final String DRY_RUN_DONE = "dry run: nothing was written";
+
     /** Micetro's login error codes: invalid login and permission denied. */
     private static final int AUTH_CODE = 16394;
     private static final int PERMISSION_CODE = 4103;
@@ -41,6 +46,23 @@ public final class ClientOptions {
 
     @Option(names = "--json", description = "Print Central's JSON answer instead of a table.")
     boolean json;
+
+    /** Options of every write that Central can dry-run: the save comment and the dry run. */
+    static final class Write {
+        @Option(names = "--comment", description = "Save comment for the change history.") String comment;
+        @Option(names = "--dry-run", description = "Check everything and print each server's config diff, then"
+                + " \"dry run: nothing was written\"; change nothing.") boolean dryRun;
+
+        ObjectNode apply(ObjectNode p) {
+            if (comment != null) {
+                p.put("saveComment", comment);
+            }
+            if (dryRun) {
+                p.put("dryRun", true);
+            }
+            return p;
+        }
+    }
 
     /** Thrown for a user mistake found before calling Central. */
     public static final class Usage extends RuntimeException {
@@ -167,14 +189,27 @@ public final class ClientOptions {
     /** Prints the JSON answer (--json) or one line per item of {@code listKey} with the given columns. */
     void print(PrintWriter out, JsonNode result, String listKey, Map<String, String> columns) throws IOException {
         if (json) {
-            out.println(TandemClient.json().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            printJson(out, result);
             return;
         }
         JsonNode items = listKey == null ? null : result.path(listKey);
-        if (items == null || !items.isArray()) {
-            out.println(TandemClient.json().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        if (items == null || !items.isArray() && !items.isObject()) {
+            printJson(out, result);
             return;
         }
+        // A single object (GetX's answer) is a table of one row, so it reads like the list it came from.
+        table(out, items.isArray() ? items : TandemClient.json().createArrayNode().add(items), columns);
+        if (result.has("totalResults")) {
+            out.println("(" + result.path("totalResults").asInt() + " in all)");
+        }
+    }
+
+    static void printJson(PrintWriter out, JsonNode result) throws IOException {
+        out.println(TandemClient.json().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+    }
+
+    /** The one table printer of the client commands: a header of {@code columns}' titles, then a line per item. */
+    static void table(PrintWriter out, JsonNode items, Map<String, String> columns) {
         StringBuilder header = new StringBuilder();
         columns.forEach((title, field) -> header.append(String.format("%-24s", title)).append(' '));
         out.println(header.toString().stripTrailing());
@@ -187,8 +222,38 @@ public final class ClientOptions {
             });
             out.println(line.toString().stripTrailing());
         }
-        if (result.has("totalResults")) {
-            out.println("(" + result.path("totalResults").asInt() + " in all)");
+    }
+
+    /**
+     * Prints a write's answer (a W, or {@code {results: [W]}} for several): each server's config diff, then
+     * {@code done} after a real write or {@link #DRY_RUN_DONE} after a dry run; the answer itself with --json.
+     */
+    void printWrite(PrintWriter out, boolean dryRun, JsonNode result, String done) throws IOException {
+        if (json) {
+            printJson(out, result);
+            return;
         }
+        List<JsonNode> writes = new ArrayList<>();
+        if (result.path("results").isArray()) {
+            result.path("results").forEach(writes::add);
+        } else {
+            writes.add(result);
+        }
+        boolean anyDiff = false;
+        for (JsonNode w : writes) {
+            for (JsonNode d : w.path("changes")) {
+                out.println("--- " + d.path("server").asText());
+                out.println(d.path("diff").asText().stripTrailing());
+                anyDiff = true;
+            }
+        }
+        if (dryRun) {
+            if (!anyDiff) {
+                out.println("(no server configuration would change)");
+            }
+            out.println(DRY_RUN_DONE);
+            return;
+        }
+        out.println(done);
     }
 }

@@ -3,10 +3,10 @@ package org.tandem.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.tandem.net.Ipv4Address;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,67 +34,112 @@ public final class FailoverCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Options of every write: save comment and dry run. */
-    static final class WriteOptions {
-        @Option(names = "--comment", description = "Save comment for the change history.") String comment;
-        @Option(names = "--dry-run", description = "Check everything and print each server's config diff; change nothing.") boolean dryRun;
-
-        ObjectNode apply(ObjectNode p) {
-            if (comment != null) {
-                p.put("saveComment", comment);
-            }
-            if (dryRun) {
-                p.put("dryRun", true);
-            }
-            return p;
-        }
-    }
-
-    /** The relationship's settings, all optional here (add checks the required ones). */
+    /**
+     * The relationship's settings, all optional here (add checks the required ones). Each value is checked here
+     * against the range Central accepts, so a typo is named by its option at once; Central checks again.
+     */
     static final class Settings {
         @Option(names = "--primary", description = "Primary server: ref or name.") String primary;
         @Option(names = "--secondary", description = "Secondary server: ref or name.") String secondary;
         @Option(names = "--mode", description = "LoadBalance, HotStandby (Kea also PassiveBackup).") String mode;
         @Option(names = "--percentage", description = "Share the primary serves in LoadBalance, 0-100.") Integer percentage;
-        @Option(names = "--mclt", description = "ISC: maximum client lead time, seconds.") Integer mclt;
-        @Option(names = "--port", description = "ISC: the primary's failover port.") Integer port;
-        @Option(names = "--peer-port", description = "ISC: the secondary's failover port.") Integer peerPort;
-        @Option(names = "--load-balance-max-seconds", description = "ISC: load balance max seconds.") Integer loadBalanceMaxSeconds;
-        @Option(names = "--max-response-delay", description = "ISC: seconds; Kea: milliseconds.") Integer maxResponseDelay;
-        @Option(names = "--max-unacked-updates", description = "ISC: max unacked updates.") Integer maxUnackedUpdates;
+        @Option(names = "--mclt", paramLabel = "SECONDS", description = "ISC: maximum client lead time, 1-31536000 seconds.") Integer mclt;
+        @Option(names = "--port", description = "ISC: the primary's failover port, 1-65535.") Integer port;
+        @Option(names = "--peer-port", paramLabel = "PORT", description = "ISC: the secondary's failover port, 1-65535.") Integer peerPort;
+        @Option(names = "--load-balance-max-seconds", paramLabel = "SECONDS", description = "ISC: load balance max seconds, 0-65535.")
+        Integer loadBalanceMaxSeconds;
+        @Option(names = "--max-response-delay", paramLabel = "N", description = "ISC: 1-86400 seconds; Kea: 1-65535 milliseconds.")
+        Integer maxResponseDelay;
+        @Option(names = "--max-unacked-updates", paramLabel = "N", description = "ISC: max unacked updates, 1-65535.") Integer maxUnackedUpdates;
+        @Option(names = "--address", paramLabel = "IPV4", description = "ISC: the primary's failover address, when dhcpd talks failover"
+                + " on another address than the one the server is registered with.") String address;
+        @Option(names = "--peer-address", paramLabel = "IPV4", description = "ISC: the secondary's failover address (likewise).")
+        String peerAddress;
+        @Option(names = "--heartbeat-delay", paramLabel = "MS", description = "Kea: milliseconds between heartbeats, 1-65535.")
+        Integer heartbeatDelay;
+        @Option(names = "--max-ack-delay", paramLabel = "MS", description = "Kea: milliseconds a client may go unanswered before it"
+                + " counts as unacked, 1-65535.") Integer maxAckDelay;
+        @Option(names = "--max-unacked-clients", paramLabel = "N", description = "Kea: unacked clients that make the partner take over,"
+                + " 0-65535.") Integer maxUnackedClients;
+        @Option(names = "--auto-failover", arity = "1", paramLabel = "true|false",
+                description = "Kea: a peer goes to partner-down by itself when its partner fails (true), or waits for an administrator.")
+        Boolean autoFailover;
 
         ObjectNode toRpc(String name) {
             ObjectNode r = TandemClient.params().put("name", name);
-            putIf(r, "primaryServer", primary);
-            putIf(r, "secondaryServer", secondary);
+            text(r, "primaryServer", primary);
+            text(r, "secondaryServer", secondary);
             if (mode != null) {
                 if (!mode.equals("LoadBalance") && !mode.equals("HotStandby") && !mode.equals("PassiveBackup")) {
                     throw new ClientOptions.Usage("--mode must be LoadBalance, HotStandby or PassiveBackup, not \"" + mode + "\"");
                 }
                 r.put("failoverMode", mode);
             }
-            if (percentage != null && (percentage < 0 || percentage > 100)) {
-                throw new ClientOptions.Usage("--percentage must be from 0 to 100, not " + percentage);
+            oneKind();
+            number(r, "percentage", "--percentage", percentage, 0, 100);
+            number(r, "mclt", "--mclt", mclt, 1, 31_536_000);
+            number(r, "port", "--port", port, 1, 65_535);
+            number(r, "peerPort", "--peer-port", peerPort, 1, 65_535);
+            number(r, "loadBalanceMaxSeconds", "--load-balance-max-seconds", loadBalanceMaxSeconds, 0, 65_535);
+            // Seconds on dhcpd, milliseconds on Kea: the kind is Central's to know, so only the wider bound is checked here.
+            number(r, "maxResponseDelay", "--max-response-delay", maxResponseDelay, 1, 86_400);
+            number(r, "maxUnackedUpdates", "--max-unacked-updates", maxUnackedUpdates, 1, 65_535);
+            address(r, "primaryAddress", "--address", address);
+            address(r, "secondaryAddress", "--peer-address", peerAddress);
+            number(r, "heartbeatDelay", "--heartbeat-delay", heartbeatDelay, 1, 65_535);
+            number(r, "maxAckDelay", "--max-ack-delay", maxAckDelay, 1, 65_535);
+            number(r, "maxUnackedClients", "--max-unacked-clients", maxUnackedClients, 0, 65_535);
+            if (autoFailover != null) {
+                r.put("autoFailover", autoFailover);
             }
-            putIf(r, "percentage", percentage);
-            putIf(r, "mclt", mclt);
-            putIf(r, "port", port);
-            putIf(r, "peerPort", peerPort);
-            putIf(r, "loadBalanceMaxSeconds", loadBalanceMaxSeconds);
-            putIf(r, "maxResponseDelay", maxResponseDelay);
-            putIf(r, "maxUnackedUpdates", maxUnackedUpdates);
             return r;
         }
 
-        private static void putIf(ObjectNode n, String key, Object v) {
-            if (v instanceof String s) {
-                n.put(key, s);
-            } else if (v instanceof Integer i) {
-                if (i < 0) {
-                    throw new ClientOptions.Usage("--" + key + " must not be negative, not " + i);
-                }
-                n.put(key, i);
+        /** A relationship is dhcpd failover or Kea HA, never both: options of both kinds together are a mistake. */
+        private void oneKind() {
+            String isc = first(new String[] {"--mclt", "--port", "--peer-port", "--load-balance-max-seconds", "--max-unacked-updates",
+                    "--address", "--peer-address"}, mclt, port, peerPort, loadBalanceMaxSeconds, maxUnackedUpdates, address, peerAddress);
+            String kea = first(new String[] {"--heartbeat-delay", "--max-ack-delay", "--max-unacked-clients", "--auto-failover"},
+                    heartbeatDelay, maxAckDelay, maxUnackedClients, autoFailover);
+            if (isc != null && kea != null) {
+                throw new ClientOptions.Usage(isc + " is an ISC dhcpd failover setting and " + kea + " a Kea HA one;"
+                        + " a relationship is one or the other");
             }
+        }
+
+        private static String first(String[] options, Object... values) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != null) {
+                    return options[i];
+                }
+            }
+            return null;
+        }
+
+        private static void text(ObjectNode n, String key, String v) {
+            if (v != null) {
+                n.put(key, v);
+            }
+        }
+
+        private static void number(ObjectNode n, String key, String option, Integer v, int min, int max) {
+            if (v == null) {
+                return;
+            }
+            if (v < min || v > max) {
+                throw new ClientOptions.Usage(option + " must be from " + min + " to " + max + ", not " + v);
+            }
+            n.put(key, v);
+        }
+
+        private static void address(ObjectNode n, String key, String option, String v) {
+            if (v == null) {
+                return;
+            }
+            if (!Ipv4Address.isValid(v)) {
+                throw new ClientOptions.Usage(option + " must be an IPv4 address like 192.0.2.10, not \"" + v + "\"");
+            }
+            n.put(key, v);
         }
     }
 
@@ -106,23 +151,6 @@ public final class FailoverCommand implements Runnable {
             throw new ClientOptions.Usage("--action must be None, Disable or Delete, not \"" + a + "\"");
         }
         return a;
-    }
-
-    /** Prints a write's answer: each server's config diff (always shown for a dry run), or "done". */
-    static void printWrite(ClientOptions client, PrintWriter out, JsonNode result, String done) throws java.io.IOException {
-        if (client.json) {
-            client.print(out, result, null, Map.of());
-            return;
-        }
-        boolean printed = false;
-        for (JsonNode d : result.path("changes")) {
-            out.println("--- " + d.path("server").asText());
-            out.println(d.path("diff").asText());
-            printed = true;
-        }
-        if (!printed) {
-            out.println(done);
-        }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists failover relationships, optionally of one server.",
@@ -151,7 +179,7 @@ public final class FailoverCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one relationship with its scopes and each peer's live state.",
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one relationship as tables: its servers and state, its settings, each peer's live state, its scopes.",
             exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
                     "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
     static final class Show implements Callable<Integer> {
@@ -163,10 +191,71 @@ public final class FailoverCommand implements Runnable {
         @Override
         public Integer call() {
             return ClientOptions.run("failover show", spec.commandLine().getOut(), spec.commandLine().getErr(), out -> {
-                JsonNode r = client.connect().call("GetDHCPFailoverRelationship",
+                JsonNode answer = client.connect().call("GetDHCPFailoverRelationship",
                         TandemClient.params().put("dhcpServerRef", server).put("dhcpFailoverRelationshipName", name));
-                client.print(out, r, null, Map.of());
+                if (client.json) {
+                    ClientOptions.printJson(out, answer);
+                    return;
+                }
+                JsonNode r = answer.path("dhcpFailoverRelationship");
+                Map<String, String> cols = new LinkedHashMap<>();
+                cols.put("NAME", "name");
+                cols.put("TYPE", "serverType");
+                cols.put("PRIMARY", "primaryServer");
+                cols.put("SECONDARY", "secondaryServer");
+                cols.put("MODE", "failoverMode");
+                cols.put("STATE", "state");
+                ClientOptions.table(out, TandemClient.json().createArrayNode().add(r), cols);
+                out.println();
+                Map<String, String> settings = new LinkedHashMap<>();
+                settings.put("SETTING", "setting");
+                settings.put("VALUE", "value");
+                ClientOptions.table(out, settingRows(r), settings);
+                out.println();
+                Map<String, String> peers = new LinkedHashMap<>();
+                peers.put("SERVER", "server");
+                peers.put("ROLE", "role");
+                peers.put("STATE", "state");
+                peers.put("PARTNER STATE", "partnerState");
+                peers.put("SINCE", "since");
+                peers.put("REACHABLE", "reachable");
+                ClientOptions.table(out, r.path("peerStates"), peers);
+                out.println();
+                ArrayNode scopes = TandemClient.json().createArrayNode();
+                r.path("dhcpScopeRefs").forEach(ref -> scopes.addObject().set("ref", ref));
+                ClientOptions.table(out, scopes, Map.of("SCOPE", "ref"));
             });
+        }
+
+        /** The settings the relationship's kind has, named as the options that set them. */
+        private static ArrayNode settingRows(JsonNode r) {
+            Map<String, String> names = new LinkedHashMap<>();
+            names.put("percentage", "percentage");
+            if (r.path("serverType").asText().equals("Kea")) {
+                // A Kea pair stores 0 for dhcpd's settings and never writes them; showing them would mislead.
+                names.put("max-response-delay (ms)", "maxResponseDelay");
+                names.put("heartbeat-delay (ms)", "heartbeatDelay");
+                names.put("max-ack-delay (ms)", "maxAckDelay");
+                names.put("max-unacked-clients", "maxUnackedClients");
+                names.put("auto-failover", "autoFailover");
+            } else {
+                names.put("mclt (s)", "mclt");
+                names.put("port", "port");
+                names.put("peer-port", "peerPort");
+                names.put("load-balance-max-seconds", "loadBalanceMaxSeconds");
+                names.put("max-response-delay (s)", "maxResponseDelay");
+                names.put("max-unacked-updates", "maxUnackedUpdates");
+                names.put("address", "primaryAddress");
+                names.put("peer-address", "secondaryAddress");
+            }
+            ArrayNode rows = TandemClient.json().createArrayNode();
+            names.forEach((option, field) -> {
+                JsonNode v = r.path(field);
+                if (!v.isMissingNode() && !v.isNull()) {
+                    rows.addObject().put("setting", option).set("value", v);
+                }
+            });
+            return rows;
         }
     }
 
@@ -178,7 +267,7 @@ public final class FailoverCommand implements Runnable {
         @Mixin ClientOptions client;
         @Parameters(paramLabel = "NAME") String name;
         @Mixin Settings settings;
-        @Mixin WriteOptions write;
+        @Mixin ClientOptions.Write write;
         @Spec CommandSpec spec;
 
         @Override
@@ -189,7 +278,7 @@ public final class FailoverCommand implements Runnable {
                 }
                 ObjectNode p = TandemClient.params();
                 p.set("dhcpFailoverRelationship", settings.toRpc(name));
-                printWrite(client, out, client.connect().call("AddDHCPFailoverRelationship", write.apply(p)),
+                client.printWrite(out, write.dryRun, client.connect().call("AddDHCPFailoverRelationship", write.apply(p)),
                         "Added failover relationship " + name + ".");
             });
         }
@@ -202,7 +291,7 @@ public final class FailoverCommand implements Runnable {
         @Mixin ClientOptions client;
         @Parameters(paramLabel = "NAME") String name;
         @Mixin Settings settings;
-        @Mixin WriteOptions write;
+        @Mixin ClientOptions.Write write;
         @Spec CommandSpec spec;
 
         @Override
@@ -214,7 +303,7 @@ public final class FailoverCommand implements Runnable {
                 }
                 ObjectNode p = TandemClient.params();
                 p.set("dhcpFailoverRelationship", r);
-                printWrite(client, out, client.connect().call("ModifyDHCPFailoverRelationship", write.apply(p)),
+                client.printWrite(out, write.dryRun, client.connect().call("ModifyDHCPFailoverRelationship", write.apply(p)),
                         "Modified failover relationship " + name + ".");
             });
         }
@@ -228,7 +317,7 @@ public final class FailoverCommand implements Runnable {
         @Parameters(paramLabel = "NAME", arity = "1..*") java.util.List<String> names;
         @Option(names = "--server", description = "One of the relationships' servers (ref or name).") String server;
         @Option(names = "--action", description = "What happens to the secondary's scope instances: None, Disable or Delete.") String action;
-        @Mixin WriteOptions write;
+        @Mixin ClientOptions.Write write;
         @Spec CommandSpec spec;
 
         @Override
@@ -246,7 +335,7 @@ public final class FailoverCommand implements Runnable {
                 if (a != null) {
                     p.put("dhcpFailoverRelationshipDeconfigureAction", a);
                 }
-                printWrite(client, out, client.connect().call("RemoveDHCPFailoverRelationships", write.apply(p)),
+                client.printWrite(out, write.dryRun, client.connect().call("RemoveDHCPFailoverRelationships", write.apply(p)),
                         "Removed failover relationship(s) " + String.join(", ", names) + ".");
             });
         }
@@ -261,14 +350,14 @@ public final class FailoverCommand implements Runnable {
         @Parameters(paramLabel = "NAME") String name;
         @Option(names = "--scope", required = true, description = "Scope ref (dhcpScopes/12) or name; repeatable.") java.util.List<String> scopes;
         @Option(names = "--server", description = "One of the relationship's servers (ref or name).") String server;
-        @Mixin WriteOptions write;
+        @Mixin ClientOptions.Write write;
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() {
             return ClientOptions.run("failover add-scopes", spec.commandLine().getOut(), spec.commandLine().getErr(), out -> {
                 ObjectNode p = scopesParams(name, server, scopes);
-                printWrite(client, out, client.connect().call("AddDHCPScopesToDHCPFailoverRelationship", write.apply(p)),
+                client.printWrite(out, write.dryRun, client.connect().call("AddDHCPScopesToDHCPFailoverRelationship", write.apply(p)),
                         "Added " + scopes.size() + " scope(s) to " + name + ".");
             });
         }
@@ -283,7 +372,7 @@ public final class FailoverCommand implements Runnable {
         @Parameters(paramLabel = "SERVER", description = "A server of the relationships to repair: ref (dhcpServers/3) or name.") String server;
         @Option(names = "--relationship", description = "Only this relationship.") String relationship;
         @Option(names = "--scope", description = "Only this scope (ref or name).") String scope;
-        @Mixin WriteOptions write;
+        @Mixin ClientOptions.Write write;
         @Spec CommandSpec spec;
 
         @Override
@@ -296,14 +385,8 @@ public final class FailoverCommand implements Runnable {
                 if (scope != null) {
                     p.put("dhcpScopeRef", scope);
                 }
-                JsonNode r = client.connect().call("ReplicateDHCPFailover", write.apply(p));
-                if (client.json) {
-                    client.print(out, r, null, Map.of());
-                    return;
-                }
-                for (JsonNode one : r.path("results")) {
-                    printWrite(client, out, one, "Nothing to replicate: the secondary already has what the primary has.");
-                }
+                client.printWrite(out, write.dryRun, client.connect().call("ReplicateDHCPFailover", write.apply(p)),
+                        "Replicated: the secondary has what the primary has.");
             });
         }
     }
@@ -318,14 +401,14 @@ public final class FailoverCommand implements Runnable {
         @Option(names = "--server", description = "One of the relationship's servers (ref or name).") String server;
         @Option(names = "--action", defaultValue = "None",
                 description = "What happens to the secondary's instance: None, Disable or Delete (default ${DEFAULT-VALUE}).") String action;
-        @Mixin WriteOptions write;
+        @Mixin ClientOptions.Write write;
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() {
             return ClientOptions.run("failover remove-scopes", spec.commandLine().getOut(), spec.commandLine().getErr(), out -> {
                 ObjectNode p = scopesParams(name, server, scopes).put("dhcpFailoverRelationshipDeconfigureAction", action(action));
-                printWrite(client, out, client.connect().call("RemoveDHCPScopesFromDHCPFailoverRelationship", write.apply(p)),
+                client.printWrite(out, write.dryRun, client.connect().call("RemoveDHCPScopesFromDHCPFailoverRelationship", write.apply(p)),
                         "Removed " + scopes.size() + " scope(s) from " + name + ".");
             });
         }

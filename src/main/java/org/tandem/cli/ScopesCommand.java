@@ -1,5 +1,6 @@
 package org.tandem.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "scopes", mixinStandardHelpOptions = true, description = "Lists, adds and removes DHCP scopes.",
         subcommands = {ScopesCommand.List.class, ScopesCommand.Add.class, ScopesCommand.Remove.class})
 public final class ScopesCommand implements Runnable {
+
+    /** Micetro's "object not found" error code. */
+    private static final int NOT_FOUND = 2049;
 
     @Spec
     CommandSpec spec;
@@ -55,7 +59,8 @@ public final class ScopesCommand implements Runnable {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Adds a scope for a subnet on a server (creating the range when it is new), with optional pools.",
+            description = "Adds a scope for a subnet on a server (with its range when the subnet is new), with optional pools;"
+                    + " with --failover, in that failover relationship too (all of it or nothing).",
             exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
                     "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
     static final class Add implements Callable<Integer> {
@@ -66,7 +71,9 @@ public final class ScopesCommand implements Runnable {
         @Option(names = "--server", required = true, description = "The server: ref (dhcpServers/3) or name.") String server;
         @Option(names = "--name", description = "The scope's name (default: the range's).") String name;
         @Option(names = "--pool", description = "An address pool FROM-TO, e.g. 10.1.2.100-10.1.2.199; repeatable.") java.util.List<String> pools;
-        @Option(names = "--comment", description = "Save comment for the change history.") String comment;
+        @Option(names = "--failover", paramLabel = "NAME", description = "Add the scope to this failover relationship of --server"
+                + " (needs a --pool); the failover settings are written to both servers.") String failover;
+        @Mixin ClientOptions.Write write;
         @Spec CommandSpec spec;
 
         @Override
@@ -83,38 +90,50 @@ public final class ScopesCommand implements Runnable {
                     }
                     blocks.add(new String[] {m.group(1), m.group(2)});
                 }
+                if (failover != null && blocks.isEmpty()) {
+                    throw new ClientOptions.Usage("--failover needs at least one --pool FROM-TO: a scope joins a failover relationship"
+                            + " only with an address pool");
+                }
                 TandemClient c = client.connect();
                 ObjectNode p = TandemClient.params();
                 ObjectNode scope = p.putObject("dhcpScope").put("dhcpServerRef", server);
-                try {
-                    scope.put("rangeRef", c.call("GetRange", TandemClient.params().put("rangeRef", subnet)).path("range").path("ref").asText());
-                } catch (TandemClient.RpcError notFound) {
-                    if (notFound.code() != 2049) {
-                        throw notFound;
-                    }
-                    // A new range is made in the same write as the scope: a refused scope leaves no range behind.
+                String rangeRef = rangeRef(c, subnet);
+                if (rangeRef != null) {
+                    scope.put("rangeRef", rangeRef);
+                } else {
+                    // A new range is made in the scope's write: a dry run can show it, and a refused scope leaves no range behind.
                     p.putObject("range").put("subnet", subnet);
                 }
                 if (name != null) {
                     scope.put("name", name);
                 }
                 // The pools go with the scope: one configuration change on the server, not one per pool.
-                var pools = p.putArray("dhcpAddressPools");
+                var given = p.putArray("dhcpAddressPools");
                 for (String[] b : blocks) {
-                    pools.addObject().put("from", b[0]).put("to", b[1]);
+                    given.addObject().put("from", b[0]).put("to", b[1]);
                 }
-                comment(p);
-                String scopeRef = c.call("AddDHCPScope", p).path("ref").asText();
-                out.println("Added scope " + scopeRef + " for " + subnet + " on " + server + ".");
+                if (failover != null) {
+                    p.put("dhcpFailoverRelationshipName", failover);
+                }
+                JsonNode answer = c.call("AddDHCPScope", write.apply(p));
+                StringBuilder done = new StringBuilder("Added scope " + answer.path("ref").asText() + " for " + subnet + " on " + server
+                        + (failover == null ? "." : " in failover relationship " + failover + "."));
                 for (String[] b : blocks) {
-                    out.println("Added pool " + b[0] + "-" + b[1] + ".");
+                    done.append(System.lineSeparator()).append("Added pool ").append(b[0]).append('-').append(b[1]).append('.');
                 }
+                client.printWrite(out, write.dryRun, answer, done.toString());
             });
         }
 
-        private void comment(ObjectNode p) {
-            if (comment != null) {
-                p.put("saveComment", comment);
+        /** The ref of the subnet's range in IPAM, or null when there is none yet. */
+        private static String rangeRef(TandemClient c, String subnet) {
+            try {
+                return c.call("GetRange", TandemClient.params().put("rangeRef", subnet)).path("range").path("ref").asText();
+            } catch (TandemClient.RpcError notFound) {
+                if (notFound.code() != NOT_FOUND) {
+                    throw notFound;
+                }
+                return null;
             }
         }
     }

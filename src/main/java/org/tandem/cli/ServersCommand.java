@@ -25,6 +25,18 @@ public final class ServersCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The columns of a server in a table: servers list, and the one row servers add prints. */
+    static Map<String, String> columns() {
+        Map<String, String> cols = new LinkedHashMap<>();
+        cols.put("REF", "ref");
+        cols.put("NAME", "name");
+        cols.put("TYPE", "type");
+        cols.put("ADDRESS", "address");
+        cols.put("PORT", "port");
+        cols.put("STATE", "state");
+        return cols;
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the registered DHCP servers and their state.",
             exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
                     "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
@@ -40,20 +52,14 @@ public final class ServersCommand implements Runnable {
                 if (filter != null) {
                     p.put("filter", filter);
                 }
-                Map<String, String> cols = new LinkedHashMap<>();
-                cols.put("REF", "ref");
-                cols.put("NAME", "name");
-                cols.put("TYPE", "type");
-                cols.put("ADDRESS", "address");
-                cols.put("PORT", "port");
-                cols.put("STATE", "state");
-                client.print(out, client.connect().call("GetDHCPServers", p), "dhcpServers", cols);
+                client.print(out, client.connect().call("GetDHCPServers", p), "dhcpServers", columns());
             });
         }
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Registers a DHCP server; Central imports its scopes and failover relationships within seconds.",
+            description = "Registers a DHCP server and prints it as servers list does; Central imports its scopes and failover"
+                    + " relationships within seconds.",
             exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
                     "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
     static final class Add implements Callable<Integer> {
@@ -105,8 +111,15 @@ public final class ServersCommand implements Runnable {
                 if (comment != null) {
                     p.put("saveComment", comment);
                 }
-                var result = client.connect().call("AddDHCPServer", p);
-                client.print(out, result, null, Map.of());
+                TandemClient c = client.connect();
+                var result = c.call("AddDHCPServer", p);
+                if (client.json) {
+                    ClientOptions.printJson(out, result);
+                    return;
+                }
+                // The answer is only the ref: the row comes from Central, so the table shows what it registered.
+                client.print(out, c.call("GetDHCPServer", TandemClient.params().put("dhcpServerRef", result.path("ref").asText())),
+                        "dhcpServer", columns());
             });
         }
     }

@@ -386,6 +386,51 @@ public final class FailoverService {
         });
     }
 
+    /**
+     * AddDHCPScope's dry run with a dhcpd relationship: both servers' diffs for a scope not made yet, as the real
+     * command leaves them (the subnet with {@code pools} on {@code serverRef}, then the failover peer and the subnet on
+     * both). The scope's own checks are ScopeWrites' dry run; this checks the relationship's part.
+     */
+    public Outcome previewNewIscScope(Actor actor, String serverRef, String name, Ipv4Range subnet, List<Ipv4Range> pools,
+            String saveComment) {
+        requireWriter(actor);
+        return locked(() -> {
+            FailoverRelationship r = get(serverRef, name);
+            DhcpServer primary = server(r.primaryServerId());
+            DhcpServer secondary = server(r.secondaryServerId());
+            if (primary.type() != ServerType.ISC) {
+                throw new IllegalStateException("relationship " + name + " is Kea HA; its scope's dry run is the scope write's own");
+            }
+            if (pools.isEmpty()) {
+                throw UserError.invalid("dhcpAddressPools", "a scope joins failover relationship \"" + name + "\" only with an address"
+                        + " pool; give at least one");
+            }
+            DhcpServer own = servers.get("dhcpScope.dhcpServerRef", serverRef);
+            Dhcpd[] pair = readPair(primary, secondary);
+            Dhcpd a = pair[0];
+            Dhcpd b = pair[1];
+            String declaration = ScopeWrites.subnetDeclaration(subnet, pools, null);
+            Dhcpd first = own.id() == primary.id() ? a : b;
+            if (first.model().subnet(subnet).isEmpty()) {
+                first.editor.addSubnet(declaration, null);
+            }
+            // From here as addScopes plans it for the scope once it exists.
+            FailoverPeerSpec spec = iscSpec(r, peerAddresses.find(r.id()).orElse(null), primary, secondary);
+            if (a.model().subnet(subnet).isEmpty()) {
+                a.editor.addSubnet(declaration, null);
+            }
+            a.editor.enableFailover(subnet, spec);
+            if (b.model().subnet(subnet).isEmpty()) {
+                b.editor.addSubnet(a.editor.subnetText(subnet).orElseThrow(), null);
+            }
+            b.editor.enableFailover(subnet, spec.mirror());
+            checkPair(a, b, r.name());
+            Planned planned = planned(r, a, b);
+            return commit(actor, saveComment, true, withState(r, FailoverRelationship.State.Normal, r.scopeIds()), planned.changes(),
+                    log -> { });
+        });
+    }
+
     /** RemoveDHCPScopesFromDHCPFailoverRelationship. */
     public Outcome removeScopes(Actor actor, String serverRef, String name, List<String> scopeRefs, DeconfigureAction action,
             String saveComment, boolean dryRun) {
@@ -1062,6 +1107,9 @@ public final class FailoverService {
             refuseIscOnly(f + "loadBalanceMaxSeconds", in.loadBalanceMaxSeconds());
             refuseIscOnly(f + "port", in.port());
             refuseIscOnly(f + "peerPort", in.peerPort());
+            // Kea has no failover address of its own (the peers' URLs are their Control Agents'): a given one would be lost.
+            refuseIscOnly(f + "primaryAddress", in.primaryAddress());
+            refuseIscOnly(f + "secondaryAddress", in.secondaryAddress());
         }
         // A Kea pair has none of these: they stay as read from its servers (0) and are never written.
         int mclt = kea ? (before == null ? 0 : before.mclt())
@@ -1092,7 +1140,7 @@ public final class FailoverService {
                 before == null ? FailoverRelationship.State.Empty : before.state(), before == null ? List.of() : before.scopeIds());
     }
 
-    private static void refuseIscOnly(String field, Integer value) {
+    private static void refuseIscOnly(String field, Object value) {
         if (value != null) {
             throw UserError.invalid(field, "is an ISC dhcpd failover setting; a Kea HA pair has heartbeatDelay, maxResponseDelay,"
                     + " maxAckDelay, maxUnackedClients and autoFailover, and its peers are reached at their Control Agents' URLs");

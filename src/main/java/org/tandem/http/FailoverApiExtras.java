@@ -1,9 +1,9 @@
 package org.tandem.http;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.tandem.common.UserError;
 import org.tandem.change.ChangeResult;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.FailoverService;
@@ -12,7 +12,9 @@ import org.tandem.http.rpc.MicetroCommands;
 import org.tandem.http.rpc.RpcCall;
 import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
+import org.tandem.net.Ipv4Range;
 import org.tandem.scope.ScopeService;
+import org.tandem.servers.ServerType;
 
 /**
  * The failover part of Micetro's scope and pool commands: scopes carry their authority and
@@ -51,18 +53,39 @@ public final class FailoverApiExtras implements MicetroCommands.Extras {
     @Override
     public void beforeScopeAdded(RpcCall call, boolean dryRun) {
         String relationship = call.params().string("dhcpFailoverRelationshipName");
-        if (relationship == null) {
-            return;
-        }
-        if (dryRun) {
-            throw UserError.invalid("dryRun", "a dry run of AddDHCPScope cannot include adding the new scope to failover relationship \""
-                    + relationship + "\"; dry-run the scope without dhcpFailoverRelationshipName");
-        }
-        Params scope = call.params().object("dhcpScope");
-        String server = scope == null ? null : scope.string("dhcpServerRef");
-        if (server != null) {
+        String server = serverRef(call);
+        if (relationship != null && server != null) {
             failover.get(server, relationship);
         }
+    }
+
+    /**
+     * The dry run's diffs as the command would leave both servers: on dhcpd, the failover peer and the subnet on both
+     * (planned for the scope not made yet); on a Kea HA server the scope write already covers both peers.
+     */
+    @Override
+    public ScopeWrites.Outcome<DhcpScope> scopeAddedDryRun(RpcCall call, ScopeWrites.Outcome<DhcpScope> scopeOnly) {
+        String relationship = call.params().string("dhcpFailoverRelationshipName");
+        if (relationship == null) {
+            return scopeOnly;
+        }
+        String server = serverRef(call);
+        FailoverRelationship r = failover.get(server, relationship);
+        if (failover.server(r.primaryServerId()).type() != ServerType.ISC) {
+            return scopeOnly;
+        }
+        Params range = call.params().has("range") ? call.params().object("range") : null;
+        Ipv4Range subnet = range != null ? Ipv4Range.parseCidr("range.subnet", range.string("subnet"))
+                : scopes.range("dhcpScope.rangeRef", call.params().object("dhcpScope").string("rangeRef")).addresses();
+        List<Ipv4Range> pools = new ArrayList<>();
+        List<Params> given = call.params().objects("dhcpAddressPools");
+        for (int i = 0; given != null && i < given.size(); i++) {
+            String[] fromTo = ApiObjects.blockFromApi(given.get(i));
+            String f = "dhcpAddressPools[" + i + "]";
+            pools.add(Ipv4Range.parse(f + ".from", fromTo[0], f + ".to", fromTo[1]));
+        }
+        FailoverService.Outcome both = failover.previewNewIscScope(call.actor(), server, relationship, subnet, pools, call.saveComment());
+        return new ScopeWrites.Outcome<>(null, both.change());
     }
 
     @Override
@@ -75,9 +98,16 @@ public final class FailoverApiExtras implements MicetroCommands.Extras {
         try {
             return failover.addScopes(call.actor(), null, relationship, List.of(created.ref()), call.saveComment(), false).change();
         } catch (RuntimeException e) {
-            // The scope is on its server already: take it off there too, with its pools.
+            // The scope is on its server already: take it off there too, with its pools, and its range when this call made it.
             writes.removeScope(call.actor(), "undo: " + e.getMessage(), "dhcpScope", created.ref(), false);
+            if (call.params().has("range")) {
+                scopes.removeRange(call.actor(), "undo: " + e.getMessage(), "range", created.rangeRef());
+            }
             throw e;
         }
+    }
+
+    private static String serverRef(RpcCall call) {
+        return call.params().has("dhcpScope") ? call.params().object("dhcpScope").string("dhcpServerRef") : null;
     }
 }

@@ -37,10 +37,15 @@ class ClientCommandsIT {
     record Run(int code, String out, String err) {}
 
     private static LocalAgent agent;
+    /** The ISC failover pair of the failover tests: two more agents, so the single-server tests keep their own. */
+    private static LocalAgent foA;
+    private static LocalAgent foB;
 
     @BeforeAll
     static void start() {
         agent = LocalAgent.start();
+        foA = LocalAgent.start();
+        foB = LocalAgent.start();
         central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("cli-" + UUID.randomUUID()),
                 CentralConfig.defaults(), Clock.systemUTC(), List.of(), PASSWORD));
         url = "http://127.0.0.1:" + central.port() + "/";
@@ -52,7 +57,7 @@ class ClientCommandsIT {
     @AfterAll
     static void stop() throws Exception {
         System.setProperty("user.home", savedHome);
-        Cleanup.close(central, agent);
+        Cleanup.close(central, agent, foA, foB);
     }
 
     private static Run tandem(String... args) {
@@ -161,5 +166,203 @@ class ClientCommandsIT {
         Run r = tandem("servers", "list", "--url", "http://127.0.0.1:1/", "--user", "administrator", "--password", PASSWORD);
         assertThat(r.code()).isEqualTo(4);
         assertThat(r.err()).contains("127.0.0.1:1");
+    }
+
+    // ---------------------------------------------------------------- issue 12: the CLI items
+
+    /** Central's answer to {@code method}, asked as administrator through the API (not the CLI). */
+    private static JsonNode api(String method, String paramsJson) throws Exception {
+        TandemClient c = new TandemClient(java.net.URI.create(url), null);
+        c.login("administrator", PASSWORD);
+        return c.call(method, (com.fasterxml.jackson.databind.node.ObjectNode) TandemClient.json().readTree(paramsJson));
+    }
+
+    private static void assertDryRun(Run r, String... notPrinted) {
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out().stripTrailing()).endsWith(ClientOptions.DRY_RUN_DONE);
+        for (String message : notPrinted) {
+            assertThat(r.out()).doesNotContain(message);
+        }
+    }
+
+    @Test
+    void iscFailover_dryRunsWriteNothing_addressesReachTheApi_tablesUnlessJson() throws Exception {
+        // servers add prints the registered server as a table row (the columns of servers list).
+        Run addA = tandem(auth("servers", "add", "--name", "cli-fo-a", "--type", "ISC", "--address", "127.0.0.1", "--port",
+                Integer.toString(foA.port()), "--agent-token", LocalAgent.TOKEN));
+        assertThat(addA.code()).as(addA.err()).isZero();
+        assertThat(addA.out().lines().findFirst().orElse("")).startsWith("REF").contains("NAME").contains("TYPE").contains("ADDRESS");
+        assertThat(addA.out()).containsPattern("dhcpServers/\\d+ +cli-fo-a +ISC +127\\.0\\.0\\.1 +" + foA.port());
+        Run addB = tandem(auth("servers", "add", "--name", "cli-fo-b", "--type", "ISC", "--address", "127.0.0.1", "--port",
+                Integer.toString(foB.port()), "--agent-token", LocalAgent.TOKEN, "--json"));
+        assertThat(addB.code()).as(addB.err()).isZero();
+        assertThat(TandemClient.json().readTree(addB.out()).path("ref").asText()).startsWith("dhcpServers/");
+
+        String[] relationship = {"failover", "add", "cli-fo", "--primary", "cli-fo-a", "--secondary", "cli-fo-b", "--mclt", "600",
+                "--address", "127.0.0.2", "--peer-address", "127.0.0.3"};
+        Run dryAdd = tandem(auth(concat(relationship, "--dry-run")));
+        assertDryRun(dryAdd, "Added failover relationship");
+        assertThat(api("GetDHCPFailoverRelationships", "{}").path("dhcpFailoverRelationships").findValuesAsText("name"))
+                .doesNotContain("cli-fo");
+
+        Run add = tandem(auth(relationship));
+        assertThat(add.code()).as(add.err()).isZero();
+        assertThat(add.out()).contains("Added failover relationship cli-fo.").doesNotContain(ClientOptions.DRY_RUN_DONE);
+        JsonNode stored = api("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"cli-fo-a\",\"dhcpFailoverRelationshipName\":\"cli-fo\"}")
+                .path("dhcpFailoverRelationship");
+        assertThat(stored.path("primaryAddress").asText()).isEqualTo("127.0.0.2");
+        assertThat(stored.path("secondaryAddress").asText()).isEqualTo("127.0.0.3");
+        assertThat(stored.path("mclt").asInt()).isEqualTo(600);
+
+        // A Kea setting reaches Central, which refuses it for a dhcpd pair naming the field.
+        Run keaOnIsc = tandem(auth("failover", "add", "cli-fo-kea", "--primary", "cli-fo-a", "--secondary", "cli-fo-b",
+                "--heartbeat-delay", "10000"));
+        assertThat(keaOnIsc.code()).isEqualTo(1);
+        assertThat(keaOnIsc.err()).startsWith("tandem failover add: ").contains("heartbeatDelay").contains("Kea HA");
+
+        // The scope in the relationship, dry run first: both servers' diffs, nothing written, not even its range.
+        String confA = foA.confText();
+        String confB = foB.confText();
+        String[] scope = {"scopes", "add", "--subnet", "10.78.0.0/24", "--server", "cli-fo-a", "--pool", "10.78.0.10-10.78.0.99",
+                "--failover", "cli-fo"};
+        Run dryScope = tandem(auth(concat(scope, "--dry-run")));
+        assertDryRun(dryScope, "Added scope", "Added pool");
+        assertThat(dryScope.out()).contains("--- cli-fo-a").contains("--- cli-fo-b").contains("+failover peer \"cli-fo\"")
+                .contains("+subnet 10.78.0.0 netmask 255.255.255.0").contains("127.0.0.2").contains("127.0.0.3");
+        assertThat(foA.confText()).isEqualTo(confA);
+        assertThat(foB.confText()).isEqualTo(confB);
+        assertThat(tandem(auth("scopes", "list")).out()).doesNotContain("10.78.0.0");
+        Run noRange = tandem(auth("scopes", "add", "--subnet", "10.78.0.0/24", "--server", "cli-fo-a", "--pool", "10.78.0.10-10.78.0.99",
+                "--failover", "cli-fo", "--dry-run", "--json"));
+        JsonNode dryJson = TandemClient.json().readTree(noRange.out());
+        assertThat(dryJson.path("dryRun").asBoolean()).isTrue();
+        assertThat(dryJson.path("changes").findValuesAsText("server")).containsExactlyInAnyOrder("cli-fo-a", "cli-fo-b");
+        assertThatRangeIsMissing("10.78.0.0/24");
+
+        // failover show: tables unless --json.
+        Run show = tandem(auth("failover", "show", "cli-fo", "--server", "cli-fo-a"));
+        assertThat(show.code()).as(show.err()).isZero();
+        assertThat(show.out()).containsPattern("NAME +TYPE +PRIMARY +SECONDARY +MODE +STATE")
+                .containsPattern("cli-fo +ISC +cli-fo-a +cli-fo-b +LoadBalance +Empty")
+                .containsPattern("address +127\\.0\\.0\\.2").containsPattern("peer-address +127\\.0\\.0\\.3")
+                .containsPattern("mclt \\(s\\) +600").containsPattern("SERVER +ROLE +STATE +PARTNER STATE")
+                .containsPattern("cli-fo-a +PrimaryServer").doesNotContain("{");
+        Run showJson = tandem(auth("failover", "show", "cli-fo", "--server", "cli-fo-a", "--json"));
+        assertThat(TandemClient.json().readTree(showJson.out()).path("dhcpFailoverRelationship").path("primaryAddress").asText())
+                .isEqualTo("127.0.0.2");
+
+        // Dry runs of an Empty relationship's writes: nothing on the servers to change, and still nothing written.
+        Run modify = tandem(auth("failover", "modify", "cli-fo", "--mclt", "900", "--dry-run"));
+        assertDryRun(modify, "Modified failover relationship");
+        Run remove = tandem(auth("failover", "remove", "cli-fo", "--dry-run"));
+        assertDryRun(remove, "Removed failover relationship");
+        JsonNode after = api("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"cli-fo-a\",\"dhcpFailoverRelationshipName\":\"cli-fo\"}")
+                .path("dhcpFailoverRelationship");
+        assertThat(after.path("mclt").asInt()).isEqualTo(600);
+        assertThat(foA.confText()).isEqualTo(confA);
+        assertThat(foB.confText()).isEqualTo(confB);
+
+        Run modified = tandem(auth("failover", "modify", "cli-fo", "--peer-address", "127.0.0.4"));
+        assertThat(modified.code()).as(modified.err()).isZero();
+        assertThat(modified.out()).contains("Modified failover relationship cli-fo.").doesNotContain(ClientOptions.DRY_RUN_DONE);
+        assertThat(api("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"cli-fo-a\",\"dhcpFailoverRelationshipName\":\"cli-fo\"}")
+                .path("dhcpFailoverRelationship").path("secondaryAddress").asText()).isEqualTo("127.0.0.4");
+    }
+
+    private static void assertThatRangeIsMissing(String subnet) throws Exception {
+        try {
+            api("GetRange", "{\"rangeRef\":\"" + subnet + "\"}");
+            throw new AssertionError("range " + subnet + " exists after a dry run");
+        } catch (TandemClient.RpcError expected) {
+            assertThat(expected.code()).isEqualTo(2049);
+        }
+    }
+
+    private static String[] concat(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
+    }
+
+    @Test
+    void failoverAndScopeOptionMistakes_areNamedWithExit2AndNoStackTrace() {
+        String[] add = {"failover", "add", "fo-x", "--primary", "a", "--secondary", "b"};
+        record Mistake(String[] args, String message) {}
+        List<Mistake> mistakes = List.of(
+                new Mistake(concat(add, "--heartbeat-delay", "0"), "--heartbeat-delay must be from 1 to 65535, not 0"),
+                new Mistake(concat(add, "--max-ack-delay", "70000"), "--max-ack-delay must be from 1 to 65535, not 70000"),
+                new Mistake(concat(add, "--max-unacked-clients", "-1"), "--max-unacked-clients must be from 0 to 65535, not -1"),
+                new Mistake(concat(add, "--max-response-delay", "0"), "--max-response-delay must be from 1 to 86400, not 0"),
+                new Mistake(concat(add, "--auto-failover", "maybe"), "--auto-failover"),
+                new Mistake(concat(add, "--address", "10.0.0"), "--address must be an IPv4 address like 192.0.2.10, not \"10.0.0\""),
+                new Mistake(concat(add, "--peer-address", "300.1.1.1"), "--peer-address must be an IPv4 address"),
+                new Mistake(concat(add, "--mclt", "600", "--heartbeat-delay", "100"),
+                        "--mclt is an ISC dhcpd failover setting and --heartbeat-delay a Kea HA one"),
+                new Mistake(concat(add, "--percentage", "101"), "--percentage must be from 0 to 100, not 101"),
+                new Mistake(new String[] {"failover", "add", "fo-x", "--primary", "a"}, "give --primary and --secondary"),
+                new Mistake(new String[] {"failover", "modify", "fo-x", "--max-ack-delay", "0"}, "--max-ack-delay must be from 1 to 65535"),
+                new Mistake(new String[] {"failover", "modify", "fo-x", "--peer-address", "x"}, "--peer-address must be an IPv4 address"),
+                new Mistake(new String[] {"scopes", "add", "--subnet", "10.79.0.0/24", "--server", "cli-isc", "--failover", "fo-x"},
+                        "--failover needs at least one --pool"));
+        for (Mistake m : mistakes) {
+            Run r = tandem(auth(m.args()));
+            assertThat(r.code()).as(String.join(" ", m.args()) + "\n" + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", m.args())).contains(m.message()).doesNotContain("\tat ").doesNotContain("Exception");
+            assertThat(r.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void scopesAdd_unknownFailoverRelationship_refusedByCentralAndNothingAdded() throws Exception {
+        Run r = tandem(auth("scopes", "add", "--subnet", "10.79.1.0/24", "--server", "cli-fo-none", "--pool", "10.79.1.10-10.79.1.20",
+                "--failover", "no-such-relationship"));
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("tandem scopes add: ").doesNotContain("\tat ");
+        assertThatRangeIsMissing("10.79.1.0/24");
+    }
+
+    @Test
+    void login_noTerminal_readsThePasswordFromStandardInput() throws Exception {
+        Path session = home.resolve("piped-session.json");
+        Files.deleteIfExists(session);
+        Run piped = loginProcess(PASSWORD + "\n", session);
+        assertThat(piped.code()).as(piped.err()).isZero();
+        assertThat(piped.out()).contains("Logged in to " + url + " as administrator.");
+        assertThat(TandemClient.json().readTree(session.toFile()).path("session").asText()).isNotEmpty();
+
+        Files.deleteIfExists(session);
+        Run wrong = loginProcess("not-" + PASSWORD + "\n", session);
+        assertThat(wrong.code()).isEqualTo(3);
+        assertThat(session).doesNotExist();
+
+        Run empty = loginProcess("", session);
+        assertThat(empty.code()).isEqualTo(2);
+        assertThat(empty.err()).contains("tandem login: the password is empty").doesNotContain("\tat ");
+        assertThat(session).doesNotExist();
+    }
+
+    /** {@code tandem login} in its own JVM with stdin, stdout and stderr piped: no terminal, as in a script. */
+    private static Run loginProcess(String stdin, Path session) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "login", "--url", url, "--user", "administrator");
+        pb.environment().remove("TANDEM_PASSWORD");
+        pb.environment().remove("TANDEM_URL");
+        pb.environment().put("TANDEM_SESSION_FILE", session.toString());
+        Path out = Files.createTempFile(home, "login", ".out");
+        Path err = Files.createTempFile(home, "login", ".err");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            try (var in = p.getOutputStream()) {
+                in.write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("tandem login ended").isTrue();
+            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            p.destroyForcibly();
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
     }
 }

@@ -59,6 +59,11 @@ public final class MicetroCommands {
          */
         default void beforeScopeAdded(RpcCall call, boolean dryRun) {
         }
+
+        /** AddDHCPScope's dry run: {@code scopeOnly} (the scope write's own) with what the extra's step would change too. */
+        default ScopeWrites.Outcome<DhcpScope> scopeAddedDryRun(RpcCall call, ScopeWrites.Outcome<DhcpScope> scopeOnly) {
+            return scopeOnly;
+        }
     }
 
     private final Extras extras;
@@ -112,7 +117,7 @@ public final class MicetroCommands {
                 pools.add(ApiObjects.blockFromApi(pool));
             }
             ScopeWrites.Outcome<DhcpScope> done;
-            if (c.params().present("range")) {
+            if (c.params().has("range")) {
                 Params range = c.params().object("range");
                 // A Tandem extension: the range made in the same write as the scope, so a refused scope leaves no range
                 // behind (which the next sync would take for an overlap and skip the real subnet).
@@ -126,6 +131,9 @@ public final class MicetroCommands {
             } else {
                 done = writes.addScope(c.actor(), c.saveComment(), "dhcpScope",
                         ApiObjects.scopeFromApi(c.params().object("dhcpScope")), pools, "dhcpAddressPools", dryRun);
+            }
+            if (dryRun) {
+                done = extras.scopeAddedDryRun(c, done);
             }
             ChangeResult failover = dryRun ? null : extras.scopeAdded(c, done.result());
             ObjectNode n = answer(done, done.result() == null ? null : done.result().ref());
