@@ -200,11 +200,12 @@ final class ServicePages {
         DhcpServer s = server(ctx);
         FailoverRelationship f = central.failoverRelationships().findById(Pages.id(ctx, "rel"))
                 .orElseThrow(() -> UserError.notFound("Failover relationship", ctx.pathParam("rel")));
-        List<Option> actions = List.of(new Option("Delete", "Delete the secondary scopes"), new Option("Disable", "Disable the secondary scopes"),
-                new Option("None", "Leave the secondary scopes as they are"));
+        // None first and preselected: the least destructive choice; deleting or disabling the secondary's scopes is chosen on purpose.
+        List<Option> actions = List.of(new Option("None", "Leave the secondary scopes as they are"),
+                new Option("Delete", "Delete the secondary scopes"), new Option("Disable", "Disable the secondary scopes"));
         pages.dialog(ctx, new Pages.DialogSpec("Remove relationship " + f.name(), "/ui/admin/services/" + s.id() + "/failover/" + f.id() + "/remove",
                 "Remove", v -> List.of(Field.readonly("relationship", "Relationship", f.name()),
-                        Field.radio("deconfigureAction", "Secondary scopes", v.getOrDefault("deconfigureAction", "Delete"), actions))),
+                        Field.radio("deconfigureAction", "Secondary scopes", v.getOrDefault("deconfigureAction", "None"), actions))),
                 (actor, v) -> new Pages.Preview(failover.call(actor, "RemoveDHCPFailoverRelationships", removeParams(s, f, v), true, null).diffs(), null),
                 (actor, v, comment) -> {
                     failover.call(actor, "RemoveDHCPFailoverRelationships", removeParams(s, f, v), false, comment);

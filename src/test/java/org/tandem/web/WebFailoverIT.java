@@ -353,11 +353,13 @@ class WebFailoverIT {
 
     @Test
     @Order(9)
-    void removeRelationship_fromTheRowMenu_isGoneFromTheList() {
+    void removeRelationship_fromTheRowMenu_preselectsLeavingTheSecondaryScopes_andIsGoneFromTheList() {
         page.navigate(url("/ui/admin/services/" + a.id() + "/failover"));
         page.locator("tr[data-relationship=fo-lab] summary").click();
         page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Remove")).click();
-        dialog().getByLabel("Leave the secondary scopes as they are").check();
+        assertThat(dialog().locator("input[name=deconfigureAction]:checked")).hasAttribute("value", "None");
+        assertThat(dialog().getByLabel("Leave the secondary scopes as they are")).isChecked();
+        assertThat(dialog().getByLabel("Delete the secondary scopes")).not().isChecked();
         next();
         dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Remove").setExact(true)).click();
         // branch-2 is still in the relationship: its peer statements leave both servers first (two restarts).
