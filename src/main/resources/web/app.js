@@ -23,6 +23,16 @@
     if (e.target.matches("[data-close]")) { var d = e.target.closest("dialog"); if (d) d.close(); }
     document.querySelectorAll("details.menu[open]").forEach(function (m) { if (!m.contains(e.target)) m.open = false; });
   });
+  // A field that applies to one choice of another (data-only-when="failoverMode=LoadBalance") follows that choice;
+  // the server renders the same state, and ignores the field's value when it does not apply.
+  document.addEventListener("change", function (e) {
+    var form = e.target.form;
+    if (!form || !e.target.name) { return; }
+    form.querySelectorAll("[data-only-when]").forEach(function (f) {
+      var when = f.dataset.onlyWhen.split("=");
+      if (when[0] === e.target.name) { f.hidden = e.target.value !== when[1]; }
+    });
+  });
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape") { document.querySelectorAll("details.menu[open]").forEach(function (m) { m.open = false; m.querySelector("summary").focus(); }); }
   });

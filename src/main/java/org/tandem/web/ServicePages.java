@@ -85,7 +85,8 @@ final class ServicePages {
             // Kea: read from the HA block, where every delay is in milliseconds.
             return "heartbeat " + f.heartbeatDelay() + " ms, max response delay " + f.maxResponseDelay() + " ms";
         }
-        return "port " + f.port() + ", mclt " + f.mclt() + " s, max response delay " + f.maxResponseDelay() + " s";
+        return (f.failoverMode() == FailoverRelationship.Mode.LoadBalance ? "primary's share " + f.percentage() + " %, " : "")
+                + "port " + f.port() + ", mclt " + f.mclt() + " s, max response delay " + f.maxResponseDelay() + " s";
     }
 
     private static String name(Map<Long, DhcpServer> servers, long id) {
@@ -95,8 +96,13 @@ final class ServicePages {
 
     private static final List<Option> MODES = List.of(new Option("LoadBalance", "Load balancing"), new Option("HotStandby", "Hot standby"),
             new Option("PassiveBackup", "Passive backup (Kea only)"));
+    /** dhcpd failover balances or stands by; it has no passive backup. */
+    private static final List<Option> ISC_MODES = MODES.subList(0, 2);
 
-    /** Add Relationship (existing null) or Edit: the seed's fields, plus the HA mode and delays for Kea. */
+    /**
+     * Add Relationship (existing null) or Edit: the seed's fields, the failover mode with the primary's percentage for
+     * ISC load balancing (the API's {@code percentage}), and the HA mode and delays for Kea.
+     */
     private void relationship(Context ctx, Long existingId) {
         DhcpServer s = server(ctx);
         boolean kea = s.type() == ServerType.Kea;
@@ -122,8 +128,12 @@ final class ServicePages {
                         + name(servers, existing.secondaryServerId()) + " (secondary)"));
             }
             f.add(Field.select("failoverMode", kea ? "HA mode" : "Failover mode", v.getOrDefault("failoverMode",
-                    existing == null ? (kea ? "HotStandby" : "LoadBalance") : existing.failoverMode().name()), kea ? MODES : MODES.subList(0, 1)));
+                    existing == null ? (kea ? "HotStandby" : "LoadBalance") : existing.failoverMode().name()), kea ? MODES : ISC_MODES));
             if (!kea) {
+                // Hot standby is split 255 on the primary whatever the percentage, so the field only shows for load balancing.
+                f.add(Field.number("percentage", "Percentage", v.getOrDefault("percentage",
+                        existing == null ? "50" : String.valueOf(existing.percentage())),
+                        "The share of clients the primary serves, 0 to 100; 50 splits them evenly").onlyWhen("failoverMode", "LoadBalance"));
                 f.add(Field.number("port", "Port", v.getOrDefault("port", existing == null ? "647" : String.valueOf(existing.port())),
                         "Where this server listens for its failover peer"));
                 f.add(Field.number("mclt", "Maximum client lead time (s)", v.getOrDefault("mclt",
@@ -175,13 +185,17 @@ final class ServicePages {
             r.put("primaryServer", name(servers, existing.primaryServerId()));
             r.put("secondaryServer", name(servers, existing.secondaryServerId()));
         }
-        r.put("failoverMode", v.getOrDefault("failoverMode", "LoadBalance"));
+        String mode = v.getOrDefault("failoverMode", "LoadBalance");
+        r.put("failoverMode", mode);
         for (String address : List.of("primaryAddress", "secondaryAddress")) {
             if (!kea && existing == null && !v.getOrDefault(address, "").isBlank()) {
                 r.put(address, v.get(address).strip());
             }
         }
         if (!kea) {
+            if ("LoadBalance".equals(mode)) {
+                r.put("percentage", Pages.number(v, "percentage", "Percentage", 0, 100));
+            }
             r.put("port", Pages.number(v, "port", "Port", 1, 65535));
             r.put("mclt", Pages.number(v, "mclt", "Maximum client lead time", 1, 86_400 * 30));
             r.put("maxResponseDelay", Pages.number(v, "maxResponseDelay", "Max response delay", 1, 3600));
