@@ -20,7 +20,8 @@ import org.tandem.web.View.Option;
 
 /**
  * Admin › Service management: the DHCP servers grouped as ISC DHCP and Kea, and each server's failover management
- * window (seed 001): its relationships with their state, Add Relationship with a Summary tab, Edit, and Remove.
+ * window (seed 001): its relationships with their state, Add Relationship with a Summary tab, Edit, and Remove. The
+ * window opens from a server's row {@code …} menu or, with the server selected, from the page's Action menu.
  */
 final class ServicePages {
 
@@ -38,6 +39,8 @@ final class ServicePages {
 
     void install(RoutesConfig r) {
         r.get("/ui/admin/services", this::services);
+        // Before {id}/failover, which "action/failover" would match too.
+        r.get("/ui/admin/services/action/{what}", this::action);
         r.get("/ui/admin/services/{id}/failover", this::window);
         r.get("/ui/admin/services/{id}/failover/new", ctx -> relationship(ctx, null));
         r.post("/ui/admin/services/{id}/failover/new", ctx -> relationship(ctx, null));
@@ -62,6 +65,46 @@ final class ServicePages {
                 new View.ServerGroup("ISC DHCP", all.stream().filter(s -> s.type() == ServerType.ISC).map(this::row).toList()),
                 new View.ServerGroup("Kea", all.stream().filter(s -> s.type() == ServerType.Kea).map(this::row).toList()));
         pages.views.render(ctx, "services", "page", pages.page(ctx, "Service management", "admin"), "groups", groups);
+    }
+
+    /** Where each Action menu entry leads for a server, and whether it is for Kea servers only. */
+    private record Action(String label, String path, boolean keaOnly) {}
+
+    private static final Map<String, Action> ACTIONS = Map.of(
+            "failover", new Action("Failover management", "failover", false),
+            "config", new Action("Edit configuration", "config", true),
+            "ha", new Action("High Availability", "ha", true));
+
+    /**
+     * The Action menu acts on the selected server as its row menu does (seed 001: select the server, then Action ›
+     * Failover management); with none selected, or a Kea action on an ISC server, it says so instead of guessing.
+     */
+    private void action(Context ctx) {
+        Action a = ACTIONS.get(ctx.pathParam("what"));
+        if (a == null) {
+            ctx.status(404).result("");
+            return;
+        }
+        String sel = ctx.queryParam("sel");
+        DhcpServer s = sel == null || !sel.matches("\\d{1,18}") ? null : servers().get(Long.parseLong(sel));
+        if (s == null) {
+            pages.message(ctx, "Select a server", "Select a server in the list first (the round button at the start of its row),"
+                    + " then choose the action again.");
+            return;
+        }
+        if (a.keaOnly() && s.type() != ServerType.Kea) {
+            pages.message(ctx, a.label(), a.label() + " is for Kea servers; " + s.name() + " is an ISC DHCP server. Its failover"
+                    + " relationships are under Action › Failover management.");
+            return;
+        }
+        String to = a.keaOnly() ? "/ui/kea/" + s.id() + "/" + a.path() : "/ui/admin/services/" + s.id() + "/" + a.path();
+        if (ctx.header("HX-Request") != null) {
+            // htmx asked for a dialog; a whole page is the answer here, so the browser goes there.
+            ctx.header("HX-Redirect", to);
+            ctx.html("");
+        } else {
+            ctx.redirect(to);
+        }
     }
 
     private DhcpServer server(Context ctx) {

@@ -369,4 +369,67 @@ class WebFailoverIT {
             assertThat(config(s)).doesNotContain("failover peer");
         }
     }
+
+    /** The {@code failover peer "name" { ... }} block of a dhcpd.conf, as Tandem writes it (no nested braces). */
+    private static String peerBlock(String conf, String name) {
+        int start = conf.indexOf("failover peer \"" + name + "\" {");
+        assertThat(start).as("failover peer %s in%n%s", name, conf).isNotNegative();
+        return conf.substring(start, conf.indexOf('}', start) + 1);
+    }
+
+    @Test
+    @Order(10)
+    void addRelationship_hotStandbyFromTheActionMenu_percentageOutOfRangeAtTheField_thenTheFirstScopeWritesSplit255() {
+        page.navigate(url("/ui/admin/services"));
+        page.locator("tr[data-server=dhcpd-a] input[name=sel]").check();
+        page.locator("#action-menu summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Failover management")).click();
+        page.waitForURL(url("/ui/admin/services/" + a.id() + "/failover"));
+        assertThat(page.locator("h1")).containsText("Failover management · dhcpd-a");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add Relationship")).click();
+        assertThat(dialog().getByLabel("Failover mode").locator("option")).hasText(new String[] {"Load balancing", "Hot standby"});
+        dialog().getByLabel("Failover name").fill("fo-hot");
+        dialog().getByLabel("Partner server").selectOption("dhcpd-b");
+        dialog().getByLabel("This server's failover address").fill(lab.primary().address());
+        dialog().getByLabel("Partner's failover address").fill(lab.secondary().address());
+        dialog().getByLabel("Maximum client lead time (s)").fill("60");
+        assertThat(dialog().getByLabel("Percentage")).hasValue("50");
+        dialog().getByLabel("Percentage").fill("150");
+        next();
+        assertThat(dialog().locator("#f-percentage-err")).containsText("from 0 to 100");
+        assertThat(dialog().locator("#f-percentage")).hasAttribute("aria-invalid", "true");
+        assertThat(dialog().locator("#dlg-error")).hasCount(0);
+        shot("isc-add-relationship-percentage-error");
+
+        // Hot standby: the primary serves every client, so the percentage goes (and its bad value with it).
+        dialog().getByLabel("Failover mode").selectOption("HotStandby");
+        assertThat(dialog().getByLabel("Percentage")).isHidden();
+        next();
+        assertThat(dialog().locator("[role=tab][aria-selected=true]")).hasText("Summary");
+        assertThat(dialog().locator("dl.summary")).containsText("Hot standby");
+        assertThat(dialog().locator("dl.summary")).not().containsText("Percentage");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add").setExact(true)).click();
+        Locator rel = page.locator("tr[data-relationship=fo-hot]");
+        assertThat(rel).containsText("HotStandby");
+        assertThat(rel).containsText("Empty");
+        assertThat(config(lab.primary())).doesNotContain("failover peer");
+
+        page.navigate(url("/ui/scopes?filter=lab-lan"));
+        page.locator("tr[data-scope=lab-lan] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Add scope to failover")).click();
+        dialog().getByLabel("Failover relationship").selectOption("fo-hot");
+        next();
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-a]")).containsText("split 255;");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Confirm")).click();
+        assertThat(page.locator("tr[data-scope=lab-lan]")).containsText("fo-hot", SLOW);
+        String primary = peerBlock(config(lab.primary()), "fo-hot");
+        assertThat(primary).contains("primary;", "split 255;", "mclt 60;", "address " + lab.primary().address() + ";",
+                "peer address " + lab.secondary().address() + ";").doesNotContain("hba");
+        String secondary = peerBlock(config(lab.secondary()), "fo-hot");
+        assertThat(secondary).contains("secondary;", "address " + lab.secondary().address() + ";",
+                "peer address " + lab.primary().address() + ";").doesNotContain("split").doesNotContain("mclt");
+        String lan = config(lab.primary()).substring(config(lab.primary()).indexOf("subnet " + BRANCH + ".0"));
+        assertThat(lan).contains("failover peer \"fo-hot\"");
+    }
 }
