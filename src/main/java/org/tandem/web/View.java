@@ -119,8 +119,11 @@ public final class View {
         }
     }
 
-    /** One row of the DHCP scopes grid: a subnet and its scope instances on one or two servers. */
-    public record ScopeRow(long id, String name, String subnet, List<String> servers, String authority, boolean failover,
+    /**
+     * One row of the DHCP scopes grid: a subnet and its scope instances on one or two servers. {@code ref} is the scope
+     * ref its page is addressed by ({@code /ui/scopes/dhcpScopes/12}).
+     */
+    public record ScopeRow(String ref, String name, String subnet, List<String> servers, String authority, boolean failover,
             String relationship, String state, String liveState, boolean enabled) {}
 
     /** The grid with its paging, sorting and filter. */

@@ -62,6 +62,7 @@ class WebFailoverIT {
     private static DhcpServer a;
     private static DhcpServer b;
     private static long rangeId;
+    private static String scopeRef;
     private BrowserContext context;
     private Page page;
 
@@ -84,6 +85,7 @@ class WebFailoverIT {
         Range lan = scopes.addRange(Actor.SYSTEM, null, "range", new ScopeService.NewRange("lab-lan", BRANCH + ".0/24", null, null, null));
         rangeId = lan.id();
         var scope = scopes.addScope(Actor.SYSTEM, null, "scope", new ScopeService.NewScope(lan.ref(), a.ref(), "lab-lan", null, true));
+        scopeRef = scope.ref();
         scopes.addBlock(Actor.SYSTEM, null, AddressBlock.Kind.POOL, "scope", scope.ref(), "pool", BRANCH + ".100", BRANCH + ".150");
         Range bare = scopes.addRange(Actor.SYSTEM, null, "range", new ScopeService.NewRange("no-pool", "198.18.250.0/24", null, null, null));
         scopes.addScope(Actor.SYSTEM, null, "scope", new ScopeService.NewScope(bare.ref(), a.ref(), "no-pool", null, true));
@@ -216,8 +218,15 @@ class WebFailoverIT {
 
     @Test
     @Order(3)
-    void scopeDetail_poolShowsTheRelationshipAndItsServers_readOnlyInTheAddPoolDialog() {
+    void scopeDetail_isAddressedByTheScopeRef_oldNumericUrlRedirects_poolShowsTheRelationship_readOnlyInTheAddPoolDialog() {
+        page.navigate(url("/ui/scopes?filter=lab-lan"));
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("lab-lan").setExact(true)))
+                .hasAttribute("href", "/ui/scopes/" + scopeRef);
+        assertThat(scopeRef).matches("dhcpScopes/\\d+");
+        // The page's address before scope refs was the range id: such a link lands on the scope's page.
         page.navigate(url("/ui/scopes/" + rangeId));
+        assertThat(page).hasURL(url("/ui/scopes/" + scopeRef));
+        assertThat(page.locator("h1")).containsText("Scope lab-lan");
         Locator pool = page.locator("tr[data-pool]").first();
         assertThat(pool).containsText("fo-lab");
         assertThat(pool).containsText("dhcpd-a (primary), dhcpd-b (secondary)");
@@ -249,7 +258,7 @@ class WebFailoverIT {
     @Test
     @Order(5)
     void scopeDetail_reservationInAFailoverScope_isWrittenToBothServers_duplicateAddressShownAtTheField_thenRemoved() {
-        page.navigate(url("/ui/scopes/" + rangeId));
+        page.navigate(url("/ui/scopes/" + scopeRef));
         addReservation("printer", BRANCH + ".20", "00:11:22:33:44:66");
         assertThat(dialog().locator("pre.diff[data-server=dhcpd-a]")).containsText("hardware ethernet 00:11:22:33:44:66");
         assertThat(dialog().locator("pre.diff[data-server=dhcpd-b]")).containsText("hardware ethernet 00:11:22:33:44:66");

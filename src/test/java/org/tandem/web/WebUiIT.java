@@ -243,6 +243,10 @@ class WebUiIT {
         page.navigate(url("/ui/scopes?filter=office"));
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("office")).click();
         assertThat(page.locator("h1")).containsText("Scope office");
+        // Addressed by the ref of one of the scope's instances (one per HA peer), as the API names it.
+        assertThat(page).hasURL(java.util.regex.Pattern.compile("/ui/scopes/dhcpScopes/\\d+$"));
+        assertThat(central.scopes().scopes(org.tandem.store.ListQuery.filtered("name=office")).items()).extracting(DhcpScope::ref)
+                .contains(page.url().substring(page.url().indexOf("/ui/scopes/") + "/ui/scopes/".length()));
         assertThat(page.locator("tr[data-pool]")).hasCount(1);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add pool")).click();
         Locator dialog = page.locator("dialog[open]");
