@@ -8,7 +8,9 @@
     if (t && el) { t.textContent = (el.closest("[data-busy]") && el.closest("[data-busy]").dataset.busy) || "Working… writing to the servers can take a minute while Kea restarts HA."; }
     if (el && el.closest && el.closest("details.menu")) { opener = el.closest("details.menu").querySelector("summary"); el.closest("details.menu").open = false; }
   });
-  document.addEventListener("htmx:afterSwap", function (e) {
+  // Opened after settling, not after the swap: htmx wires the new form's hx-post only when it settles (20 ms later),
+  // and Enter in a field before that would submit the form natively, as a GET with the CSRF token in the URL.
+  document.addEventListener("htmx:afterSettle", function (e) {
     if (e.detail.target && e.detail.target.id === "modal") {
       var d = e.detail.target.querySelector("dialog");
       if (d && !d.open) {
