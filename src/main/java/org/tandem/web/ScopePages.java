@@ -72,7 +72,7 @@ final class ScopePages {
         r.post(at + "/reservations/new", ctx -> addReservation(ctx, subnet(ctx)));
         r.get(at + "/reservations/{res}/remove", ctx -> removeReservation(ctx, subnet(ctx), Pages.id(ctx, "res")));
         r.post(at + "/reservations/{res}/remove", ctx -> removeReservation(ctx, subnet(ctx), Pages.id(ctx, "res")));
-        // Until 2026-12 a scope's page was /ui/scopes/{range id}: bookmarks and links of then still arrive there.
+        // Before scope refs a scope's page was /ui/scopes/{range id}; links and bookmarks to those still arrive.
         r.get("/ui/scopes/{id}", this::oldDetail);
     }
 
