@@ -392,6 +392,7 @@ class WebFailoverIT {
         page.navigate(url("/ui/admin/services"));
         page.locator("tr[data-server=dhcpd-a] input[name=sel]").check();
         page.locator("#action-menu summary").click();
+        shot("isc-service-management-action-menu");
         page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Failover management")).click();
         page.waitForURL(url("/ui/admin/services/" + a.id() + "/failover"));
         assertThat(page.locator("h1")).containsText("Failover management · dhcpd-a");
@@ -418,6 +419,7 @@ class WebFailoverIT {
         assertThat(dialog().locator("[role=tab][aria-selected=true]")).hasText("Summary");
         assertThat(dialog().locator("dl.summary")).containsText("Hot standby");
         assertThat(dialog().locator("dl.summary")).not().containsText("Percentage");
+        shot("isc-add-relationship-hot-standby-summary");
         dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add").setExact(true)).click();
         Locator rel = page.locator("tr[data-relationship=fo-hot]");
         assertThat(rel).containsText("HotStandby");
