@@ -110,9 +110,15 @@ final class Pages {
         boolean placed = false;
         for (int i = 0; i < fields.size() && where != null; i++) {
             if (fields.get(i).name().equals(where)) {
-                // The API's field path ("reservation.addresses: ...") means nothing beside the field; its label does.
-                String message = e.getMessage().startsWith(e.field() + ": ")
-                        ? fields.get(i).label() + ": " + e.getMessage().substring(e.field().length() + 2) : e.getMessage();
+                // The API's field path ("reservation.addresses: ...") means nothing beside the field; its label does,
+                // unless the problem already starts with it (the web's own checks: "Percentage must be from 0 to 100").
+                String label = fields.get(i).label();
+                String stem = label.replaceFirst(" \\([^)]*\\)$", "");
+                String message = e.getMessage();
+                if (message.startsWith(e.field() + ": ")) {
+                    String problem = message.substring(e.field().length() + 2);
+                    message = problem.startsWith(stem + " ") ? problem : label + ": " + problem;
+                }
                 fields.set(i, fields.get(i).withError(message));
                 placed = true;
                 break;

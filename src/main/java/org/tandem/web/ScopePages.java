@@ -55,27 +55,41 @@ final class ScopePages {
         r.get("/ui/scopes/new", this::create);
         r.post("/ui/scopes/new", this::create);
         r.get("/ui/scopes/action/{what}", this::action);
-        r.get("/ui/scopes/{id}", this::detail);
-        r.get("/ui/scopes/{id}/add-failover", ctx -> addToFailover(ctx, Pages.id(ctx, "id")));
-        r.post("/ui/scopes/{id}/add-failover", ctx -> addToFailover(ctx, Pages.id(ctx, "id")));
-        r.get("/ui/scopes/{id}/remove-failover", ctx -> removeFromFailover(ctx, Pages.id(ctx, "id")));
-        r.post("/ui/scopes/{id}/remove-failover", ctx -> removeFromFailover(ctx, Pages.id(ctx, "id")));
-        r.get("/ui/scopes/{id}/instances", ctx -> instances(ctx, Pages.id(ctx, "id")));
-        r.post("/ui/scopes/{id}/instances", ctx -> instances(ctx, Pages.id(ctx, "id")));
-        r.get("/ui/scopes/{id}/pools/new", ctx -> addPool(ctx, Pages.id(ctx, "id")));
-        r.post("/ui/scopes/{id}/pools/new", ctx -> addPool(ctx, Pages.id(ctx, "id")));
-        r.get("/ui/scopes/{id}/pools/{pool}", ctx -> editPool(ctx, Pages.id(ctx, "id"), Pages.id(ctx, "pool")));
-        r.post("/ui/scopes/{id}/pools/{pool}", ctx -> editPool(ctx, Pages.id(ctx, "id"), Pages.id(ctx, "pool")));
-        r.get("/ui/scopes/{id}/reservations/new", ctx -> addReservation(ctx, Pages.id(ctx, "id")));
-        r.post("/ui/scopes/{id}/reservations/new", ctx -> addReservation(ctx, Pages.id(ctx, "id")));
-        r.get("/ui/scopes/{id}/reservations/{res}/remove", ctx -> removeReservation(ctx, Pages.id(ctx, "id"), Pages.id(ctx, "res")));
-        r.post("/ui/scopes/{id}/reservations/{res}/remove", ctx -> removeReservation(ctx, Pages.id(ctx, "id"), Pages.id(ctx, "res")));
+        // A scope's page is /ui/scopes/ + its ref as the API writes it ("dhcpScopes/12"); its dialogs are under it.
+        String at = "/ui/scopes/" + DhcpScope.RESOURCE + "/{scope}";
+        r.get(at, this::detail);
+        r.get(at + "/add-failover", ctx -> addToFailover(ctx, subnet(ctx)));
+        r.post(at + "/add-failover", ctx -> addToFailover(ctx, subnet(ctx)));
+        r.get(at + "/remove-failover", ctx -> removeFromFailover(ctx, subnet(ctx)));
+        r.post(at + "/remove-failover", ctx -> removeFromFailover(ctx, subnet(ctx)));
+        r.get(at + "/instances", ctx -> instances(ctx, subnet(ctx)));
+        r.post(at + "/instances", ctx -> instances(ctx, subnet(ctx)));
+        r.get(at + "/pools/new", ctx -> addPool(ctx, subnet(ctx)));
+        r.post(at + "/pools/new", ctx -> addPool(ctx, subnet(ctx)));
+        r.get(at + "/pools/{pool}", ctx -> editPool(ctx, subnet(ctx), Pages.id(ctx, "pool")));
+        r.post(at + "/pools/{pool}", ctx -> editPool(ctx, subnet(ctx), Pages.id(ctx, "pool")));
+        r.get(at + "/reservations/new", ctx -> addReservation(ctx, subnet(ctx)));
+        r.post(at + "/reservations/new", ctx -> addReservation(ctx, subnet(ctx)));
+        r.get(at + "/reservations/{res}/remove", ctx -> removeReservation(ctx, subnet(ctx), Pages.id(ctx, "res")));
+        r.post(at + "/reservations/{res}/remove", ctx -> removeReservation(ctx, subnet(ctx), Pages.id(ctx, "res")));
+        // Before scope refs a scope's page was /ui/scopes/{range id}; links and bookmarks to those still arrive.
+        r.get("/ui/scopes/{id}", this::oldDetail);
     }
 
     // ---------------------------------------------------------------- the grid
 
     /** One subnet and everything the grid shows about it. */
-    private record Subnet(Range range, List<DhcpScope> instances, FailoverRelationship relationship) {}
+    private record Subnet(Range range, List<DhcpScope> instances, FailoverRelationship relationship) {
+        /** The ref the UI addresses the subnet by: its first scope instance's, the one its pools are read from. */
+        String ref() {
+            return instances.get(0).ref();
+        }
+
+        /** The subnet's page; its dialogs post under it. */
+        String path() {
+            return "/ui/scopes/" + ref();
+        }
+    }
 
     private List<Subnet> subnets() {
         Map<Long, FailoverRelationship> byScope = new LinkedHashMap<>();
@@ -110,7 +124,7 @@ final class ScopePages {
                     .orElse(null);
         }
         DhcpScope first = s.instances().get(0);
-        return new ScopeRow(s.range().id(), first.name(), cidr(first.addresses()), names, authority, f != null,
+        return new ScopeRow(s.ref(), first.name(), cidr(first.addresses()), names, authority, f != null,
                 f == null ? "" : f.name(), f == null ? null : f.state().name(), live, first.enabled());
     }
 
@@ -208,19 +222,31 @@ final class ScopePages {
 
     // ---------------------------------------------------------------- detail and pools
 
-    private Subnet subnet(long rangeId) {
-        return subnets().stream().filter(s -> s.range().id() == rangeId).findFirst()
-                .orElseThrow(() -> UserError.notFound("Scope", "scope " + rangeId));
+    /** The subnet with a scope instance of this id (any of its instances: each one's ref leads to the subnet). */
+    private Optional<Subnet> subnetOfScope(long scopeId) {
+        return subnets().stream().filter(s -> s.instances().stream().anyMatch(i -> i.id() == scopeId)).findFirst();
+    }
+
+    private Subnet subnet(Context ctx) {
+        return subnetOfScope(Pages.id(ctx, "scope"))
+                .orElseThrow(() -> UserError.notFound("DHCP scope", DhcpScope.RESOURCE + "/" + ctx.pathParam("scope")));
+    }
+
+    /** An old numeric link (a range id) goes to the scope's page; anything else, or a range gone since, to the grid. */
+    private void oldDetail(Context ctx) {
+        String id = ctx.pathParam("id");
+        Optional<Subnet> s = id.matches("\\d{1,18}")
+                ? subnets().stream().filter(x -> x.range().id() == Long.parseLong(id)).findFirst() : Optional.empty();
+        ctx.redirect(s.map(Subnet::path).orElse("/ui/scopes"));
     }
 
     private void detail(Context ctx) {
-        Subnet s;
-        try {
-            s = subnet(Pages.id(ctx, "id"));
-        } catch (UserError e) {
-            ctx.status(404).redirect("/ui/scopes");
+        Optional<Subnet> found = subnetOfScope(Pages.id(ctx, "scope"));
+        if (found.isEmpty()) {
+            ctx.redirect("/ui/scopes");
             return;
         }
+        Subnet s = found.get();
         Map<Long, DhcpServer> servers = servers();
         FailoverRelationship f = s.relationship();
         String foServers = f == null ? "" : name(servers, f.primaryServerId()) + " (primary), " + name(servers, f.secondaryServerId())
@@ -241,11 +267,10 @@ final class ScopePages {
                 .map(d -> new View.ServerDiff(d.server(), d.unifiedDiff())).toList(), note);
     }
 
-    private void addPool(Context ctx, long rangeId) {
-        Subnet s = subnet(rangeId);
+    private void addPool(Context ctx, Subnet s) {
         FailoverRelationship f = s.relationship();
         String fo = f == null ? "None" : f.name() + " (" + name(servers(), f.primaryServerId()) + " ⇄ " + name(servers(), f.secondaryServerId()) + ")";
-        pages.dialog(ctx, new Pages.DialogSpec("Add address pool to " + s.instances().get(0).name(), "/ui/scopes/" + rangeId + "/pools/new",
+        pages.dialog(ctx, new Pages.DialogSpec("Add address pool to " + s.instances().get(0).name(), s.path() + "/pools/new",
                 "Add pool", v -> List.of(
                         Field.text("from", "First address", v.getOrDefault("from", "")),
                         Field.text("to", "Last address", v.getOrDefault("to", "")),
@@ -259,7 +284,7 @@ final class ScopePages {
                 (actor, v, comment) -> {
                     central.failover().scopeWrites().addPool(actor, comment, "scope", s.instances().get(0).ref(), "pool", v.get("from"),
                             v.get("to"), false);
-                    return "/ui/scopes/" + rangeId;
+                    return s.path();
                 });
     }
 
@@ -267,8 +292,7 @@ final class ScopePages {
      * Edit pool: the old range leaves the servers and the new one is written, as two changes; a refused new range
      * puts the old one back.
      */
-    private void editPool(Context ctx, long rangeId, long poolId) {
-        Subnet s = subnet(rangeId);
+    private void editPool(Context ctx, Subnet s, long poolId) {
         AddressBlock pool = central.scopes().block(AddressBlock.Kind.POOL, "pool", AddressBlock.Kind.POOL.resource + "/" + poolId);
         if (s.instances().stream().noneMatch(i -> i.id() == pool.scopeId())) {
             throw UserError.notFound("Pool", String.valueOf(poolId));
@@ -276,7 +300,7 @@ final class ScopePages {
         FailoverRelationship f = s.relationship();
         String fo = f == null ? "None" : f.name() + " (" + name(servers(), f.primaryServerId()) + " ⇄ " + name(servers(), f.secondaryServerId()) + ")";
         pages.dialog(ctx, new Pages.DialogSpec("Edit address pool " + pool.addresses().first() + "-" + pool.addresses().last(),
-                "/ui/scopes/" + rangeId + "/pools/" + poolId, "Save", v -> List.of(
+                s.path() + "/pools/" + poolId, "Save", v -> List.of(
                         Field.text("from", "First address", v.getOrDefault("from", pool.addresses().first().toString())),
                         Field.text("to", "Last address", v.getOrDefault("to", pool.addresses().last().toString())),
                         Field.readonly("failover", "Failover relationship", fo))),
@@ -296,7 +320,7 @@ final class ScopePages {
                                 pool.addresses().first().toString(), pool.addresses().last().toString(), false);
                         throw e;
                     }
-                    return "/ui/scopes/" + rangeId;
+                    return s.path();
                 });
     }
 
@@ -308,10 +332,9 @@ final class ScopePages {
                 null, List.of(Pages.required(v, "addresses", "IP address")), null);
     }
 
-    private void addReservation(Context ctx, long rangeId) {
-        Subnet s = subnet(rangeId);
+    private void addReservation(Context ctx, Subnet s) {
         String scopeRef = s.instances().get(0).ref();
-        pages.dialog(ctx, new Pages.DialogSpec("Add reservation to " + s.instances().get(0).name(), "/ui/scopes/" + rangeId + "/reservations/new",
+        pages.dialog(ctx, new Pages.DialogSpec("Add reservation to " + s.instances().get(0).name(), s.path() + "/reservations/new",
                 "Add reservation", v -> List.of(
                         Field.text("name", "Name", v.getOrDefault("name", "")),
                         Field.text("addresses", "IP address", v.getOrDefault("addresses", ""))
@@ -323,17 +346,16 @@ final class ScopePages {
                         + " checked by each server first."),
                 (actor, v, comment) -> {
                     central.failover().scopeWrites().addReservation(actor, comment, "scope", scopeRef, "reservation", newReservation(v), false);
-                    return "/ui/scopes/" + rangeId;
+                    return s.path();
                 });
     }
 
-    private void removeReservation(Context ctx, long rangeId, long reservationId) {
-        Subnet s = subnet(rangeId);
+    private void removeReservation(Context ctx, Subnet s, long reservationId) {
         Reservation r = central.scopes().reservation("reservation", Reservation.RESOURCE + "/" + reservationId);
         if (s.instances().stream().noneMatch(i -> i.id() == r.scopeId())) {
             throw UserError.notFound("DHCP reservation", r.ref());
         }
-        pages.dialog(ctx, new Pages.DialogSpec("Remove reservation " + r.name(), "/ui/scopes/" + rangeId + "/reservations/" + reservationId
+        pages.dialog(ctx, new Pages.DialogSpec("Remove reservation " + r.name(), s.path() + "/reservations/" + reservationId
                 + "/remove", "Remove reservation", v -> List.of(
                         Field.readonly("name", "Name", r.name()),
                         Field.readonly("addresses", "IP address", r.address().toString()),
@@ -342,7 +364,7 @@ final class ScopePages {
                         "The reservation leaves the configuration of every server of the scope."),
                 (actor, v, comment) -> {
                     central.failover().scopeWrites().removeReservation(actor, comment, "reservation", r.ref(), false);
-                    return "/ui/scopes/" + rangeId;
+                    return s.path();
                 });
     }
 
@@ -439,16 +461,22 @@ final class ScopePages {
     private void action(Context ctx) {
         String sel = ctx.queryParam("sel");
         String what = ctx.pathParam("what");
-        if (sel == null || !sel.matches("\\d{1,18}")) {
+        String prefix = DhcpScope.RESOURCE + "/";
+        if (sel == null || !sel.startsWith(prefix) || !sel.substring(prefix.length()).matches("\\d{1,18}")) {
             pages.message(ctx, "Select a scope", "Select a scope in the grid first (the round button at the start of its row),"
                     + " then choose the action again.");
             return;
         }
-        long id = Long.parseLong(sel);
+        Optional<Subnet> s = subnetOfScope(Long.parseLong(sel.substring(prefix.length())));
+        if (s.isEmpty()) {
+            pages.message(ctx, "Scope not found", "The selected scope is no longer there (removed since the grid was shown)."
+                    + " Reload the page and select it again.");
+            return;
+        }
         switch (what) {
-            case "add-failover" -> addToFailover(ctx, id);
-            case "remove-failover" -> removeFromFailover(ctx, id);
-            case "instances" -> instances(ctx, id);
+            case "add-failover" -> addToFailover(ctx, s.get());
+            case "remove-failover" -> removeFromFailover(ctx, s.get());
+            case "instances" -> instances(ctx, s.get());
             default -> ctx.status(404).result("");
         }
     }
@@ -461,8 +489,7 @@ final class ScopePages {
         return p;
     }
 
-    private void addToFailover(Context ctx, long rangeId) {
-        Subnet s = subnet(rangeId);
+    private void addToFailover(Context ctx, Subnet s) {
         Map<Long, DhcpServer> servers = servers();
         List<Long> on = s.instances().stream().map(DhcpScope::serverId).toList();
         List<FailoverRelationship> rels = central.failoverRelationships().list(null).stream()
@@ -473,7 +500,7 @@ final class ScopePages {
                     + "; a scope can be in one relationship only. Remove it from that relationship first.");
             return;
         }
-        pages.dialog(ctx, new Pages.DialogSpec(title, "/ui/scopes/" + rangeId + "/add-failover", "Confirm", v -> {
+        pages.dialog(ctx, new Pages.DialogSpec(title, s.path() + "/add-failover", "Confirm", v -> {
             List<Option> options = new ArrayList<>();
             options.add(new Option("", "Choose a relationship…"));
             rels.forEach(f -> options.add(new Option(f.name(), f.name() + " (" + name(servers, f.primaryServerId()) + " ⇄ "
@@ -519,15 +546,14 @@ final class ScopePages {
             new Option("Delete", "Delete the secondary scope"),
             new Option("Disable", "Disable the secondary scope (keep it, serving no clients)"));
 
-    private void removeFromFailover(Context ctx, long rangeId) {
-        Subnet s = subnet(rangeId);
+    private void removeFromFailover(Context ctx, Subnet s) {
         FailoverRelationship f = s.relationship();
         String title = "Remove scope " + s.instances().get(0).name() + " from failover";
         if (f == null) {
             pages.message(ctx, title, "This scope is in no failover relationship, so there is nothing to remove.");
             return;
         }
-        pages.dialog(ctx, new Pages.DialogSpec(title, "/ui/scopes/" + rangeId + "/remove-failover", "Remove from failover",
+        pages.dialog(ctx, new Pages.DialogSpec(title, s.path() + "/remove-failover", "Remove from failover",
                 v -> List.of(Field.readonly("relationship", "Failover relationship", f.name()),
                         Field.radio("dhcpFailoverRelationshipDeconfigureAction", "The secondary scope",
                                 v.getOrDefault("dhcpFailoverRelationshipDeconfigureAction", "Delete"), DECONFIGURE))),
@@ -551,12 +577,11 @@ final class ScopePages {
      * Manage scope instances: one choice per server; Save removes the chosen instances with the failover service's
      * RemoveDHCPScopeInstance (removing an instance of a failover scope takes the scope out of its relationship).
      */
-    private void instances(Context ctx, long rangeId) {
-        Subnet s = subnet(rangeId);
+    private void instances(Context ctx, Subnet s) {
         Map<Long, DhcpServer> servers = servers();
         FailoverRelationship f = s.relationship();
         List<Option> keepOrRemove = List.of(new Option("keep", "Keep"), new Option("remove", "Remove scope instance"));
-        pages.dialog(ctx, new Pages.DialogSpec("Scope instances of " + s.instances().get(0).name(), "/ui/scopes/" + rangeId + "/instances",
+        pages.dialog(ctx, new Pages.DialogSpec("Scope instances of " + s.instances().get(0).name(), s.path() + "/instances",
                 "Save", v -> s.instances().stream().map(i -> Field.radio("instance" + i.id(), "On " + name(servers, i.serverId())
                         + (f == null ? "" : i.serverId() == f.primaryServerId() ? " (failover primary)" : " (failover secondary)"),
                         v.getOrDefault("instance" + i.id(), "keep"), keepOrRemove)).toList()),

@@ -20,7 +20,8 @@ import org.tandem.web.View.Option;
 
 /**
  * Admin › Service management: the DHCP servers grouped as ISC DHCP and Kea, and each server's failover management
- * window (seed 001): its relationships with their state, Add Relationship with a Summary tab, Edit, and Remove.
+ * window (seed 001): its relationships with their state, Add Relationship with a Summary tab, Edit, and Remove. The
+ * window opens from a server's row {@code …} menu or, with the server selected, from the page's Action menu.
  */
 final class ServicePages {
 
@@ -38,6 +39,8 @@ final class ServicePages {
 
     void install(RoutesConfig r) {
         r.get("/ui/admin/services", this::services);
+        // Before {id}/failover, which "action/failover" would match too.
+        r.get("/ui/admin/services/action/{what}", this::action);
         r.get("/ui/admin/services/{id}/failover", this::window);
         r.get("/ui/admin/services/{id}/failover/new", ctx -> relationship(ctx, null));
         r.post("/ui/admin/services/{id}/failover/new", ctx -> relationship(ctx, null));
@@ -64,6 +67,46 @@ final class ServicePages {
         pages.views.render(ctx, "services", "page", pages.page(ctx, "Service management", "admin"), "groups", groups);
     }
 
+    /** Where each Action menu entry leads for a server, and whether it is for Kea servers only. */
+    private record Action(String label, String path, boolean keaOnly) {}
+
+    private static final Map<String, Action> ACTIONS = Map.of(
+            "failover", new Action("Failover management", "failover", false),
+            "config", new Action("Edit configuration", "config", true),
+            "ha", new Action("High Availability", "ha", true));
+
+    /**
+     * The Action menu acts on the selected server as its row menu does (seed 001: select the server, then Action ›
+     * Failover management); with none selected, or a Kea action on an ISC server, it says so instead of guessing.
+     */
+    private void action(Context ctx) {
+        Action a = ACTIONS.get(ctx.pathParam("what"));
+        if (a == null) {
+            ctx.status(404).result("");
+            return;
+        }
+        String sel = ctx.queryParam("sel");
+        DhcpServer s = sel == null || !sel.matches("\\d{1,18}") ? null : servers().get(Long.parseLong(sel));
+        if (s == null) {
+            pages.message(ctx, "Select a server", "Select a server in the list first (the round button at the start of its row),"
+                    + " then choose the action again.");
+            return;
+        }
+        if (a.keaOnly() && s.type() != ServerType.Kea) {
+            pages.message(ctx, a.label(), a.label() + " is for Kea servers; " + s.name() + " is an ISC DHCP server. Its failover"
+                    + " relationships are under Action › Failover management.");
+            return;
+        }
+        String to = a.keaOnly() ? "/ui/kea/" + s.id() + "/" + a.path() : "/ui/admin/services/" + s.id() + "/" + a.path();
+        if (ctx.header("HX-Request") != null) {
+            // htmx asked for a dialog; a whole page is the answer here, so the browser goes there.
+            ctx.header("HX-Redirect", to);
+            ctx.html("");
+        } else {
+            ctx.redirect(to);
+        }
+    }
+
     private DhcpServer server(Context ctx) {
         return central.servers().get("server", DhcpServer.RESOURCE + "/" + Pages.id(ctx, "id"));
     }
@@ -85,7 +128,8 @@ final class ServicePages {
             // Kea: read from the HA block, where every delay is in milliseconds.
             return "heartbeat " + f.heartbeatDelay() + " ms, max response delay " + f.maxResponseDelay() + " ms";
         }
-        return "port " + f.port() + ", mclt " + f.mclt() + " s, max response delay " + f.maxResponseDelay() + " s";
+        return (f.failoverMode() == FailoverRelationship.Mode.LoadBalance ? "primary's share " + f.percentage() + " %, " : "")
+                + "port " + f.port() + ", mclt " + f.mclt() + " s, max response delay " + f.maxResponseDelay() + " s";
     }
 
     private static String name(Map<Long, DhcpServer> servers, long id) {
@@ -95,8 +139,13 @@ final class ServicePages {
 
     private static final List<Option> MODES = List.of(new Option("LoadBalance", "Load balancing"), new Option("HotStandby", "Hot standby"),
             new Option("PassiveBackup", "Passive backup (Kea only)"));
+    /** dhcpd failover balances or stands by; it has no passive backup. */
+    private static final List<Option> ISC_MODES = MODES.subList(0, 2);
 
-    /** Add Relationship (existing null) or Edit: the seed's fields, plus the HA mode and delays for Kea. */
+    /**
+     * Add Relationship (existing null) or Edit: the seed's fields, the failover mode with the primary's percentage for
+     * ISC load balancing (the API's {@code percentage}), and the HA mode and delays for Kea.
+     */
     private void relationship(Context ctx, Long existingId) {
         DhcpServer s = server(ctx);
         boolean kea = s.type() == ServerType.Kea;
@@ -122,8 +171,12 @@ final class ServicePages {
                         + name(servers, existing.secondaryServerId()) + " (secondary)"));
             }
             f.add(Field.select("failoverMode", kea ? "HA mode" : "Failover mode", v.getOrDefault("failoverMode",
-                    existing == null ? (kea ? "HotStandby" : "LoadBalance") : existing.failoverMode().name()), kea ? MODES : MODES.subList(0, 1)));
+                    existing == null ? (kea ? "HotStandby" : "LoadBalance") : existing.failoverMode().name()), kea ? MODES : ISC_MODES));
             if (!kea) {
+                // Hot standby is split 255 on the primary whatever the percentage, so the field only shows for load balancing.
+                f.add(Field.number("percentage", "Percentage", v.getOrDefault("percentage",
+                        existing == null ? "50" : String.valueOf(existing.percentage())),
+                        "The share of clients the primary serves, 0 to 100; 50 splits them evenly").onlyWhen("failoverMode", "LoadBalance"));
                 f.add(Field.number("port", "Port", v.getOrDefault("port", existing == null ? "647" : String.valueOf(existing.port())),
                         "Where this server listens for its failover peer"));
                 f.add(Field.number("mclt", "Maximum client lead time (s)", v.getOrDefault("mclt",
@@ -175,13 +228,17 @@ final class ServicePages {
             r.put("primaryServer", name(servers, existing.primaryServerId()));
             r.put("secondaryServer", name(servers, existing.secondaryServerId()));
         }
-        r.put("failoverMode", v.getOrDefault("failoverMode", "LoadBalance"));
+        String mode = v.getOrDefault("failoverMode", "LoadBalance");
+        r.put("failoverMode", mode);
         for (String address : List.of("primaryAddress", "secondaryAddress")) {
             if (!kea && existing == null && !v.getOrDefault(address, "").isBlank()) {
                 r.put(address, v.get(address).strip());
             }
         }
         if (!kea) {
+            if ("LoadBalance".equals(mode)) {
+                r.put("percentage", Pages.number(v, "percentage", "Percentage", 0, 100));
+            }
             r.put("port", Pages.number(v, "port", "Port", 1, 65535));
             r.put("mclt", Pages.number(v, "mclt", "Maximum client lead time", 1, 86_400 * 30));
             r.put("maxResponseDelay", Pages.number(v, "maxResponseDelay", "Max response delay", 1, 3600));
@@ -200,11 +257,12 @@ final class ServicePages {
         DhcpServer s = server(ctx);
         FailoverRelationship f = central.failoverRelationships().findById(Pages.id(ctx, "rel"))
                 .orElseThrow(() -> UserError.notFound("Failover relationship", ctx.pathParam("rel")));
-        List<Option> actions = List.of(new Option("Delete", "Delete the secondary scopes"), new Option("Disable", "Disable the secondary scopes"),
-                new Option("None", "Leave the secondary scopes as they are"));
+        // None first and preselected: the least destructive choice; deleting or disabling the secondary's scopes is chosen on purpose.
+        List<Option> actions = List.of(new Option("None", "Leave the secondary scopes as they are"),
+                new Option("Delete", "Delete the secondary scopes"), new Option("Disable", "Disable the secondary scopes"));
         pages.dialog(ctx, new Pages.DialogSpec("Remove relationship " + f.name(), "/ui/admin/services/" + s.id() + "/failover/" + f.id() + "/remove",
                 "Remove", v -> List.of(Field.readonly("relationship", "Relationship", f.name()),
-                        Field.radio("deconfigureAction", "Secondary scopes", v.getOrDefault("deconfigureAction", "Delete"), actions))),
+                        Field.radio("deconfigureAction", "Secondary scopes", v.getOrDefault("deconfigureAction", "None"), actions))),
                 (actor, v) -> new Pages.Preview(failover.call(actor, "RemoveDHCPFailoverRelationships", removeParams(s, f, v), true, null).diffs(), null),
                 (actor, v, comment) -> {
                     failover.call(actor, "RemoveDHCPFailoverRelationships", removeParams(s, f, v), false, comment);

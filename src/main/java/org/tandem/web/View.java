@@ -36,35 +36,42 @@ public final class View {
 
     /**
      * A form field. {@code type} is text, number, password, select, radio, textarea or readonly; {@code error} is the
-     * message for what the user typed here (shown next to it), or null.
+     * message for what the user typed here (shown next to it), or null; {@code onlyWhen}, when not null, is the choice
+     * of another field this one applies to (hidden, and left out of the Summary, otherwise).
      */
-    public record Field(String name, String label, String type, String value, List<Option> options, String error, String help) {
+    public record Field(String name, String label, String type, String value, List<Option> options, String error, String help,
+            When onlyWhen) {
         public static Field text(String name, String label, String value) {
-            return new Field(name, label, "text", value, List.of(), null, null);
+            return new Field(name, label, "text", value, List.of(), null, null, null);
         }
 
         public static Field number(String name, String label, String value, String help) {
-            return new Field(name, label, "number", value, List.of(), null, help);
+            return new Field(name, label, "number", value, List.of(), null, help, null);
         }
 
         public static Field select(String name, String label, String value, List<Option> options) {
-            return new Field(name, label, "select", value, options, null, null);
+            return new Field(name, label, "select", value, options, null, null, null);
         }
 
         public static Field radio(String name, String label, String value, List<Option> options) {
-            return new Field(name, label, "radio", value, options, null, null);
+            return new Field(name, label, "radio", value, options, null, null, null);
         }
 
         public static Field readonly(String name, String label, String value) {
-            return new Field(name, label, "readonly", value, List.of(), null, null);
+            return new Field(name, label, "readonly", value, List.of(), null, null, null);
         }
 
         public Field withError(String message) {
-            return new Field(name, label, type, value, options, message, help);
+            return new Field(name, label, type, value, options, message, help, onlyWhen);
         }
 
         public Field withHelp(String text) {
-            return new Field(name, label, type, value, options, error, text);
+            return new Field(name, label, type, value, options, error, text, onlyWhen);
+        }
+
+        /** This field only when field {@code other} has {@code value} (app.js shows and hides it as that choice changes). */
+        public Field onlyWhen(String other, String value) {
+            return new Field(name, label, type, this.value, options, error, help, new When(other, value));
         }
 
         public String id() {
@@ -82,6 +89,15 @@ public final class View {
         }
     }
 
+    /** The choice another field applies to: field {@code field} has value {@code value}. */
+    public record When(String field, String value) {
+        /** As the template writes it for app.js: {@code field=value}. */
+        @Override
+        public String toString() {
+            return field + "=" + value;
+        }
+    }
+
     /**
      * A dialog with one form in two steps: the fields, then (after a dry run) a Summary with each server's diff and the
      * button that really writes. {@code values} are carried as hidden inputs in the second step.
@@ -92,10 +108,22 @@ public final class View {
         public boolean anyDiff() {
             return diffs.stream().anyMatch(d -> !d.empty());
         }
+
+        /** Whether {@code f} applies to the dialog's current choices (see {@link Field#onlyWhen}). */
+        public boolean applies(Field f) {
+            if (f.onlyWhen() == null) {
+                return true;
+            }
+            return fields.stream().filter(o -> o.name().equals(f.onlyWhen().field())).findFirst()
+                    .map(o -> f.onlyWhen().value().equals(o.value())).orElse(true);
+        }
     }
 
-    /** One row of the DHCP scopes grid: a subnet and its scope instances on one or two servers. */
-    public record ScopeRow(long id, String name, String subnet, List<String> servers, String authority, boolean failover,
+    /**
+     * One row of the DHCP scopes grid: a subnet and its scope instances on one or two servers. {@code ref} is the scope
+     * ref its page is addressed by ({@code /ui/scopes/dhcpScopes/12}).
+     */
+    public record ScopeRow(String ref, String name, String subnet, List<String> servers, String authority, boolean failover,
             String relationship, String state, String liveState, boolean enabled) {}
 
     /** The grid with its paging, sorting and filter. */

@@ -62,6 +62,7 @@ class WebFailoverIT {
     private static DhcpServer a;
     private static DhcpServer b;
     private static long rangeId;
+    private static String scopeRef;
     private BrowserContext context;
     private Page page;
 
@@ -84,6 +85,7 @@ class WebFailoverIT {
         Range lan = scopes.addRange(Actor.SYSTEM, null, "range", new ScopeService.NewRange("lab-lan", BRANCH + ".0/24", null, null, null));
         rangeId = lan.id();
         var scope = scopes.addScope(Actor.SYSTEM, null, "scope", new ScopeService.NewScope(lan.ref(), a.ref(), "lab-lan", null, true));
+        scopeRef = scope.ref();
         scopes.addBlock(Actor.SYSTEM, null, AddressBlock.Kind.POOL, "scope", scope.ref(), "pool", BRANCH + ".100", BRANCH + ".150");
         Range bare = scopes.addRange(Actor.SYSTEM, null, "range", new ScopeService.NewRange("no-pool", "198.18.250.0/24", null, null, null));
         scopes.addScope(Actor.SYSTEM, null, "scope", new ScopeService.NewScope(bare.ref(), a.ref(), "no-pool", null, true));
@@ -216,8 +218,15 @@ class WebFailoverIT {
 
     @Test
     @Order(3)
-    void scopeDetail_poolShowsTheRelationshipAndItsServers_readOnlyInTheAddPoolDialog() {
+    void scopeDetail_isAddressedByTheScopeRef_oldNumericUrlRedirects_poolShowsTheRelationship_readOnlyInTheAddPoolDialog() {
+        page.navigate(url("/ui/scopes?filter=lab-lan"));
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("lab-lan").setExact(true)))
+                .hasAttribute("href", "/ui/scopes/" + scopeRef);
+        assertThat(scopeRef).matches("dhcpScopes/\\d+");
+        // The page's address before scope refs was the range id: such a link lands on the scope's page.
         page.navigate(url("/ui/scopes/" + rangeId));
+        assertThat(page).hasURL(url("/ui/scopes/" + scopeRef));
+        assertThat(page.locator("h1")).containsText("Scope lab-lan");
         Locator pool = page.locator("tr[data-pool]").first();
         assertThat(pool).containsText("fo-lab");
         assertThat(pool).containsText("dhcpd-a (primary), dhcpd-b (secondary)");
@@ -249,7 +258,7 @@ class WebFailoverIT {
     @Test
     @Order(5)
     void scopeDetail_reservationInAFailoverScope_isWrittenToBothServers_duplicateAddressShownAtTheField_thenRemoved() {
-        page.navigate(url("/ui/scopes/" + rangeId));
+        page.navigate(url("/ui/scopes/" + scopeRef));
         addReservation("printer", BRANCH + ".20", "00:11:22:33:44:66");
         assertThat(dialog().locator("pre.diff[data-server=dhcpd-a]")).containsText("hardware ethernet 00:11:22:33:44:66");
         assertThat(dialog().locator("pre.diff[data-server=dhcpd-b]")).containsText("hardware ethernet 00:11:22:33:44:66");
@@ -353,11 +362,13 @@ class WebFailoverIT {
 
     @Test
     @Order(9)
-    void removeRelationship_fromTheRowMenu_isGoneFromTheList() {
+    void removeRelationship_fromTheRowMenu_preselectsLeavingTheSecondaryScopes_andIsGoneFromTheList() {
         page.navigate(url("/ui/admin/services/" + a.id() + "/failover"));
         page.locator("tr[data-relationship=fo-lab] summary").click();
         page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Remove")).click();
-        dialog().getByLabel("Leave the secondary scopes as they are").check();
+        assertThat(dialog().locator("input[name=deconfigureAction]:checked")).hasAttribute("value", "None");
+        assertThat(dialog().getByLabel("Leave the secondary scopes as they are")).isChecked();
+        assertThat(dialog().getByLabel("Delete the secondary scopes")).not().isChecked();
         next();
         dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Remove").setExact(true)).click();
         // branch-2 is still in the relationship: its peer statements leave both servers first (two restarts).
@@ -366,5 +377,70 @@ class WebFailoverIT {
         for (DhcpdLab.Server s : lab.servers()) {
             assertThat(config(s)).doesNotContain("failover peer");
         }
+    }
+
+    /** The {@code failover peer "name" { ... }} block of a dhcpd.conf, as Tandem writes it (no nested braces). */
+    private static String peerBlock(String conf, String name) {
+        int start = conf.indexOf("failover peer \"" + name + "\" {");
+        assertThat(start).as("failover peer %s in%n%s", name, conf).isNotNegative();
+        return conf.substring(start, conf.indexOf('}', start) + 1);
+    }
+
+    @Test
+    @Order(10)
+    void addRelationship_hotStandbyFromTheActionMenu_percentageOutOfRangeAtTheField_thenTheFirstScopeWritesSplit255() {
+        page.navigate(url("/ui/admin/services"));
+        page.locator("tr[data-server=dhcpd-a] input[name=sel]").check();
+        page.locator("#action-menu summary").click();
+        shot("isc-service-management-action-menu");
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Failover management")).click();
+        page.waitForURL(url("/ui/admin/services/" + a.id() + "/failover"));
+        assertThat(page.locator("h1")).containsText("Failover management · dhcpd-a");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add Relationship")).click();
+        assertThat(dialog().getByLabel("Failover mode").locator("option")).hasText(new String[] {"Load balancing", "Hot standby"});
+        dialog().getByLabel("Failover name").fill("fo-hot");
+        dialog().getByLabel("Partner server").selectOption("dhcpd-b");
+        dialog().getByLabel("This server's failover address").fill(lab.primary().address());
+        dialog().getByLabel("Partner's failover address").fill(lab.secondary().address());
+        dialog().getByLabel("Maximum client lead time (s)").fill("60");
+        assertThat(dialog().getByLabel("Percentage")).hasValue("50");
+        dialog().getByLabel("Percentage").fill("150");
+        next();
+        assertThat(dialog().locator("#f-percentage-err")).containsText("from 0 to 100");
+        assertThat(dialog().locator("#f-percentage")).hasAttribute("aria-invalid", "true");
+        assertThat(dialog().locator("#dlg-error")).hasCount(0);
+        shot("isc-add-relationship-percentage-error");
+
+        // Hot standby: the primary serves every client, so the percentage goes (and its bad value with it).
+        dialog().getByLabel("Failover mode").selectOption("HotStandby");
+        assertThat(dialog().getByLabel("Percentage")).isHidden();
+        next();
+        assertThat(dialog().locator("[role=tab][aria-selected=true]")).hasText("Summary");
+        assertThat(dialog().locator("dl.summary")).containsText("Hot standby");
+        assertThat(dialog().locator("dl.summary")).not().containsText("Percentage");
+        shot("isc-add-relationship-hot-standby-summary");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add").setExact(true)).click();
+        Locator rel = page.locator("tr[data-relationship=fo-hot]");
+        assertThat(rel).containsText("HotStandby");
+        assertThat(rel).containsText("Empty");
+        assertThat(config(lab.primary())).doesNotContain("failover peer");
+
+        page.navigate(url("/ui/scopes?filter=lab-lan"));
+        page.locator("tr[data-scope=lab-lan] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Add scope to failover")).click();
+        dialog().getByLabel("Failover relationship").selectOption("fo-hot");
+        next();
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-a]")).containsText("split 255;");
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Confirm")).click();
+        assertThat(page.locator("tr[data-scope=lab-lan]")).containsText("fo-hot", SLOW);
+        String primary = peerBlock(config(lab.primary()), "fo-hot");
+        assertThat(primary).contains("primary;", "split 255;", "mclt 60;", "address " + lab.primary().address() + ";",
+                "peer address " + lab.secondary().address() + ";").doesNotContain("hba");
+        String secondary = peerBlock(config(lab.secondary()), "fo-hot");
+        assertThat(secondary).contains("secondary;", "address " + lab.secondary().address() + ";",
+                "peer address " + lab.primary().address() + ";").doesNotContain("split").doesNotContain("mclt");
+        String lan = config(lab.primary()).substring(config(lab.primary()).indexOf("subnet " + BRANCH + ".0"));
+        assertThat(lan).contains("failover peer \"fo-hot\"");
     }
 }

@@ -243,6 +243,10 @@ class WebUiIT {
         page.navigate(url("/ui/scopes?filter=office"));
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("office")).click();
         assertThat(page.locator("h1")).containsText("Scope office");
+        // Addressed by the ref of one of the scope's instances (one per HA peer), as the API names it.
+        assertThat(page).hasURL(java.util.regex.Pattern.compile("/ui/scopes/dhcpScopes/\\d+$"));
+        assertThat(central.scopes().scopes(org.tandem.store.ListQuery.filtered("name=office")).items()).extracting(DhcpScope::ref)
+                .contains(page.url().substring(page.url().indexOf("/ui/scopes/") + "/ui/scopes/".length()));
         assertThat(page.locator("tr[data-pool]")).hasCount(1);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add pool")).click();
         Locator dialog = page.locator("dialog[open]");
@@ -323,7 +327,7 @@ class WebUiIT {
 
     @Test
     @Order(7)
-    void serviceManagement_groupsKeaServers_andFailoverWindowOpensFromTheRowMenu() {
+    void serviceManagement_groupsKeaServers_andFailoverWindowOpensFromTheRowMenuAndTheActionMenu() {
         signIn();
         page.navigate(url("/ui/admin/services"));
         Locator keaGroup = page.locator("section#grp-Kea");
@@ -333,13 +337,34 @@ class WebUiIT {
         keaGroup.locator("tr[data-server=server1] summary").click();
         page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Failover management")).click();
         assertThat(page.locator("h1")).containsText("Failover management · server1");
+
+        // Seed 001: select the server, then Action › Failover management; with nothing selected the menu says so.
+        page.navigate(url("/ui/admin/services"));
+        page.locator("#action-menu summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Failover management")).click();
+        assertThat(page.locator("dialog[open]")).containsText("Select a server in the list first");
+        page.keyboard().press("Escape");
+        keaGroup.locator("tr[data-server=server2] input[name=sel]").check();
+        page.locator("#action-menu summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Failover management")).click();
+        page.waitForURL(url("/ui/admin/services/" + kea2.id() + "/failover"));
+        assertThat(page.locator("h1")).containsText("Failover management · server2");
+        page.navigate(url("/ui/admin/services"));
+        page.locator("section#grp-Kea tr[data-server=server1] input[name=sel]").check();
+        page.locator("#action-menu summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Failover management")).click();
+        assertThat(page.locator("h1")).containsText("Failover management · server1");
+
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add Relationship")).click();
         Locator dialog = page.locator("dialog[open]");
         assertThat(dialog.getByLabel("Partner server")).containsText("server2");
         assertThat(dialog.getByLabel("Heartbeat delay (ms)")).hasValue("10000");
         dialog.getByLabel("Failover name").fill("pair-a");
         dialog.getByLabel("Partner server").selectOption("server2");
-        assertThat(dialog.getByLabel("Maximum client lead time (s)")).hasCount(0);
+        // ISC-only fields stay off the Kea form.
+        for (String iscOnly : List.of("Maximum client lead time (s)", "Port", "Percentage", "Load balance max seconds", "Max unacked updates")) {
+            assertThat(dialog.getByLabel(iscOnly, new Locator.GetByLabelOptions().setExact(true))).hasCount(0);
+        }
         dialog.getByLabel("Heartbeat delay (ms)").fill("70000");
         dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Next: summary")).click();
         assertThat(page.locator("dialog[open] #f-heartbeatDelay-err")).containsText("from 1 to 65535");
