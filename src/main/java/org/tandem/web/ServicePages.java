@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.tandem.central.Central;
 import org.tandem.common.UserError;
+import org.tandem.failover.FailoverCheck;
 import org.tandem.failover.FailoverRelationship;
 import org.tandem.failover.LiveStates;
 import org.tandem.servers.DhcpServer;
@@ -47,6 +48,8 @@ final class ServicePages {
         r.get("/ui/admin/services/{id}/failover/{rel}/edit", ctx -> relationship(ctx, Pages.id(ctx, "rel")));
         r.post("/ui/admin/services/{id}/failover/{rel}/edit", ctx -> relationship(ctx, Pages.id(ctx, "rel")));
         r.get("/ui/admin/services/{id}/failover/{rel}/remove", this::remove);
+        r.get("/ui/admin/services/{id}/failover/{rel}/check", this::check);
+        r.post("/ui/admin/services/{id}/failover/{rel}/check", this::check);
         r.post("/ui/admin/services/{id}/failover/{rel}/remove", this::remove);
     }
 
@@ -266,6 +269,36 @@ final class ServicePages {
                 (actor, v) -> new Pages.Preview(failover.call(actor, "RemoveDHCPFailoverRelationships", removeParams(s, f, v), true, null).diffs(), null),
                 (actor, v, comment) -> {
                     failover.call(actor, "RemoveDHCPFailoverRelationships", removeParams(s, f, v), false, comment);
+                    return "/ui/admin/services/" + s.id() + "/failover";
+                });
+    }
+
+    /**
+     * Check and replicate: the consistency check's findings for the relationship (read fresh from both peers), and
+     * ReplicateDHCPFailover from the primary with its Summary (the secondary's diff) before anything is written.
+     */
+    private void check(Context ctx) {
+        DhcpServer s = server(ctx);
+        FailoverRelationship f = central.failoverRelationships().findById(Pages.id(ctx, "rel"))
+                .orElseThrow(() -> UserError.notFound("Failover relationship", ctx.pathParam("rel")));
+        ObjectNode params = FailoverRpc.params().put("dhcpServerRef", s.ref()).put("dhcpFailoverRelationshipName", f.name());
+        pages.dialog(ctx, new Pages.DialogSpec("Check " + f.name(), "/ui/admin/services/" + s.id() + "/failover/" + f.id() + "/check",
+                "Replicate from primary", v -> {
+                    List<Field> out = new ArrayList<>();
+                    List<FailoverCheck.Finding> findings = central.failover().check().check(f);
+                    if (findings.isEmpty()) {
+                        out.add(Field.readonly("finding", "Differences", "None: Central's record and both peers agree"));
+                    }
+                    for (int i = 0; i < findings.size(); i++) {
+                        FailoverCheck.Finding x = findings.get(i);
+                        out.add(Field.readonly("finding" + i, x.kind() + (x.subnet() == null ? "" : " · " + x.subnet()), x.message()));
+                    }
+                    return out;
+                }),
+                (actor, v) -> new Pages.Preview(failover.call(actor, "ReplicateDHCPFailover", params.deepCopy(), true, null).diffs(),
+                        "Only the secondary is written: its copies of the scopes and its peer block become what the primary has."),
+                (actor, v, comment) -> {
+                    failover.call(actor, "ReplicateDHCPFailover", params.deepCopy(), false, comment);
                     return "/ui/admin/services/" + s.id() + "/failover";
                 });
     }

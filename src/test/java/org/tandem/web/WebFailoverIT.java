@@ -362,6 +362,29 @@ class WebFailoverIT {
 
     @Test
     @Order(9)
+    void checkAndReplicate_afterAHandEditOfTheSecondary_namesTheScopeShowsTheDiffThenRepairsIt() throws Exception {
+        String b = config(lab.secondary());
+        assertThat(b).contains("range 198.18.78.10 198.18.78.50;");
+        Files.writeString(lab.secondary().conf(), b.replace("range 198.18.78.10 198.18.78.50;", "range 198.18.78.10 198.18.78.60;"));
+        page.navigate(url("/ui/admin/services/" + a.id() + "/failover"));
+        page.locator("tr[data-relationship=fo-lab] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Check and replicate")).click();
+        assertThat(dialog()).containsText("198.18.78.0/24", SLOW);
+        assertThat(dialog()).containsText("differs between \"dhcpd-a\" and \"dhcpd-b\"");
+        shot("isc-check-drift");
+        next();
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-b]")).containsText("range 198.18.78.10 198.18.78.50");
+        assertThat(dialog().locator("pre.diff[data-server=dhcpd-a]")).hasCount(0);
+        dialog().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Replicate from primary")).click();
+        assertThat(page.locator("dialog[open]")).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(60_000));
+        assertThat(config(lab.secondary())).contains("range 198.18.78.10 198.18.78.50;");
+        page.locator("tr[data-relationship=fo-lab] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Check and replicate")).click();
+        assertThat(dialog()).containsText("None: Central's record and both peers agree", SLOW);
+    }
+
+    @Test
+    @Order(10)
     void removeRelationship_fromTheRowMenu_preselectsLeavingTheSecondaryScopes_andIsGoneFromTheList() {
         page.navigate(url("/ui/admin/services/" + a.id() + "/failover"));
         page.locator("tr[data-relationship=fo-lab] summary").click();
@@ -387,7 +410,7 @@ class WebFailoverIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void addRelationship_hotStandbyFromTheActionMenu_percentageOutOfRangeAtTheField_thenTheFirstScopeWritesSplit255() {
         page.navigate(url("/ui/admin/services"));
         page.locator("tr[data-server=dhcpd-a] input[name=sel]").check();
