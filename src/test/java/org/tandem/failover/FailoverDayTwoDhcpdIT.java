@@ -268,6 +268,37 @@ class FailoverDayTwoDhcpdIT {
         lab.awaitNormal(lab.secondary(), REL3, Duration.ofSeconds(60));
     }
 
+    @Test
+    @Order(14)
+    void poolsNamingTwoPeers_theScopeAndItsPoolsShowTheFirstPoolsPeer() throws Exception {
+        // By hand on both servers: a second relationship "other", and a pool naming it put before 198.19.212.0's pool.
+        List<String> originals = new ArrayList<>();
+        try {
+            for (DhcpdLab.Server s : lab.servers()) {
+                String text = conf(s);
+                originals.add(text);
+                String block = text.substring(text.indexOf("failover peer \"" + REL3 + "\" {"));
+                block = block.substring(0, block.indexOf("}\n") + 2).replace("\"" + REL3 + "\"", "\"other\"")
+                        .replaceAll("port 647;", "port 700;");
+                String subnet = "subnet 198.19.212.0 netmask 255.255.255.0 {\n";
+                Files.writeString(s.conf(), block + text.replace(subnet, subnet + "  pool {\n    failover peer \"other\";\n"
+                        + "    range 198.19.212.100 198.19.212.110;\n  }\n"));
+            }
+            syncBoth();
+            String scope = call("GetDHCPScopes", "{\"filter\":\"dhcpServerRef=" + primaryRef + "\"}").path("dhcpScopes").findParents("from")
+                    .stream().filter(n -> n.path("from").asText().equals("198.19.212.0")).findFirst().orElseThrow().path("ref").asText();
+            assertThat(call("GetDHCPScope", "{\"dhcpScopeRef\":\"" + scope + "\"}").path("dhcpScope").path("failoverRelationship").asText())
+                    .isEqualTo("other");
+            call("GetDHCPAddressPools", "{\"dhcpScopeRef\":\"" + scope + "\"}").path("dhcpAddressPools")
+                    .forEach(pool -> assertThat(pool.path("failoverRelationship").asText()).isEqualTo("other"));
+            assertThat(texts(relationship(REL3).path("dhcpScopeRefs"))).doesNotContain(scope);
+        } finally {
+            for (int i = 0; i < originals.size(); i++) {
+                Files.writeString(lab.servers().get(i).conf(), originals.get(i));
+            }
+        }
+    }
+
     private static List<JsonNode> findings() {
         List<JsonNode> out = new ArrayList<>();
         call("CheckDHCPFailover", "{\"dhcpServerRef\":\"" + primaryRef + "\",\"dhcpFailoverRelationshipName\":\"" + REL3 + "\"}")
