@@ -20,6 +20,7 @@ import org.tandem.lab.DhcpdLab;
 import org.tandem.sync.SyncExtension;
 import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
+import org.tandem.testing.RpcSession;
 
 /**
  * Issue 12 on a real dhcpd 4.4.3 pair: failover writes and reads from states the servers really reach on day two
@@ -34,7 +35,7 @@ class FailoverDayTwoDhcpdIT {
 
     private static DhcpdLab lab;
     private static TestCentral central;
-    private static String session;
+    private static RpcSession rpc;
     private static String primaryRef;
     private static String secondaryRef;
     private static String scopeRef;
@@ -45,7 +46,7 @@ class FailoverDayTwoDhcpdIT {
         lab = DhcpdLab.start();
         // With the background jobs: the import of new servers runs as it does for a user.
         central = new TestCentral(CentralConfig.defaults(), List.of(new SyncExtension()));
-        session = central.login("administrator", TestCentral.ADMIN_PASSWORD);
+        rpc = RpcSession.administrator(central);
         primaryRef = addServer("day-a", lab.primary());
         secondaryRef = addServer("day-b", lab.secondary());
         String range = call("AddRange", "{\"range\":{\"name\":\"day-two\",\"subnet\":\"198.19.210.0/24\"}}").path("ref").asText();
@@ -367,21 +368,10 @@ class FailoverDayTwoDhcpdIT {
     }
 
     private static JsonNode call(String method, String params) {
-        JsonNode answer = central.rpc(method, withSession(params));
-        if (answer.has("error")) {
-            throw new AssertionError(method + " failed: " + answer.path("error"));
-        }
-        return answer.path("result");
+        return rpc.call(method, params);
     }
 
     private static JsonNode callError(String method, String params) {
-        JsonNode answer = central.rpc(method, withSession(params));
-        assertThat(answer.has("error")).as(method + " should fail: " + answer).isTrue();
-        return answer.path("error");
-    }
-
-    private static String withSession(String params) {
-        String rest = params.substring(1).strip();
-        return "{\"session\":\"" + session + "\"" + (rest.equals("}") ? "" : ",") + rest;
+        return rpc.error(method, params);
     }
 }

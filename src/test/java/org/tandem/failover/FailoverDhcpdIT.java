@@ -16,6 +16,7 @@ import org.tandem.central.TestCentral;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
+import org.tandem.testing.RpcSession;
 
 /**
  * The seeds' ISC failover workflows end to end: JSON-RPC calls to an in-process Central wired to a
@@ -30,7 +31,7 @@ class FailoverDhcpdIT {
 
     private static DhcpdLab lab;
     private static TestCentral central;
-    private static String session;
+    private static RpcSession rpc;
     private static String primaryRef;
     private static String secondaryRef;
     private static String scopeRef;
@@ -41,7 +42,7 @@ class FailoverDhcpdIT {
         RealServers.assumeDhcpd();
         lab = DhcpdLab.start();
         central = new TestCentral();
-        session = central.login("administrator", TestCentral.ADMIN_PASSWORD);
+        rpc = RpcSession.administrator(central);
         primaryRef = addServer("dhcp-a", lab.primary());
         secondaryRef = addServer("dhcp-b", lab.secondary());
         scopeRef = scopeWithPool("198.19.200.0/24", "198.19.200.10", "198.19.200.99");
@@ -286,21 +287,10 @@ class FailoverDhcpdIT {
     }
 
     private static JsonNode call(String method, String params) {
-        JsonNode answer = central.rpc(method, withSession(params));
-        if (answer.has("error")) {
-            throw new AssertionError(method + " failed: " + answer.path("error"));
-        }
-        return answer.path("result");
+        return rpc.call(method, params);
     }
 
     private static JsonNode callError(String method, String params) {
-        JsonNode answer = central.rpc(method, withSession(params));
-        assertThat(answer.has("error")).as(method + " should fail: " + answer).isTrue();
-        return answer.path("error");
-    }
-
-    private static String withSession(String params) {
-        String rest = params.substring(1).strip();
-        return "{\"session\":\"" + session + "\"" + (rest.equals("}") ? "" : ",") + rest;
+        return rpc.error(method, params);
     }
 }

@@ -24,6 +24,7 @@ import org.tandem.lab.KeaLab;
 import org.tandem.net.Ipv4Range;
 import org.tandem.testing.Cleanup;
 import org.tandem.testing.RealServers;
+import org.tandem.testing.RpcSession;
 
 /**
  * Kea HA relationships through the same JSON-RPC commands, on a real Kea 2.2 pair on loopback that
@@ -38,7 +39,7 @@ class FailoverKeaIT {
 
     private static KeaLab lab;
     private static TestCentral central;
-    private static String session;
+    private static RpcSession rpc;
     private static String primaryRef;
     private static String scopeRef;
     private static KeaClient a;
@@ -50,7 +51,7 @@ class FailoverKeaIT {
         RealServers.assumeKea();
         lab = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.NONE));
         central = new TestCentral();
-        session = central.login("administrator", TestCentral.ADMIN_PASSWORD);
+        rpc = RpcSession.administrator(central);
         primaryRef = addServer("kea-1", lab.node(0));
         addServer("kea-2", lab.node(1));
         a = new KeaClient("kea-1", KeaEndpoint.ControlAgent.of(lab.node(0).agentUrl()));
@@ -159,21 +160,10 @@ class FailoverKeaIT {
     }
 
     private static JsonNode call(String method, String params) {
-        JsonNode answer = central.rpc(method, withSession(params));
-        if (answer.has("error")) {
-            throw new AssertionError(method + " failed: " + answer.path("error"));
-        }
-        return answer.path("result");
+        return rpc.call(method, params);
     }
 
     private static JsonNode callError(String method, String params) {
-        JsonNode answer = central.rpc(method, withSession(params));
-        assertThat(answer.has("error")).as(method + " should fail: " + answer).isTrue();
-        return answer.path("error");
-    }
-
-    private static String withSession(String params) {
-        String rest = params.substring(1).strip();
-        return "{\"session\":\"" + session + "\"" + (rest.equals("}") ? "" : ",") + rest;
+        return rpc.error(method, params);
     }
 }
