@@ -4,7 +4,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -415,15 +414,7 @@ public final class FailoverService {
                 first.editor.addSubnet(declaration, null);
             }
             // From here as addScopes plans it for the scope once it exists.
-            FailoverPeerSpec spec = iscSpec(r, peerAddresses.find(r.id()).orElse(null), primary, secondary);
-            if (a.model().subnet(subnet).isEmpty()) {
-                a.editor.addSubnet(declaration, null);
-            }
-            a.editor.enableFailover(subnet, spec);
-            if (b.model().subnet(subnet).isEmpty()) {
-                b.editor.addSubnet(a.editor.subnetText(subnet).orElseThrow(), null);
-            }
-            b.editor.enableFailover(subnet, spec.mirror());
+            enableOnPair(a, b, subnet, declaration, iscSpec(r, peerAddresses.find(r.id()).orElse(null), primary, secondary));
             checkPair(a, b, r.name());
             Planned planned = planned(r, a, b);
             return commit(actor, saveComment, true, withState(r, FailoverRelationship.State.Normal, r.scopeIds()), planned.changes(),
@@ -643,26 +634,33 @@ public final class FailoverService {
         Dhcpd b = pair[1];
         FailoverPeerSpec spec = iscSpec(r, addresses, primary, secondary);
         for (DhcpScope scope : added) {
-            Ipv4Range subnet = scope.addresses();
-            if (a.model().subnet(subnet).isEmpty()) {
-                a.editor.addSubnet(subnetDeclaration(scope, null), null);
-            }
-            a.editor.enableFailover(subnet, spec);
-            if (b.model().subnet(subnet).isEmpty() && b.model().disabledSubnets().stream().anyMatch(d -> d.range().equals(subnet))) {
-                // Disabled when the scope last left a relationship: bring that instance back as it was.
-                b.editor.enableSubnet(subnet);
-            }
-            if (b.model().subnet(subnet).isEmpty()) {
-                String sharedNetwork = a.model().subnet(subnet).map(DhcpdConfModel.Subnet::sharedNetwork)
-                        .filter(n -> b.model().sharedNetworks().stream().anyMatch(x -> x.name().equals(n))).orElse(null);
-                b.editor.addSubnet(a.editor.subnetText(subnet).orElseThrow(), sharedNetwork);
-            }
-            b.editor.enableFailover(subnet, spec.mirror());
+            enableOnPair(a, b, scope.addresses(), subnetDeclaration(scope, null), spec);
             DhcpServer target = secondary;
             store.add(log -> ensureInstance(scope, target, log));
         }
         checkPair(a, b, r.name());
         return planned(r, a, b);
+    }
+
+    /**
+     * Puts {@code subnet} in failover on both peers ({@code a} the primary): declared on the primary from
+     * {@code declaration} when missing, copied to the secondary (a copy disabled when it last left a relationship is
+     * brought back as it was), and every pool naming the peer, whose block is written or updated on both.
+     */
+    private static void enableOnPair(Dhcpd a, Dhcpd b, Ipv4Range subnet, String declaration, FailoverPeerSpec spec) {
+        if (a.model().subnet(subnet).isEmpty()) {
+            a.editor.addSubnet(declaration, null);
+        }
+        a.editor.enableFailover(subnet, spec);
+        if (b.model().subnet(subnet).isEmpty() && b.model().disabledSubnets().stream().anyMatch(d -> d.range().equals(subnet))) {
+            b.editor.enableSubnet(subnet);
+        }
+        if (b.model().subnet(subnet).isEmpty()) {
+            String sharedNetwork = a.model().subnet(subnet).map(DhcpdConfModel.Subnet::sharedNetwork)
+                    .filter(n -> b.model().sharedNetworks().stream().anyMatch(x -> x.name().equals(n))).orElse(null);
+            b.editor.addSubnet(a.editor.subnetText(subnet).orElseThrow(), sharedNetwork);
+        }
+        b.editor.enableFailover(subnet, spec.mirror());
     }
 
     private Planned iscRemoveScopes(FailoverRelationship r, DhcpServer primary, DhcpServer secondary, List<DhcpScope> removed,

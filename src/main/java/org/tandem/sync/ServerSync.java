@@ -21,7 +21,6 @@ import org.tandem.failover.ServerTargets;
 import org.tandem.kea.KeaEngine;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.config.KeaConfig;
-import org.tandem.kea.config.KeaSubnet;
 import org.tandem.servers.DhcpServer;
 import org.tandem.servers.ServerRepository;
 import org.tandem.servers.ServerType;
