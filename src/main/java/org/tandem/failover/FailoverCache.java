@@ -1,6 +1,7 @@
 package org.tandem.failover;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import org.tandem.scope.DhcpScope;
 import org.tandem.scope.RangeRepository;
 import org.tandem.scope.ScopeRepository;
 import org.tandem.servers.DhcpServer;
+import org.tandem.store.ListQuery;
+import org.tandem.store.Page;
 
 /**
  * Central's cache of the relationships the servers declare: the only code that writes a relationship's settings,
@@ -45,19 +48,26 @@ public final class FailoverCache {
     public FailoverRelationship record(ChangeLog.Recorder changes, FailoverReader.Declared found, DhcpServer primary, DhcpServer secondary,
             FailoverRelationship stored) {
         String name = stored != null ? stored.name() : found.settings().name();
+        // Read once for the whole relationship: it may hold thousands of scopes, and this runs inside a write's commit.
+        Map<Ipv4Range, DhcpScope> onPrimary = instancesOf(primary);
+        Map<Ipv4Range, DhcpScope> onSecondary = instancesOf(secondary);
+        Map<Long, String> owners = new HashMap<>();
+        for (FailoverRelationship r : relationships.list(null)) {
+            r.scopeIds().forEach(id -> owners.put(id, r.name()));
+        }
         List<Long> ids = new ArrayList<>();
         for (Ipv4Range subnet : found.subnets()) {
-            Optional<DhcpScope> instance = instance(subnet, primary).or(() -> instance(subnet, secondary));
-            if (instance.isEmpty()) {
+            DhcpScope instance = onPrimary.getOrDefault(subnet, onSecondary.get(subnet));
+            if (instance == null) {
                 log.info("failover relationship \"{}\": subnet {} is not in the store yet", name, subnet);
                 continue;
             }
-            Optional<String> owner = scopes.failoverRelationshipName(instance.get().id());
-            if (owner.isPresent() && !owner.get().equals(name)) {
-                log.warn("failover relationship \"{}\": {} is already listed in \"{}\"", name, instance.get().describe(), owner.get());
+            String owner = owners.get(instance.id());
+            if (owner != null && !owner.equals(name)) {
+                log.warn("failover relationship \"{}\": {} is already listed in \"{}\"", name, instance.describe(), owner);
                 continue;
             }
-            ids.add(instance.get().id());
+            ids.add(instance.id());
         }
         FailoverRelationship s = found.settings();
         FailoverRelationship after = new FailoverRelationship(stored == null ? 0 : stored.id(), name, primary.id(), secondary.id(),
@@ -94,6 +104,19 @@ public final class FailoverCache {
         if (!empty.equals(stored)) {
             relationships.update(empty);
             changes.modified(FailoverRelationship.OBJ_TYPE, stored.ref(), snapshot(stored), snapshot(empty));
+        }
+    }
+
+    /** Every stored scope instance of the server, by its addresses. */
+    private Map<Ipv4Range, DhcpScope> instancesOf(DhcpServer server) {
+        Map<Ipv4Range, DhcpScope> out = new HashMap<>();
+        String filter = "dhcpServerRef=" + server.ref();
+        for (long offset = 0; ; offset += ListQuery.MAX_LIMIT) {
+            Page<DhcpScope> page = scopes.list(new ListQuery(filter, offset, ListQuery.MAX_LIMIT, null, false));
+            page.items().forEach(s -> out.put(s.addresses(), s));
+            if (page.items().size() < ListQuery.MAX_LIMIT) {
+                return out;
+            }
         }
     }
 

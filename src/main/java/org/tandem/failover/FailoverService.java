@@ -1,8 +1,6 @@
 package org.tandem.failover;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -863,34 +861,12 @@ public final class FailoverService {
     }
 
     /**
-     * Records what the new configurations of an applied write declare about the relationship between the two servers
-     * it changed (a scope added on both peers of a Kea HA pair joins it), in the write's change-log entry. Called at the
-     * write's commit point by writes that change scopes on a pair (ScopeWrites).
+     * Records in the store what planned configurations declare about relationship {@code r} (empty: nothing), in a
+     * write's change-log entry at its commit point: for writes outside this service that change a pair's subnets.
      */
-    public void recordDeclared(ChangeLog.Recorder log, List<ServerChange> changes) {
-        if (changes.size() != 2) {
-            return;
-        }
-        DhcpServer x = servers.get("server", changes.get(0).server());
-        DhcpServer y = servers.get("server", changes.get(1).server());
-        for (FailoverRelationship r : relationships.list(x.id())) {
-            if (r.primaryServerId() != y.id() && r.secondaryServerId() != y.id()) {
-                continue;
-            }
-            boolean xPrimary = r.primaryServerId() == x.id();
-            String primaryText = changes.get(xPrimary ? 0 : 1).newConfig();
-            String secondaryText = changes.get(xPrimary ? 1 : 0).newConfig();
-            DhcpServer primary = xPrimary ? x : y;
-            DhcpServer secondary = xPrimary ? y : x;
-            Optional<FailoverReader.Declared> declared = x.type() == ServerType.ISC
-                    ? FailoverReader.dhcpd(primary, DhcpdConf.parse(primaryText).model(), secondary, DhcpdConf.parse(secondaryText).model())
-                            .stream().filter(d -> d.name().equals(r.name())).findFirst()
-                    : FailoverReader.kea(primary, FailoverReader.KeaView.of(KeaConfig.fromJson(primaryText.getBytes(StandardCharsets.UTF_8), Instant.EPOCH)),
-                            secondary, FailoverReader.KeaView.of(KeaConfig.fromJson(secondaryText.getBytes(StandardCharsets.UTF_8), Instant.EPOCH)));
-            new Planned(List.of(), r, declared).record(log);
-        }
+    public void recordPlanned(ChangeLog.Recorder log, FailoverRelationship r, Optional<FailoverReader.Declared> declared) {
+        new Planned(List.of(), r, declared).record(log);
     }
-
 
     /** A dhcpd pair's plan ({@code a} the primary's editor). */
     private Planned planned(FailoverRelationship r, Dhcpd a, Dhcpd b) {

@@ -126,6 +126,9 @@ public final class ScopeWrites {
             String f = poolsField + "[" + i + "]";
             given.add(Ipv4Range.parse(f + ".from", poolRanges.get(i)[0], f + ".to", poolRanges.get(i)[1]));
         }
+        // What the planned configs of a Kea HA pair declare (the new subnet joins the pair's relationship): found by the
+        // plan, recorded by the store work's run at the commit point (its trial run comes before the plan).
+        AtomicReference<Runnable> joinRelationship = new AtomicReference<>();
         return write(actor, saveComment, dryRun, () -> {
             DhcpScope created = store.addScope(actor, saveComment, field, in.get());
             requireCidr(field + ".rangeRef", created);
@@ -138,6 +141,10 @@ public final class ScopeWrites {
                     store.addBlock(actor, saveComment, AddressBlock.Kind.POOL, poolsField, instance.ref(), poolsField,
                             r.first().toString(), r.last().toString());
                 }
+            }
+            Runnable join = joinRelationship.get();
+            if (join != null) {
+                join.run();
             }
             return created;
         }, created -> {
@@ -163,6 +170,17 @@ public final class ScopeWrites {
                         doc.disableSubnet(created.addresses());
                     }
                 }
+            }
+            if (peers.size() == 2 && peers.get(0).type() == ServerType.Kea) {
+                // peers: secondary first
+                FailoverRelationship r = relationships.list(peers.get(1).id()).stream().findFirst().orElseThrow();
+                KeaConfigDocument secondaryDoc = edits.kea(peers.get(0));
+                KeaConfigDocument primaryDoc = edits.kea(peers.get(1));
+                joinRelationship.set(() -> changeLog.write(actor, saveComment, log -> {
+                    failover.recordPlanned(log, r, FailoverReader.kea(peers.get(1), FailoverReader.KeaView.of(primaryDoc), peers.get(0),
+                            FailoverReader.KeaView.of(secondaryDoc)));
+                    return null;
+                }));
             }
             return edits.changes(peers);
         });
@@ -406,13 +424,8 @@ public final class ScopeWrites {
             // The store is written at the engine's commit point, in the journal's transaction: a Central killed
             // after the servers changed leaves a store that says what they run.
             AtomicReference<T> stored = new AtomicReference<>();
-            ChangeResult change = engine.apply(new ChangePlan(changes, actor.userName(), saveComment), ChangeListener.LOG, () -> {
-                stored.set(storeWork.get());
-                changeLog.write(actor, saveComment, log -> {
-                    failover.recordDeclared(log, changes);
-                    return null;
-                });
-            });
+            ChangeResult change = engine.apply(new ChangePlan(changes, actor.userName(), saveComment), ChangeListener.LOG,
+                    () -> stored.set(storeWork.get()));
             return new Outcome<>(stored.get(), change);
         } finally {
             writes.unlock();

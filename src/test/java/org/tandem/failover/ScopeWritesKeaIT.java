@@ -92,6 +92,9 @@ class ScopeWritesKeaIT {
         assertThat(onA).isEqualTo(onB);
         assertThat(onA.pools()).hasSize(2).allSatisfy(p -> assertThat(p.clientClass()).startsWith("HA_"));
         assertThat(call("GetDHCPScopes", "{}").path("totalResults").asInt()).isEqualTo(before + 2);
+        // In the pair's relationship at once, as its planned configs declare it (no sync needed).
+        JsonNode scope = call("GetDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\"}").path("dhcpScope");
+        assertThat(scope.path("authority").asText()).isEqualTo("Failover");
     }
 
     @Test
