@@ -1,10 +1,14 @@
 package org.tandem.failover;
 
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** Failover relationships in {@code dhcp_failover_relationships} and {@code dhcp_failover_scopes}. */
 public final class JdbiFailoverRepository implements FailoverRepository {
@@ -38,8 +42,16 @@ public final class JdbiFailoverRepository implements FailoverRepository {
                     + " peer_port = :peerPort, load_balance_max_seconds = :lbms, max_response_delay = :mrd, max_unacked_updates = :muu,"
                     + " heartbeat_delay = :hd, max_ack_delay = :mad, max_unacked_clients = :muc, auto_failover = :af, state = :state"
                     + " WHERE id = :id"), r).bind("id", r.id()).execute();
-            h.createUpdate("DELETE FROM dhcp_failover_scopes WHERE relationship_id = :id").bind("id", r.id()).execute();
-            insertScopes(h, r.id(), r.scopeIds());
+            // Only the difference: a relationship may list thousands of scopes, and a write changes one or two of them.
+            Set<Long> now = new HashSet<>(h.createQuery("SELECT scope_id FROM dhcp_failover_scopes WHERE relationship_id = :id")
+                    .bind("id", r.id()).mapTo(Long.class).list());
+            Set<Long> wanted = new LinkedHashSet<>(r.scopeIds());
+            PreparedBatch gone = h.prepareBatch("DELETE FROM dhcp_failover_scopes WHERE relationship_id = :r AND scope_id = :s");
+            now.stream().filter(id -> !wanted.contains(id)).forEach(id -> gone.bind("r", r.id()).bind("s", id).add());
+            if (gone.size() > 0) {
+                gone.execute();
+            }
+            insertScopes(h, r.id(), wanted.stream().filter(id -> !now.contains(id)).toList());
         });
     }
 
@@ -53,9 +65,12 @@ public final class JdbiFailoverRepository implements FailoverRepository {
     }
 
     private static void insertScopes(Handle h, long id, List<Long> scopeIds) {
-        for (long scopeId : scopeIds) {
-            h.createUpdate("INSERT INTO dhcp_failover_scopes (relationship_id, scope_id) VALUES (:r, :s)").bind("r", id).bind("s", scopeId).execute();
+        if (scopeIds.isEmpty()) {
+            return;
         }
+        PreparedBatch batch = h.prepareBatch("INSERT INTO dhcp_failover_scopes (relationship_id, scope_id) VALUES (:r, :s)");
+        scopeIds.forEach(scopeId -> batch.bind("r", id).bind("s", scopeId).add());
+        batch.execute();
     }
 
     @Override
