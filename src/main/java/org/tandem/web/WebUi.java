@@ -89,6 +89,7 @@ public final class WebUi implements Central.Extension {
                 }
                 return;
             }
+            // Anything but a GET needs the token (HEAD and OPTIONS too: nothing here needs them without it).
             if (!"GET".equals(ctx.method().name()) && !session.csrfValid(ctx)) {
                 ctx.skipRemainingHandlers().status(403).html("<p class=\"error\" role=\"alert\">This form is out of date"
                         + " (its security token does not match your session). Reload the page and try again.</p>");
