@@ -63,6 +63,7 @@ class WebFailoverIT {
     private static DhcpServer b;
     private static long rangeId;
     private static String scopeRef;
+    private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private BrowserContext context;
     private Page page;
 
@@ -111,6 +112,13 @@ class WebFailoverIT {
         context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 860));
         context.setDefaultTimeout(30_000);
         page = context.newPage();
+        // Any Content-Security-Policy refusal Chromium reports fails the test that showed it (as in WebUiIT).
+        violations.clear();
+        page.onConsoleMessage(m -> {
+            if (m.text().contains("Content Security Policy")) {
+                violations.add(m.text());
+            }
+        });
         page.navigate(url("/login"));
         page.getByLabel("User name").fill("administrator");
         page.getByLabel("Password").fill(PASSWORD);
@@ -121,6 +129,7 @@ class WebFailoverIT {
     @AfterEach
     void closeContext() {
         context.close();
+        assertThat(violations).as("CSP violations in Chromium's console").isEmpty();
     }
 
     private String url(String path) {
