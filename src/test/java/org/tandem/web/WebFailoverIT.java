@@ -395,6 +395,14 @@ class WebFailoverIT {
     @Test
     @Order(10)
     void removeRelationship_fromTheRowMenu_preselectsLeavingTheSecondaryScopes_andIsGoneFromTheList() {
+        // Issue 17, finding 2: the same removal as a GET (what an <img> on a same-site page sends) only shows the dialog.
+        long id = central.failoverRelationships().findByName("fo-lab").orElseThrow().id();
+        String before = config(lab.servers().get(0));
+        var viaGet = context.request().get(url("/ui/admin/services/" + a.id() + "/failover/" + id
+                + "/remove?step=apply&deconfigureAction=Delete"));
+        assertThat(viaGet.status()).isEqualTo(200);
+        assertThat(central.failoverRelationships().findByName("fo-lab")).isPresent();
+        assertThat(config(lab.servers().get(0))).isEqualTo(before);
         page.navigate(url("/ui/admin/services/" + a.id() + "/failover"));
         page.locator("tr[data-relationship=fo-lab] summary").click();
         page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Remove")).click();
