@@ -41,6 +41,7 @@ import org.tandem.failover.JdbiFailoverRepository;
 import org.tandem.http.ErrorCodes;
 import org.tandem.http.JsonErrorHandler;
 import org.tandem.http.Requests;
+import org.tandem.http.SecurityHeaders;
 import org.tandem.http.rest.RestApi;
 import org.tandem.http.rpc.MicetroCommands;
 import org.tandem.http.rpc.RpcDispatcher;
@@ -173,6 +174,7 @@ public final class Central implements AutoCloseable {
             if (options.tls() != null) {
                 HttpsConnector.install(config, options.tls(), options.host(), options.port());
             }
+            config.routes.before(SecurityHeaders::set);
             config.routes.before(ctx -> {
                 // A route that never reads its body (any GET) would answer and leave an oversized body
                 // unread; Jetty then drops the keep-alive connection under the client. Refuse such

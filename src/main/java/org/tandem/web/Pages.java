@@ -68,10 +68,14 @@ final class Pages {
         return v;
     }
 
-    /** Handles one request of a two-step dialog (GET or step=edit: the fields; preview: Summary; apply: the write). */
+    /**
+     * Handles one request of a two-step dialog (GET or step=edit: the fields; preview: Summary; apply: the write).
+     * Only a POST may preview or apply: a GET needs no CSRF token (an {@code <img>} on any same-site page sends one
+     * with the session cookie), so a GET always just shows the fields, whatever its query string says.
+     */
     void dialog(Context ctx, DialogSpec spec, Previewer previewer, Applier applier) {
         Map<String, String> values = values(ctx);
-        String step = values.getOrDefault("step", "edit");
+        String step = "POST".equals(ctx.method().name()) ? values.getOrDefault("step", "edit") : "edit";
         Map<String, String> carried = new LinkedHashMap<>(values);
         NOT_VALUES.forEach(carried::remove);
         Actor actor = actor(ctx);

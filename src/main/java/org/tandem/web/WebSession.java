@@ -16,24 +16,28 @@ import org.tandem.common.UserError;
 
 /**
  * The browser's session: the Central session token in an HttpOnly cookie, and the per-session CSRF token that every
- * form and htmx post must send back. The CSRF token is an HMAC of the session token under a key made at start, so it
- * needs no storage and dies with the session; a page from another site can neither read it nor guess it.
+ * form and htmx post must send back. The CSRF token is an HMAC of the session token under a key kept in the database
+ * ({@link WebKeys}, shared by all nodes and kept across restarts), so it needs no storage of its own and dies with the
+ * session; a page from another site can neither read it nor guess it.
  */
 final class WebSession {
 
     static final String COOKIE = "tandem_ui";
-    /** Before login there is no session; the login form is protected by a random cookie sent back as a field. */
+    /**
+     * Before login there is no session; the login form's token is an HMAC, under the server's key, of a random value
+     * in this cookie, so a value a client (or a sibling site tossing cookies) chooses is worth nothing without the key.
+     */
     static final String LOGIN_COOKIE = "tandem_login";
     static final String CSRF_FIELD = "_csrf";
     static final String CSRF_HEADER = "X-CSRF-Token";
 
     private final AuthService auth;
-    private final byte[] key = new byte[32];
+    private final byte[] key;
     private final SecureRandom random = new SecureRandom();
 
-    WebSession(AuthService auth) {
+    WebSession(AuthService auth, byte[] key) {
         this.auth = auth;
-        random.nextBytes(key);
+        this.key = key.clone();
     }
 
     /** The signed-in user, or null when the request has no valid session. */
@@ -51,7 +55,7 @@ final class WebSession {
 
     String csrf(Context ctx) {
         String token = ctx.cookie(COOKIE);
-        return token == null ? "" : sign(token);
+        return token == null ? "" : sign("session:" + token);
     }
 
     /** True when a post carries this session's CSRF token (form field or htmx header). */
@@ -64,7 +68,7 @@ final class WebSession {
         if (sent == null) {
             sent = ctx.formParam(CSRF_FIELD);
         }
-        return sent != null && MessageDigest.isEqual(sign(token).getBytes(StandardCharsets.US_ASCII), sent.getBytes(StandardCharsets.US_ASCII));
+        return sent != null && equal(sign("session:" + token), sent);
     }
 
     void signIn(Context ctx, String token) {
@@ -80,20 +84,23 @@ final class WebSession {
         ctx.removeCookie(COOKIE, "/");
     }
 
-    /** A fresh login-form token, also set as a cookie; the login post must send both and they must match. */
+    /** A fresh login-form token: a random value set as a cookie, and its signature for the form. */
     String loginToken(Context ctx) {
         byte[] b = new byte[24];
         random.nextBytes(b);
-        String t = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        ctx.cookie(cookie(ctx, LOGIN_COOKIE, t, 3600));
-        return t;
+        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        ctx.cookie(cookie(ctx, LOGIN_COOKIE, nonce, 3600));
+        return sign("login:" + nonce);
     }
 
     boolean loginTokenValid(Context ctx) {
-        String cookie = ctx.cookie(LOGIN_COOKIE);
+        String nonce = ctx.cookie(LOGIN_COOKIE);
         String sent = ctx.formParam(CSRF_FIELD);
-        return cookie != null && sent != null
-                && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.US_ASCII), sent.getBytes(StandardCharsets.US_ASCII));
+        return nonce != null && sent != null && equal(sign("login:" + nonce), sent);
+    }
+
+    private static boolean equal(String expected, String sent) {
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Secure when served over HTTPS, so the browser never sends the session over plain HTTP to the same host. */
@@ -101,6 +108,7 @@ final class WebSession {
         return new Cookie(name, value, "/", maxAge, ctx.req().isSecure(), true, null, SameSite.STRICT);
     }
 
+    /** The signature of a purpose-prefixed value, so a token made for one use is never valid for another. */
     private String sign(String token) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

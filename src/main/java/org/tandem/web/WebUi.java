@@ -27,7 +27,7 @@ public final class WebUi implements Central.Extension {
 
     @Override
     public void install(Central central, JavalinConfig config) {
-        WebSession session = new WebSession(central.auth());
+        WebSession session = new WebSession(central.auth(), WebKeys.get(central.database().jdbi(), WebKeys.CSRF));
         Views views = new Views();
         Pages pages = new Pages(session, views);
         FailoverRpc failover = new FailoverRpc(central.rpc());
@@ -64,10 +64,10 @@ public final class WebUi implements Central.Extension {
                 views.render(ctx, "login", "csrf", session.loginToken(ctx), "error", e.getMessage(), "user", user);
             }
         });
+        // Sign out ends the session whatever the form's token says: a stale token (a form from before a restart) must
+        // not leave the user signed in believing they are out, and ending a session is no write worth forging.
         r.post("/logout", ctx -> {
-            if (session.csrfValid(ctx)) {
-                session.signOut(ctx);
-            }
+            session.signOut(ctx);
             ctx.redirect("/login");
         });
     }
@@ -89,6 +89,7 @@ public final class WebUi implements Central.Extension {
                 }
                 return;
             }
+            // Anything but a GET needs the token (HEAD and OPTIONS too: nothing here needs them without it).
             if (!"GET".equals(ctx.method().name()) && !session.csrfValid(ctx)) {
                 ctx.skipRemainingHandlers().status(403).html("<p class=\"error\" role=\"alert\">This form is out of date"
                         + " (its security token does not match your session). Reload the page and try again.</p>");

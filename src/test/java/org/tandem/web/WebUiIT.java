@@ -66,6 +66,7 @@ class WebUiIT {
     private static Browser browser;
     private static DhcpServer kea1;
     private static DhcpServer kea2;
+    private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private BrowserContext context;
     private Page page;
 
@@ -98,11 +99,30 @@ class WebUiIT {
         context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 860));
         context.setDefaultTimeout(20_000);
         page = context.newPage();
+        // Chromium reports every Content-Security-Policy refusal on the console; a page that needs something the
+        // policy forbids (an inline script or style, a foreign source) fails the test that showed it.
+        violations.clear();
+        page.onConsoleMessage(m -> {
+            if (m.text().contains("Content Security Policy")) {
+                violations.add(m.text());
+            }
+        });
     }
 
     @AfterEach
     void closeContext() {
         context.close();
+        assertThat(violations).as("CSP violations in Chromium's console").isEmpty();
+    }
+
+    @Test
+    @Order(99)
+    void contentSecurityPolicy_inlineScriptIsRefusedAndReported() {
+        signIn();
+        assertThat(page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1';"
+                + " document.body.appendChild(s); return window.injected === 1; }")).isEqualTo(false);
+        assertThat(violations).as("the console listener sees a violation").isNotEmpty();
+        violations.clear();
     }
 
     private String url(String path) {
