@@ -77,6 +77,68 @@ class AgentCommandTest {
                 .contains("--tls-cert: ").contains("does not exist");
     }
 
+    /** The settings {@code tandem agent ARGS} would start with, without starting it. */
+    private static AgentSettings settingsOf(String... args) {
+        AgentCommand command = new AgentCommand();
+        new picocli.CommandLine(command).parseArgs(args);
+        return command.settings();
+    }
+
+    private String[] minimal() throws Exception {
+        Path confDir = Files.createDirectories(dir.resolve("etc-dhcp"));
+        Path conf = Files.writeString(confDir.resolve("dhcpd.conf"), "");
+        Path token = Files.writeString(dir.resolve("token"), "a-long-enough-token-value\n");
+        return new String[] {"--listen", "127.0.0.1:0", "--conf", conf.toString(), "--restart-command", "true",
+                "--pid-file", "/run/dhcpd.pid", "--token-file", token.toString()};
+    }
+
+    @Test
+    void agent_noTlsOption_servesHttpsWithASelfSignedCertificateKeptInTheStateDirAndReused() throws Exception {
+        // Issue 17, finding 6: the agent served plain HTTP by default and a sniffer read the Bearer token.
+        Path state = dir.resolve("state");
+        AgentSettings first = settingsOf(concat(minimal(), "--state-dir", state.toString()));
+        assertThat(first.tls()).isNotNull();
+        Path cert = state.resolve(org.tandem.tls.ServerIdentity.CERTIFICATE_FILE);
+        assertThat(cert).exists();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(state.resolve(org.tandem.tls.ServerIdentity.KEY_FILE)))).isEqualTo("rw-------");
+        String fingerprint = org.tandem.tls.Certificates.fingerprint(first.tls().certificate());
+        AgentSettings again = settingsOf(concat(minimal(), "--state-dir", state.toString()));
+        assertThat(org.tandem.tls.Certificates.fingerprint(again.tls().certificate())).isEqualTo(fingerprint);
+
+        try (AgentServer server = new AgentServer(first, java.time.Clock.systemUTC()).start()) {
+            assertThat(AgentCommand.startupNotice(first, server.port())).contains("HTTPS").contains(fingerprint).contains("TrustedCertificates");
+            java.net.http.HttpClient trusting = java.net.http.HttpClient.newBuilder()
+                    .sslContext(org.tandem.tls.ClientTrust.of("TrustedCertificates", cert).sslContext()).build();
+            java.net.http.HttpResponse<String> https = trusting.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("https://127.0.0.1:" + server.port() + "/v1/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(https.statusCode()).isEqualTo(401); // TLS held; the token is still required
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/v1/health"))
+                            .timeout(java.time.Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    @Test
+    void agent_insecureHttp_servesPlainHttpWithAWarning_andGoesWithNoTlsOption() throws Exception {
+        AgentSettings plain = settingsOf(concat(minimal(), "--insecure-http", "--state-dir", dir.resolve("unused").toString()));
+        assertThat(plain.tls()).isNull();
+        assertThat(dir.resolve("unused")).doesNotExist();
+        assertThat(AgentCommand.startupNotice(plain, 4151)).startsWith("WARNING").contains("plain HTTP").contains("token");
+        assertThat(stderrOf(concat(concat(new String[] {"agent"}, minimal()), "--insecure-http", "--tls-self-signed", dir.toString())))
+                .contains("--insecure-http").contains("cannot go with");
+    }
+
+    @Test
+    void agent_stateDirInsideTheConfigDirectory_refusesToStart() throws Exception {
+        // Configs may include files of their own directory, so the private key must live elsewhere.
+        assertThat(stderrOf(concat(concat(new String[] {"agent"}, minimal()), "--state-dir", dir.resolve("etc-dhcp/tandem").toString())))
+                .contains("--state-dir").contains("inside the managed config's directory");
+        assertThat(dir.resolve("etc-dhcp/tandem")).doesNotExist();
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
