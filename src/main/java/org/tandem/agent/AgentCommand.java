@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.tandem.common.UserError;
 import org.tandem.omapi.OmapiKey;
+import org.tandem.tls.Certificates;
 import org.tandem.tls.ServerIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,7 +140,7 @@ public final class AgentCommand implements Callable<Integer> {
                     + ": anyone on the network path can read the agent token and every config. Drop --insecure-http to serve HTTPS.";
         }
         return "serving HTTPS on " + settings.listenHost() + ":" + port + " with the certificate of SHA-256 fingerprint "
-                + org.tandem.tls.Certificates.fingerprint(settings.tls().certificate())
+                + Certificates.fingerprint(settings.tls().certificate())
                 + "; put that certificate in Central's TrustedCertificates and register this server with useTls.";
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -158,7 +159,7 @@ public final class AgentServer implements AutoCloseable {
      * Runs {@code handler} with the request's body bytes (its Content-Length, or the largest allowed body when it
      * sends none) reserved in the in-flight budget for the whole request, or answers 503 at once without reading it.
      */
-    private io.javalin.http.Handler withBody(io.javalin.http.Handler handler) {
+    private Handler withBody(Handler handler) {
         return ctx -> {
             long declared = ctx.req().getContentLengthLong();
             long bytes = declared < 0 || declared > MAX_BODY_BYTES ? MAX_BODY_BYTES : declared;

@@ -24,6 +24,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandem.common.UserError;
@@ -41,6 +43,8 @@ final class DhcpdConfigService {
     private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_INCLUDE_DEPTH = 8;
     private static final int MAX_INCLUDED_FILES = 64;
+    /** dhcpd's {@code FILE line N: message} before the quoted line and its caret. */
+    private static final Pattern ERROR_HEADER = Pattern.compile("^(.+?) line (\\d+): .*$");
 
     /** How long a text {@code dhcpd -t} accepted through {@link #check} counts as validated for {@link #write}. */
     static final Duration VALIDATED_FOR = Duration.ofMinutes(2);
@@ -358,11 +362,10 @@ final class DhcpdConfigService {
      * agent's host is read back through an error.
      */
     static String redactOtherFiles(String errors, String submitted, Path allowedDir) {
-        java.util.regex.Pattern header = java.util.regex.Pattern.compile("^(.+?) line (\\d+): .*$");
         StringBuilder out = new StringBuilder();
         boolean hiding = false;
         for (String line : errors.lines().toList()) {
-            java.util.regex.Matcher m = header.matcher(line);
+            Matcher m = ERROR_HEADER.matcher(line);
             if (m.matches()) {
                 String file = m.group(1);
                 hiding = !file.equals(submitted);

@@ -1,14 +1,27 @@
 package org.tandem.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandem.Main;
+import org.tandem.tls.Certificates;
+import org.tandem.tls.ClientTrust;
+import org.tandem.tls.ServerIdentity;
+import picocli.CommandLine;
 
 class AgentCommandTest {
 
@@ -80,7 +93,7 @@ class AgentCommandTest {
     /** The settings {@code tandem agent ARGS} would start with, without starting it. */
     private static AgentSettings settingsOf(String... args) {
         AgentCommand command = new AgentCommand();
-        new picocli.CommandLine(command).parseArgs(args);
+        new CommandLine(command).parseArgs(args);
         return command.settings();
     }
 
@@ -98,26 +111,26 @@ class AgentCommandTest {
         Path state = dir.resolve("state");
         AgentSettings first = settingsOf(concat(minimal(), "--state-dir", state.toString()));
         assertThat(first.tls()).isNotNull();
-        Path cert = state.resolve(org.tandem.tls.ServerIdentity.CERTIFICATE_FILE);
+        Path cert = state.resolve(ServerIdentity.CERTIFICATE_FILE);
         assertThat(cert).exists();
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(state.resolve(org.tandem.tls.ServerIdentity.KEY_FILE)))).isEqualTo("rw-------");
-        String fingerprint = org.tandem.tls.Certificates.fingerprint(first.tls().certificate());
+        assertThat(PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(state.resolve(ServerIdentity.KEY_FILE)))).isEqualTo("rw-------");
+        String fingerprint = Certificates.fingerprint(first.tls().certificate());
         AgentSettings again = settingsOf(concat(minimal(), "--state-dir", state.toString()));
-        assertThat(org.tandem.tls.Certificates.fingerprint(again.tls().certificate())).isEqualTo(fingerprint);
+        assertThat(Certificates.fingerprint(again.tls().certificate())).isEqualTo(fingerprint);
 
-        try (AgentServer server = new AgentServer(first, java.time.Clock.systemUTC()).start()) {
+        try (AgentServer server = new AgentServer(first, Clock.systemUTC()).start()) {
             assertThat(AgentCommand.startupNotice(first, server.port())).contains("HTTPS").contains(fingerprint).contains("TrustedCertificates");
-            java.net.http.HttpClient trusting = java.net.http.HttpClient.newBuilder()
-                    .sslContext(org.tandem.tls.ClientTrust.of("TrustedCertificates", cert).sslContext()).build();
-            java.net.http.HttpResponse<String> https = trusting.send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("https://127.0.0.1:" + server.port() + "/v1/health")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            HttpClient trusting = HttpClient.newBuilder()
+                    .sslContext(ClientTrust.of("TrustedCertificates", cert).sslContext()).build();
+            HttpResponse<String> https = trusting.send(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + server.port() + "/v1/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(https.statusCode()).isEqualTo(401); // TLS held; the token is still required
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/v1/health"))
-                            .timeout(java.time.Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()))
-                    .isInstanceOf(java.io.IOException.class);
+            assertThatThrownBy(() -> HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/health"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(IOException.class);
         }
     }
 
