@@ -10,7 +10,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.tandem.common.UserError;
 import org.tandem.omapi.OmapiKey;
+import org.tandem.tls.Certificates;
 import org.tandem.tls.ServerIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,7 +22,12 @@ import picocli.CommandLine.Option;
         description = "Runs the Tandem agent next to ISC dhcpd: Central reads and writes dhcpd.conf, leases and failover state through it.")
 public final class AgentCommand implements Callable<Integer> {
 
-    @Option(names = "--listen", defaultValue = "0.0.0.0:4151", description = "HOST:PORT to serve HTTP on (default ${DEFAULT-VALUE}).")
+    private static final Logger log = LoggerFactory.getLogger(AgentCommand.class);
+
+    /** Where the agent keeps what it generates (its self-signed certificate) when no --state-dir is given. */
+    static final String DEFAULT_STATE_DIR = "/var/lib/tandem-agent";
+
+    @Option(names = "--listen", defaultValue = "0.0.0.0:4151", description = "HOST:PORT to serve HTTPS on (default ${DEFAULT-VALUE}).")
     String listen;
 
     @Option(names = "--conf", required = true, description = "The dhcpd.conf to manage.")
@@ -52,9 +60,18 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--restart-deadline", defaultValue = "20", description = "Seconds dhcpd may take to run again after a restart (default ${DEFAULT-VALUE}).")
     int restartDeadlineSeconds;
 
-    @Option(names = "--tls-self-signed", paramLabel = "DIR", description = "Serve HTTPS with a self-signed EC P-256 certificate generated on first start"
-            + " and kept in DIR (" + ServerIdentity.CERTIFICATE_FILE + ", " + ServerIdentity.KEY_FILE + "); give Central the certificate in TrustedCertificates.")
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = DEFAULT_STATE_DIR, description = "Directory the agent keeps its"
+            + " self-signed certificate in (" + ServerIdentity.CERTIFICATE_FILE + ", " + ServerIdentity.KEY_FILE + "), generated on first start"
+            + " and reused after; not inside the config's directory (default ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--tls-self-signed", paramLabel = "DIR", description = "Same as --state-dir DIR (HTTPS with a self-signed EC P-256"
+            + " certificate kept in DIR is the default); give Central the certificate in TrustedCertificates.")
     Path tlsSelfSigned;
+
+    @Option(names = "--insecure-http", description = "Serve plain HTTP instead of HTTPS: the token and every config cross the network"
+            + " readable by anyone on the path. Only for loopback or a lab.")
+    boolean insecureHttp;
 
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS with this PEM certificate (followed by its intermediate CAs); needs --tls-key.")
     Path tlsCert;
@@ -78,6 +95,7 @@ public final class AgentCommand implements Callable<Integer> {
             System.err.println("tandem agent: cannot listen on " + listen + ": " + e.getMessage());
             return 1;
         }
+        System.err.println("tandem agent: " + startupNotice(settings, server.port()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -107,19 +125,51 @@ public final class AgentCommand implements Callable<Integer> {
         return new AgentSettings(l.host(), l.port(), conf.toAbsolutePath(), leases == null ? null : leases.toAbsolutePath(),
                 restartCommand, o == null ? null : o.host(), o == null ? 0 : o.port(), key,
                 pidFile == null ? null : pidFile.toAbsolutePath(), token, dhcpd, keepBackups,
-                Duration.ofSeconds(restartDeadlineSeconds), Duration.ofSeconds(1), tls());
+                Duration.ofSeconds(restartDeadlineSeconds), Duration.ofSeconds(1))
+                // Last, so a command line refused for another reason generates no certificate.
+                .withTls(tls());
     }
 
-    /** The HTTPS identity from the --tls options, or null for plain HTTP. */
+    /**
+     * What an operator must know once the agent listens: the certificate Central has to trust (path and SHA-256
+     * fingerprint, as {@code openssl x509 -fingerprint -sha256} prints it), or a warning that the token travels in clear.
+     */
+    static String startupNotice(AgentSettings settings, int port) {
+        if (settings.tls() == null) {
+            return "WARNING: serving plain HTTP (--insecure-http) on " + settings.listenHost() + ":" + port
+                    + ": anyone on the network path can read the agent token and every config. Drop --insecure-http to serve HTTPS.";
+        }
+        return "serving HTTPS on " + settings.listenHost() + ":" + port + " with the certificate of SHA-256 fingerprint "
+                + Certificates.fingerprint(settings.tls().certificate())
+                + "; put that certificate in Central's TrustedCertificates and register this server with useTls.";
+    }
+
+    /**
+     * The HTTPS identity from the --tls options, or null for plain HTTP (only with --insecure-http). Without any
+     * option the agent serves HTTPS with a self-signed certificate kept in --state-dir: a probe sniffed the Bearer
+     * token of a plain-HTTP agent on its segment (issue 17).
+     */
     private ServerIdentity tls() {
+        if (insecureHttp && (tlsSelfSigned != null || tlsCert != null || tlsKey != null)) {
+            throw UserError.invalid("--insecure-http", "serves plain HTTP; it cannot go with --tls-self-signed, --tls-cert or --tls-key");
+        }
+        if (insecureHttp) {
+            log.warn("serving plain HTTP (--insecure-http): the agent token and configs cross the network in clear");
+            return null;
+        }
         if (tlsSelfSigned != null && (tlsCert != null || tlsKey != null)) {
             throw UserError.invalid("--tls-self-signed", "give either --tls-self-signed or --tls-cert with --tls-key, not both");
         }
-        if (tlsSelfSigned != null) {
-            return ServerIdentity.selfSigned("--tls-self-signed", tlsSelfSigned, Clock.systemUTC());
-        }
         if (tlsCert == null && tlsKey == null) {
-            return null;
+            String option = tlsSelfSigned != null ? "--tls-self-signed" : "--state-dir";
+            Path dir = (tlsSelfSigned != null ? tlsSelfSigned : stateDir).toAbsolutePath().normalize();
+            Path confDir = conf.toAbsolutePath().normalize().getParent();
+            if (dir.startsWith(confDir)) {
+                // A config may include files of its own directory (and GET /v1/config serves them): the private key must not be one.
+                throw UserError.invalid(option, dir + " is inside the managed config's directory " + confDir
+                        + ", from which configs may include files; keep the agent's private key elsewhere");
+            }
+            return ServerIdentity.selfSigned(option, dir, Clock.systemUTC());
         }
         if (tlsCert == null || tlsKey == null) {
             throw UserError.invalid(tlsCert == null ? "--tls-cert" : "--tls-key", "--tls-cert and --tls-key go together");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,10 +46,19 @@ public final class AgentServer implements AutoCloseable {
     private final DhcpdProbe probe;
     private final DhcpdConfigService configs;
     private final byte[] tokenDigest;
+    private final BodyBudget bodies;
+    private final RefusalLog refusals;
     private Javalin app;
 
     public AgentServer(AgentSettings settings, Clock clock) {
+        this(settings, clock, BodyBudget.forHeap(Runtime.getRuntime().maxMemory(), MAX_BODY_BYTES));
+    }
+
+    /** @param maxInFlightBodyBytes request-body bytes held at once; beyond it requests with a body get 503 */
+    AgentServer(AgentSettings settings, Clock clock, long maxInFlightBodyBytes) {
         this.settings = settings;
+        this.bodies = new BodyBudget(maxInFlightBodyBytes);
+        this.refusals = new RefusalLog(log, clock, Duration.ofMinutes(1), 20);
         this.probe = new DhcpdProbe(settings, clock);
         this.configs = new DhcpdConfigService(settings, probe, clock);
         this.tokenDigest = sha256(settings.token());
@@ -96,14 +106,14 @@ public final class AgentServer implements AutoCloseable {
         });
         r.get("/v1/config", ctx -> send(ctx, 200, configs.read()));
         r.get("/v1/dhcpd/addresses", ctx -> send(ctx, 200, new DhcpdAddresses(settings).read()));
-        r.put("/v1/config", ctx -> {
+        r.put("/v1/config", withBody(ctx -> {
             AgentApi.WriteConfigRequest req = body(ctx, AgentApi.WriteConfigRequest.class);
             send(ctx, 200, configs.write(req));
-        });
-        r.post("/v1/config/validate", ctx -> {
+        }));
+        r.post("/v1/config/validate", withBody(ctx -> {
             AgentApi.ValidateConfigRequest req = body(ctx, AgentApi.ValidateConfigRequest.class);
             send(ctx, 200, configs.check(req));
-        });
+        }));
         r.get("/v1/leases", ctx -> {
             if (settings.leasesPath() == null) {
                 throw new UserError(UserError.Kind.NOT_FOUND, null, "this agent was started without --leases");
@@ -129,7 +139,7 @@ public final class AgentServer implements AutoCloseable {
                 throw notFoundIfUnknown(e, name);
             }
         });
-        r.post("/v1/failover/{name}/partner-down", ctx -> {
+        r.post("/v1/failover/{name}/partner-down", withBody(ctx -> {
             String name = relationship(ctx);
             AgentApi.PartnerDownRequest req = body(ctx, AgentApi.PartnerDownRequest.class);
             if (req == null || !Boolean.TRUE.equals(req.confirm())) {
@@ -142,7 +152,30 @@ public final class AgentServer implements AutoCloseable {
             } catch (OmapiException e) {
                 throw notFoundIfUnknown(e, name);
             }
-        });
+        }));
+    }
+
+    /**
+     * Runs {@code handler} with the request's body bytes (its Content-Length, or the largest allowed body when it
+     * sends none) reserved in the in-flight budget for the whole request, or answers 503 at once without reading it.
+     */
+    private Handler withBody(Handler handler) {
+        return ctx -> {
+            long declared = ctx.req().getContentLengthLong();
+            long bytes = declared < 0 || declared > MAX_BODY_BYTES ? MAX_BODY_BYTES : declared;
+            if (!bodies.tryReserve(bytes)) {
+                refusals.refused(ctx.method().name(), ctx.path(), ctx.ip(), "busy, " + bytes + " body bytes over the in-flight limit");
+                ctx.header("Retry-After", "5");
+                error(ctx, 503, "BUSY", null, "the agent is receiving " + (bodies.limit() / (1024 * 1024))
+                        + " MiB of request bodies already, its limit; nothing was done, retry in a few seconds", null);
+                return;
+            }
+            try {
+                handler.handle(ctx);
+            } finally {
+                bodies.release(bytes);
+            }
+        };
     }
 
     /** dhcpd answers ISC_R_NOTFOUND (23) when no {@code failover peer} has that name. */
@@ -174,7 +207,7 @@ public final class AgentServer implements AutoCloseable {
         String header = ctx.header("Authorization");
         String given = header != null && header.startsWith("Bearer ") ? header.substring(7) : null;
         if (given == null || !MessageDigest.isEqual(sha256(given), tokenDigest)) {
-            log.warn("refused {} {} from {}: missing or wrong token", ctx.method(), ctx.path(), ctx.ip());
+            refusals.refused(ctx.method().name(), ctx.path(), ctx.ip(), "missing or wrong token");
             throw new UserError(UserError.Kind.AUTHENTICATION, null,
                     "missing or wrong agent token: send the contents of the agent's --token-file as \"Authorization: Bearer TOKEN\"");
         }

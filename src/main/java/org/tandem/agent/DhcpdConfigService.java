@@ -24,6 +24,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandem.common.UserError;
@@ -41,6 +43,8 @@ final class DhcpdConfigService {
     private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_INCLUDE_DEPTH = 8;
     private static final int MAX_INCLUDED_FILES = 64;
+    /** dhcpd's {@code FILE line N: message} before the quoted line and its caret. */
+    private static final Pattern ERROR_HEADER = Pattern.compile("^(.+?) line (\\d+): .*$");
 
     /** How long a text {@code dhcpd -t} accepted through {@link #check} counts as validated for {@link #write}. */
     static final Duration VALIDATED_FOR = Duration.ofMinutes(2);
@@ -87,6 +91,59 @@ final class DhcpdConfigService {
             String content = decode(b, p);
             out.add(new AgentApi.ConfigFile(p.toString(), content, sha256(b)));
             collectIncludes(p, content, depth + 1, seen, out);
+        }
+    }
+
+    /**
+     * Refuses a submitted config that includes, directly or through the files it includes, a file outside the
+     * managed config's directory: dhcpd runs as root, reads any file it is told to and quotes its lines in
+     * its errors, so {@code include "/etc/shadow";} sent to validate would read a secret for a token holder.
+     * Paths are resolved through symlinks where the file exists, so a link in the directory cannot point out.
+     */
+    static void refuseIncludesOutside(Path conf, String text) {
+        Path allowed = conf.toAbsolutePath().getParent().normalize();
+        Path allowedReal;
+        try {
+            allowedReal = allowed.toRealPath();
+        } catch (IOException e) {
+            allowedReal = allowed;
+        }
+        Set<Path> seen = new LinkedHashSet<>();
+        seen.add(conf.toAbsolutePath().normalize());
+        refuseIncludesOutside(allowed, allowedReal, text, 1, seen);
+    }
+
+    private static void refuseIncludesOutside(Path allowed, Path allowedReal, String text, int depth, Set<Path> seen) {
+        for (String target : includeTargets(text)) {
+            // dhcpd resolves a relative include against its working directory, which for dhcpd -t here
+            // is the config's directory; a real dhcpd started elsewhere is the operator's concern.
+            Path p = allowed.resolve(target).normalize();
+            Path real = p;
+            if (Files.exists(p)) {
+                try {
+                    real = p.toRealPath();
+                } catch (IOException e) {
+                    real = p;
+                }
+            }
+            if (!p.startsWith(allowed) || !(real.startsWith(allowedReal) || real.startsWith(allowed)) || p.equals(allowed)) {
+                throw UserError.invalid("content", "include \"" + target + "\" names a file outside the managed config's directory "
+                        + allowed + "; the agent accepts only includes of files in that directory");
+            }
+            if (!seen.add(real) || !Files.isRegularFile(real)) {
+                continue; // a missing file is dhcpd's to report; a file seen before was checked then
+            }
+            if (depth >= MAX_INCLUDE_DEPTH || seen.size() > MAX_INCLUDED_FILES) {
+                throw UserError.invalid("content", "the config includes more than " + MAX_INCLUDED_FILES
+                        + " files or nests includes deeper than " + MAX_INCLUDE_DEPTH + " levels; the agent stops there");
+            }
+            String content;
+            try {
+                content = new String(Files.readAllBytes(real), StandardCharsets.ISO_8859_1);
+            } catch (IOException e) {
+                continue; // unreadable: dhcpd -t will say so
+            }
+            refuseIncludesOutside(allowed, allowedReal, content, depth + 1, seen);
         }
     }
 
@@ -151,7 +208,9 @@ final class DhcpdConfigService {
             throw UserError.invalid("content", "contains a NUL character, which no dhcpd.conf may hold");
         }
         byte[] content = request.content().getBytes(StandardCharsets.UTF_8);
-        validate(realPath(settings.confPath()), content);
+        Path conf = realPath(settings.confPath());
+        refuseIncludesOutside(conf, request.content());
+        validate(conf, content);
         lastValidated = new Validated(sha256(content), clock.instant());
         return new AgentApi.ValidateConfigResult(true);
     }
@@ -170,6 +229,7 @@ final class DhcpdConfigService {
         synchronized (writeLock) {
             // Replace the file a symlinked dhcpd.conf points at, not the link itself.
             Path conf = realPath(settings.confPath());
+            refuseIncludesOutside(conf, request.content());
             byte[] current = readBytes(conf, "config");
             String currentSha = sha256(current);
             if (request.expectedSha256() != null && !request.expectedSha256().equals(currentSha)) {
@@ -258,7 +318,7 @@ final class DhcpdConfigService {
             CommandRunner.Result r = CommandRunner.run(
                     List.of(settings.dhcpdBinary(), "-4", "-t", "-cf", temp.toString()), dir, VALIDATE_TIMEOUT);
             if (!r.ok()) {
-                String message = dhcpdErrors(r.output()).replace(temp.toString(), conf.toString());
+                String message = redactOtherFiles(dhcpdErrors(r.output()), temp.toString(), dir.normalize()).replace(temp.toString(), conf.toString());
                 throw new AgentError(UserError.Kind.SERVER_REFUSED, "content",
                         r.timedOut() ? "dhcpd -t did not finish within " + VALIDATE_TIMEOUT.toSeconds() + " s; nothing was written"
                                 : "dhcpd -t refused the config; nothing was written:\n" + message,
@@ -291,6 +351,35 @@ final class DhcpdConfigService {
             return output.strip();
         }
         return String.join("\n", lines.subList(start, Math.max(start + 1, end))).strip();
+    }
+
+    /**
+     * dhcpd quotes the offending line of whatever file it read, with a caret under it, and its message may
+     * hold a token of that line. Errors in the submitted text ({@code submitted}, the temp copy) keep their
+     * words and quoted lines. For an included file in {@code allowedDir} (which {@code GET /v1/config}
+     * serves anyway) the message stays, as "lease X is declared twice" is what the operator needs, but not
+     * the quoted lines; for any other file only its name and line number stay, so no file elsewhere on the
+     * agent's host is read back through an error.
+     */
+    static String redactOtherFiles(String errors, String submitted, Path allowedDir) {
+        StringBuilder out = new StringBuilder();
+        boolean hiding = false;
+        for (String line : errors.lines().toList()) {
+            Matcher m = ERROR_HEADER.matcher(line);
+            if (m.matches()) {
+                String file = m.group(1);
+                hiding = !file.equals(submitted);
+                boolean inside = allowedDir.resolve(file).normalize().startsWith(allowedDir);
+                out.append(!hiding || inside ? line : file + " line " + m.group(2) + ": an error in a file outside "
+                        + allowedDir + " (its text is not shown)").append('\n');
+            } else if (line.startsWith("Configuration file errors encountered")) {
+                hiding = false;
+                out.append(line).append('\n');
+            } else if (!hiding) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString().strip();
     }
 
     /** Keeps {@code current} as backup 1 (shifting older ones up, dropping the oldest) and puts {@code next} in place. */

@@ -1,14 +1,27 @@
 package org.tandem.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandem.Main;
+import org.tandem.tls.Certificates;
+import org.tandem.tls.ClientTrust;
+import org.tandem.tls.ServerIdentity;
+import picocli.CommandLine;
 
 class AgentCommandTest {
 
@@ -75,6 +88,68 @@ class AgentCommandTest {
                 "--tls-key", dir.resolve("k.pem").toString()))).contains("--tls-self-signed").contains("not both");
         assertThat(stderrOf(concat(base, "--tls-cert", dir.resolve("cert.pem").toString(), "--tls-key", dir.resolve("key.pem").toString())))
                 .contains("--tls-cert: ").contains("does not exist");
+    }
+
+    /** The settings {@code tandem agent ARGS} would start with, without starting it. */
+    private static AgentSettings settingsOf(String... args) {
+        AgentCommand command = new AgentCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.settings();
+    }
+
+    private String[] minimal() throws Exception {
+        Path confDir = Files.createDirectories(dir.resolve("etc-dhcp"));
+        Path conf = Files.writeString(confDir.resolve("dhcpd.conf"), "");
+        Path token = Files.writeString(dir.resolve("token"), "a-long-enough-token-value\n");
+        return new String[] {"--listen", "127.0.0.1:0", "--conf", conf.toString(), "--restart-command", "true",
+                "--pid-file", "/run/dhcpd.pid", "--token-file", token.toString()};
+    }
+
+    @Test
+    void agent_noTlsOption_servesHttpsWithASelfSignedCertificateKeptInTheStateDirAndReused() throws Exception {
+        // Issue 17, finding 6: the agent served plain HTTP by default and a sniffer read the Bearer token.
+        Path state = dir.resolve("state");
+        AgentSettings first = settingsOf(concat(minimal(), "--state-dir", state.toString()));
+        assertThat(first.tls()).isNotNull();
+        Path cert = state.resolve(ServerIdentity.CERTIFICATE_FILE);
+        assertThat(cert).exists();
+        assertThat(PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(state.resolve(ServerIdentity.KEY_FILE)))).isEqualTo("rw-------");
+        String fingerprint = Certificates.fingerprint(first.tls().certificate());
+        AgentSettings again = settingsOf(concat(minimal(), "--state-dir", state.toString()));
+        assertThat(Certificates.fingerprint(again.tls().certificate())).isEqualTo(fingerprint);
+
+        try (AgentServer server = new AgentServer(first, Clock.systemUTC()).start()) {
+            assertThat(AgentCommand.startupNotice(first, server.port())).contains("HTTPS").contains(fingerprint).contains("TrustedCertificates");
+            HttpClient trusting = HttpClient.newBuilder()
+                    .sslContext(ClientTrust.of("TrustedCertificates", cert).sslContext()).build();
+            HttpResponse<String> https = trusting.send(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + server.port() + "/v1/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(https.statusCode()).isEqualTo(401); // TLS held; the token is still required
+            assertThatThrownBy(() -> HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/health"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void agent_insecureHttp_servesPlainHttpWithAWarning_andGoesWithNoTlsOption() throws Exception {
+        AgentSettings plain = settingsOf(concat(minimal(), "--insecure-http", "--state-dir", dir.resolve("unused").toString()));
+        assertThat(plain.tls()).isNull();
+        assertThat(dir.resolve("unused")).doesNotExist();
+        assertThat(AgentCommand.startupNotice(plain, 4151)).startsWith("WARNING").contains("plain HTTP").contains("token");
+        assertThat(stderrOf(concat(concat(new String[] {"agent"}, minimal()), "--insecure-http", "--tls-self-signed", dir.toString())))
+                .contains("--insecure-http").contains("cannot go with");
+    }
+
+    @Test
+    void agent_stateDirInsideTheConfigDirectory_refusesToStart() throws Exception {
+        // Configs may include files of their own directory, so the private key must live elsewhere.
+        assertThat(stderrOf(concat(concat(new String[] {"agent"}, minimal()), "--state-dir", dir.resolve("etc-dhcp/tandem").toString())))
+                .contains("--state-dir").contains("inside the managed config's directory");
+        assertThat(dir.resolve("etc-dhcp/tandem")).doesNotExist();
     }
 
     private static String[] concat(String[] a, String... b) {

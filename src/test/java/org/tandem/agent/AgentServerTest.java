@@ -185,6 +185,43 @@ class AgentServerTest {
     }
 
     @Test
+    void validateAndWrite_includeOutsideTheConfigDirectory_isRefusedNamingItAndReadsNothing() throws Exception {
+        // Issue 17, finding 7: include "/etc/shadow" sent to validate came back quoted in dhcpd's error.
+        Path outside = Files.createTempDirectory("tandem-agent-outside");
+        try {
+            Path secret = Files.writeString(outside.resolve("shadow"), "root:SECRET-HASH-0123:19000:0:99999:7:::\n");
+            Files.createSymbolicLink(dir.resolve("link.conf"), secret);
+            for (String include : new String[] {secret.toString(), "../" + outside.getFileName() + "/shadow", dir.resolve("link.conf").toString()}) {
+                String text = GOOD + "include \"" + include + "\";\n";
+                for (HttpResponse<String> r : new HttpResponse[] {raw("POST", "/v1/config/validate", TOKEN, body(text)),
+                        raw("PUT", "/v1/config", TOKEN, body(text))}) {
+                    assertThat(r.statusCode()).as(include).isEqualTo(400);
+                    assertThat(r.body()).contains("\"field\":\"content\"").contains(include.replace("\\", "\\\\"))
+                            .contains("outside the managed config's directory " + dir.toRealPath()).doesNotContain("SECRET-HASH");
+                }
+            }
+            assertThat(Files.readString(conf)).isEqualTo(GOOD);
+        } finally {
+            Files.deleteIfExists(dir.resolve("link.conf"));
+            Files.deleteIfExists(outside.resolve("shadow"));
+            Files.deleteIfExists(outside);
+        }
+    }
+
+    @Test
+    void validateConfig_includedFileDhcpdRefuses_answerNamesTheLineButQuotesNoneOfIt() throws Exception {
+        // dhcpd -t quotes the offending line of any file it reads; only the submitted text may be echoed.
+        Path inc = Files.writeString(dir.resolve("keys.conf"), "root:SECRET-HASH-0123:19000:0:99999:7:::\n");
+        HttpResponse<String> r = raw("POST", "/v1/config/validate", TOKEN, body(GOOD + "include \"" + inc + "\";\n"));
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(r.body()).contains(inc + " line 1:").contains(conf + " line 5:").doesNotContain("SECRET").doesNotContain("root:");
+    }
+
+    private static String body(String content) {
+        return "{\"content\":\"" + content.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"}";
+    }
+
+    @Test
     void writeConfig_staleExpectedSha256_isAConflictAndWritesNothing() throws Exception {
         String seen = client.readConfig().sha256();
         Files.writeString(conf, GOOD + "# edited by hand\n");

@@ -55,7 +55,7 @@ final class AgentProcess implements AutoCloseable {
     void start() throws IOException, InterruptedException {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent",
-                "--listen", "127.0.0.1:" + port, "--conf", server.conf().toString(), "--leases", server.leases().toString(),
+                "--listen", "127.0.0.1:" + port, "--insecure-http", "--conf", server.conf().toString(), "--leases", server.leases().toString(),
                 "--restart-command", server.restartScript().toString(), "--omapi", server.address() + ":" + DhcpdLab.OMAPI_PORT,
                 "--omapi-key-file", dir.resolve("omapi.key").toString(), "--pid-file", server.pidFile().toString(),
                 "--token-file", dir.resolve("token").toString());
