@@ -51,6 +51,7 @@ import org.tandem.scope.JdbiReservationRepository;
 import org.tandem.scope.JdbiScopeRepository;
 import org.tandem.scope.ScopeService;
 import org.tandem.servers.JdbiServerRepository;
+import org.tandem.store.SecretBox;
 import org.tandem.servers.ServerService;
 import org.tandem.store.Database;
 import org.tandem.tls.ClientTrust;
@@ -73,12 +74,21 @@ public final class Central implements AutoCloseable {
     /**
      * How to start: where to listen, which database, the checked config, the clock, the extensions, the password for
      * the {@code administrator} user if it must be created (null: create nobody), and the certificate to serve HTTPS
-     * with (null: plain HTTP).
+     * with (null: plain HTTP), and the key the stored server secrets are encrypted with.
      */
     public record Options(String host, int port, String jdbcUrl, CentralConfig config, Clock clock, List<Extension> extensions,
-            String administratorPassword, ServerIdentity tls) {
+            String administratorPassword, ServerIdentity tls, SecretBox secrets) {
         public Options {
             extensions = List.copyOf(extensions);
+        }
+
+        /**
+         * A key kept only in memory: for in-memory databases (tests, benchmarks) that die with the process. A Central on a
+         * database that outlives it must be given the key that outlives it too ({@link SecretBox#load}).
+         */
+        public Options(String host, int port, String jdbcUrl, CentralConfig config, Clock clock, List<Extension> extensions,
+                String administratorPassword, ServerIdentity tls) {
+            this(host, port, jdbcUrl, config, clock, extensions, administratorPassword, tls, SecretBox.ephemeral());
         }
 
         /** Plain HTTP. */
@@ -121,7 +131,13 @@ public final class Central implements AutoCloseable {
         this.changeLog = new ChangeLog(jdbi, new JdbiChangeLogRepository(jdbi), clock);
         this.auth = new AuthService(new JdbiUserRepository(jdbi), new JdbiSessionRepository(jdbi), changeLog, clock, config.sessionTimeout(),
                 config.sessionMaxAge(), new LoginThrottle(clock, LoginThrottle.Limits.DEFAULT));
-        this.servers = new ServerService(new JdbiServerRepository(jdbi), changeLog);
+        JdbiServerRepository serverRows = new JdbiServerRepository(jdbi, options.secrets());
+        // Before anything reads a server: encrypts clear secrets left by an older Tandem, and stops here if the key is wrong.
+        int sealed = serverRows.sealStoredSecrets();
+        if (sealed > 0) {
+            log.info("Encrypted the stored secrets of {} DHCP servers", sealed);
+        }
+        this.servers = new ServerService(serverRows, changeLog);
         this.scopes = new ScopeService(new JdbiRangeRepository(jdbi), new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 JdbiAddressBlockRepository.exclusions(jdbi), new JdbiReservationRepository(jdbi), servers, changeLog);
         this.failoverRelationships = new JdbiFailoverRepository(jdbi);
@@ -248,6 +264,11 @@ public final class Central implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The key the stored server secrets are encrypted with, for extensions that read servers from the database. */
+    public SecretBox secrets() {
+        return options.secrets();
     }
 
     public AuthService auth() {

@@ -2,6 +2,9 @@ package org.tandem.central;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -12,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import org.tandem.auth.AuthService;
 import org.tandem.common.UserError;
 import org.tandem.store.Database;
+import org.tandem.store.SecretBox;
 import org.tandem.tls.ServerIdentity;
 import org.tandem.web.WebUi;
 import picocli.CommandLine.Command;
@@ -47,8 +51,11 @@ public final class ServerCommand implements Callable<Integer> {
         try {
             CentralConfig settings = config == null ? CentralConfig.defaults() : CentralConfig.load(config);
             String url = db;
+            // The data directory holds the secret key and the TLS key even when the database is PostgreSQL.
+            Files.createDirectories(data);
+            restrictDirectory(data);
+            SecretBox secrets = SecretBox.load(data, System.getenv(SecretBox.ENV));
             if (url == null) {
-                Files.createDirectories(data);
                 url = Database.embeddedUrl(data);
             } else if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
                 System.err.println("tandem server: --db must be a jdbc:postgresql: or jdbc:h2: URL");
@@ -57,7 +64,8 @@ public final class ServerCommand implements Callable<Integer> {
             // The self-signed certificate lives in the data directory even when the database is PostgreSQL.
             ServerIdentity tls = settings.tls().identity(data, Clock.systemUTC());
             central = Central.start(new Central.Options(host, port, url, settings, Clock.systemUTC(),
-                    List.of(new org.tandem.sync.SyncExtension(), new WebUi()), administratorPassword(), tls));
+                    List.of(new org.tandem.sync.SyncExtension(), new WebUi()), administratorPassword(), tls, secrets));
+            restrictFiles(data);
         } catch (UserError e) {
             System.err.println("tandem server: " + e.getMessage());
             return 2;
@@ -101,6 +109,30 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private String generated;
+
+    /** The data directory 0700: the database, the secret key and the TLS key are nobody else's business. */
+    private static void restrictDirectory(Path dir) throws IOException {
+        if (Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /** The files in the data directory 0600, including an H2 database created 0644 by the umask or by an older Tandem. */
+    private static void restrictFiles(Path dir) {
+        try (var files = Files.list(dir)) {
+            if (!Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                return;
+            }
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+                }
+            }
+        } catch (IOException e) {
+            // Central is up and the directory is 0700; a file left readable is worth a warning, not a stop.
+            System.err.println("tandem server: warning: cannot make the files in " + dir + " private (0600): " + e.getMessage());
+        }
+    }
 
     private static String fromEnv() {
         String v = System.getenv("TANDEM_ADMIN_PASSWORD");

@@ -4,25 +4,18 @@ import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * The unified diff of one server's configuration, from what it runs to what a change gives it.
  *
- * <p>Diffs are shown to people (dry runs, the change log), so secret values are masked in them:
- * dhcpd {@code key} secrets ({@code secret ...;}) and Kea JSON {@code "password"}, {@code "secret"}
- * and {@code "token"} members. A changed secret still shows as a changed line. The journal keeps
+ * <p>Diffs are shown to people (dry runs, the change log), so secret values are masked in them by
+ * {@link SecretMask}. A changed secret still shows as a changed line. The journal keeps
  * the exact configurations, since it must be able to restore them.
  */
 public record ServerDiff(String server, String unifiedDiff) {
 
     private static final int CONTEXT_LINES = 3;
-    private static final String MASK = "\"********\"";
-    private static final Pattern DHCPD_SECRET = Pattern.compile("(\\bsecret\\s+)(\"(?:[^\"\\\\]|\\\\.)*\"|[^;\\s]+)");
-    private static final Pattern JSON_SECRET = Pattern.compile(
-            "(\"(?:password|secret|token)\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"", Pattern.CASE_INSENSITIVE);
 
     /** The diff of one server's change; empty text when the change leaves the server as it is. */
     public static ServerDiff of(ServerChange change) {
@@ -49,7 +42,6 @@ public record ServerDiff(String server, String unifiedDiff) {
     }
 
     static String maskSecrets(String line) {
-        String masked = JSON_SECRET.matcher(line).replaceAll(match -> Matcher.quoteReplacement(match.group(1) + MASK));
-        return DHCPD_SECRET.matcher(masked).replaceAll(match -> Matcher.quoteReplacement(match.group(1) + MASK));
+        return SecretMask.mask(line);
     }
 }

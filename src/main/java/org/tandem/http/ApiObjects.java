@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.function.Function;
 import org.tandem.auth.User;
+import org.tandem.change.SecretMask;
 import org.tandem.changelog.ChangeEntry;
 import org.tandem.common.UserError;
 import org.tandem.scope.AddressBlock;
@@ -85,8 +86,9 @@ public final class ApiObjects {
         n.put("ref", c.ref()).put("timestamp", Instant.ofEpochMilli(c.atMillis()).toString()).put("user", c.userName())
                 .put("saveComment", c.saveComment()).put("action", c.action().name()).put("objType", c.objectType())
                 .put("objRef", c.objectRef());
-        n.set("before", Json.parseStored(c.beforeJson()));
-        n.set("after", Json.parseStored(c.afterJson()));
+        // Masked on the way out, whatever was stored: entries written before masking covered every secret may hold one.
+        n.set("before", SecretMask.maskTree(Json.parseStored(c.beforeJson())));
+        n.set("after", SecretMask.maskTree(Json.parseStored(c.afterJson())));
         return n;
     }
 

@@ -153,7 +153,8 @@ public final class LabCommand implements Callable<Integer> {
         }
         SyncExtension sync = new SyncExtension();
         Central central = Central.start(new Central.Options("127.0.0.1", port, Database.embeddedUrl(dir), CentralConfig.defaults(),
-                Clock.systemUTC(), List.of(sync, new org.tandem.web.WebUi()), password));
+                Clock.systemUTC(), List.of(sync, new org.tandem.web.WebUi()), password, null,
+                org.tandem.store.SecretBox.load(dir, System.getenv(org.tandem.store.SecretBox.ENV))));
         resources.add(central);
 
         List<DhcpServer> servers = new ArrayList<>();

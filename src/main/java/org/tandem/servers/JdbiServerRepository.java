@@ -7,6 +7,7 @@ import org.tandem.store.Fields;
 import org.tandem.store.ListQuery;
 import org.tandem.store.Lists;
 import org.tandem.store.Page;
+import org.tandem.store.SecretBox;
 
 /** DHCP servers in the {@code dhcp_servers} table. */
 public final class JdbiServerRepository implements ServerRepository {
@@ -14,15 +15,43 @@ public final class JdbiServerRepository implements ServerRepository {
     static final Fields FIELDS = Fields.withId("id").ref("ref", "id", DhcpServer.RESOURCE)
             .text("name", "name").text("type", "type").text("address", "address").number("port", "port").text("state", "state");
     private static final String COLUMNS = "id, name, type, address, port, agent_token, username, password, use_tls, state, kea_hooks_location";
-    private static final RowMapper<DhcpServer> MAPPER = (rs, ctx) -> new DhcpServer(rs.getLong("id"), rs.getString("name"),
-            ServerType.valueOf(rs.getString("type")), rs.getString("address"), rs.getInt("port"), rs.getString("agent_token"),
-            rs.getString("username"), rs.getString("password"), rs.getBoolean("use_tls"), rs.getString("state"),
-            rs.getString("kea_hooks_location"));
-
     private final Jdbi jdbi;
+    /** Agent tokens and Kea passwords are stored encrypted with it (see {@link SecretBox}). */
+    private final SecretBox secrets;
+    private final RowMapper<DhcpServer> mapper;
 
-    public JdbiServerRepository(Jdbi jdbi) {
+    public JdbiServerRepository(Jdbi jdbi, SecretBox secrets) {
         this.jdbi = jdbi;
+        this.secrets = secrets;
+        this.mapper = (rs, ctx) -> new DhcpServer(rs.getLong("id"), rs.getString("name"),
+                ServerType.valueOf(rs.getString("type")), rs.getString("address"), rs.getInt("port"), secrets.open(rs.getString("agent_token")),
+                rs.getString("username"), secrets.open(rs.getString("password")), rs.getBoolean("use_tls"), rs.getString("state"),
+                rs.getString("kea_hooks_location"));
+    }
+
+    /**
+     * Encrypts the secrets stored in clear by a Tandem from before encryption, and proves the key opens the ones
+     * already encrypted (a wrong key stops Central at start with a clear message, not at the first change).
+     * Returns how many rows it encrypted.
+     */
+    public int sealStoredSecrets() {
+        return jdbi.inTransaction(h -> {
+            int sealed = 0;
+            for (var row : h.createQuery("SELECT id, agent_token, password FROM dhcp_servers").mapToMap().list()) {
+                String token = (String) row.get("agent_token");
+                String pass = (String) row.get("password");
+                secrets.open(token);
+                secrets.open(pass);
+                if ((token != null && !SecretBox.isSealed(token)) || (pass != null && !SecretBox.isSealed(pass))) {
+                    h.createUpdate("UPDATE dhcp_servers SET agent_token = :t, password = :p WHERE id = :id")
+                            .bind("t", SecretBox.isSealed(token) ? token : secrets.seal(token))
+                            .bind("p", SecretBox.isSealed(pass) ? pass : secrets.seal(pass))
+                            .bind("id", ((Number) row.get("id")).longValue()).execute();
+                    sealed++;
+                }
+            }
+            return sealed;
+        });
     }
 
     @Override
@@ -30,24 +59,24 @@ public final class JdbiServerRepository implements ServerRepository {
         return jdbi.withHandle(h -> h.createUpdate("INSERT INTO dhcp_servers (name, type, address, port, agent_token, username, password, use_tls, state,"
                         + " kea_hooks_location) VALUES (:name, :type, :address, :port, :token, :user, :pass, :tls, :state, :hooks)")
                 .bind("name", s.name()).bind("type", s.type().name()).bind("address", s.address()).bind("port", s.port())
-                .bind("token", s.agentToken()).bind("user", s.username()).bind("pass", s.password()).bind("tls", s.useTls())
+                .bind("token", secrets.seal(s.agentToken())).bind("user", s.username()).bind("pass", secrets.seal(s.password())).bind("tls", s.useTls())
                 .bind("state", s.state()).bind("hooks", s.keaHooksLocation())
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
     }
 
     @Override
     public Optional<DhcpServer> findById(long id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM dhcp_servers WHERE id = :id").bind("id", id).map(MAPPER).findOne());
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM dhcp_servers WHERE id = :id").bind("id", id).map(mapper).findOne());
     }
 
     @Override
     public Optional<DhcpServer> findByName(String name) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM dhcp_servers WHERE name = :n").bind("n", name).map(MAPPER).findOne());
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM dhcp_servers WHERE name = :n").bind("n", name).map(mapper).findOne());
     }
 
     @Override
     public Page<DhcpServer> list(ListQuery query) {
-        return jdbi.withHandle(h -> Lists.page(h, COLUMNS, "dhcp_servers", FIELDS, query, MAPPER));
+        return jdbi.withHandle(h -> Lists.page(h, COLUMNS, "dhcp_servers", FIELDS, query, mapper));
     }
 
     @Override

@@ -68,7 +68,7 @@ public final class SyncExtension implements Central.Extension {
         Jdbi jdbi = central.database().jdbi();
         Clock clock = central.clock();
         CentralConfig settings = central.config();
-        JdbiServerRepository servers = new JdbiServerRepository(jdbi);
+        JdbiServerRepository servers = new JdbiServerRepository(jdbi, central.secrets());
         JdbiScopeRepository scopeRows = new JdbiScopeRepository(jdbi);
         StoreImport store = new StoreImport(jdbi, central.scopes(), new JdbiRangeRepository(jdbi), scopeRows,
                 JdbiAddressBlockRepository.pools(jdbi), new JdbiReservationRepository(jdbi));

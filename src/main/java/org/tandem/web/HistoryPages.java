@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.tandem.central.Central;
+import org.tandem.change.SecretMask;
 import org.tandem.change.ServerDiff;
 import org.tandem.changelog.ChangeEntry;
 import org.tandem.http.Json;
@@ -60,7 +61,8 @@ final class HistoryPages {
             name = named.get("name").asText() + " (" + object + ")";
         }
         if (after != null && after.hasNonNull("diff")) {
-            diff = after.get("diff").asText();
+            // Entries recorded before the mask covered basic-auth-password may hold it: masked again on the way out.
+            diff = SecretMask.mask(after.get("diff").asText());
         } else {
             diff = ServerDiff.between(e.objectType(), pretty(before), pretty(after)).unifiedDiff();
         }

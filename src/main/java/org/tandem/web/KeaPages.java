@@ -19,6 +19,7 @@ import org.tandem.change.ChangeEngine;
 import org.tandem.change.ChangeListener;
 import org.tandem.change.ChangePlan;
 import org.tandem.change.ChangeResult;
+import org.tandem.change.SecretMask;
 import org.tandem.change.ServerChange;
 import org.tandem.common.UserError;
 import org.tandem.http.Json;
@@ -85,7 +86,8 @@ final class KeaPages {
         View.KeaConfigEditor e;
         try {
             KeaConfig live = kea.sync(client);
-            e = new View.KeaConfigEditor(row(s), live.toPrettyString(), live.hash(), null, null, List.of(), null);
+            // Masked for everyone: the HA peers' basic-auth-password opens the Control Agents to whoever reads it.
+            e = new View.KeaConfigEditor(row(s), SecretMask.mask(live.toPrettyString()), live.hash(), null, null, List.of(), null);
         } catch (UserError err) {
             e = new View.KeaConfigEditor(row(s), "", "", "Cannot read the configuration of " + s.name() + ": " + err.getMessage(),
                     null, List.of(), null);
@@ -107,8 +109,12 @@ final class KeaPages {
         boolean apply = "apply".equals(ctx.formParam("step"));
         View.KeaConfigEditor e;
         try {
-            ServerChange change = change(client, s, text, baseHash);
             Actor actor = Pages.actor(ctx);
+            // The editor is for users who may write: even a preview runs config-test on the server.
+            if (!actor.mayWrite()) {
+                throw new UserError(UserError.Kind.PERMISSION_DENIED, null, "User \"" + actor.userName() + "\" is read-only and may not make changes");
+            }
+            ServerChange change = change(client, s, text, baseHash);
             ChangePlan plan = new ChangePlan(List.of(change), actor.userName(), ctx.formParam("saveComment"));
             ChangeEngine engine = central.failover().engine();
             if (change.unchanged()) {
@@ -120,12 +126,9 @@ final class KeaPages {
                 e = new View.KeaConfigEditor(row(s), text, baseHash, null, null, diffs,
                         "Kea's config-test accepted this configuration. Review the change, then apply it.");
             } else {
-                if (!actor.mayWrite()) {
-                    throw new UserError(UserError.Kind.PERMISSION_DENIED, null, "User \"" + actor.userName() + "\" is read-only and may not make changes");
-                }
                 ChangeResult result = engine.apply(plan, ChangeListener.LOG);
                 KeaConfig now = kea.lastSynced(client);
-                e = new View.KeaConfigEditor(row(s), now.toPrettyString(), now.hash(), null, null, List.of(),
+                e = new View.KeaConfigEditor(row(s), SecretMask.mask(now.toPrettyString()), now.hash(), null, null, List.of(),
                         "Applied to " + s.name() + " (change #" + result.changeId() + "): config-test, then config-set and config-write;"
                         + " " + s.name() + " runs the new configuration.");
             }
@@ -168,6 +171,12 @@ final class KeaPages {
             throw UserError.conflict("The configuration of " + s.name() + " changed since you opened the editor (another user, or"
                     + " a config-reload on the server). Your edit was not applied. Copy your change, reload this page to see"
                     + " the current configuration, and make the change again.");
+        }
+        // The editor showed the secrets masked: put the server's real values back where the mask was left.
+        try {
+            SecretMask.restore(tree, Json.MAPPER.readTree(live.toPrettyString()));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("Kea's own configuration is not JSON", ex);
         }
         KeaConfigDocument doc;
         try {

@@ -80,7 +80,7 @@ abstract class AbstractRepositoryTest {
         db = Database.open(freshDatabase());
         var jdbi = db.jdbi();
         changes = new ChangeLog(jdbi, new JdbiChangeLogRepository(jdbi), clock);
-        servers = new ServerService(new JdbiServerRepository(jdbi), changes);
+        servers = new ServerService(new JdbiServerRepository(jdbi, SecretBox.ephemeral()), changes);
         scopes = new ScopeService(new JdbiRangeRepository(jdbi), new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 JdbiAddressBlockRepository.exclusions(jdbi), new JdbiReservationRepository(jdbi), servers, changes);
         auth = new AuthService(new JdbiUserRepository(jdbi), new JdbiSessionRepository(jdbi), changes, clock, Duration.ofMinutes(10));

@@ -44,7 +44,7 @@ class KeaHaServiceTest {
     void setUp() {
         db = Database.open(Database.inMemoryUrl("ha-service-" + UUID.randomUUID()));
         changes = new ChangeLog(db.jdbi(), new JdbiChangeLogRepository(db.jdbi()), Clock.systemUTC());
-        servers = new ServerService(new JdbiServerRepository(db.jdbi()), changes);
+        servers = new ServerService(new JdbiServerRepository(db.jdbi(), org.tandem.store.SecretBox.ephemeral()), changes);
         KeaEngine engine = new KeaEngine(new InMemoryKeaConfigStore(), Clock.systemUTC(), null);
         ha = new KeaHaService(servers, ServerTargets::keaClient, engine::sync, engine.actions(), changes);
         fake.answerFile("version-get", "kea22-version-get.json").answerFile("config-get", "kea22-config-get-hot-standby.json");
