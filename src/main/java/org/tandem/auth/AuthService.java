@@ -129,7 +129,7 @@ public final class AuthService {
             log.warn("failed login for \"{}\" from {}", Text.clip(loginName), sourceAddress == null ? "an unknown address" : sourceAddress);
             throw badLogin();
         }
-        throttle.succeeded(loginName);
+        throttle.succeeded(loginName, sourceAddress);
         return user.get();
     }
 

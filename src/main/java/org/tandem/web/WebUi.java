@@ -56,7 +56,8 @@ public final class WebUi implements Central.Extension {
                 return;
             }
             try {
-                String token = central.auth().login(user, ctx.formParam("password") == null ? "" : ctx.formParam("password"));
+                // The caller's address, so the form shares the API's per-address throttle (issue 17, finding 3).
+                String token = central.auth().login(user, ctx.formParam("password") == null ? "" : ctx.formParam("password"), ctx.ip());
                 session.signIn(ctx, token);
                 ctx.redirect("/ui/scopes");
             } catch (UserError e) {
