@@ -43,6 +43,7 @@ public final class WebUi implements Central.Extension {
         // Central's one Kea engine, so the configuration editor's writes and reads refresh what the change planners reuse.
         new KeaPages(central, central.failover().kea(), pages).install(r);
         new HistoryPages(central, pages).install(r);
+        new AccountPages(central, pages).install(r);
     }
 
     private static void login(RoutesConfig r, Central central, WebSession session, Views views) {
