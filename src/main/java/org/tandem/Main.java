@@ -34,6 +34,7 @@ public final class Main implements Runnable {
         cli.addSubcommand(new org.tandem.cli.HaCommand());
         cli.addSubcommand(new org.tandem.cli.CheckCommand());
         cli.addSubcommand(new org.tandem.cli.HistoryCommand());
+        cli.addSubcommand(new org.tandem.cli.UsersCommand());
         return cli;
     }
 

@@ -28,8 +28,6 @@ public final class AuthService {
     public static final String ADMINISTRATOR = "administrator";
     /** bcrypt cost: about 50 ms per check on a small machine, slow enough for stolen hashes. */
     private static final int BCRYPT_COST = 10;
-    private static final int MIN_PASSWORD = 8;
-    private static final int MAX_PASSWORD = 72; // bcrypt reads at most 72 bytes
 
     private final UserRepository users;
     private final SessionRepository sessions;
@@ -129,7 +127,7 @@ public final class AuthService {
             log.warn("failed login for \"{}\" from {}", Text.clip(loginName), sourceAddress == null ? "an unknown address" : sourceAddress);
             throw badLogin();
         }
-        throttle.succeeded(loginName);
+        throttle.succeeded(loginName, sourceAddress);
         return user.get();
     }
 
@@ -138,20 +136,16 @@ public final class AuthService {
         if (users.findByName(ADMINISTRATOR).isPresent()) {
             return false;
         }
-        if (password.length() < MIN_PASSWORD || password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD) {
-            throw UserError.invalid("TANDEM_ADMIN_PASSWORD", "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " bytes long");
-        }
+        PasswordPolicy.check("TANDEM_ADMIN_PASSWORD", ADMINISTRATOR, password);
         addUser(Actor.SYSTEM, "Created on first start", "user", ADMINISTRATOR, password, Role.Administrator.name());
         return true;
     }
 
     public User addUser(Actor actor, String saveComment, String field, String name, String password, String role) {
         String checkedName = Text.name(field + ".name", name, 100);
-        if (password == null || password.length() < MIN_PASSWORD || password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD) {
-            throw UserError.invalid(field + ".password", "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " bytes long");
-        }
+        PasswordPolicy.check(field + ".password", checkedName, password);
         Role checkedRole = role == null ? Role.ReadOnly : Role.parse(field + ".role", role);
-        String hash = new String(BCrypt.withDefaults().hash(BCRYPT_COST, password.toCharArray()), StandardCharsets.US_ASCII);
+        String hash = bcrypt(password);
         return changes.write(actor, saveComment, log -> {
             if (users.findByName(checkedName).isPresent()) {
                 throw UserError.conflict("A user named \"" + checkedName + "\" already exists");
@@ -160,6 +154,75 @@ public final class AuthService {
             log.created("User", created.ref(), snapshot(created));
             return created;
         });
+    }
+
+    /**
+     * The caller changes its own password, giving the current one (checked and throttled as a login, so a
+     * stolen session cannot set a password nor guess the old one fast). Ends the user's other sessions; keeps
+     * {@code keepSession} (the caller's own token, may be null). Open to read-only users too, so it is not a
+     * change-log write (those are for administrators); the log line records it.
+     */
+    public void changePassword(Actor actor, String oldPassword, String newPassword, String keepSession, String sourceAddress) {
+        if (oldPassword == null || oldPassword.isEmpty()) {
+            throw UserError.invalid("oldPassword", "is required");
+        }
+        User user;
+        try {
+            user = checkPassword(actor.userName(), oldPassword, sourceAddress);
+        } catch (UserError e) {
+            if (e.getMessage().startsWith("Too many")) {
+                throw e;
+            }
+            throw UserError.invalid("oldPassword", "is not the current password");
+        }
+        PasswordPolicy.check("newPassword", user.name(), newPassword);
+        if (newPassword.equals(oldPassword)) {
+            throw UserError.invalid("newPassword", "must differ from the current password");
+        }
+        users.updatePassword(user.id(), bcrypt(newPassword));
+        int ended = sessions.deleteForUser(user.id(), keepSession == null ? null : hash(keepSession));
+        log.info("user \"{}\" changed its password from {}; {} other session(s) ended", Text.clip(user.name()),
+                sourceAddress == null ? "an unknown address" : sourceAddress, ended);
+    }
+
+    /**
+     * An administrator sets another user's password and/or role (null: unchanged). A new password ends
+     * that user's sessions. An administrator cannot change its own role, so the last one is never demoted by mistake.
+     */
+    public User modifyUser(Actor actor, String saveComment, String field, String refText, String password, String role) {
+        Role newRole = role == null ? null : Role.parse(field + ".role", role);
+        String hash = password == null ? null : bcrypt(checkedPassword(field, refText, password));
+        return changes.write(actor, saveComment, log -> {
+            User before = user(field + ".ref", refText);
+            if (newRole != null && newRole != before.role() && before.name().equals(actor.userName())) {
+                throw UserError.conflict("User \"" + before.name() + "\" cannot change its own role");
+            }
+            if (hash != null) {
+                users.updatePassword(before.id(), hash);
+                sessions.deleteForUser(before.id(), null);
+            }
+            if (newRole != null) {
+                users.updateRole(before.id(), newRole);
+            }
+            User after = users.findById(before.id()).orElseThrow();
+            Map<String, Object> afterSnapshot = snapshot(after);
+            if (hash != null) {
+                // The history says the password changed, never what it is.
+                afterSnapshot.put("password", "(changed)");
+            }
+            log.modified("User", after.ref(), snapshot(before), afterSnapshot);
+            return after;
+        });
+    }
+
+    /** The policy needs the user's name: read it before the (slow) hash, outside the write's transaction. */
+    private String checkedPassword(String field, String refText, String password) {
+        PasswordPolicy.check(field + ".password", user(field + ".ref", refText).name(), password);
+        return password;
+    }
+
+    private static String bcrypt(String password) {
+        return new String(BCrypt.withDefaults().hash(BCRYPT_COST, password.toCharArray()), StandardCharsets.US_ASCII);
     }
 
     public void removeUser(Actor actor, String saveComment, String field, String refText) {

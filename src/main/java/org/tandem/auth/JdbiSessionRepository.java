@@ -43,4 +43,10 @@ public final class JdbiSessionRepository implements SessionRepository {
     public int deleteExpired(long nowMillis) {
         return jdbi.withHandle(h -> h.createUpdate("DELETE FROM sessions WHERE expires_at <= :now").bind("now", nowMillis).execute());
     }
+
+    @Override
+    public int deleteForUser(long userId, String keepTokenHash) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM sessions WHERE user_id = :u AND token_hash <> :k")
+                .bind("u", userId).bind("k", keepTokenHash == null ? "" : keepTokenHash).execute());
+    }
 }

@@ -53,4 +53,14 @@ public final class JdbiUserRepository implements UserRepository {
     public void delete(long id) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute());
     }
+
+    @Override
+    public void updatePassword(long id, String passwordHash) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET password_hash = :p WHERE id = :id").bind("p", passwordHash).bind("id", id).execute());
+    }
+
+    @Override
+    public void updateRole(long id, Role role) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET role = :r WHERE id = :id").bind("r", role.name()).bind("id", id).execute());
+    }
 }

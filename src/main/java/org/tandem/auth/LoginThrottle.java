@@ -7,16 +7,21 @@ import java.util.Map;
 import org.tandem.common.UserError;
 
 /**
- * Slows down password guessing: after a number of failed logins for one login name, or from one
- * source address, further attempts are refused without checking the password for a lockout that
- * doubles with each further failure, up to a cap. Memory is bounded: only the most recently failing
- * names and addresses are remembered (the oldest are forgotten first).
+ * Slows down password guessing: after a number of failed logins for one login name from one source
+ * address, or for any names from one address, further attempts from that address are refused without
+ * checking the password for a lockout that doubles with each further failure, up to a cap. Memory is
+ * bounded: only the most recently failing keys are remembered (the oldest are forgotten first).
+ *
+ * <p>The guesser is throttled, not the account: a lock on the name alone let anyone keep a user out by
+ * failing five times every few seconds (issue 17, finding 4). So the name counts only together with the
+ * address it is guessed from; the real user signing in from elsewhere is not held up. Only a caller that
+ * cannot name an address (null) is throttled by the name alone.
  */
 public final class LoginThrottle {
 
     /** The thresholds: failures allowed before any lockout, the longest lockout, how many keys are kept. */
     public record Limits(int freeFailuresPerName, int freeFailuresPerAddress, Duration maxLockout, int maxEntries) {
-        /** Per name 5 (one user mistyping); per address 50 (many users behind one NAT); at most 15 minutes. */
+        /** Per name and address 5 (one user mistyping); per address 50 (many users behind one NAT); at most 15 minutes. */
         public static final Limits DEFAULT = new Limits(5, 50, Duration.ofMinutes(15), 10_000);
     }
 
@@ -37,7 +42,7 @@ public final class LoginThrottle {
         };
     }
 
-    /** Refuses the attempt when the name or the address is locked out; checked before the password. */
+    /** Refuses the attempt when the name from this address, or the address, is locked out; checked before the password. */
     public synchronized void check(String loginName, String address) {
         long now = clock.millis();
         for (String key : keys(loginName, address)) {
@@ -45,7 +50,7 @@ public final class LoginThrottle {
             if (f != null && f.lockedUntilMillis() > now) {
                 long seconds = Math.max(1, (f.lockedUntilMillis() - now + 999) / 1000);
                 throw new UserError(UserError.Kind.AUTHENTICATION, "loginName", "Too many failed logins "
-                        + (key.startsWith("name:") ? "for this user" : "from this address") + "; try again in " + seconds + " seconds.");
+                        + (key.startsWith("addr:") ? "from this address" : "for this user") + "; try again in " + seconds + " seconds.");
             }
         }
     }
@@ -53,7 +58,7 @@ public final class LoginThrottle {
     public synchronized void failed(String loginName, String address) {
         long now = clock.millis();
         for (String key : keys(loginName, address)) {
-            int free = key.startsWith("name:") ? limits.freeFailuresPerName() : limits.freeFailuresPerAddress();
+            int free = key.startsWith("addr:") ? limits.freeFailuresPerAddress() : limits.freeFailuresPerName();
             Failures old = failures.get(key);
             int count = old == null ? 1 : old.count() + 1;
             long lockout = 0;
@@ -65,9 +70,9 @@ public final class LoginThrottle {
         }
     }
 
-    /** A correct password clears the name's count (not the address's: one success must not unlock a guesser's address). */
-    public synchronized void succeeded(String loginName) {
-        failures.remove(nameKey(loginName));
+    /** A correct password clears the name's count from this address (not the address's: one success must not unlock a guesser's address). */
+    public synchronized void succeeded(String loginName, String address) {
+        failures.remove(keys(loginName, address)[0]);
     }
 
     synchronized int size() {
@@ -75,7 +80,7 @@ public final class LoginThrottle {
     }
 
     private static String[] keys(String loginName, String address) {
-        return address == null ? new String[] {nameKey(loginName)} : new String[] {nameKey(loginName), "addr:" + address};
+        return address == null ? new String[] {nameKey(loginName)} : new String[] {"pair:" + address + " " + nameKey(loginName), "addr:" + address};
     }
 
     private static String nameKey(String loginName) {

@@ -15,6 +15,9 @@ public interface SessionRepository {
 
     void delete(String tokenHash);
 
+    /** Ends every session of the user but {@code keepTokenHash} (may be null); returns how many. */
+    int deleteForUser(long userId, String keepTokenHash);
+
     /** Removes sessions that expired before {@code nowMillis}; returns how many. */
     int deleteExpired(long nowMillis);
 }

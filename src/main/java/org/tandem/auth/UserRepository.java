@@ -17,4 +17,8 @@ public interface UserRepository {
     long count();
 
     void delete(long id);
+
+    void updatePassword(long id, String passwordHash);
+
+    void updateRole(long id, Role role);
 }

@@ -121,6 +121,15 @@ public final class ClientOptions {
         return u;
     }
 
+    /** Who the client commands act as: --user, else the user of the saved session (null: neither). */
+    String currentUser() {
+        if (user != null) {
+            return user;
+        }
+        JsonNode saved = readSaved();
+        return saved == null ? null : saved.path("user").asText(null);
+    }
+
     /** A client with a session: logged in now with --user, or the saved session. */
     TandemClient connect() {
         JsonNode saved = readSaved();

@@ -164,4 +164,10 @@ public final class ApiObjects {
         p.allowOnly(Set.of("name", "password", "role"));
         return new String[] {p.requiredString("name"), p.requiredString("password"), p.string("role")};
     }
+
+    /** ModifyUser's changes: {password, role}, each null when not given. */
+    public static String[] userChangesFromApi(Params p) {
+        p.allowOnly(Set.of("password", "role"));
+        return new String[] {p.string("password"), p.string("role")};
+    }
 }

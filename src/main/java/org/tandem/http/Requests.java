@@ -109,12 +109,18 @@ public final class Requests {
         Actor actor = authenticate(ctx, auth, sessionParam);
         String method = ctx.method().name();
         boolean rest = !ctx.path().equals(RPC_PATH);
-        if (rest && !actor.mayWrite() && !method.equals("GET") && !method.equals("HEAD")) {
+        if (rest && !actor.mayWrite() && !method.equals("GET") && !method.equals("HEAD") && !ownPasswordChange(ctx)) {
             // Every REST write is refused here, before its body is read; JSON-RPC checks by command name.
             throw new UserError(UserError.Kind.PERMISSION_DENIED, null,
                     "User \"" + actor.userName() + "\" is read-only and may not " + method + " " + ctx.path());
         }
         return actor;
+    }
+
+    /** {@code PUT /mmws/api/v2/users/{ref}/password}: open to read-only users for their own password (RestApi checks the ref). */
+    public static boolean ownPasswordChange(Context ctx) {
+        return ctx.method().name().equals("PUT") && ctx.path().startsWith("/mmws/api/v2/users/") && ctx.path().endsWith("/password")
+                && ctx.path().chars().filter(ch -> ch == '/').count() == 6;
     }
 
     private static Actor authenticate(Context ctx, AuthService auth, String sessionParam) {

@@ -43,6 +43,7 @@ public final class WebUi implements Central.Extension {
         // Central's one Kea engine, so the configuration editor's writes and reads refresh what the change planners reuse.
         new KeaPages(central, central.failover().kea(), pages).install(r);
         new HistoryPages(central, pages).install(r);
+        new AccountPages(central, pages).install(r);
     }
 
     private static void login(RoutesConfig r, Central central, WebSession session, Views views) {
@@ -56,7 +57,8 @@ public final class WebUi implements Central.Extension {
                 return;
             }
             try {
-                String token = central.auth().login(user, ctx.formParam("password") == null ? "" : ctx.formParam("password"));
+                // The caller's address, so the form shares the API's per-address throttle (issue 17, finding 3).
+                String token = central.auth().login(user, ctx.formParam("password") == null ? "" : ctx.formParam("password"), ctx.ip());
                 session.signIn(ctx, token);
                 ctx.redirect("/ui/scopes");
             } catch (UserError e) {

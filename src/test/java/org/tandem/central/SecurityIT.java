@@ -166,6 +166,10 @@ class SecurityIT {
             if (method.startsWith("Get") || method.equals("Login") || method.equals("Logout")) {
                 continue;
             }
+            if (method.equals("ChangePassword")) {
+                // Open to read-only users for their own password, with the old one (PasswordsIT).
+                continue;
+            }
             JsonNode a = rpc(method, "{\"session\":\"" + reader + "\"}");
             assertThat(a.path("error").path("code").asInt()).as("%s as read-only: %s", method, a).isEqualTo(4103);
             assertThat(a.path("error").path("message").asText()).contains("read-only");

@@ -142,4 +142,14 @@ class ServerCommandIT {
             assertThat(Files.readString(dir.resolve("err.txt"))).contains("cannot start on port " + taken.getLocalPort());
         }
     }
+
+    // Issue 17, finding 9: a first-start administrator password must meet the policy, or the server does not start.
+    @Test
+    void weakAdminPasswordFromEnvironment_refusesToStart_namingTheVariable() throws Exception {
+        Process p = server("admin123", "--port", String.valueOf(freePort()), "--data", dir.resolve("d").toString());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(dir.resolve("err.txt"))).contains("tandem server: TANDEM_ADMIN_PASSWORD: must be at least 12 characters long")
+                .doesNotContain("\tat ");
+    }
 }

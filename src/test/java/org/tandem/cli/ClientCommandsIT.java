@@ -342,6 +342,41 @@ class ClientCommandsIT {
         assertThat(session).doesNotExist();
     }
 
+    // Issue 17, finding 9: there was no way to change a password.
+    @Test
+    void usersPasswd_ownWithTheOldOne_andAnAdministratorSetsAnothers() throws Exception {
+        JsonNode added = api("AddUser", "{\"user\":{\"name\":\"cli-reader\",\"password\":\"cli-reader-password-1\",\"role\":\"ReadOnly\"}}");
+        assertThat(added.path("ref").asText()).startsWith("users/");
+        String[] asReader = {"--url", url, "--user", "cli-reader", "--password", "cli-reader-password-1"};
+
+        Run weak = withStdin("12345678\n", () -> tandem(concat(new String[] {"users", "passwd"}, asReader)));
+        assertThat(weak.code()).isEqualTo(1);
+        assertThat(weak.err()).contains("newPassword: must be at least 12 characters").doesNotContain("\tat ");
+
+        Run own = withStdin("cli-reader-password-2\n", () -> tandem(concat(new String[] {"users", "passwd"}, asReader)));
+        assertThat(own.code()).as(own.err()).isZero();
+        assertThat(own.out()).contains("Changed the password of cli-reader");
+        assertThat(tandem("history", "--url", url, "--user", "cli-reader", "--password", "cli-reader-password-2").code()).isZero();
+
+        Run byAdmin = withStdin("cli-reader-password-3\n", () -> tandem(auth("users", "passwd", "cli-reader")));
+        assertThat(byAdmin.code()).as(byAdmin.err()).isZero();
+        assertThat(tandem("history", "--url", url, "--user", "cli-reader", "--password", "cli-reader-password-3").code()).isZero();
+
+        Run readerSetsAdmins = withStdin("cli-reader-owns-it-1\n", () -> tandem(concat(new String[] {"users", "passwd", "administrator"},
+                "--url", url, "--user", "cli-reader", "--password", "cli-reader-password-3")));
+        assertThat(readerSetsAdmins.code()).isEqualTo(3);
+    }
+
+    private static Run withStdin(String text, java.util.function.Supplier<Run> run) {
+        java.io.InputStream saved = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            return run.get();
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
     /** {@code tandem login} in its own JVM with stdin, stdout and stderr piped: no terminal, as in a script. */
     private static Run loginProcess(String stdin, Path session) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",

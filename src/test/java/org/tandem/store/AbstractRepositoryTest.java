@@ -227,6 +227,24 @@ abstract class AbstractRepositoryTest {
     }
 
     @Test
+    void users_passwordAndRoleChanges_endTheRightSessions() {
+        auth.ensureAdministrator("long-enough-pw");
+        auth.addUser(ADMIN, null, "user", "carol", "carol-password-1", "ReadOnly");
+        String kept = auth.login("carol", "carol-password-1");
+        String other = auth.login("carol", "carol-password-1");
+        String admins = auth.login("administrator", "long-enough-pw");
+        auth.changePassword(new Actor("carol", Role.ReadOnly), "carol-password-1", "carol-password-2", kept, "127.0.0.1");
+        assertThat(auth.session(kept).userName()).isEqualTo("carol");
+        assertThatThrownBy(() -> auth.session(other)).extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.AUTHENTICATION);
+        assertThat(auth.session(admins).userName()).isEqualTo("administrator");
+
+        auth.modifyUser(ADMIN, null, "user", "carol", "carol-password-3", "Administrator");
+        assertThatThrownBy(() -> auth.session(kept)).extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.AUTHENTICATION);
+        assertThat(auth.session(auth.login("carol", "carol-password-3")).role()).isEqualTo(Role.Administrator);
+        assertThat(auth.session(admins).userName()).isEqualTo("administrator");
+    }
+
+    @Test
     void sessions_expireAfterTimeout_andSlide() {
         auth.ensureAdministrator("long-enough-pw");
         String token = auth.login("administrator", "long-enough-pw");

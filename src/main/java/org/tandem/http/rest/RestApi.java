@@ -233,6 +233,29 @@ public final class RestApi {
             actor(ctx);
             ok(ctx, single("user", toApi(auth.user("ref", ctx.pathParam("ref")))));
         });
+        r.put(path + "/{ref}", ctx -> {
+            Actor a = actor(ctx);
+            Params p = body(ctx).allowOnly(Set.of("user", "saveComment"));
+            String[] u = ApiObjects.userChangesFromApi(p.object("user"));
+            auth.modifyUser(a, p.string("saveComment"), "user", ctx.pathParam("ref"), u[0], u[1]);
+            ctx.status(204);
+        });
+        // One's own password, read-only users too (Requests.ownPasswordChange); the old one is required.
+        r.put(path + "/{ref}/password", ctx -> {
+            Actor a = actor(ctx);
+            // Compared with the caller's own name and id, so another user's existence is not revealed.
+            org.tandem.auth.User own = auth.user("ref", a.userName());
+            String ref = ctx.pathParam("ref");
+            if (!ref.equals(own.name()) && !ref.equals(String.valueOf(own.id()))) {
+                throw new UserError(UserError.Kind.PERMISSION_DENIED, "ref",
+                        "A user may change only its own password here; administrators set others' with PUT " + path + "/{ref}");
+            }
+            Params p = body(ctx).allowOnly(Set.of("oldPassword", "newPassword"));
+            String header = ctx.header("Authorization");
+            String session = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+            auth.changePassword(a, p.requiredString("oldPassword"), p.requiredString("newPassword"), session, ctx.ip());
+            ctx.status(204);
+        });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
             auth.removeUser(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));

@@ -175,6 +175,17 @@ public final class MicetroCommands {
             String[] u = ApiObjects.userFromApi(c.params().object("user"));
             return ref(auth.addUser(c.actor(), c.saveComment(), "user", u[0], u[1], u[2]).ref());
         });
+        // Any signed-in user, read-only ones too, may change its own password (RpcDispatcher.openToReadOnly).
+        rpc.register("ChangePassword", c -> {
+            c.params().allowOnly(java.util.Set.of("session", "oldPassword", "newPassword"));
+            auth.changePassword(c.actor(), c.params().requiredString("oldPassword"), c.params().requiredString("newPassword"),
+                    c.sessionToken(), c.sourceAddress());
+            return empty();
+        });
+        rpc.register("ModifyUser", c -> {
+            String[] u = ApiObjects.userChangesFromApi(c.params().object("user"));
+            return ref(auth.modifyUser(c.actor(), c.saveComment(), "user", c.params().requiredString("userRef"), u[0], u[1]).ref());
+        });
         rpc.register("RemoveUser", c -> {
             auth.removeUser(c.actor(), c.saveComment(), "userRef", c.params().requiredString("userRef"));
             return empty();

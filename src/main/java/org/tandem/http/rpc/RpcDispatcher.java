@@ -80,7 +80,7 @@ public final class RpcDispatcher {
             throw new UserError(UserError.Kind.NOT_FOUND, null, "This Central has no command " + method
                     + "; the failover service is not installed");
         }
-        if (!actor.mayWrite() && !readsOnly(method)) {
+        if (!actor.mayWrite() && !openToReadOnly(method)) {
             throw new UserError(UserError.Kind.PERMISSION_DENIED, null,
                     "User \"" + actor.userName() + "\" is read-only and may not call " + method);
         }
@@ -137,7 +137,7 @@ public final class RpcDispatcher {
             }
             Params params = paramsNode == null || paramsNode.isNull() ? Params.empty() : new Params((ObjectNode) paramsNode, "");
             Actor actor = command.needsSession() ? Requests.caller(ctx, auth, params.string("session")) : null;
-            if (actor != null && !actor.mayWrite() && !readsOnly(method)) {
+            if (actor != null && !actor.mayWrite() && !openToReadOnly(method)) {
                 // Checked here as well as in ChangeLog.write: a command that writes without the change
                 // log (an action on a server) must not be open to read-only users either.
                 throw new UserError(UserError.Kind.PERMISSION_DENIED, null,
@@ -181,6 +181,11 @@ public final class RpcDispatcher {
     /** Micetro's read commands are named Get...; every other command may change something. */
     static boolean readsOnly(String method) {
         return method.startsWith("Get") || method.equals("Login") || method.equals("Logout");
+    }
+
+    /** What a read-only user may call: the reads, and changing its own password (which needs the old one). */
+    static boolean openToReadOnly(String method) {
+        return readsOnly(method) || method.equals("ChangePassword");
     }
 
     private static String sessionToken(Context ctx, Params params) {
