@@ -4,8 +4,6 @@ import org.tandem.agent.LocalAgent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,6 +19,7 @@ import org.tandem.central.Central;
 import org.tandem.central.CentralConfig;
 import org.tandem.store.Database;
 import org.tandem.testing.Cleanup;
+import org.tandem.testing.CliRun;
 
 /** The client commands as a user types them, run in-process against a Central on a free loopback port. */
 class ClientCommandsIT {
@@ -34,7 +33,6 @@ class ClientCommandsIT {
     static Path home;
 
     /** What one command printed and its exit code. */
-    record Run(int code, String out, String err) {}
 
     private static LocalAgent agent;
     /** The ISC failover pair of the failover tests: two more agents, so the single-server tests keep their own. */
@@ -60,11 +58,8 @@ class ClientCommandsIT {
         Cleanup.close(central, agent, foA, foB);
     }
 
-    private static Run tandem(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun tandem(String... args) {
+        return CliRun.run(args);
     }
 
     private static String[] auth(String... args) {
@@ -76,20 +71,20 @@ class ClientCommandsIT {
 
     @Test
     void login_wrongPassword_exit3AndNoSessionSaved() {
-        Run r = tandem("login", "--url", url, "--user", "administrator", "--password", "wrong-password");
+        CliRun r = tandem("login", "--url", url, "--user", "administrator", "--password", "wrong-password");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).startsWith("tandem login: ");
-        Run after = tandem("history", "--url", "http://127.0.0.1:1/");
+        CliRun after = tandem("history", "--url", "http://127.0.0.1:1/");
         assertThat(after.code()).isIn(3, 4);
     }
 
     @Test
     void login_thenCommandsUseSavedSessionFileReadableByOwnerOnly() throws Exception {
-        Run r = tandem("login", "--url", url, "--user", "administrator", "--password", PASSWORD);
+        CliRun r = tandem("login", "--url", url, "--user", "administrator", "--password", PASSWORD);
         assertThat(r.code()).as(r.err()).isZero();
         Path file = home.resolve(".config/tandem/session.json");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        Run history = tandem("history", "--json");
+        CliRun history = tandem("history", "--json");
         assertThat(history.code()).as(history.err()).isZero();
         JsonNode answer = TandemClient.json().readTree(history.out());
         assertThat(answer.path("changes").isArray()).isTrue();
@@ -97,25 +92,25 @@ class ClientCommandsIT {
 
     @Test
     void serversAndScopes_addListRemove_showInListsAndHistory() throws Exception {
-        Run add = tandem(auth("servers", "add", "--name", "cli-isc", "--type", "ISC", "--address", "127.0.0.1", "--port",
+        CliRun add = tandem(auth("servers", "add", "--name", "cli-isc", "--type", "ISC", "--address", "127.0.0.1", "--port",
                 Integer.toString(agent.port()), "--agent-token", LocalAgent.TOKEN, "--comment", "from the CLI test"));
         assertThat(add.code()).as(add.err()).isZero();
-        Run list = tandem(auth("servers", "list", "--json"));
+        CliRun list = tandem(auth("servers", "list", "--json"));
         JsonNode servers = TandemClient.json().readTree(list.out());
         assertThat(servers.path("dhcpServers").findValuesAsText("name")).contains("cli-isc");
 
-        Run scope = tandem(auth("scopes", "add", "--subnet", "10.77.0.0/24", "--server", "cli-isc", "--pool", "10.77.0.10-10.77.0.20"));
+        CliRun scope = tandem(auth("scopes", "add", "--subnet", "10.77.0.0/24", "--server", "cli-isc", "--pool", "10.77.0.10-10.77.0.20"));
         assertThat(scope.code()).as(scope.err()).isZero();
         assertThat(scope.out()).contains("Added scope dhcpScopes/").contains("Added pool");
         assertThat(agent.confText()).contains("subnet 10.77.0.0 netmask 255.255.255.0").contains("range 10.77.0.10 10.77.0.20;");
-        Run table = tandem(auth("scopes", "list"));
+        CliRun table = tandem(auth("scopes", "list"));
         assertThat(table.out()).contains("10.77.0.0").contains("10.77.0.255");
 
-        Run again = tandem(auth("scopes", "add", "--subnet", "10.77.0.0/24", "--server", "cli-isc"));
+        CliRun again = tandem(auth("scopes", "add", "--subnet", "10.77.0.0/24", "--server", "cli-isc"));
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("cli-isc").contains("already serves");
 
-        Run history = tandem(auth("history", "--filter", "saveComment=from the CLI test", "--json"));
+        CliRun history = tandem(auth("history", "--filter", "saveComment=from the CLI test", "--json"));
         assertThat(TandemClient.json().readTree(history.out()).path("totalResults").asInt()).isEqualTo(1);
 
         String ref = TandemClient.json().readTree(tandem(auth("scopes", "list", "--json")).out()).path("dhcpScopes").get(0).path("ref").asText();
@@ -126,7 +121,7 @@ class ClientCommandsIT {
 
     @Test
     void serversAdd_tls_registersAnIscAgentReachedOverHttps() throws Exception {
-        Run add = tandem(auth("servers", "add", "--name", "cli-tls-agent", "--type", "ISC", "--address", "127.0.0.1", "--port", "2",
+        CliRun add = tandem(auth("servers", "add", "--name", "cli-tls-agent", "--type", "ISC", "--address", "127.0.0.1", "--port", "2",
                 "--agent-token", "a-long-enough-agent-token", "--tls"));
         assertThat(add.code()).as(add.err()).isZero();
         JsonNode servers = TandemClient.json().readTree(tandem(auth("servers", "list", "--json")).out()).path("dhcpServers");
@@ -142,28 +137,28 @@ class ClientCommandsIT {
 
     @Test
     void userMistakes_areNamedWithExit2BeforeAnyCall() {
-        Run badType = tandem(auth("servers", "add", "--name", "x", "--type", "Windows", "--address", "127.0.0.1"));
+        CliRun badType = tandem(auth("servers", "add", "--name", "x", "--type", "Windows", "--address", "127.0.0.1"));
         assertThat(badType.code()).isEqualTo(2);
         assertThat(badType.err()).contains("--type must be ISC or Kea");
-        Run noToken = tandem(auth("servers", "add", "--name", "x", "--type", "ISC", "--address", "127.0.0.1"));
+        CliRun noToken = tandem(auth("servers", "add", "--name", "x", "--type", "ISC", "--address", "127.0.0.1"));
         assertThat(noToken.code()).isEqualTo(2);
         assertThat(noToken.err()).contains("--agent-token");
-        Run badSubnet = tandem(auth("scopes", "add", "--subnet", "10.1.2.0", "--server", "x"));
+        CliRun badSubnet = tandem(auth("scopes", "add", "--subnet", "10.1.2.0", "--server", "x"));
         assertThat(badSubnet.code()).isEqualTo(2);
         assertThat(badSubnet.err()).contains("--subnet must be an IPv4 subnet in CIDR");
-        Run badAction = tandem(auth("failover", "remove-scopes", "fo", "--scope", "s", "--action", "Erase"));
+        CliRun badAction = tandem(auth("failover", "remove-scopes", "fo", "--scope", "s", "--action", "Erase"));
         assertThat(badAction.code()).isEqualTo(2);
         assertThat(badAction.err()).contains("--action must be None, Disable or Delete");
-        Run badUrl = tandem("servers", "list", "--url", "ftp://x", "--user", "a", "--password", "b");
+        CliRun badUrl = tandem("servers", "list", "--url", "ftp://x", "--user", "a", "--password", "b");
         assertThat(badUrl.code()).isEqualTo(2);
         assertThat(badUrl.err()).contains("--url must be an http://");
-        Run missingOption = tandem("scopes", "add", "--subnet", "10.0.0.0/24");
+        CliRun missingOption = tandem("scopes", "add", "--subnet", "10.0.0.0/24");
         assertThat(missingOption.code()).isEqualTo(2);
     }
 
     @Test
     void centralNotRunning_exit4NamingTheAddress() {
-        Run r = tandem("servers", "list", "--url", "http://127.0.0.1:1/", "--user", "administrator", "--password", PASSWORD);
+        CliRun r = tandem("servers", "list", "--url", "http://127.0.0.1:1/", "--user", "administrator", "--password", PASSWORD);
         assertThat(r.code()).isEqualTo(4);
         assertThat(r.err()).contains("127.0.0.1:1");
     }
@@ -177,7 +172,7 @@ class ClientCommandsIT {
         return c.call(method, (com.fasterxml.jackson.databind.node.ObjectNode) TandemClient.json().readTree(paramsJson));
     }
 
-    private static void assertDryRun(Run r, String... notPrinted) {
+    private static void assertDryRun(CliRun r, String... notPrinted) {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.out().stripTrailing()).endsWith(ClientOptions.DRY_RUN_DONE);
@@ -189,24 +184,24 @@ class ClientCommandsIT {
     @Test
     void iscFailover_dryRunsWriteNothing_addressesReachTheApi_tablesUnlessJson() throws Exception {
         // servers add prints the registered server as a table row (the columns of servers list).
-        Run addA = tandem(auth("servers", "add", "--name", "cli-fo-a", "--type", "ISC", "--address", "127.0.0.1", "--port",
+        CliRun addA = tandem(auth("servers", "add", "--name", "cli-fo-a", "--type", "ISC", "--address", "127.0.0.1", "--port",
                 Integer.toString(foA.port()), "--agent-token", LocalAgent.TOKEN));
         assertThat(addA.code()).as(addA.err()).isZero();
         assertThat(addA.out().lines().findFirst().orElse("")).startsWith("REF").contains("NAME").contains("TYPE").contains("ADDRESS");
         assertThat(addA.out()).containsPattern("dhcpServers/\\d+ +cli-fo-a +ISC +127\\.0\\.0\\.1 +" + foA.port());
-        Run addB = tandem(auth("servers", "add", "--name", "cli-fo-b", "--type", "ISC", "--address", "127.0.0.1", "--port",
+        CliRun addB = tandem(auth("servers", "add", "--name", "cli-fo-b", "--type", "ISC", "--address", "127.0.0.1", "--port",
                 Integer.toString(foB.port()), "--agent-token", LocalAgent.TOKEN, "--json"));
         assertThat(addB.code()).as(addB.err()).isZero();
         assertThat(TandemClient.json().readTree(addB.out()).path("ref").asText()).startsWith("dhcpServers/");
 
         String[] relationship = {"failover", "add", "cli-fo", "--primary", "cli-fo-a", "--secondary", "cli-fo-b", "--mclt", "600",
                 "--address", "127.0.0.2", "--peer-address", "127.0.0.3"};
-        Run dryAdd = tandem(auth(concat(relationship, "--dry-run")));
+        CliRun dryAdd = tandem(auth(concat(relationship, "--dry-run")));
         assertDryRun(dryAdd, "Added failover relationship");
         assertThat(api("GetDHCPFailoverRelationships", "{}").path("dhcpFailoverRelationships").findValuesAsText("name"))
                 .doesNotContain("cli-fo");
 
-        Run add = tandem(auth(relationship));
+        CliRun add = tandem(auth(relationship));
         assertThat(add.code()).as(add.err()).isZero();
         assertThat(add.out()).contains("Added failover relationship cli-fo.").doesNotContain(ClientOptions.DRY_RUN_DONE);
         JsonNode stored = api("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"cli-fo-a\",\"dhcpFailoverRelationshipName\":\"cli-fo\"}")
@@ -216,7 +211,7 @@ class ClientCommandsIT {
         assertThat(stored.path("mclt").asInt()).isEqualTo(600);
 
         // A Kea setting reaches Central, which refuses it for a dhcpd pair naming the field.
-        Run keaOnIsc = tandem(auth("failover", "add", "cli-fo-kea", "--primary", "cli-fo-a", "--secondary", "cli-fo-b",
+        CliRun keaOnIsc = tandem(auth("failover", "add", "cli-fo-kea", "--primary", "cli-fo-a", "--secondary", "cli-fo-b",
                 "--heartbeat-delay", "10000"));
         assertThat(keaOnIsc.code()).isEqualTo(1);
         assertThat(keaOnIsc.err()).startsWith("tandem failover add: ").contains("heartbeatDelay").contains("Kea HA");
@@ -226,14 +221,14 @@ class ClientCommandsIT {
         String confB = foB.confText();
         String[] scope = {"scopes", "add", "--subnet", "10.78.0.0/24", "--server", "cli-fo-a", "--pool", "10.78.0.10-10.78.0.99",
                 "--failover", "cli-fo"};
-        Run dryScope = tandem(auth(concat(scope, "--dry-run")));
+        CliRun dryScope = tandem(auth(concat(scope, "--dry-run")));
         assertDryRun(dryScope, "Added scope", "Added pool");
         assertThat(dryScope.out()).contains("--- cli-fo-a").contains("--- cli-fo-b").contains("+failover peer \"cli-fo\"")
                 .contains("+subnet 10.78.0.0 netmask 255.255.255.0").contains("127.0.0.2").contains("127.0.0.3");
         assertThat(foA.confText()).isEqualTo(confA);
         assertThat(foB.confText()).isEqualTo(confB);
         assertThat(tandem(auth("scopes", "list")).out()).doesNotContain("10.78.0.0");
-        Run noRange = tandem(auth("scopes", "add", "--subnet", "10.78.0.0/24", "--server", "cli-fo-a", "--pool", "10.78.0.10-10.78.0.99",
+        CliRun noRange = tandem(auth("scopes", "add", "--subnet", "10.78.0.0/24", "--server", "cli-fo-a", "--pool", "10.78.0.10-10.78.0.99",
                 "--failover", "cli-fo", "--dry-run", "--json"));
         JsonNode dryJson = TandemClient.json().readTree(noRange.out());
         assertThat(dryJson.path("dryRun").asBoolean()).isTrue();
@@ -241,21 +236,21 @@ class ClientCommandsIT {
         assertThatRangeIsMissing("10.78.0.0/24");
 
         // failover show: tables unless --json.
-        Run show = tandem(auth("failover", "show", "cli-fo", "--server", "cli-fo-a"));
+        CliRun show = tandem(auth("failover", "show", "cli-fo", "--server", "cli-fo-a"));
         assertThat(show.code()).as(show.err()).isZero();
         assertThat(show.out()).containsPattern("NAME +TYPE +PRIMARY +SECONDARY +MODE +STATE")
                 .containsPattern("cli-fo +ISC +cli-fo-a +cli-fo-b +LoadBalance +Empty")
                 .containsPattern("address +127\\.0\\.0\\.2").containsPattern("peer-address +127\\.0\\.0\\.3")
                 .containsPattern("mclt \\(s\\) +600").containsPattern("SERVER +ROLE +STATE +PARTNER STATE")
                 .containsPattern("cli-fo-a +PrimaryServer").doesNotContain("{");
-        Run showJson = tandem(auth("failover", "show", "cli-fo", "--server", "cli-fo-a", "--json"));
+        CliRun showJson = tandem(auth("failover", "show", "cli-fo", "--server", "cli-fo-a", "--json"));
         assertThat(TandemClient.json().readTree(showJson.out()).path("dhcpFailoverRelationship").path("primaryAddress").asText())
                 .isEqualTo("127.0.0.2");
 
         // Dry runs of an Empty relationship's writes: nothing on the servers to change, and still nothing written.
-        Run modify = tandem(auth("failover", "modify", "cli-fo", "--mclt", "900", "--dry-run"));
+        CliRun modify = tandem(auth("failover", "modify", "cli-fo", "--mclt", "900", "--dry-run"));
         assertDryRun(modify, "Modified failover relationship");
-        Run remove = tandem(auth("failover", "remove", "cli-fo", "--dry-run"));
+        CliRun remove = tandem(auth("failover", "remove", "cli-fo", "--dry-run"));
         assertDryRun(remove, "Removed failover relationship");
         JsonNode after = api("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"cli-fo-a\",\"dhcpFailoverRelationshipName\":\"cli-fo\"}")
                 .path("dhcpFailoverRelationship");
@@ -263,7 +258,7 @@ class ClientCommandsIT {
         assertThat(foA.confText()).isEqualTo(confA);
         assertThat(foB.confText()).isEqualTo(confB);
 
-        Run modified = tandem(auth("failover", "modify", "cli-fo", "--peer-address", "127.0.0.4"));
+        CliRun modified = tandem(auth("failover", "modify", "cli-fo", "--peer-address", "127.0.0.4"));
         assertThat(modified.code()).as(modified.err()).isZero();
         assertThat(modified.out()).contains("Modified failover relationship cli-fo.").doesNotContain(ClientOptions.DRY_RUN_DONE);
         assertThat(api("GetDHCPFailoverRelationship", "{\"dhcpServerRef\":\"cli-fo-a\",\"dhcpFailoverRelationshipName\":\"cli-fo\"}")
@@ -306,7 +301,7 @@ class ClientCommandsIT {
                 new Mistake(new String[] {"scopes", "add", "--subnet", "10.79.0.0/24", "--server", "cli-isc", "--failover", "fo-x"},
                         "--failover needs at least one --pool"));
         for (Mistake m : mistakes) {
-            Run r = tandem(auth(m.args()));
+            CliRun r = tandem(auth(m.args()));
             assertThat(r.code()).as(String.join(" ", m.args()) + "\n" + r.err()).isEqualTo(2);
             assertThat(r.err()).as(String.join(" ", m.args())).contains(m.message()).doesNotContain("\tat ").doesNotContain("Exception");
             assertThat(r.out()).isEmpty();
@@ -315,7 +310,7 @@ class ClientCommandsIT {
 
     @Test
     void scopesAdd_unknownFailoverRelationship_refusedByCentralAndNothingAdded() throws Exception {
-        Run r = tandem(auth("scopes", "add", "--subnet", "10.79.1.0/24", "--server", "cli-fo-none", "--pool", "10.79.1.10-10.79.1.20",
+        CliRun r = tandem(auth("scopes", "add", "--subnet", "10.79.1.0/24", "--server", "cli-fo-none", "--pool", "10.79.1.10-10.79.1.20",
                 "--failover", "no-such-relationship"));
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).startsWith("tandem scopes add: ").doesNotContain("\tat ");
@@ -326,17 +321,17 @@ class ClientCommandsIT {
     void login_noTerminal_readsThePasswordFromStandardInput() throws Exception {
         Path session = home.resolve("piped-session.json");
         Files.deleteIfExists(session);
-        Run piped = loginProcess(PASSWORD + "\n", session);
+        CliRun piped = loginProcess(PASSWORD + "\n", session);
         assertThat(piped.code()).as(piped.err()).isZero();
         assertThat(piped.out()).contains("Logged in to " + url + " as administrator.");
         assertThat(TandemClient.json().readTree(session.toFile()).path("session").asText()).isNotEmpty();
 
         Files.deleteIfExists(session);
-        Run wrong = loginProcess("not-" + PASSWORD + "\n", session);
+        CliRun wrong = loginProcess("not-" + PASSWORD + "\n", session);
         assertThat(wrong.code()).isEqualTo(3);
         assertThat(session).doesNotExist();
 
-        Run empty = loginProcess("", session);
+        CliRun empty = loginProcess("", session);
         assertThat(empty.code()).isEqualTo(2);
         assertThat(empty.err()).contains("tandem login: the password is empty").doesNotContain("\tat ");
         assertThat(session).doesNotExist();
@@ -349,25 +344,25 @@ class ClientCommandsIT {
         assertThat(added.path("ref").asText()).startsWith("users/");
         String[] asReader = {"--url", url, "--user", "cli-reader", "--password", "cli-reader-password-1"};
 
-        Run weak = withStdin("12345678\n", () -> tandem(concat(new String[] {"users", "passwd"}, asReader)));
+        CliRun weak = withStdin("12345678\n", () -> tandem(concat(new String[] {"users", "passwd"}, asReader)));
         assertThat(weak.code()).isEqualTo(1);
         assertThat(weak.err()).contains("newPassword: must be at least 12 characters").doesNotContain("\tat ");
 
-        Run own = withStdin("cli-reader-password-2\n", () -> tandem(concat(new String[] {"users", "passwd"}, asReader)));
+        CliRun own = withStdin("cli-reader-password-2\n", () -> tandem(concat(new String[] {"users", "passwd"}, asReader)));
         assertThat(own.code()).as(own.err()).isZero();
         assertThat(own.out()).contains("Changed the password of cli-reader");
         assertThat(tandem("history", "--url", url, "--user", "cli-reader", "--password", "cli-reader-password-2").code()).isZero();
 
-        Run byAdmin = withStdin("cli-reader-password-3\n", () -> tandem(auth("users", "passwd", "cli-reader")));
+        CliRun byAdmin = withStdin("cli-reader-password-3\n", () -> tandem(auth("users", "passwd", "cli-reader")));
         assertThat(byAdmin.code()).as(byAdmin.err()).isZero();
         assertThat(tandem("history", "--url", url, "--user", "cli-reader", "--password", "cli-reader-password-3").code()).isZero();
 
-        Run readerSetsAdmins = withStdin("cli-reader-owns-it-1\n", () -> tandem(concat(new String[] {"users", "passwd", "administrator"},
+        CliRun readerSetsAdmins = withStdin("cli-reader-owns-it-1\n", () -> tandem(concat(new String[] {"users", "passwd", "administrator"},
                 "--url", url, "--user", "cli-reader", "--password", "cli-reader-password-3")));
         assertThat(readerSetsAdmins.code()).isEqualTo(3);
     }
 
-    private static Run withStdin(String text, java.util.function.Supplier<Run> run) {
+    private static CliRun withStdin(String text, java.util.function.Supplier<CliRun> run) {
         java.io.InputStream saved = System.in;
         System.setIn(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         try {
@@ -378,7 +373,7 @@ class ClientCommandsIT {
     }
 
     /** {@code tandem login} in its own JVM with stdin, stdout and stderr piped: no terminal, as in a script. */
-    private static Run loginProcess(String stdin, Path session) throws Exception {
+    private static CliRun loginProcess(String stdin, Path session) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "login", "--url", url, "--user", "administrator");
@@ -393,7 +388,7 @@ class ClientCommandsIT {
                 in.write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("tandem login ended").isTrue();
-            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+            return new CliRun(p.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
             p.destroyForcibly();
             Files.deleteIfExists(out);

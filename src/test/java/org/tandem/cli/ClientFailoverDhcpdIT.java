@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tandem.Main;
 import org.tandem.central.TestCentral;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.testing.Cleanup;
+import org.tandem.testing.CliRun;
 import org.tandem.testing.RealServers;
 
 /**
@@ -29,7 +27,6 @@ class ClientFailoverDhcpdIT {
     private static DhcpdLab lab;
     private static TestCentral central;
 
-    record Run(int code, String out, String err) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -43,14 +40,8 @@ class ClientFailoverDhcpdIT {
         Cleanup.close(central, lab);
     }
 
-    private static Run tandem(String... args) {
-        String[] all = Arrays.copyOf(args, args.length + 6);
-        System.arraycopy(new String[] {"--url", central.base() + "/", "--user", "administrator", "--password", TestCentral.ADMIN_PASSWORD},
-                0, all, args.length, 6);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun tandem(String... args) {
+        return CliRun.asAdministrator(central, args);
     }
 
     private static JsonNode api(String method, String paramsJson) throws Exception {
@@ -68,7 +59,7 @@ class ClientFailoverDhcpdIT {
         return Files.readString(s.conf());
     }
 
-    private static void assertDryRun(Run r, String successMessage) {
+    private static void assertDryRun(CliRun r, String successMessage) {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out().stripTrailing()).endsWith(ClientOptions.DRY_RUN_DONE);
         assertThat(r.out()).doesNotContain(successMessage);
@@ -79,11 +70,11 @@ class ClientFailoverDhcpdIT {
         DhcpdLab.Server a = lab.primary();
         DhcpdLab.Server b = lab.secondary();
         for (DhcpdLab.Server s : lab.servers()) {
-            Run add = tandem("servers", "add", "--name", "cli-lab-" + s.label(), "--type", "ISC", "--address", "127.0.0.1", "--port",
+            CliRun add = tandem("servers", "add", "--name", "cli-lab-" + s.label(), "--type", "ISC", "--address", "127.0.0.1", "--port",
                     Integer.toString(s.agentUri().getPort()), "--agent-token", s.agentToken());
             assertThat(add.code()).as(add.err()).isZero();
         }
-        Run fo = tandem("failover", "add", REL, "--primary", "cli-lab-a", "--secondary", "cli-lab-b", "--mclt", "600",
+        CliRun fo = tandem("failover", "add", REL, "--primary", "cli-lab-a", "--secondary", "cli-lab-b", "--mclt", "600",
                 "--address", a.address(), "--peer-address", b.address());
         assertThat(fo.code()).as(fo.err()).isZero();
         assertThat(relationship().path("primaryAddress").asText()).isEqualTo(a.address());
@@ -95,7 +86,7 @@ class ClientFailoverDhcpdIT {
                 "--failover", REL, "--comment", "cli scope in failover"};
         String[] dryScope = Arrays.copyOf(scope, scope.length + 1);
         dryScope[scope.length] = "--dry-run";
-        Run dry = tandem(dryScope);
+        CliRun dry = tandem(dryScope);
         assertDryRun(dry, "Added scope");
         assertThat(dry.out()).contains("--- cli-lab-a").contains("--- cli-lab-b").contains("+failover peer \"" + REL + "\"")
                 .contains("+subnet 198.19.210.0 netmask 255.255.255.0").contains(a.address()).contains(b.address());
@@ -104,7 +95,7 @@ class ClientFailoverDhcpdIT {
         assertThat(relationship().path("state").asText()).isEqualTo("Empty");
 
         // Given on the secondary, as a user may: the scope stands for its range and the pair serves it.
-        Run added = tandem(scope);
+        CliRun added = tandem(scope);
         assertThat(added.code()).as(added.err()).isZero();
         assertThat(added.out()).contains("in failover relationship " + REL + ".").doesNotContain(ClientOptions.DRY_RUN_DONE);
         String scopeRef = added.out().replaceAll("(?s).*Added scope (dhcpScopes/\\d+).*", "$1");
@@ -120,24 +111,24 @@ class ClientFailoverDhcpdIT {
         assertThat(conf(a)).contains("address " + a.address() + ";").contains("peer address " + b.address() + ";").contains("mclt 600;");
         String member = normal.path("dhcpScopeRefs").get(0).asText();
 
-        Run show = tandem("failover", "show", REL, "--server", "cli-lab-b");
+        CliRun show = tandem("failover", "show", REL, "--server", "cli-lab-b");
         assertThat(show.code()).as(show.err()).isZero();
         assertThat(show.out()).containsPattern(REL + " +ISC +cli-lab-a +cli-lab-b +LoadBalance +Normal").contains(member)
                 .containsPattern("address +" + a.address().replace(".", "\\."));
 
         confA = conf(a);
         confB = conf(b);
-        Run modify = tandem("failover", "modify", REL, "--mclt", "900", "--dry-run");
+        CliRun modify = tandem("failover", "modify", REL, "--mclt", "900", "--dry-run");
         assertDryRun(modify, "Modified failover relationship");
         // mclt is the primary's alone in dhcpd's failover peer block: only its config changes.
         assertThat(modify.out()).contains("--- cli-lab-a").doesNotContain("--- cli-lab-b").containsPattern("\\+\\s*mclt 900;");
-        Run removeScopes = tandem("failover", "remove-scopes", REL, "--scope", member, "--action", "Delete", "--dry-run");
+        CliRun removeScopes = tandem("failover", "remove-scopes", REL, "--scope", member, "--action", "Delete", "--dry-run");
         assertDryRun(removeScopes, "Removed 1 scope");
         assertThat(removeScopes.out()).contains("--- cli-lab-b").contains("-subnet 198.19.210.0 netmask 255.255.255.0");
-        Run remove = tandem("failover", "remove", REL, "--action", "Delete", "--dry-run");
+        CliRun remove = tandem("failover", "remove", REL, "--action", "Delete", "--dry-run");
         assertDryRun(remove, "Removed failover relationship");
         assertThat(remove.out()).contains("-failover peer \"" + REL + "\"");
-        Run removeJson = tandem("failover", "remove", REL, "--action", "Delete", "--dry-run", "--json");
+        CliRun removeJson = tandem("failover", "remove", REL, "--action", "Delete", "--dry-run", "--json");
         assertThat(TandemClient.json().readTree(removeJson.out()).path("results").get(0).path("dryRun").asBoolean()).isTrue();
         assertThat(conf(a)).isEqualTo(confA);
         assertThat(conf(b)).isEqualTo(confB);

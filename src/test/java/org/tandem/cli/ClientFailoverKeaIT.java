@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tandem.Main;
 import org.tandem.central.TestCentral;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.client.KeaEndpoint;
@@ -20,6 +17,7 @@ import org.tandem.kea.config.KeaConfig;
 import org.tandem.kea.config.KeaHaConfig;
 import org.tandem.lab.KeaLab;
 import org.tandem.testing.Cleanup;
+import org.tandem.testing.CliRun;
 import org.tandem.testing.RealServers;
 
 /**
@@ -35,7 +33,6 @@ class ClientFailoverKeaIT {
     private static KeaClient a;
     private static KeaClient b;
 
-    record Run(int code, String out, String err) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,14 +48,8 @@ class ClientFailoverKeaIT {
         Cleanup.close(central, lab);
     }
 
-    private static Run tandem(String... args) {
-        String[] all = Arrays.copyOf(args, args.length + 6);
-        System.arraycopy(new String[] {"--url", central.base() + "/", "--user", "administrator", "--password", TestCentral.ADMIN_PASSWORD},
-                0, all, args.length, 6);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun tandem(String... args) {
+        return CliRun.asAdministrator(central, args);
     }
 
     private static JsonNode relationships() throws Exception {
@@ -82,7 +73,7 @@ class ClientFailoverKeaIT {
     @Test
     void failoverAddAndModify_keaTimings_dryRunWritesNothing_thenBothPeersAndTheApiHaveThem() throws Exception {
         for (int i = 0; i < 2; i++) {
-            Run add = tandem("servers", "add", "--name", "cli-kea-" + (i + 1), "--type", "Kea", "--address", "127.0.0.1", "--port",
+            CliRun add = tandem("servers", "add", "--name", "cli-kea-" + (i + 1), "--type", "Kea", "--address", "127.0.0.1", "--port",
                     Integer.toString(lab.node(i).agentUrl().getPort()));
             assertThat(add.code()).as(add.err()).isZero();
         }
@@ -91,7 +82,7 @@ class ClientFailoverKeaIT {
                 "--auto-failover", "false"};
         String hashA = config(a).hash();
         String hashB = config(b).hash();
-        Run dry = tandem(with(add, "--dry-run"));
+        CliRun dry = tandem(with(add, "--dry-run"));
         assertThat(dry.code()).as(dry.err()).isZero();
         assertThat(dry.out().stripTrailing()).endsWith(ClientOptions.DRY_RUN_DONE);
         assertThat(dry.out()).doesNotContain("Added failover relationship").contains("--- cli-kea-1").contains("--- cli-kea-2")
@@ -100,7 +91,7 @@ class ClientFailoverKeaIT {
         assertThat(config(b).hash()).isEqualTo(hashB);
         assertThat(relationships()).isEmpty();
 
-        Run added = tandem(add);
+        CliRun added = tandem(add);
         assertThat(added.code()).as(added.err()).isZero();
         assertThat(added.out()).contains("Added failover relationship " + REL + ".").doesNotContain(ClientOptions.DRY_RUN_DONE);
         for (KeaClient c : new KeaClient[] {a, b}) {
@@ -117,18 +108,18 @@ class ClientFailoverKeaIT {
         assertThat(r.path("maxUnackedClients").asInt()).isEqualTo(2);
         assertThat(r.path("autoFailover").isBoolean() && !r.path("autoFailover").asBoolean()).as(r.toString()).isTrue();
 
-        Run show = tandem("failover", "show", REL, "--server", "cli-kea-2");
+        CliRun show = tandem("failover", "show", REL, "--server", "cli-kea-2");
         assertThat(show.out()).containsPattern("heartbeat-delay \\(ms\\) +2000").containsPattern("auto-failover +false")
                 .doesNotContain("mclt");
 
         hashA = config(a).hash();
-        Run dryModify = tandem("failover", "modify", REL, "--heartbeat-delay", "3000", "--auto-failover", "true", "--dry-run");
+        CliRun dryModify = tandem("failover", "modify", REL, "--heartbeat-delay", "3000", "--auto-failover", "true", "--dry-run");
         assertThat(dryModify.code()).as(dryModify.err()).isZero();
         assertThat(dryModify.out().stripTrailing()).endsWith(ClientOptions.DRY_RUN_DONE);
         assertThat(dryModify.out()).doesNotContain("Modified failover relationship").containsPattern("\\+.*\"heartbeat-delay\"\\s*:\\s*3000");
         assertThat(config(a).hash()).isEqualTo(hashA);
 
-        Run modified = tandem("failover", "modify", REL, "--heartbeat-delay", "3000", "--auto-failover", "true");
+        CliRun modified = tandem("failover", "modify", REL, "--heartbeat-delay", "3000", "--auto-failover", "true");
         assertThat(modified.code()).as(modified.err()).isZero();
         assertThat(modified.out()).contains("Modified failover relationship " + REL + ".");
         KeaHaConfig after = config(b).ha().orElseThrow();
@@ -137,7 +128,7 @@ class ClientFailoverKeaIT {
         assertThat(relationships().get(0).path("heartbeatDelay").asInt()).isEqualTo(3000);
 
         // A dhcpd-only value reaches Central, which refuses it for a Kea pair naming the field; nothing changes.
-        Run address = tandem("failover", "modify", REL, "--address", "127.0.0.9");
+        CliRun address = tandem("failover", "modify", REL, "--address", "127.0.0.9");
         assertThat(address.code()).isEqualTo(1);
         assertThat(address.err()).startsWith("tandem failover modify: ").contains("primaryAddress").contains("ISC dhcpd failover setting");
     }

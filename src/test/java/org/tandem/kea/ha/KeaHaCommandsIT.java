@@ -3,8 +3,6 @@ package org.tandem.kea.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,12 +13,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.tandem.Main;
 import org.tandem.central.TestCentral;
 import org.tandem.cli.TandemClient;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.lab.KeaLab;
 import org.tandem.testing.Cleanup;
+import org.tandem.testing.CliRun;
 import org.tandem.testing.RealServers;
 
 /**
@@ -246,30 +244,30 @@ class KeaHaCommandsIT {
     @Test
     @Order(10)
     void cli_haCommands_printKeasAnswer_jsonAndExitCodes() throws Exception {
-        Run sync = tandem("ha", "sync", "kea-2", "--comment", "ha it cli sync");
+        CliRun sync = tandem("ha", "sync", "kea-2", "--comment", "ha it cli sync");
         assertThat(sync.code()).as(sync.err()).isZero();
         recorded.add("ha it cli sync");
         assertThat(sync.out()).startsWith("kea-2 (ha-sync, was load-balancing): ");
 
-        Run json = tandem("ha", "scopes", "kea-2", "--scope", "server2", "--json", "--comment", "ha it cli scopes");
+        CliRun json = tandem("ha", "scopes", "kea-2", "--scope", "server2", "--json", "--comment", "ha it cli scopes");
         assertThat(json.code()).as(json.err()).isZero();
         recorded.add("ha it cli scopes");
         JsonNode parsed = TandemClient.json().readTree(json.out());
         assertThat(parsed.path("arguments").path("scopes").get(0).asText()).isEqualTo("server2");
 
-        Run noScope = tandem("ha", "scopes", "kea-2");
+        CliRun noScope = tandem("ha", "scopes", "kea-2");
         assertThat(noScope.code()).isEqualTo(2);
         assertThat(noScope.err()).contains("--scope").contains("--none");
 
-        Run refused = tandem("ha", "maintenance", "cancel", "kea-2");
+        CliRun refused = tandem("ha", "maintenance", "cancel", "kea-2");
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).startsWith("tandem ha maintenance cancel: Kea server \"kea-2\" refused 'ha-maintenance-cancel'");
 
-        Run isc = tandem("ha", "continue", "isc-a");
+        CliRun isc = tandem("ha", "continue", "isc-a");
         assertThat(isc.code()).isEqualTo(1);
         assertThat(isc.err()).contains("\"isc-a\" is an ISC DHCP server");
 
-        Run asReader = tandem(new String[] {"ha", "continue", "kea-1", "--url", central.base() + "/", "--user", "reader", "--password",
+        CliRun asReader = tandem(new String[] {"ha", "continue", "kea-1", "--url", central.base() + "/", "--user", "reader", "--password",
                 READER_PASSWORD});
         assertThat(asReader.code()).isEqualTo(3);
         assertThat(asReader.err()).contains("read-only");
@@ -306,21 +304,10 @@ class KeaHaCommandsIT {
 
     // ------------------------------------------------------------------ helpers
 
-    record Run(int code, String out, String err) {}
 
     /** A client command as a user types it, logged in as the administrator for this command only. */
-    private static Run tandem(String... args) {
-        String[] all = args;
-        if (!List.of(args).contains("--user")) {
-            all = new String[args.length + 6];
-            System.arraycopy(args, 0, all, 0, args.length);
-            System.arraycopy(new String[] {"--url", central.base() + "/", "--user", "administrator", "--password", TestCentral.ADMIN_PASSWORD},
-                    0, all, args.length, 6);
-        }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun tandem(String... args) {
+        return CliRun.asAdministrator(central, args);
     }
 
     private static String addKea(String name, KeaLab.Node n) {
