@@ -113,7 +113,10 @@ public final class AgentClient {
             String tls = ClientTrust.current().explain(e, "the agent at " + base);
             // Java's HTTP client reports a refused connection as a ConnectException without a message.
             String why = e.getMessage() == null ? (e instanceof ConnectException ? "connection refused" : e.toString()) : e.getMessage();
-            throw UserError.unreachable(tls != null ? tls : "the agent at " + base + " cannot be reached: " + why, e);
+            // Agents serve HTTPS unless started with --insecure-http: a server registered without useTls meets this first.
+            String hint = !(e instanceof ConnectException) && "http".equals(base.getScheme())
+                    ? " (an agent started without --insecure-http serves HTTPS: register the server with useTls, servers add --tls)" : "";
+            throw UserError.unreachable(tls != null ? tls : "the agent at " + base + " cannot be reached: " + why + hint, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw UserError.unreachable("interrupted while calling the agent at " + base, e);

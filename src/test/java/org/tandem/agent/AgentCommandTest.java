@@ -131,6 +131,9 @@ class AgentCommandTest {
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/health"))
                             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
                     .isInstanceOf(IOException.class);
+            // Central calling it as a server registered without useTls is told what to do.
+            assertThatThrownBy(() -> new AgentClient(URI.create("http://127.0.0.1:" + server.port() + "/"), "t".repeat(24),
+                    Duration.ofSeconds(5)).health()).hasMessageContaining("register the server with useTls");
         }
     }
 
