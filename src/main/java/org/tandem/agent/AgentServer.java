@@ -165,6 +165,7 @@ public final class AgentServer implements AutoCloseable {
             long bytes = declared < 0 || declared > MAX_BODY_BYTES ? MAX_BODY_BYTES : declared;
             if (!bodies.tryReserve(bytes)) {
                 refusals.refused(ctx.method().name(), ctx.path(), ctx.ip(), "busy, " + bytes + " body bytes over the in-flight limit");
+                discardBody(ctx);
                 ctx.header("Retry-After", "5");
                 error(ctx, 503, "BUSY", null, "the agent is receiving " + (bodies.limit() / (1024 * 1024))
                         + " MiB of request bodies already, its limit; nothing was done, retry in a few seconds", null);
@@ -176,6 +177,23 @@ public final class AgentServer implements AutoCloseable {
                 bodies.release(bytes);
             }
         };
+    }
+
+    /**
+     * Reads a refused request's body into a small buffer and drops it, up to twice the largest body allowed: a client
+     * still sending when the answer comes and the connection closes sees a broken pipe, not the 503 and its reason.
+     */
+    private static void discardBody(Context ctx) {
+        byte[] buffer = new byte[64 * 1024];
+        long left = 2 * MAX_BODY_BYTES;
+        try {
+            java.io.InputStream in = ctx.req().getInputStream();
+            for (int n = in.read(buffer); n >= 0 && left > 0; n = in.read(buffer)) {
+                left -= n;
+            }
+        } catch (java.io.IOException e) {
+            // The client went away; there is nobody left to answer.
+        }
     }
 
     /** dhcpd answers ISC_R_NOTFOUND (23) when no {@code failover peer} has that name. */
