@@ -2,10 +2,12 @@ package org.tandem.sync;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Optional;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,12 +117,21 @@ public final class ServerSync {
      */
     private List<DhcpServer> withPartners(DhcpServer server) {
         List<DhcpServer> read = new ArrayList<>(List.of(server));
+        // Read once, not once per other server: the stored relationships with their scope lists.
+        Set<Long> stored = new HashSet<>();
+        for (FailoverRelationship r : relationships.stored()) {
+            if (r.primaryServerId() == server.id()) {
+                stored.add(r.secondaryServerId());
+            } else if (r.secondaryServerId() == server.id()) {
+                stored.add(r.primaryServerId());
+            }
+        }
         for (DhcpServer other : serversOf(server.type())) {
             if (other.id() == server.id()) {
                 continue;
             }
             try {
-                if (!partners(server, other)) {
+                if (!stored.contains(other.id()) && !declaresPartner(server, other)) {
                     continue;
                 }
                 pull(other, false);
@@ -132,11 +143,8 @@ public final class ServerSync {
         return read;
     }
 
-    private boolean partners(DhcpServer a, DhcpServer b) {
-        if (relationships.stored().stream().anyMatch(r -> (r.primaryServerId() == a.id() && r.secondaryServerId() == b.id())
-                || (r.primaryServerId() == b.id() && r.secondaryServerId() == a.id()))) {
-            return true;
-        }
+    /** Whether the two servers' last reads could declare a relationship between them that the store does not have yet. */
+    private boolean declaresPartner(DhcpServer a, DhcpServer b) {
         if (a.type() == ServerType.ISC) {
             DhcpdConfModel ma = dhcpdModels.get(a.id());
             DhcpdConfModel mb = dhcpdModels.get(b.id());
