@@ -196,6 +196,11 @@ public final class AgentServer implements AutoCloseable {
         }
     }
 
+    /** Request-body bytes reserved by requests in progress now. */
+    long bodyBytesInFlight() {
+        return bodies.held();
+    }
+
     /** dhcpd answers ISC_R_NOTFOUND (23) when no {@code failover peer} has that name. */
     private static UserError notFoundIfUnknown(OmapiException e, String name) {
         if (e.problem() == OmapiException.Problem.REFUSED && e.resultCode() == 23) {

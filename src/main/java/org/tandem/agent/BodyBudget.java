@@ -41,6 +41,11 @@ final class BodyBudget {
         }
     }
 
+    /** The bytes reserved now. */
+    long held() {
+        return held.get();
+    }
+
     void release(long bytes) {
         held.addAndGet(-bytes);
     }

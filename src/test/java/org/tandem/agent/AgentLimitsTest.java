@@ -60,16 +60,15 @@ class AgentLimitsTest {
             out.write(body, 0, body.length / 2);
             out.flush();
 
-            // The first request may not be dispatched yet; poll with whole second requests until one finds the budget full.
-            String refused = null;
+            // Only once the first request holds its reservation may the second come: sent earlier, the second could be
+            // dispatched first and the first refused instead.
             Instant deadline = Instant.now().plusSeconds(20);
-            while (refused == null && Instant.now().isBefore(deadline)) {
-                String answer = exchange(body);
-                if (answer.startsWith("HTTP/1.1 503")) {
-                    refused = answer;
-                }
+            while (server.bodyBytesInFlight() < body.length && Instant.now().isBefore(deadline)) {
+                Thread.sleep(10);
             }
-            assertThat(refused).as("a second 800 KiB body while the first is in flight under a 1 MiB limit").isNotNull()
+            assertThat(server.bodyBytesInFlight()).as("the first request's body reserved").isEqualTo(body.length);
+            assertThat(exchange(body)).as("a second 800 KiB body while the first is in flight under a 1 MiB limit")
+                    .startsWith("HTTP/1.1 503")
                     .contains("Retry-After: 5").contains("\"kind\":\"BUSY\"").contains("nothing was done, retry");
 
             out.write(body, body.length / 2, body.length - body.length / 2);
