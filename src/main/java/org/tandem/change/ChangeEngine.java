@@ -195,8 +195,13 @@ public final class ChangeEngine {
                 return change;
             } catch (RuntimeException e) {
                 boolean refused = e instanceof UserError userError && userError.kind() == UserError.Kind.SERVER_REFUSED;
-                throw onServer(change.server(), refused ? "refused the new configuration"
-                        : "could not validate the new configuration", e);
+                if (refused) {
+                    // The server's own configuration is fine: it is the plan it refused, so show the plan with its words.
+                    throw new UserError(UserError.Kind.SERVER_REFUSED, ((UserError) e).field(), "Server \"" + change.server()
+                            + "\" refused the configuration Tandem planned for it (nothing was written; it runs its configuration"
+                            + " as before): " + e.getMessage() + "\nThe planned change:\n" + clip(ServerDiff.of(change).unifiedDiff()), e);
+                }
+                throw onServer(change.server(), "could not validate the new configuration", e);
             }
         });
         return targets;
@@ -283,6 +288,14 @@ public final class ChangeEngine {
     }
 
     /** A server's failure during the checks, as a UserError naming the server. */
+    /** The first lines of a diff shown in a message; a plan of thousands of scopes is in the dry run, not in an error. */
+    private static String clip(String diff) {
+        List<String> lines = diff.lines().toList();
+        int max = 60;
+        return lines.size() <= max ? diff
+                : String.join("\n", lines.subList(0, max)) + "\n(" + (lines.size() - max) + " more lines: see the dry run)\n";
+    }
+
     private static UserError onServer(String server, String what, RuntimeException e) {
         return new UserError(kindOf(e), e instanceof UserError userError ? userError.field() : null,
                 "Server \"" + server + "\" " + what + ": " + e.getMessage(), e);

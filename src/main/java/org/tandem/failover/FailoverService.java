@@ -599,14 +599,7 @@ public final class FailoverService {
         List<KeaSubnet> subnets = docA.subnets().stream().filter(x -> only == null || x.subnet().equals(only)).toList();
         requireMember(r, only, subnets.stream().map(KeaSubnet::subnet).toList());
         for (KeaSubnet p : subnets) {
-            Optional<KeaSubnet> mine = docB.subnet(p.subnet());
-            if (mine.isPresent() && mine.get().id() == p.id()) {
-                docB.updateSubnet(p);
-            } else {
-                mine.ifPresent(m -> docB.removeSubnet(m.subnet()));
-                boolean networkThere = p.sharedNetwork() == null || docB.sharedNetworks().contains(p.sharedNetwork());
-                docB.addSubnet(networkThere ? p : new KeaSubnet(p.id(), p.subnet(), p.pools(), p.reservations(), p.options(), null));
-            }
+            docB.copySubnet(docA, p.subnet());
         }
         KeaPairPlan plan = new KeaPairPlan(new KeaPlan(ka, (n, d) -> { }, bases.first(), docA, ""),
                 new KeaPlan(kb, (n, d) -> { }, bases.second(), docB, ""), true);
@@ -912,11 +905,14 @@ public final class FailoverService {
                 throw UserError.conflict("Scope " + prefix + " has subnet id " + onA.get().id() + " on \"" + primary.name() + "\" but "
                         + onB.get().id() + " on \"" + secondary.name() + "\"; HA peers need identical ids");
             }
-            if (onA.isEmpty()) {
+            // A subnet on one peer is copied whole to the other: its options, reservations and other keys too.
+            if (onA.isEmpty() && onB.isEmpty()) {
                 docA.addSubnet(subnet);
-            }
-            if (onB.isEmpty()) {
                 docB.addSubnet(subnet);
+            } else if (onA.isEmpty()) {
+                docA.copySubnet(docB, prefix);
+            } else if (onB.isEmpty()) {
+                docB.copySubnet(docA, prefix);
             }
             DhcpServer target = secondary;
             store.add(log -> ensureInstance(scope, target, log));

@@ -289,9 +289,7 @@ public final class ScopeWrites {
                             + "-" + p.range().last() + " of scope " + scope.addresses() + " on server \"" + s.name() + "\"");
                 }
             }
-            List<KeaPool> all = new ArrayList<>(subnet.pools());
-            all.addAll(keaPools(doc, s, List.of(range)));
-            doc.updateSubnet(subnet.withPools(all));
+            doc.addPools(scope.addresses(), keaPools(doc, s, List.of(range)));
         })));
     }
 
@@ -318,8 +316,7 @@ public final class ScopeWrites {
             if (e.conf().model().subnet(scope.addresses()).isPresent()) {
                 e.removePool(scope.addresses(), pool.addresses());
             }
-        }, (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> doc.updateSubnet(subnet.withPools(
-                subnet.pools().stream().filter(p -> !p.range().equals(pool.addresses())).toList())))));
+        }, (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> doc.removePool(scope.addresses(), pool.addresses()))));
     }
 
     // ------------------------------------------------------------------ reservations
@@ -328,10 +325,6 @@ public final class ScopeWrites {
     public Outcome<Reservation> addReservation(Actor actor, String saveComment, String scopeField, String scopeRef, String field,
             ScopeService.NewReservation in, boolean dryRun) {
         DhcpScope scope = store.scope(scopeField, scopeRef);
-        if (in.reservationMethod() != null && !in.reservationMethod().equals(Reservation.Method.HardwareAddress.name())) {
-            throw UserError.invalid(field + ".reservationMethod", "Tandem writes reservations to dhcpd and Kea by hardware address;"
-                    + " use HardwareAddress");
-        }
         return write(actor, saveComment, dryRun, () -> {
             Reservation first = null;
             for (DhcpScope instance : instances(scope)) {
@@ -342,6 +335,11 @@ public final class ScopeWrites {
             }
             return first;
         }, created -> onServers(scope, (s, e) -> {
+            if (created.method() != Reservation.Method.HardwareAddress) {
+                throw UserError.invalid(field + ".reservationMethod", "DHCP server \"" + s.name() + "\" (dhcpd) cannot hold "
+                        + created.describe() + " of scope " + scope.addresses() + ": Tandem writes dhcpd host declarations by"
+                        + " hardware address only; use HardwareAddress (" + created.method() + " is for Kea servers)");
+            }
             if (!DhcpdConfEditor.isHostName(created.name())) {
                 throw UserError.invalid(field + ".name", "\"" + created.name() + "\" cannot name a dhcpd host declaration:"
                         + " use 1 to 63 letters, digits, '_', '.' or '-'");
@@ -349,12 +347,13 @@ public final class ScopeWrites {
             if (e.conf().model().subnet(scope.addresses()).isPresent()) {
                 e.addHost(scope.addresses(), created.name(), created.clientIdentifier(), created.address());
             }
-        }, (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> {
-            List<KeaReservation> all = new ArrayList<>(subnet.reservations());
-            String hostname = created.name().matches("[A-Za-z0-9_.:-]{1,64}") ? created.name() : null;
-            all.add(new KeaReservation(created.clientIdentifier(), null, created.address(), hostname));
-            doc.updateSubnet(subnet.withReservations(all));
-        })));
+        }, (s, doc) -> {
+            if (doc.subnet(scope.addresses()).isPresent()) {
+                String hostname = created.name().matches("[A-Za-z0-9_.:-]{1,64}") ? created.name() : null;
+                doc.addReservation(scope.addresses(), KeaReservation.of(keaKind(created.method()), created.clientIdentifier(),
+                        created.address(), hostname));
+            }
+        }));
     }
 
     /** RemoveDHCPReservation: off every server of the scope, then the store (the same reservation on each instance). */
@@ -371,9 +370,17 @@ public final class ScopeWrites {
             }
             return null;
         }, nothing -> onServers(scope, (s, e) -> e.removeHost(reservation.clientIdentifier(), reservation.address()),
-                (s, doc) -> doc.subnet(scope.addresses()).ifPresent(subnet -> doc.updateSubnet(subnet.withReservations(
-                        subnet.reservations().stream().filter(r -> !(reservation.address().equals(r.ipAddress())
-                                && reservation.clientIdentifier().equalsIgnoreCase(String.valueOf(r.hwAddress())))).toList())))));
+                (s, doc) -> {
+                    if (doc.subnet(scope.addresses()).isPresent()) {
+                        doc.removeReservations(scope.addresses(), r -> r.matches(keaKind(reservation.method()),
+                                reservation.clientIdentifier(), reservation.address()));
+                    }
+                }));
+    }
+
+    private static KeaReservation.Identifier keaKind(Reservation.Method method) {
+        return java.util.Arrays.stream(KeaReservation.Identifier.values()).filter(k -> k.key().equals(method.keaKey()))
+                .findFirst().orElseThrow();
     }
 
     /** One server's part of a plan: edits the configuration read from it. */
@@ -484,10 +491,28 @@ public final class ScopeWrites {
                 before.put(id, read.text());
                 if (read.kea() != null) {
                     keaDocs.put(id, read.kea());
+                    requirePartnerWritten(unread.get(i), read.kea(), servers);
                 } else {
                     dhcpd.put(id, read.dhcpd());
                 }
             }
+        }
+
+        /**
+         * A Kea server in an HA relationship is written only together with its partner: HA peers must have the same
+         * subnets, and a partner Tandem does not manage would be left behind without a word.
+         */
+        private void requirePartnerWritten(DhcpServer server, KeaConfigDocument doc, List<DhcpServer> written) {
+            Optional<KeaHaConfig> ha = doc.ha();
+            if (ha.isEmpty() || written.stream().anyMatch(s -> s.id() != server.id())) {
+                return;
+            }
+            String partner = ha.get().peers().stream().filter(p -> !p.name().equals(ha.get().thisServerName()))
+                    .map(p -> "\"" + p.name() + "\" (" + p.url() + ")").findFirst().orElse("its partner");
+            throw UserError.conflict("Kea server \"" + server.name() + "\" is in an HA relationship (" + ha.get().mode().kea()
+                    + ") with " + partner + ", which Tandem does not manage: a change to \"" + server.name() + "\" alone would leave"
+                    + " the pair's subnets different. Nothing was changed. Register the partner (AddDHCPServer) and sync both, so"
+                    + " that Tandem changes the pair together");
         }
 
         DhcpdConfEditor dhcpd(DhcpServer s) {

@@ -19,10 +19,6 @@ public interface KeaEdit {
         return (server, doc) -> doc.addSubnet(subnet);
     }
 
-    static KeaEdit updateSubnet(KeaSubnet subnet) {
-        return (server, doc) -> doc.updateSubnet(subnet);
-    }
-
     static KeaEdit removeSubnet(Ipv4Range prefix) {
         return (server, doc) -> doc.removeSubnet(prefix);
     }

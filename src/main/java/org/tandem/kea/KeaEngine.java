@@ -24,6 +24,7 @@ import org.tandem.kea.client.KeaVersion;
 import org.tandem.kea.config.KeaConfig;
 import org.tandem.kea.config.KeaConfigDocument;
 import org.tandem.kea.config.KeaHaConfig;
+import org.tandem.kea.config.KeaInheritance;
 import org.tandem.kea.config.KeaSubnet;
 import org.tandem.kea.ha.KeaHaActions;
 import org.tandem.kea.ha.KeaHaStatus;
@@ -344,7 +345,8 @@ public final class KeaEngine {
 
     private void write(KeaPlan p, List<String> steps, List<String> warnings) {
         String name = p.server().server();
-        p.server().ok("config-set", p.newConfig().toKeaArguments(), false);
+        KeaConfigDocument send = p.base() == null ? p.newConfig() : KeaInheritance.unpinned(p.newConfig(), p.base().edit());
+        p.server().ok("config-set", send.toKeaArguments(), false);
         steps.add("config-set on " + name);
         KeaResponse w = p.server().call("config-write", null);
         if (w.isSuccess()) {
@@ -474,11 +476,10 @@ public final class KeaEngine {
             }
         };
         KeaPlan a = plan(primary, onPrimary, pc);
-        List<KeaSubnet> primarySubnets = a.newConfig().subnets();
         KeaEdit onSecondary = (name, doc) -> {
             doc.setHa(block.asSeenBy(secondary.server()), dirB);
             if (spec.mode() != KeaHaConfig.Mode.PASSIVE_BACKUP) {
-                mirrorSubnets(doc, primarySubnets);
+                mirrorSubnets(doc, a.newConfig());
             }
         };
         return new KeaPairPlan(a, plan(secondary, onSecondary, sc), false);
@@ -577,8 +578,12 @@ public final class KeaEngine {
         };
     }
 
-    /** Makes the secondary's subnets equal to the primary's: same ids and pools; its own extra scopes are refused. */
-    private static void mirrorSubnets(KeaConfigDocument doc, List<KeaSubnet> primarySubnets) {
+    /**
+     * Makes the secondary's subnets equal to the primary's: a subnet with the same id keeps its own keys and takes the
+     * primary's pools; any other is copied whole from the primary. The secondary's own extra scopes are refused.
+     */
+    private static void mirrorSubnets(KeaConfigDocument doc, KeaConfigDocument primary) {
+        List<KeaSubnet> primarySubnets = primary.subnets();
         for (KeaSubnet mine : doc.subnets()) {
             if (primarySubnets.stream().noneMatch(p -> p.subnet().equals(mine.subnet()))) {
                 throw UserError.conflict("The scope " + mine.subnet() + " exists only on the secondary; add it to the primary or remove it first");
@@ -586,17 +591,10 @@ public final class KeaEngine {
         }
         for (KeaSubnet p : primarySubnets) {
             Optional<KeaSubnet> mine = doc.subnet(p.subnet());
-            if (mine.isPresent()) {
-                if (mine.get().id() != p.id()) {
-                    doc.removeSubnet(p.subnet());
-                    doc.addSubnet(p.sharedNetwork() != null && !doc.sharedNetworks().contains(p.sharedNetwork())
-                            ? new KeaSubnet(p.id(), p.subnet(), p.pools(), p.reservations(), p.options(), null) : p);
-                } else {
-                    doc.updateSubnet(p);
-                }
+            if (mine.isPresent() && mine.get().id() == p.id()) {
+                doc.copyPools(primary, p.subnet());
             } else {
-                doc.addSubnet(p.sharedNetwork() != null && !doc.sharedNetworks().contains(p.sharedNetwork())
-                        ? new KeaSubnet(p.id(), p.subnet(), p.pools(), p.reservations(), p.options(), null) : p);
+                doc.copySubnet(primary, p.subnet());
             }
         }
     }

@@ -22,6 +22,7 @@ import org.tandem.kea.client.KeaResponse;
 import org.tandem.kea.config.KeaConfig;
 import org.tandem.kea.config.KeaConfigDocument;
 import org.tandem.kea.config.KeaHaConfig;
+import org.tandem.kea.config.KeaInheritance;
 import org.tandem.kea.config.KeaSubnet;
 import org.tandem.kea.ha.KeaHaStatus;
 
@@ -151,15 +152,25 @@ public final class KeaTarget implements ServerTarget {
 
     @Override
     public void validate(String newConfig) {
-        engine.check(new KeaPlan(client, (name, d) -> { }, null, document(newConfig), ""));
+        engine.check(new KeaPlan(client, (name, d) -> { }, null, toSend(newConfig), ""));
+    }
+
+    /**
+     * The planned text as Kea gets it: the values its subnets and shared networks only inherit left out again, so
+     * that they keep following the global ones ({@link KeaInheritance}).
+     */
+    private KeaConfigDocument toSend(String newConfig) {
+        KeaConfig read = lastRead != null ? lastRead : fetch(client);
+        return KeaInheritance.unpinned(document(newConfig), read.edit());
     }
 
     @Override
     public void apply(String newConfig, String expectedSha256) {
-        KeaConfigDocument doc = document(newConfig);
-        appliedHa = doc.ha();
+        KeaConfigDocument planned = document(newConfig);
+        KeaConfigDocument doc = toSend(newConfig);
+        appliedHa = planned.ha();
         applied = null;
-        handover = startHandover(doc);
+        handover = startHandover(planned);
         try {
             client.ok("config-set", doc.toKeaArguments(), false);
             KeaResponse w = client.call("config-write", null);
@@ -168,7 +179,7 @@ public final class KeaTarget implements ServerTarget {
                 log.warn("config-write failed on Kea server {} ({}): its config file keeps the old configuration", name(), w.text());
             }
             // No config-get here: the engine's verification reads the server anyway and learns the alias then.
-            applied = new Applied(hashes.computeIfAbsent(newConfig, KeaTarget::canonicalHash), signature(doc.subnets(), doc.ha()));
+            applied = new Applied(hashes.computeIfAbsent(newConfig, KeaTarget::canonicalHash), signature(planned.subnets(), planned.ha()));
         } catch (RuntimeException e) {
             handBack();
             throw e;

@@ -12,8 +12,29 @@ public record Reservation(long id, long scopeId, String name, String clientIdent
     public static final String RESOURCE = "dhcpReservations";
     public static final String OBJ_TYPE = "DHCPReservation";
 
-    /** How the client is recognised (Micetro's reservationMethod). */
-    public enum Method { HardwareAddress, ClientIdentifier }
+    /**
+     * How the client is recognised: Micetro's reservationMethod values, then Kea's other host identifiers (Kea only).
+     * Each knows the key Kea names it by in a reservation.
+     */
+    public enum Method {
+        HardwareAddress("hw-address"), ClientIdentifier("client-id"), DUID("duid"), CircuitId("circuit-id"), FlexId("flex-id");
+
+        private final String keaKey;
+
+        Method(String keaKey) {
+            this.keaKey = keaKey;
+        }
+
+        /** The reservation key of this identifier in Kea's JSON, e.g. {@code hw-address}. */
+        public String keaKey() {
+            return keaKey;
+        }
+
+        /** The method named by Kea's reservation key. */
+        public static java.util.Optional<Method> ofKeaKey(String key) {
+            return java.util.Arrays.stream(values()).filter(m -> m.keaKey.equals(key)).findFirst();
+        }
+    }
 
     public String ref() {
         return RESOURCE + "/" + id;

@@ -292,21 +292,30 @@ public final class ScopeService {
                 return m;
             }
         }
-        throw UserError.invalid(field, "must be HardwareAddress or ClientIdentifier, not \"" + Text.clip(text) + "\"");
+        throw UserError.invalid(field, "must be one of " + java.util.Arrays.toString(Reservation.Method.values())
+                + " (DUID, CircuitId and FlexId on Kea servers only), not \"" + Text.clip(text) + "\"");
     }
 
-    /** A MAC address ({@code aa:bb:cc:dd:ee:ff}, also with '-') or hex client id; stored lower-case with colons. */
+    /**
+     * A MAC address ({@code aa:bb:cc:dd:ee:ff}, also with '-') or other identifier in hex bytes (circuit and flex ids
+     * also as {@code 'text'}, stored as the text's bytes); stored lower-case with colons.
+     */
     private static String clientIdentifier(String field, String text, Reservation.Method method) {
         if (text == null || text.isEmpty()) {
             throw UserError.invalid(field, "is required");
         }
-        String normal = text.toLowerCase(Locale.ROOT).replace('-', ':');
+        boolean text8 = (method == Reservation.Method.CircuitId || method == Reservation.Method.FlexId)
+                && text.matches("'[\\x20-\\x26\\x28-\\x7e]{1,128}'");
+        String normal = text8
+                ? java.util.HexFormat.ofDelimiter(":").formatHex(text.substring(1, text.length() - 1).getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                : text.toLowerCase(Locale.ROOT).replace('-', ':');
         boolean ok = method == Reservation.Method.HardwareAddress
                 ? normal.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}")
                 : normal.matches("[0-9a-f]{2}(:[0-9a-f]{2}){1,127}");
         if (!ok) {
             throw UserError.invalid(field, "\"" + Text.clip(text) + "\" is not "
-                    + (method == Reservation.Method.HardwareAddress ? "a MAC address like 00:11:22:33:44:55" : "a client id in hex like 01:00:11:22:33:44:55"));
+                    + (method == Reservation.Method.HardwareAddress ? "a MAC address like 00:11:22:33:44:55"
+                            : "an identifier in hex bytes like 01:00:11:22:33:44:55"));
         }
         return normal;
     }

@@ -12,6 +12,7 @@ import org.tandem.kea.config.KeaReservation;
 import org.tandem.kea.config.KeaSubnet;
 import org.tandem.net.Ipv4Address;
 import org.tandem.net.Ipv4Range;
+import org.tandem.scope.Reservation;
 
 /**
  * What one server's configuration declares that Tandem's store keeps: its subnets with their pools and
@@ -25,8 +26,17 @@ public record ImportedConfig(List<Subnet> subnets, List<Ipv4Range> disabled, Lis
     /** One subnet with its pools and reservations. */
     public record Subnet(Ipv4Range range, List<Ipv4Range> pools, List<Host> reservations) {}
 
-    /** One reservation: a MAC address (lower case, colons) and an address inside the subnet. */
-    public record Host(String name, String mac, Ipv4Address address) {}
+    /**
+     * One reservation: the client's identifier (lower-case hex bytes with colons; for {@code HardwareAddress} its MAC
+     * address) by {@code method}, and an address inside the subnet.
+     */
+    public record Host(String name, Reservation.Method method, String identifier, Ipv4Address address) {
+
+        /** What tells two reservations apart in one scope instance. */
+        public String key() {
+            return method + " " + identifier + "@" + address;
+        }
+    }
 
     public ImportedConfig {
         subnets = List.copyOf(subnets);
@@ -89,7 +99,8 @@ public record ImportedConfig(List<Subnet> subnets, List<Ipv4Range> disabled, Lis
         }
         try {
             Ipv4Address address = Ipv4Address.parse("fixed-address", h.fixedAddresses().get(0));
-            return subnet.contains(address) ? java.util.Optional.of(new Host(h.name(), mac, address)) : java.util.Optional.empty();
+            return subnet.contains(address) ? java.util.Optional.of(new Host(h.name(), Reservation.Method.HardwareAddress, mac, address))
+                    : java.util.Optional.empty();
         } catch (RuntimeException notAnAddress) {
             // A fixed-address written as a host name: dhcpd resolves it at start; the store keeps addresses only.
             return java.util.Optional.empty();
@@ -114,12 +125,19 @@ public record ImportedConfig(List<Subnet> subnets, List<Ipv4Range> disabled, Lis
             int n = 0;
             for (KeaReservation r : s.reservations()) {
                 n++;
-                if (r.hwAddress() == null || r.ipAddress() == null || !s.subnet().contains(r.ipAddress())) {
-                    skipped.add("reservation " + n + " of subnet id " + s.id() + ": needs hw-address and an ip-address inside the subnet");
+                String which = "reservation " + n + " of subnet " + s.subnet() + " (id " + s.id() + ")";
+                if (r.kind() == null) {
+                    skipped.add(which + ": it has none of hw-address, client-id, duid, circuit-id and flex-id");
+                    continue;
+                }
+                if (r.ipAddress() == null || !s.subnet().contains(r.ipAddress())) {
+                    skipped.add(which + " (" + r.kind().key() + " " + r.identifier() + "): Tandem keeps reservations of an"
+                            + " ip-address inside the subnet; this one stays on the server as it is");
                     continue;
                 }
                 String name = r.hostname() != null && !r.hostname().isBlank() ? r.hostname() : "kea-" + s.id() + "-" + r.ipAddress();
-                hosts.putIfAbsent(r.ipAddress(), new Host(name, r.hwAddress().toLowerCase(Locale.ROOT), r.ipAddress()));
+                Reservation.Method method = Reservation.Method.ofKeaKey(r.kind().key()).orElseThrow();
+                hosts.putIfAbsent(r.ipAddress(), new Host(name, method, r.identifierHex(), r.ipAddress()));
             }
             out.add(new Subnet(s.subnet(), pools, List.copyOf(hosts.values())));
         }

@@ -150,11 +150,11 @@ public final class StoreImport {
     private void syncReservations(DhcpScope scope, List<ImportedConfig.Host> wanted, String comment, List<String> warnings, int[] counts) {
         List<Reservation> have = reservations.list(scope.id(), ListQuery.all()).items();
         Set<String> wantedKeys = new HashSet<>();
-        wanted.forEach(h -> wantedKeys.add(h.mac() + "@" + h.address()));
+        wanted.forEach(h -> wantedKeys.add(h.key()));
         Set<String> present = new HashSet<>();
         for (Reservation r : have) {
-            String key = r.clientIdentifier() + "@" + r.address();
-            if (r.method() != Reservation.Method.HardwareAddress || !wantedKeys.contains(key)) {
+            String key = new ImportedConfig.Host(r.name(), r.method(), r.clientIdentifier(), r.address()).key();
+            if (!wantedKeys.contains(key)) {
                 scopes.removeReservation(Actor.SYSTEM, comment, "reservation", r.ref());
                 counts[1]++;
             } else {
@@ -162,10 +162,10 @@ public final class StoreImport {
             }
         }
         for (ImportedConfig.Host h : wanted) {
-            if (present.add(h.mac() + "@" + h.address())) {
+            if (present.add(h.key())) {
                 try {
                     scopes.addReservation(Actor.SYSTEM, comment, "scope", scope.ref(), "reservation",
-                            new ScopeService.NewReservation(h.name(), h.mac(), "HardwareAddress", List.of(h.address().toString()), null));
+                            new ScopeService.NewReservation(h.name(), h.identifier(), h.method().name(), List.of(h.address().toString()), null));
                     counts[0]++;
                 } catch (UserError e) {
                     warnings.add("reservation \"" + h.name() + "\" of " + scope.describe() + " not imported: " + e.getMessage());

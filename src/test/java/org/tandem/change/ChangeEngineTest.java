@@ -93,8 +93,9 @@ class ChangeEngineTest {
         UserError error = catchThrowableOfType(UserError.class, () -> fx.engine().dryRun(plan, ChangeListener.NONE));
 
         assertThat(error.kind()).isEqualTo(UserError.Kind.SERVER_REFUSED);
-        assertThat(error.getMessage()).isEqualTo("Server \"dhcp-b\" refused the new configuration:"
-                + " /etc/dhcp/dhcpd.conf line 2: unknown option dhcp." + FakeServer.INVALID_MARKER);
+        assertThat(error.getMessage()).startsWith("Server \"dhcp-b\" refused the configuration Tandem planned for it (nothing was"
+                + " written; it runs its configuration as before): /etc/dhcp/dhcpd.conf line 2: unknown option dhcp." + FakeServer.INVALID_MARKER)
+                .contains("The planned change:\n--- a/dhcp-b\n+++ b/dhcp-b").contains("+option " + FakeServer.INVALID_MARKER + " 1;");
     }
 
     @Test
@@ -174,7 +175,7 @@ class ChangeEngineTest {
 
         UserError error = catchThrowableOfType(UserError.class, () -> fx.engine().dryRun(plan, ChangeListener.NONE));
 
-        assertThat(error.getMessage()).startsWith("Server \"dhcp-b\" refused the new configuration");
+        assertThat(error.getMessage()).startsWith("Server \"dhcp-b\" refused the configuration Tandem planned for it");
         assertThat(fx.events).containsExactlyInAnyOrder("dhcp-b:validate", "dhcp-a:validate");
     }
 

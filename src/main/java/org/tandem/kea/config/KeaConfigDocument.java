@@ -57,7 +57,7 @@ public final class KeaConfigDocument {
         return new KeaConfigDocument(root.deepCopy());
     }
 
-    private ObjectNode dhcp4() {
+    ObjectNode dhcp4() {
         return (ObjectNode) root.get("Dhcp4");
     }
 
@@ -170,22 +170,111 @@ public final class KeaConfigDocument {
                 throw UserError.conflict("Subnet id " + subnet.id() + " is already used by the scope " + existing.subnet() + " on the server");
             }
         }
-        ArrayNode target;
-        if (subnet.sharedNetwork() == null) {
-            target = dhcp4().withArray("subnet4");
-        } else {
-            ObjectNode net = sharedNetwork(subnet.sharedNetwork()).orElseThrow(
-                    () -> UserError.notFound("Shared network", subnet.sharedNetwork()));
-            target = net.withArray("subnet4");
-        }
-        ObjectNode node = target.addObject();
-        subnetToKea(subnet, node);
+        subnetList(subnet.sharedNetwork()).add(newSubnetNode(subnet));
     }
 
-    /** Replaces the modelled keys of an existing subnet (same prefix), keeping all others. */
-    public void updateSubnet(KeaSubnet subnet) {
-        Located l = locate(subnet.subnet()).orElseThrow(() -> UserError.notFound("Scope", subnet.subnet().toString()));
-        subnetToKea(subnet, l.node);
+    /** The subnet4 list of a shared network (which must exist), or the top-level one for null. */
+    private ArrayNode subnetList(String sharedNetwork) {
+        if (sharedNetwork == null) {
+            return dhcp4().withArray("subnet4");
+        }
+        ObjectNode net = sharedNetwork(sharedNetwork).orElseThrow(() -> UserError.notFound("Shared network", sharedNetwork));
+        return net.withArray("subnet4");
+    }
+
+    /**
+     * Makes this document's subnet {@code prefix} a copy of {@code from}'s, every key of it: in place when it has the
+     * same id here, else the subnet here (if any) is replaced; a subnet of a shared network this server lacks goes to
+     * the top level.
+     */
+    public void copySubnet(KeaConfigDocument from, Ipv4Range prefix) {
+        Located source = from.locate(prefix).orElseThrow(() -> UserError.notFound("Scope", prefix.toString()));
+        ObjectNode copy = source.node.deepCopy();
+        Optional<Located> here = locate(prefix);
+        if (here.isPresent() && here.get().node.path("id").asLong(-1) == source.node.path("id").asLong(-2)) {
+            here.get().list.set(here.get().index, copy);
+            return;
+        }
+        here.ifPresent(l -> l.list.remove(l.index));
+        String network = source.network != null && sharedNetwork(source.network).isPresent() ? source.network : null;
+        subnetList(network).add(copy);
+    }
+
+    /** Makes the pools of this document's subnet {@code prefix} a copy of {@code from}'s, each pool with every key. */
+    public void copyPools(KeaConfigDocument from, Ipv4Range prefix) {
+        Located source = from.locate(prefix).orElseThrow(() -> UserError.notFound("Scope", prefix.toString()));
+        Located here = locate(prefix).orElseThrow(() -> UserError.notFound("Scope", prefix.toString()));
+        JsonNode pools = source.node.get("pools");
+        here.node.set("pools", pools == null ? MAPPER.createArrayNode() : pools.deepCopy());
+    }
+
+    /** Appends pools to the subnet {@code prefix}; its other pools stay as they are. */
+    public void addPools(Ipv4Range prefix, List<KeaPool> pools) {
+        ObjectNode subnet = subnetNode(prefix);
+        KeaSubnet model = subnetFromKea(subnet, null);
+        ArrayNode list = subnet.withArray("pools");
+        for (KeaPool p : pools) {
+            if (!model.subnet().contains(p.range())) {
+                throw UserError.invalid("pools", "pool " + p.range() + " is outside subnet " + model.subnet());
+            }
+            list.add(poolToKea(p));
+        }
+    }
+
+    /** Removes the pool that covers exactly {@code range} from the subnet {@code prefix}; returns whether there was one. */
+    public boolean removePool(Ipv4Range prefix, Ipv4Range range) {
+        ObjectNode subnet = subnetNode(prefix);
+        if (!(subnet.get("pools") instanceof ArrayNode list)) {
+            return false;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) instanceof ObjectNode o && safePool(o).map(range::equals).orElse(false)) {
+                list.remove(i);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Appends a reservation to the subnet {@code prefix}; the others, with all their keys, stay as they are. Refused
+     * when the subnet already reserves the address or has a reservation for the same client.
+     */
+    public void addReservation(Ipv4Range prefix, KeaReservation reservation) {
+        ObjectNode subnet = subnetNode(prefix);
+        if (reservation.ipAddress() != null && !prefix.contains(reservation.ipAddress())) {
+            throw UserError.invalid("ip-address", "reservation " + reservation.ipAddress() + " is outside subnet " + prefix);
+        }
+        for (JsonNode r : subnet.path("reservations")) {
+            KeaReservation existing = reservationFromKea(r);
+            if (reservation.ipAddress() != null && reservation.ipAddress().equals(existing.ipAddress())) {
+                throw UserError.conflict("The scope " + prefix + " already has a reservation for " + reservation.ipAddress() + " on the server");
+            }
+            if (existing.kind() == reservation.kind() && existing.identifierHex().equals(reservation.identifierHex())) {
+                throw UserError.conflict("The scope " + prefix + " already has a reservation for " + reservation.kind().key() + " "
+                        + reservation.identifier() + " on the server");
+            }
+        }
+        subnet.withArray("reservations").add(reservationToKea(reservation));
+    }
+
+    /** Removes the reservations of the subnet {@code prefix} that {@code which} selects; returns how many. */
+    public int removeReservations(Ipv4Range prefix, java.util.function.Predicate<KeaReservation> which) {
+        ObjectNode subnet = subnetNode(prefix);
+        int removed = 0;
+        if (subnet.get("reservations") instanceof ArrayNode list) {
+            for (Iterator<JsonNode> it = list.elements(); it.hasNext(); ) {
+                if (which.test(reservationFromKea(it.next()))) {
+                    it.remove();
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private ObjectNode subnetNode(Ipv4Range prefix) {
+        return locate(prefix).orElseThrow(() -> UserError.notFound("Scope", prefix.toString())).node;
     }
 
     /** Removes the subnet with exactly this prefix. */
@@ -262,15 +351,61 @@ public final class KeaConfigDocument {
         }
         List<KeaReservation> res = new ArrayList<>();
         for (JsonNode r : s.path("reservations")) {
-            res.add(new KeaReservation(r.path("hw-address").asText(null), r.path("client-id").asText(null),
-                    r.has("ip-address") ? Ipv4Address.parse("ip-address", r.get("ip-address").asText()) : null,
-                    r.path("hostname").asText(null) == null || r.path("hostname").asText().isEmpty() ? null : r.path("hostname").asText()));
+            res.add(reservationFromKea(r));
         }
         List<KeaOptionData> opts = new ArrayList<>();
         for (JsonNode o : s.path("option-data")) {
             opts.add(new KeaOptionData(o.path("name").asText(null), o.has("code") ? o.get("code").asInt() : null, o.path("data").asText("")));
         }
         return new KeaSubnet(s.path("id").asLong(0), prefix, pools, res, opts, network);
+    }
+
+    /**
+     * A reservation as read: every identifier kind Kea has, spelled as the config spells it; an address that is not
+     * IPv4 text is read as none (the sync then names the reservation it cannot keep).
+     */
+    static KeaReservation reservationFromKea(JsonNode r) {
+        KeaReservation.Identifier kind = null;
+        for (KeaReservation.Identifier k : KeaReservation.Identifier.values()) {
+            if (r.get(k.key()) != null && r.get(k.key()).isTextual()) {
+                kind = k;
+                break;
+            }
+        }
+        Ipv4Address ip = null;
+        if (r.path("ip-address").isTextual()) {
+            try {
+                ip = Ipv4Address.parse("ip-address", r.get("ip-address").asText());
+            } catch (UserError notAnAddress) {
+                ip = null;
+            }
+        }
+        String hostname = r.path("hostname").asText("");
+        return new KeaReservation(kind, kind == null ? null : r.get(kind.key()).asText(), ip, hostname.isEmpty() ? null : hostname);
+    }
+
+    private static ObjectNode reservationToKea(KeaReservation r) {
+        if (r.kind() == null) {
+            throw new IllegalArgumentException("a reservation without identifier is never written");
+        }
+        ObjectNode rn = MAPPER.createObjectNode();
+        rn.put(r.kind().key(), r.identifier());
+        if (r.ipAddress() != null) {
+            rn.put("ip-address", r.ipAddress().toString());
+        }
+        if (r.hostname() != null) {
+            rn.put("hostname", r.hostname());
+        }
+        return rn;
+    }
+
+    private static ObjectNode poolToKea(KeaPool p) {
+        ObjectNode pn = MAPPER.createObjectNode();
+        pn.put("pool", p.range().first() + " - " + p.range().last());
+        if (p.clientClass() != null) {
+            pn.put("client-class", p.clientClass());
+        }
+        return pn;
     }
 
     /** Kea writes pools as {@code a - b} or as a prefix. */
@@ -283,50 +418,23 @@ public final class KeaConfigDocument {
         return Ipv4Range.parseCidr("pool", t);
     }
 
-    static void subnetToKea(KeaSubnet s, ObjectNode node) {
+    /** A new subnet4 entry: only what the model gives, so Kea's defaults and the global values apply to the rest. */
+    private static ObjectNode newSubnetNode(KeaSubnet s) {
+        ObjectNode node = MAPPER.createObjectNode();
         node.put("id", s.id());
         node.put("subnet", s.subnet().toString());
-        // Pools: keep unmodelled keys of a pool whose range is unchanged (e.g. its option-data).
-        ArrayNode oldPools = node.get("pools") instanceof ArrayNode a ? a : MAPPER.createArrayNode();
-        ArrayNode pools = MAPPER.createArrayNode();
-        for (KeaPool p : s.pools()) {
-            ObjectNode pn = null;
-            for (JsonNode old : oldPools) {
-                if (old instanceof ObjectNode o && safePool(o).map(p.range()::equals).orElse(false)) {
-                    pn = o.deepCopy();
-                }
-            }
-            // An unchanged pool keeps Kea's own spelling ("a-b"), so a write's diff shows only what it changes.
-            if (pn == null) {
-                pn = MAPPER.createObjectNode();
-                pn.put("pool", p.range().first() + " - " + p.range().last());
-            }
-            if (p.clientClass() == null) {
-                pn.remove("client-class");
-            } else {
-                pn.put("client-class", p.clientClass());
-            }
-            pools.add(pn);
-        }
-        node.set("pools", pools);
-        if (!s.reservations().isEmpty() || node.has("reservations")) {
+        ArrayNode pools = node.putArray("pools");
+        s.pools().forEach(p -> pools.add(poolToKea(p)));
+        if (!s.reservations().isEmpty()) {
             ArrayNode res = node.putArray("reservations");
             for (KeaReservation r : s.reservations()) {
-                ObjectNode rn = res.addObject();
-                if (r.hwAddress() != null) {
-                    rn.put("hw-address", r.hwAddress());
-                } else {
-                    rn.put("client-id", r.clientId());
+                if (r.ipAddress() != null && !s.subnet().contains(r.ipAddress())) {
+                    throw UserError.invalid("reservations", "reservation " + r.ipAddress() + " is outside subnet " + s.subnet());
                 }
-                if (r.ipAddress() != null) {
-                    rn.put("ip-address", r.ipAddress().toString());
-                }
-                if (r.hostname() != null) {
-                    rn.put("hostname", r.hostname());
-                }
+                res.add(reservationToKea(r));
             }
         }
-        if (!s.options().isEmpty() || node.has("option-data")) {
+        if (!s.options().isEmpty()) {
             ArrayNode opts = node.putArray("option-data");
             for (KeaOptionData o : s.options()) {
                 ObjectNode on = opts.addObject();
@@ -339,6 +447,7 @@ public final class KeaConfigDocument {
                 on.put("data", o.data());
             }
         }
+        return node;
     }
 
     private static Optional<Ipv4Range> safePool(ObjectNode pool) {
@@ -475,62 +584,80 @@ public final class KeaConfigDocument {
 
     /**
      * For load-balancing: gives every pool of every subnet a {@code HA_<server>} class, splitting each unclassed pool
-     * in two halves (first half to {@code first}, second to {@code second}). Pools already classed stay as they are.
+     * in two halves (first half to {@code first}, second to {@code second}), each half keeping the pool's other keys.
+     * Pools already classed stay as they are.
      */
     public void splitPoolsForLoadBalancing(String first, String second) {
-        for (KeaSubnet s : subnets()) {
-            List<KeaPool> out = new ArrayList<>();
-            boolean changed = false;
-            for (KeaPool p : s.pools()) {
-                if (p.clientClass() != null) {
-                    out.add(p);
+        for (SubnetList l : subnetLists()) {
+            for (JsonNode s : l.subnets) {
+                if (!(s.get("pools") instanceof ArrayNode pools)) {
                     continue;
                 }
-                changed = true;
-                if (p.range().size() < 2) {
-                    out.add(new KeaPool(p.range(), "HA_" + first));
-                    continue;
+                ArrayNode out = MAPPER.createArrayNode();
+                for (JsonNode p : pools) {
+                    Optional<Ipv4Range> range = p instanceof ObjectNode o ? safePool(o) : Optional.empty();
+                    if (range.isEmpty() || p.hasNonNull("client-class")) {
+                        out.add(p);
+                    } else if (range.get().size() < 2) {
+                        out.add(((ObjectNode) p.deepCopy()).put("client-class", "HA_" + first));
+                    } else {
+                        Ipv4Address mid = range.get().first().plus(range.get().size() / 2 - 1);
+                        out.add(((ObjectNode) p.deepCopy()).put("pool", range.get().first() + " - " + mid).put("client-class", "HA_" + first));
+                        out.add(((ObjectNode) p.deepCopy()).put("pool", mid.plus(1) + " - " + range.get().last()).put("client-class", "HA_" + second));
+                    }
                 }
-                Ipv4Address mid = p.range().first().plus(p.range().size() / 2 - 1);
-                out.add(new KeaPool(new Ipv4Range(p.range().first(), mid), "HA_" + first));
-                out.add(new KeaPool(new Ipv4Range(mid.plus(1), p.range().last()), "HA_" + second));
-            }
-            if (changed) {
-                updateSubnet(s.withPools(out));
+                ((ObjectNode) s).set("pools", out);
             }
         }
     }
 
-    /** Drops the {@code HA_*} classes from pools (when HA is removed or leaves load-balancing). */
+    /**
+     * Drops the {@code HA_*} classes from pools (when HA is removed or leaves load-balancing) and joins the halves again:
+     * two adjacent pools whose other keys are equal become one.
+     */
     public void unsplitPools() {
-        for (KeaSubnet s : subnets()) {
-            if (s.pools().stream().noneMatch(p -> p.clientClass() != null && p.clientClass().startsWith("HA_"))) {
-                continue;
+        for (SubnetList l : subnetLists()) {
+            for (JsonNode s : l.subnets) {
+                if (!(s.get("pools") instanceof ArrayNode pools)
+                        || !pools.findValuesAsText("client-class").stream().anyMatch(c -> c.startsWith("HA_"))) {
+                    continue;
+                }
+                List<ObjectNode> sorted = new ArrayList<>();
+                ArrayNode out = MAPPER.createArrayNode();
+                for (JsonNode p : pools) {
+                    if (p instanceof ObjectNode o && safePool(o).isPresent()) {
+                        ObjectNode copy = o.deepCopy();
+                        if (copy.path("client-class").asText("").startsWith("HA_")) {
+                            copy.remove("client-class");
+                        }
+                        sorted.add(copy);
+                    } else {
+                        out.add(p);
+                    }
+                }
+                sorted.sort(Comparator.comparing(o -> safePool(o).orElseThrow().first()));
+                List<ObjectNode> merged = new ArrayList<>();
+                for (ObjectNode p : sorted) {
+                    ObjectNode last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+                    if (last != null && withoutPool(last).equals(withoutPool(p))
+                            && safePool(last).orElseThrow().last().value() + 1 == safePool(p).orElseThrow().first().value()) {
+                        last.put("pool", safePool(last).orElseThrow().first() + " - " + safePool(p).orElseThrow().last());
+                    } else {
+                        merged.add(p);
+                    }
+                }
+                ArrayNode result = MAPPER.createArrayNode();
+                merged.forEach(result::add);
+                result.addAll(out);
+                ((ObjectNode) s).set("pools", result);
             }
-            List<KeaPool> out = new ArrayList<>();
-            for (KeaPool p : s.pools()) {
-                out.add(p.clientClass() != null && p.clientClass().startsWith("HA_") ? KeaPool.of(p.range()) : p);
-            }
-            updateSubnet(s.withPools(mergeAdjacent(out)));
         }
     }
 
-    private static List<KeaPool> mergeAdjacent(List<KeaPool> pools) {
-        List<KeaPool> sorted = new ArrayList<>(pools);
-        sorted.sort(Comparator.comparing(p -> p.range().first()));
-        List<KeaPool> out = new ArrayList<>();
-        for (KeaPool p : sorted) {
-            if (!out.isEmpty()) {
-                KeaPool last = out.get(out.size() - 1);
-                if (last.clientClass() == null && p.clientClass() == null
-                        && last.range().last().value() + 1 == p.range().first().value()) {
-                    out.set(out.size() - 1, KeaPool.of(new Ipv4Range(last.range().first(), p.range().last())));
-                    continue;
-                }
-            }
-            out.add(p);
-        }
-        return out;
+    private static ObjectNode withoutPool(ObjectNode pool) {
+        ObjectNode copy = pool.deepCopy();
+        copy.remove("pool");
+        return copy;
     }
 
     // ---------------------------------------------------------------- whole-config rules

@@ -1,15 +1,93 @@
 package org.tandem.kea.config;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
+import org.tandem.common.UserError;
 import org.tandem.net.Ipv4Address;
 
-/** A host reservation: an address (and name) for a client identified by hardware address or client id. */
-public record KeaReservation(String hwAddress, String clientId, Ipv4Address ipAddress, String hostname) {
-    public KeaReservation {
-        if ((hwAddress == null) == (clientId == null)) {
-            throw org.tandem.common.UserError.invalid("reservation", "give exactly one of hw-address and client-id");
+/**
+ * A host reservation as Kea has it: a client identified by one of Kea's identifier kinds, its address and name.
+ * Read from a server, every kind and spelling Kea accepts is kept ({@link #identifier} as written); a reservation
+ * Tandem writes is made with {@link #of}, which checks what goes into the JSON.
+ *
+ * @param kind       how the client is identified, or null for a reservation with none Kea 2.2 knows (never written)
+ * @param identifier the identifier as the config spells it (hex with or without colons, or {@code 'text'} in quotes)
+ * @param ipAddress  the reserved address, or null (Kea allows reservations of only a name, classes or options)
+ * @param hostname   the reserved name, or null
+ */
+public record KeaReservation(Identifier kind, String identifier, Ipv4Address ipAddress, String hostname) {
+
+    /** Kea's host identifier kinds for DHCPv4, by the key that names them in a reservation. */
+    public enum Identifier {
+        HW_ADDRESS("hw-address"), CLIENT_ID("client-id"), DUID("duid"), CIRCUIT_ID("circuit-id"), FLEX_ID("flex-id");
+
+        private final String key;
+
+        Identifier(String key) {
+            this.key = key;
         }
-        KeaNames.checkHex("hw-address", hwAddress);
-        KeaNames.checkHex("client-id", clientId);
+
+        /** The reservation key, e.g. {@code hw-address}. */
+        public String key() {
+            return key;
+        }
+    }
+
+    public KeaReservation {
+        if ((kind == null) != (identifier == null)) {
+            throw new IllegalArgumentException("an identifier needs its kind");
+        }
+    }
+
+    /**
+     * A reservation Tandem writes: the identifier as hex bytes ({@code 01:02:03}, also without colons) or, for
+     * circuit-id and flex-id, as {@code 'text'}; the host name a plain name.
+     */
+    public static KeaReservation of(Identifier kind, String identifier, Ipv4Address ipAddress, String hostname) {
+        Objects.requireNonNull(kind, "kind");
+        if (identifier == null || identifier.isEmpty()) {
+            throw UserError.invalid(kind.key(), "is required");
+        }
+        boolean quotedAllowed = kind == Identifier.CIRCUIT_ID || kind == Identifier.FLEX_ID;
+        if (!(quotedAllowed && identifier.matches("'[\\x20-\\x26\\x28-\\x5b\\x5d-\\x7e]{1,128}'"))) {
+            KeaNames.checkHex(kind.key(), identifier);
+        }
+        if (kind == Identifier.HW_ADDRESS && !identifier.matches("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")) {
+            throw UserError.invalid(kind.key(), "\"" + KeaNames.clip(identifier) + "\" is not a MAC address like 00:11:22:33:44:55");
+        }
         KeaNames.checkName("hostname", hostname);
+        return new KeaReservation(kind, identifier, ipAddress, hostname);
+    }
+
+    /** The identifier as lower-case colon-separated hex bytes however it is written; a text that is neither stays as it is. */
+    public String identifierHex() {
+        return identifier == null ? null : hex(identifier);
+    }
+
+    /** Whether this reservation names the client {@code kind} {@code identifier} (any spelling) at {@code address}. */
+    public boolean matches(Identifier otherKind, String otherIdentifier, Ipv4Address address) {
+        return kind == otherKind && kind != null && identifierHex().equals(hex(otherIdentifier))
+                && Objects.equals(ipAddress, address);
+    }
+
+    /** {@code 'abc'} → {@code 61:62:63}; {@code 0A0B}, {@code 0a:0b} → {@code 0a:0b}. */
+    public static String hex(String text) {
+        String t = text.strip();
+        byte[] bytes;
+        if (t.length() >= 2 && t.startsWith("'") && t.endsWith("'")) {
+            bytes = t.substring(1, t.length() - 1).getBytes(StandardCharsets.UTF_8);
+        } else {
+            String digits = t.toLowerCase(Locale.ROOT).replace(":", "").replace("-", "").replace(" ", "");
+            if (digits.startsWith("0x")) {
+                digits = digits.substring(2);
+            }
+            if (digits.isEmpty() || digits.length() % 2 != 0 || !digits.matches("[0-9a-f]+")) {
+                return t.toLowerCase(Locale.ROOT);
+            }
+            bytes = HexFormat.of().parseHex(digits);
+        }
+        return HexFormat.ofDelimiter(":").formatHex(bytes);
     }
 }

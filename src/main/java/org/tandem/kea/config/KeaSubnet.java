@@ -33,11 +33,6 @@ public record KeaSubnet(long id, Ipv4Range subnet, List<KeaPool> pools, List<Kea
                 throw UserError.invalid("pools", "pool " + p.range() + " is outside subnet " + subnet);
             }
         }
-        for (KeaReservation r : reservations) {
-            if (r.ipAddress() != null && !subnet.contains(r.ipAddress())) {
-                throw UserError.invalid("reservations", "reservation " + r.ipAddress() + " is outside subnet " + subnet);
-            }
-        }
     }
 
     public static KeaSubnet of(long id, Ipv4Range subnet, List<KeaPool> pools) {

@@ -111,18 +111,24 @@ class InjectionTest {
         for (String p : PAYLOADS) {
             assertRefused("option-data.name", () -> new KeaOptionData(p, null, "198.18.0.1"));
             assertRefused("client-class", () -> new KeaPool(pool, p));
-            assertRefused("hostname", () -> new KeaReservation("00:11:22:33:44:55", null, ip, p));
+            assertRefused("hostname", () -> KeaReservation.of(KeaReservation.Identifier.HW_ADDRESS, "00:11:22:33:44:55", ip, p));
             refused += 3;
             if (!p.isEmpty()) { // appended to a valid identifier, the empty payload leaves it valid
-                assertRefused("hw-address", () -> new KeaReservation("00:11" + p, null, ip, "host1"));
-                assertRefused("client-id", () -> new KeaReservation(null, "01:02" + p, ip, "host1"));
+                assertRefused("hw-address", () -> KeaReservation.of(KeaReservation.Identifier.HW_ADDRESS, "00:11" + p, ip, "host1"));
+                assertRefused("client-id", () -> KeaReservation.of(KeaReservation.Identifier.CLIENT_ID, "01:02" + p, ip, "host1"));
                 refused += 2;
             }
+        }
+        // A quoted flex-id is text to Kea: a quote or a control character inside it is refused.
+        for (String p : List.of("'a'b'", "'a\n'", "'a\u0000'", "''", "'unterminated")) {
+            assertRefused("flex-id", () -> KeaReservation.of(KeaReservation.Identifier.FLEX_ID, p, ip, "host1"));
+            refused++;
         }
         // Controls: plain values are accepted.
         new KeaOptionData("routers", null, "198.18.0.1");
         new KeaPool(pool, "voip-phones");
-        new KeaReservation("00:11:22:33:44:55", null, ip, "printer-1");
+        KeaReservation.of(KeaReservation.Identifier.HW_ADDRESS, "00:11:22:33:44:55", ip, "printer-1");
+        KeaReservation.of(KeaReservation.Identifier.FLEX_ID, "'printer 1'", ip, "printer-1");
         System.out.printf("InjectionTest Kea: %d hostile values refused%n", refused);
     }
 }

@@ -61,10 +61,10 @@ class KeaConfigTest {
         assertThat(after.at("/Dhcp4/future-knob")).isEqualTo(before.at("/Dhcp4/future-knob"));
         assertThat(after.at("/Dhcp4/subnet4/0")).isEqualTo(before.at("/Dhcp4/subnet4/0"));
         assertThat(after.at("/Dhcp4/subnet4/1/id").asLong()).isEqualTo(2);
-        // updating the pools of subnet 1 keeps the pool's own option-data where the range is unchanged
-        KeaSubnet one = doc.subnet(Ipv4Range.parseCidr("s", "192.0.2.0/24")).orElseThrow();
-        doc.updateSubnet(one.withPools(List.of(new KeaPool(one.pools().get(0).range(), "HA_server1"))));
+        // splitting the pools of subnet 1 keeps the pool's own option-data in both halves
+        doc.splitPoolsForLoadBalancing("server1", "server2");
         JsonNode updated = JSON.readTree(doc.toBytes());
+        assertThat(updated.at("/Dhcp4/subnet4/0/pools/1/option-data")).isEqualTo(before.at("/Dhcp4/subnet4/0/pools/0/option-data"));
         assertThat(updated.at("/Dhcp4/subnet4/0/pools/0/option-data")).isEqualTo(before.at("/Dhcp4/subnet4/0/pools/0/option-data"));
         assertThat(updated.at("/Dhcp4/subnet4/0/relay")).isEqualTo(before.at("/Dhcp4/subnet4/0/relay"));
     }
