@@ -51,10 +51,10 @@ public final class JdbiReservationRepository implements ReservationRepository {
     }
 
     @Override
-    public Optional<Reservation> findClash(long scopeId, long address, String clientIdentifier) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM dhcp_reservations"
-                        + " WHERE scope_id = :s AND (address = :a OR client_identifier = :c) ORDER BY id LIMIT 1")
-                .bind("s", scopeId).bind("a", address).bind("c", clientIdentifier).map(MAPPER).findOne());
+    public Optional<Reservation> findClash(long scopeId, long address, Reservation.Method method, String clientIdentifier) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM dhcp_reservations WHERE scope_id = :s"
+                        + " AND (address = :a OR (reservation_method = :m AND client_identifier = :c)) ORDER BY id LIMIT 1")
+                .bind("s", scopeId).bind("a", address).bind("m", method.name()).bind("c", clientIdentifier).map(MAPPER).findOne());
     }
 
     @Override

@@ -13,8 +13,8 @@ public interface ReservationRepository {
 
     Optional<Reservation> findByName(String name);
 
-    /** A reservation of the scope with the same address or the same client, if one exists. */
-    Optional<Reservation> findClash(long scopeId, long address, String clientIdentifier);
+    /** A reservation of the scope with the same address or the same client (identifier of the same kind), if one exists. */
+    Optional<Reservation> findClash(long scopeId, long address, Reservation.Method method, String clientIdentifier);
 
     Page<Reservation> list(Long scopeId, ListQuery query);
 

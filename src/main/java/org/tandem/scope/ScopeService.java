@@ -246,7 +246,7 @@ public final class ScopeService {
             if (!scope.addresses().contains(address)) {
                 throw new UserError(UserError.Kind.CONFLICT, field + ".addresses", what + " is outside " + scope.describe());
             }
-            reservations.findClash(scope.id(), address.value(), client).ifPresent(other -> {
+            reservations.findClash(scope.id(), address.value(), method, client).ifPresent(other -> {
                 boolean sameAddress = other.address().equals(address);
                 String why = sameAddress ? "the same address as " : "the same client as ";
                 throw new UserError(UserError.Kind.CONFLICT, field + (sameAddress ? ".addresses" : ".clientIdentifier"),

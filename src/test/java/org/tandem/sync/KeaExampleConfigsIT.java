@@ -90,6 +90,93 @@ class KeaExampleConfigsIT {
                 "multiple-options.json", "shared-network.json", "classify2.json", "all-options.json");
     }
 
+    /**
+     * A subnet that inherits the global valid-lifetime keeps inheriting it after Tandem's writes through the Control
+     * Agent: raised afterwards through the change path of the web UI's configuration editor ({@code KeaTarget}), the
+     * global value reaches the subnet. Control: the same raise sent as config-get printed it pins the subnet.
+     */
+    @Test
+    void subnetInheritingTheGlobalLifetime_afterTandemsWrites_stillFollowsTheGlobalValue() throws Exception {
+        Ipv4Range prefix = Ipv4Range.parseCidr("s", "198.18.251.0/24");
+        ObjectNode config = JSON.createObjectNode();
+        ObjectNode dhcp4 = config.putObject("Dhcp4");
+        for (String k : List.of("control-socket", "interfaces-config", "lease-database", "loggers")) {
+            if (labConfig.has(k)) {
+                dhcp4.set(k, labConfig.get(k).deepCopy());
+            }
+        }
+        dhcp4.put("valid-lifetime", 4000);
+        ObjectNode subnet = dhcp4.putArray("subnet4").addObject().put("id", 1).put("subnet", prefix.toString());
+        subnet.putArray("pools").addObject().put("pool", "198.18.251.100 - 198.18.251.150");
+        kea.ok("config-set", config, false);
+        fx.rpc.call("SyncDHCPServer", fx.rpc.params().put("dhcpServerRef", server.name()));
+        DhcpScope scope = fx.central.scopes().scopes(ListQuery.all()).items().stream()
+                .filter(s -> s.serverId() == server.id() && s.addresses().equals(prefix)).findFirst().orElseThrow();
+        ObjectNode add = fx.rpc.params().put("owner", scope.ref());
+        add.putObject("dhcpReservation").put("name", "printer").put("clientIdentifier", "0a:00:5e:00:53:02")
+                .putArray("addresses").add("198.18.251.5");
+        fx.rpc.call("AddDHCPReservation", add);
+        assertThat(subnet(configGet(), prefix).path("valid-lifetime").asInt()).as("derived from the global").isEqualTo(4000);
+
+        org.tandem.kea.KeaTarget target = new org.tandem.kea.KeaTarget(kea, new org.tandem.kea.KeaEngine(
+                new org.tandem.kea.InMemoryKeaConfigStore(), java.time.Clock.systemUTC(), null), Optional::empty,
+                new java.util.concurrent.ConcurrentHashMap<>(), java.time.Clock.systemUTC());
+        org.tandem.change.LiveConfig live = target.read();
+        ObjectNode raised = (ObjectNode) JSON.readTree(live.text());
+        ((ObjectNode) raised.get("Dhcp4")).put("valid-lifetime", 7200);
+        String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(raised);
+        target.validate(text);
+        target.apply(text, live.sha256());
+        assertThat(subnet(configGet(), prefix).path("valid-lifetime").asInt()).as("follows the raised global").isEqualTo(7200);
+
+        // Control: config-get's text sent back as it is pins the subnet, which is what Tandem avoids.
+        ObjectNode pinned = (ObjectNode) configGet();
+        ((ObjectNode) pinned.get("Dhcp4")).put("valid-lifetime", 9000);
+        kea.ok("config-set", pinned, false);
+        assertThat(subnet(configGet(), prefix).path("valid-lifetime").asInt()).as("pinned by a plain config-set").isEqualTo(7200);
+    }
+
+    /** Issue 14, finding 4: a peer whose HA partner Tandem does not manage is not written alone, and nothing changes. */
+    @Test
+    void haPeerWhosePartnerIsNotRegistered_scopeWriteIsRefusedNamingThePartner_andNothingChanges() throws Exception {
+        Ipv4Range prefix = Ipv4Range.parseCidr("s", "198.18.252.0/24");
+        ObjectNode config = JSON.createObjectNode();
+        ObjectNode dhcp4 = config.putObject("Dhcp4");
+        for (String k : List.of("control-socket", "interfaces-config", "lease-database", "loggers")) {
+            if (labConfig.has(k)) {
+                dhcp4.set(k, labConfig.get(k).deepCopy());
+            }
+        }
+        ObjectNode subnet = dhcp4.putArray("subnet4").addObject().put("id", 1).put("subnet", prefix.toString());
+        subnet.putArray("pools").addObject().put("pool", "198.18.252.100 - 198.18.252.150");
+        String hooks = org.tandem.kea.hooks.KeaHookLocator.firstExistingDirectory(null).orElseThrow().toString();
+        ArrayNode libraries = dhcp4.putArray("hooks-libraries");
+        libraries.addObject().put("library", hooks + "/libdhcp_lease_cmds.so");
+        ObjectNode ha = libraries.addObject().put("library", hooks + "/libdhcp_ha.so").putObject("parameters")
+                .putArray("high-availability").addObject().put("this-server-name", "server1").put("mode", "hot-standby");
+        ha.putArray("peers").addObject().put("name", "server1").put("url", lab.node(0).agentUrl().toString()).put("role", "primary");
+        ((ArrayNode) ha.get("peers")).addObject().put("name", "server2").put("url", lab.node(1).agentUrl().toString()).put("role", "standby");
+        kea.ok("config-set", config, false);
+        try {
+            fx.rpc.call("SyncDHCPServer", fx.rpc.params().put("dhcpServerRef", server.name()));
+            DhcpScope scope = fx.central.scopes().scopes(ListQuery.all()).items().stream()
+                    .filter(s -> s.serverId() == server.id() && s.addresses().equals(prefix)).findFirst().orElseThrow();
+            JsonNode before = configGet();
+            ObjectNode add = fx.rpc.params().put("owner", scope.ref());
+            add.putObject("dhcpReservation").put("name", "printer").put("clientIdentifier", "0a:00:5e:00:53:03")
+                    .putArray("addresses").add("198.18.252.5");
+            var refused = org.assertj.core.api.Assertions.catchThrowableOfType(org.tandem.cli.TandemClient.RpcError.class,
+                    () -> fx.rpc.call("AddDHCPReservation", add));
+            assertThat(refused.getMessage()).contains("\"kea-examples\" is in an HA relationship (hot-standby) with \"server2\" ("
+                    + lab.node(1).agentUrl()).contains("Register the partner").contains("Nothing was changed");
+            assertThat(configGet()).isEqualTo(before);
+            assertThat(fx.central.scopes().reservations("s", scope.ref(), ListQuery.all()).items()).isEmpty();
+        } finally {
+            dhcp4.remove("hooks-libraries");
+            kea.ok("config-set", config, false);
+        }
+    }
+
     /** One example on the server: synced, then the four writes, each compared with the configuration before it. */
     private static void roundTrip(String name) throws Exception {
         fx.rpc.call("SyncDHCPServer", fx.rpc.params().put("dhcpServerRef", server.name()));
