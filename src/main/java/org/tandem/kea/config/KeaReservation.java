@@ -42,8 +42,8 @@ public record KeaReservation(Identifier kind, String identifier, Ipv4Address ipA
     }
 
     /**
-     * A reservation Tandem writes: the identifier as hex bytes ({@code 01:02:03}, also without colons) or, for
-     * circuit-id and flex-id, as {@code 'text'}; the host name a plain name.
+     * A reservation Tandem writes: the identifier as colon-separated hex bytes ({@code 01:02:03}) or, for circuit-id
+     * and flex-id, as {@code 'text'} (printable, no quote); the host name a plain name.
      */
     public static KeaReservation of(Identifier kind, String identifier, Ipv4Address ipAddress, String hostname) {
         Objects.requireNonNull(kind, "kind");
