@@ -475,27 +475,35 @@ public final class KeaConfigText {
         return text.contains("\r\n") ? "\r\n" : "\n";
     }
 
-    /** The file's indentation unit: a tab when lines are indented with tabs, else the smallest indentation (default 4). */
+    /**
+     * The file's indentation unit: a tab when lines are indented with tabs, else the step by which indentation most
+     * often grows from one line to the next (default 4).
+     */
     static String unit(String text) {
-        int smallest = Integer.MAX_VALUE;
+        Map<Integer, Integer> steps = new HashMap<>();
+        int previous = -1;
         int start = 0;
         while (start < text.length()) {
             int nl = text.indexOf('\n', start);
             int end = nl < 0 ? text.length() : nl;
+            if (start < end && text.charAt(start) == '\t') {
+                return "\t";
+            }
             int i = start;
             while (i < end && text.charAt(i) == ' ') {
                 i++;
             }
-            if (i < end && text.charAt(i) == '\t' && i == start) {
-                return "\t";
-            }
-            int width = i - start;
-            if (width > 0 && i < end && "\"{[".indexOf(text.charAt(i)) >= 0) {
-                smallest = Math.min(smallest, width);
+            if (i < end && "\"{[".indexOf(text.charAt(i)) >= 0) {
+                int width = i - start;
+                if (previous >= 0 && width > previous && width - previous <= 8) {
+                    steps.merge(width - previous, 1, Integer::sum);
+                }
+                previous = width;
             }
             start = end + 1;
         }
-        return " ".repeat(smallest == Integer.MAX_VALUE || smallest > 8 ? 4 : smallest);
+        return " ".repeat(steps.entrySet().stream().max(Map.Entry.<Integer, Integer>comparingByValue()
+                .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).map(Map.Entry::getKey).orElse(4));
     }
 
     private static int lineStart(String text, int offset) {
@@ -845,7 +853,7 @@ public final class KeaConfigText {
         private JsonNode number(Token t) {
             String text = files.get(t.file()).substring(t.start(), t.end());
             try {
-                return JSON.readTree(text);
+                return JSON.readTree(text.startsWith(".") ? "0" + text : text.startsWith("-.") ? "-0" + text.substring(1) : text);
             } catch (JsonProcessingException e) {
                 throw error(t, "\"" + text + "\" is not a number");
             }

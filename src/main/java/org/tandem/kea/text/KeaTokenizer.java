@@ -53,7 +53,7 @@ final class KeaTokenizer {
                 case '"' -> out.add(new Token(Kind.STRING, file, start, pos = endOfString(start), decode(start)));
                 case '<' -> out.add(include(start));
                 default -> {
-                    if (c == '-' || (c >= '0' && c <= '9')) {
+                    if (c == '-' || c == '.' || (c >= '0' && c <= '9')) {
                         out.add(new Token(Kind.NUMBER, file, start, pos = endOfNumber(start), null));
                     } else if (text.startsWith("true", pos)) {
                         out.add(word(Kind.TRUE, 4));
@@ -161,7 +161,8 @@ final class KeaTokenizer {
         while (i < text.length() && Character.isDigit(text.charAt(i))) {
             i++;
         }
-        if (i == digits) {
+        // Kea's lexer also takes a fraction without its leading zero (".5", as in its own all-keys.json).
+        if (i == digits && !(i + 1 < text.length() && text.charAt(i) == '.' && Character.isDigit(text.charAt(i + 1)))) {
             throw error(start, "a number needs digits");
         }
         if (i < text.length() && text.charAt(i) == '.') {
