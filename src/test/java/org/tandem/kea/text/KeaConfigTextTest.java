@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.tandem.common.UserError;
 import org.tandem.kea.config.KeaConfigPatch;
 import org.tandem.kea.config.KeaConfigs;
+import org.tandem.testing.TextRegions;
 
 class KeaConfigTextTest {
 
@@ -98,7 +99,7 @@ class KeaConfigTextTest {
             assertThat(KeaConfigText.parse(example, out, f -> { throw new IOException("no includes"); }).meaning())
                     .as("%s after %s", example, patch).isEqualTo(patch.applyTo(before));
             assertThat(LENIENT.readTree(out)).isEqualTo(patch.applyTo(before));
-            assertOnlyOneRegionChanged(original, out, maxChangedLines(original, patch));
+            TextRegions.assertOnlyOneRegionChanged(original, out, maxChangedLines(original, patch));
             if (keaAcceptsOriginal) {
                 Path copy = dir.resolve(example.getFileName());
                 Files.writeString(copy, out);
@@ -110,21 +111,6 @@ class KeaConfigTextTest {
     /** Lines an edit may change: one (a comma) for additions; the removed subnet's lines plus one for a removal. */
     private static int maxChangedLines(String original, KeaConfigPatch patch) {
         return patch.ops().get(0) instanceof KeaConfigPatch.RemoveElement ? original.split("\n").length : 1;
-    }
-
-    /** Every line of {@code before} is in {@code after} unchanged except for one contiguous region of at most {@code max} lines. */
-    static void assertOnlyOneRegionChanged(String before, String after, int max) {
-        String[] a = before.split("\n", -1);
-        String[] b = after.split("\n", -1);
-        int prefix = 0;
-        while (prefix < a.length && prefix < b.length && a[prefix].equals(b[prefix])) {
-            prefix++;
-        }
-        int suffix = 0;
-        while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix].equals(b[b.length - 1 - suffix])) {
-            suffix++;
-        }
-        assertThat(a.length - prefix - suffix).as("lines changed outside the splice:\n%s\n---\n%s", before, after).isLessThanOrEqualTo(max);
     }
 
     /** kea-dhcp4 -t's complaint about {@code file} (run in {@code workDir}, where relative includes resolve), or "" if it accepts it. */
