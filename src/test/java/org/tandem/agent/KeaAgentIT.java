@@ -232,6 +232,14 @@ class KeaAgentIT {
         assertThat(Files.readString(main)).isEqualTo(mainText);
     }
 
+    @Test
+    @Order(7)
+    void register_keaWithBothAgentTokenAndControlAgentCredentials_isRefusedNamingTheField() {
+        assertThatThrownBy(() -> call("AddDHCPServer", "{\"dhcpServer\":{\"name\":\"kea-both\",\"type\":\"Kea\",\"address\":\"127.0.0.1\","
+                + "\"agentToken\":\"" + TOKEN + "\",\"username\":\"u\",\"password\":\"p\"}}"))
+                .hasMessageContaining("agentToken").hasMessageContaining("not both");
+    }
+
     private static JsonNode withoutSubnets(JsonNode config) {
         ObjectNode c = config.deepCopy();
         ((ObjectNode) c.get("Dhcp4")).remove("subnet4");
