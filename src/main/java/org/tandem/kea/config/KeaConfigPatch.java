@@ -294,9 +294,13 @@ public final class KeaConfigPatch {
         }
         int[] match = new int[a.size()];
         boolean[] kept = new boolean[b.size()];
+        KeyIndex index = new KeyIndex();
+        for (int i = 0; i < b.size(); i++) {
+            index.add(kb.get(i), i);
+        }
         for (int j = 0; j < a.size(); j++) {
             match[j] = -1;
-            for (int i = 0; i < b.size(); i++) {
+            for (int i : index.sharingAFacet(ka.get(j))) {
                 if (!kept[i] && kb.get(i).matches(ka.get(j).facets())) {
                     match[j] = i;
                     kept[i] = true;
@@ -341,19 +345,49 @@ public final class KeaConfigPatch {
             return null;
         }
         List<Key> keys = new ArrayList<>();
+        KeyIndex index = new KeyIndex();
         for (JsonNode e : array) {
             Key k = identityKey(name, e);
             if (k == null) {
                 return null;
             }
-            for (Key other : keys) {
+            for (int i : index.sharingAFacet(k)) {
+                Key other = keys.get(i);
                 if (other.matches(k.facets()) || k.matches(other.facets())) {
                     return null;
                 }
             }
+            index.add(k, keys.size());
             keys.add(k);
         }
         return keys;
+    }
+
+    /** Elements by each facet value, so matching 20,000 subnets does not compare every pair. */
+    private static final class KeyIndex {
+        private final Map<String, Map<String, List<Integer>>> byFacet = new java.util.HashMap<>();
+
+        void add(Key k, int i) {
+            k.facets().forEach((f, v) -> byFacet.computeIfAbsent(f, x -> new java.util.HashMap<>()).computeIfAbsent(v, x -> new ArrayList<>()).add(i));
+        }
+
+        /** In ascending order, the elements that share at least one facet value with {@code k}: any that can match it. */
+        List<Integer> sharingAFacet(Key k) {
+            java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+            k.facets().forEach((f, v) -> {
+                Map<String, List<Integer>> values = byFacet.get(f);
+                List<Integer> found = values == null ? null : values.get(v);
+                if (found != null) {
+                    out.addAll(found);
+                }
+            });
+            return new ArrayList<>(out);
+        }
+    }
+
+    /** Whether a member's value is part of an element's identity (an edit of it changes how later paths find the element). */
+    public static boolean isIdentityMember(String member) {
+        return IDENTITY_MEMBERS.contains(member);
     }
 
     // ---------------------------------------------------------------- identity

@@ -159,27 +159,95 @@ public final class KeaConfigText {
 
     // ---------------------------------------------------------------- editing
 
-    /** This text with every operation of {@code patch} applied in order, as splices; the files it does not touch stay equal. */
+    /**
+     * This text with every operation of {@code patch} applied in order, as splices; the files it does not touch stay
+     * equal. Operations are planned on one parse and spliced together while they are independent (distinct places, no
+     * element created or renamed on the way); otherwise the text is parsed again before the next one, which costs a
+     * parse of the whole configuration per operation.
+     */
     public KeaConfigText apply(KeaConfigPatch patch) {
         KeaConfigText t = this;
+        Batch batch = new Batch();
         for (KeaConfigPatch.Op op : patch.ops()) {
-            t = t.applyOne(op);
+            Planned p = t.plan(op);
+            if (!batch.isEmpty() && (p.dependent() || !batch.fits(p))) {
+                t = t.splice(batch.splices);
+                batch = new Batch();
+                p = t.plan(op);
+            }
+            if (p.dependent()) {
+                t = t.splice(p.splices());
+                continue;
+            }
+            batch.add(p);
         }
-        return t;
+        return t.splice(batch.splices);
     }
 
-    private KeaConfigText applyOne(KeaConfigPatch.Op op) {
-        List<Splice> splices = new ArrayList<>();
-        plan(op, splices);
+    /** Splices planned on one parse that touch distinct places; indexed by file and start to find overlaps at once. */
+    private static final class Batch {
+        final List<Splice> splices = new ArrayList<>();
+        final Map<Path, java.util.TreeMap<Integer, Splice>> byStart = new HashMap<>();
+        final Set<Object> touched = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        boolean isEmpty() {
+            return splices.isEmpty();
+        }
+
+        /** No shared node, no splice overlapping one of the batch or inserting where one of it starts. */
+        boolean fits(Planned p) {
+            if (!Collections.disjoint(touched, p.touched())) {
+                return false;
+            }
+            for (Splice b : p.splices()) {
+                java.util.TreeMap<Integer, Splice> m = byStart.get(b.file());
+                if (m == null) {
+                    continue;
+                }
+                Map.Entry<Integer, Splice> before = m.floorEntry(b.start());
+                if (before != null && (before.getKey() == b.start() || b.start() < before.getValue().end())) {
+                    return false;
+                }
+                Map.Entry<Integer, Splice> after = m.ceilingEntry(b.start());
+                if (after != null && (after.getKey() == b.start() || after.getKey() < b.end())) {
+                    return false;
+                }
+            }
+            // The operation's own splices never overlap each other.
+            return true;
+        }
+
+        void add(Planned p) {
+            splices.addAll(p.splices());
+            touched.addAll(p.touched());
+            for (Splice s : p.splices()) {
+                byStart.computeIfAbsent(s.file(), f -> new java.util.TreeMap<>()).put(s.start(), s);
+            }
+        }
+    }
+
+    /** The splices of one operation, the nodes it changes, and whether a later operation may depend on its result. */
+    private record Planned(List<Splice> splices, Set<Object> touched, boolean dependent) {}
+
+    private Planned plan(KeaConfigPatch.Op op) {
+        List<Splice> out = new ArrayList<>();
+        Set<Object> touched = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        boolean dependent = plan(op, out, touched);
+        for (Splice s : out) {
+            if (includedTimes.getOrDefault(s.file(), 0) > 1) {
+                throw refused(op, "it lies in " + s.file() + ", which is included more than once; edit that file by hand");
+            }
+        }
+        return new Planned(out, touched, dependent);
+    }
+
+    private KeaConfigText splice(List<Splice> splices) {
         if (splices.isEmpty()) {
             return this;
         }
         Map<Path, String> next = new LinkedHashMap<>(files);
         Map<Path, List<Splice>> byFile = new HashMap<>();
         for (Splice s : splices) {
-            if (includedTimes.getOrDefault(s.file(), 0) > 1) {
-                throw refused(op, "it lies in " + s.file() + ", which is included more than once; edit that file by hand");
-            }
             byFile.computeIfAbsent(s.file(), f -> new ArrayList<>()).add(s);
         }
         byFile.forEach((file, list) -> {
@@ -208,7 +276,8 @@ public final class KeaConfigText {
     /** Replace {@code [start, end)} of {@code file} with {@code text}. */
     private record Splice(Path file, int start, int end, String text) {}
 
-    private void plan(KeaConfigPatch.Op op, List<Splice> out) {
+    /** Adds the splices of {@code op} to {@code out} and the nodes it changes to {@code touched}; true when it is dependent. */
+    private boolean plan(KeaConfigPatch.Op op, List<Splice> out, Set<Object> touched) {
         List<Step> path = op.path();
         Located at = locate(op, path);
         if (at.missingAt >= 0) {
@@ -223,7 +292,8 @@ public final class KeaConfigText {
                 case KeaConfigPatch.RemoveMember r -> { }
                 default -> throw conflict(op, KeaConfigPatch.describe(path.subList(0, i + 1)) + " is not in the file");
             }
-            return;
+            // What it creates, a later operation may add to.
+            return true;
         }
         Node node = at.node;
         switch (op) {
@@ -231,29 +301,44 @@ public final class KeaConfigText {
                 Obj obj = asObject(op, node);
                 Item m = obj.member(s.member());
                 if (m == null) {
+                    touched.add(obj);
                     insertMember(op, obj, s.member(), s.value(), out);
                 } else if (!m.value.json().equals(s.value())) {
+                    touched.add(m.value);
                     replaceValue(op, m.value, s.value(), out);
                 }
+                return KeaConfigPatch.isIdentityMember(s.member());
             }
             case KeaConfigPatch.RemoveMember r -> {
                 Obj obj = asObject(op, node);
                 Item m = obj.member(r.member());
                 if (m != null) {
+                    touched.add(obj);
                     removeItem(op, obj, obj.items.indexOf(m), out);
                 }
+                return KeaConfigPatch.isIdentityMember(r.member());
             }
-            case KeaConfigPatch.AppendElement a -> insertItem(op, asArray(op, node), a.value(), null, out);
+            case KeaConfigPatch.AppendElement a -> {
+                Arr arr = asArray(op, node);
+                touched.add(arr);
+                insertItem(op, arr, a.value(), null, out);
+                return false;
+            }
             case KeaConfigPatch.RemoveElement r -> {
                 Arr arr = asArray(op, node);
+                touched.add(arr);
                 removeItem(op, arr, find(op, arr, lastMember(path), r.key(), path), out);
+                return false;
             }
             case KeaConfigPatch.ReplaceElement r -> {
                 Arr arr = asArray(op, node);
                 Item item = arr.items.get(find(op, arr, lastMember(path), r.key(), path));
                 if (!item.value.json().equals(r.value())) {
+                    touched.add(item.value);
                     replaceValue(op, item.value, r.value(), out);
                 }
+                // The element's identity may change with it.
+                return true;
             }
         }
     }
@@ -287,8 +372,8 @@ public final class KeaConfigText {
 
     private static int find(KeaConfigPatch.Op op, Arr arr, String arrayName, KeaConfigPatch.Key key, List<Step> arrayPath) {
         int found = -1;
-        for (int i = 0; i < arr.items.size(); i++) {
-            if (key.matches(KeaConfigPatch.facetsOf(arrayName, arr.items.get(i).value.json(), i))) {
+        for (int i : arr.sharingAFacet(arrayName, key)) {
+            if (key.matches(arr.facets.get(i))) {
                 if (found >= 0) {
                     throw conflict(op, KeaConfigPatch.describe(arrayPath) + " has more than one element [" + key + "] in the file");
                 }
@@ -687,8 +772,30 @@ public final class KeaConfigText {
     }
 
     private static final class Arr extends Container implements Node {
+        /** Each element's facets and, by facet and value, the elements that have it; built at the first lookup. */
+        List<Map<String, String>> facets;
+        private Map<String, Map<String, List<Integer>>> byFacet;
+
         Arr(Token open) {
             super(open);
+        }
+
+        /** In ascending order, the elements sharing at least one facet value with {@code key}: any that can match it. */
+        List<Integer> sharingAFacet(String arrayName, KeaConfigPatch.Key key) {
+            if (byFacet == null) {
+                facets = new ArrayList<>(items.size());
+                byFacet = new HashMap<>();
+                for (int i = 0; i < items.size(); i++) {
+                    Map<String, String> f = KeaConfigPatch.facetsOf(arrayName, items.get(i).value.json(), i);
+                    facets.add(f);
+                    int index = i;
+                    f.forEach((name, value) -> byFacet.computeIfAbsent(name, x -> new HashMap<>())
+                            .computeIfAbsent(value, x -> new ArrayList<>()).add(index));
+                }
+            }
+            java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+            key.facets().forEach((name, value) -> out.addAll(byFacet.getOrDefault(name, Map.of()).getOrDefault(value, List.of())));
+            return new ArrayList<>(out);
         }
 
         @Override
