@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,12 +26,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.tandem.common.UserError;
 import org.tandem.kea.config.KeaConfigPatch;
 import org.tandem.kea.config.KeaConfigs;
+import org.tandem.testing.KeaExamples;
 import org.tandem.testing.TextRegions;
 
 class KeaConfigTextTest {
 
-    /** Kea's own example configs, from the Debian package kea-doc (scripts/install-deps), used in place. */
-    private static final Path EXAMPLES = Path.of("/usr/share/doc/kea/examples/kea4");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Reads Kea's syntax without includes: the oracle for what a file means. */
     private static final ObjectMapper LENIENT = JsonMapper.builder().enable(JsonReadFeature.ALLOW_JAVA_COMMENTS,
@@ -42,11 +40,8 @@ class KeaConfigTextTest {
     @TempDir
     Path dir;
 
-    static Stream<Path> examples() throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(EXAMPLES), "kea-doc is not installed (scripts/install-deps)");
-        try (Stream<Path> s = Files.list(EXAMPLES)) {
-            return s.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream();
-        }
+    static Stream<Path> examples() {
+        return KeaExamples.all().stream();
     }
 
     private static JsonNode json(String s) {
