@@ -100,8 +100,12 @@ public final class KeaConfigText {
         FileReader disk = f -> java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.UTF_8);
         try {
             return parse(main, disk.read(main.toAbsolutePath().normalize()), disk);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserError(UserError.Kind.NOT_FOUND, "config", main + " does not exist");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError(UserError.Kind.SERVER_REFUSED, "config", main + " is not valid UTF-8; it is edited as text and its encoding is not guessed");
         } catch (IOException e) {
-            throw new UserError(UserError.Kind.NOT_FOUND, "config", "cannot read " + main + " (" + e.getClass().getSimpleName() + ")");
+            throw new UserError(UserError.Kind.SERVER_REFUSED, "config", "cannot read " + main + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 
