@@ -20,6 +20,7 @@ import org.tandem.auth.Actor;
 import org.tandem.auth.AuthService;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.common.UserError;
+import org.tandem.failover.ScopeOptionWrites;
 import org.tandem.failover.ScopeWrites;
 import org.tandem.http.ApiObjects;
 import org.tandem.http.FailoverObjects;
@@ -47,14 +48,17 @@ public final class RestApi {
     private final ServerService servers;
     private final ScopeService scopes;
     private final ScopeWrites writes;
+    private final ScopeOptionWrites options;
     private final ChangeLog changes;
     private final long maxBodyBytes;
 
-    public RestApi(AuthService auth, ServerService servers, ScopeService scopes, ScopeWrites writes, ChangeLog changes, long maxBodyBytes) {
+    public RestApi(AuthService auth, ServerService servers, ScopeService scopes, ScopeWrites writes, ScopeOptionWrites options, ChangeLog changes,
+            long maxBodyBytes) {
         this.auth = auth;
         this.servers = servers;
         this.scopes = scopes;
         this.writes = writes;
+        this.options = options;
         this.changes = changes;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -158,6 +162,17 @@ public final class RestApi {
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
             written(ctx, writes.removeScope(a, deleteComment(ctx), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
+        });
+        // The scope's DHCP options, as its server has them (Micetro: GET|PUT DHCPScopes/N/Options).
+        r.get(path + "/{ref}/options", ctx -> {
+            actor(ctx);
+            ok(ctx, ApiObjects.optionsToApi(options.options("ref", ctx.pathParam("ref"))));
+        });
+        r.put(path + "/{ref}/options", ctx -> {
+            Actor a = actor(ctx);
+            Params p = body(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "dhcpOptions"));
+            written(ctx, options.setOptions(a, p.string("saveComment"), "ref", ctx.pathParam("ref"), ApiObjects.optionsFromApi(p, "dhcpOptions"),
+                    dryRun(ctx)), null);
         });
     }
 

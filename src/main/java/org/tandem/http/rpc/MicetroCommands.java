@@ -15,6 +15,7 @@ import org.tandem.auth.AuthService;
 import org.tandem.change.ChangeResult;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.common.UserError;
+import org.tandem.failover.ScopeOptionWrites;
 import org.tandem.failover.ScopeWrites;
 import org.tandem.http.ApiObjects;
 import org.tandem.http.FailoverObjects;
@@ -32,6 +33,7 @@ public final class MicetroCommands {
     private final ServerService servers;
     private final ScopeService scopes;
     private final ScopeWrites writes;
+    private final ScopeOptionWrites options;
     private final ChangeLog changes;
 
     /**
@@ -68,12 +70,13 @@ public final class MicetroCommands {
 
     private final Extras extras;
 
-    public MicetroCommands(AuthService auth, ServerService servers, ScopeService scopes, ScopeWrites writes, ChangeLog changes,
-            Extras extras) {
+    public MicetroCommands(AuthService auth, ServerService servers, ScopeService scopes, ScopeWrites writes, ScopeOptionWrites options,
+            ChangeLog changes, Extras extras) {
         this.auth = auth;
         this.servers = servers;
         this.scopes = scopes;
         this.writes = writes;
+        this.options = options;
         this.changes = changes;
         this.extras = extras;
     }
@@ -150,6 +153,16 @@ public final class MicetroCommands {
         });
         rpc.register("RemoveDHCPScope", c -> answer(writes.removeScope(c.actor(), c.saveComment(), "dhcpScopeRef",
                 c.params().requiredString("dhcpScopeRef"), dryRun(c)), null));
+        // Read from and written to the scope's servers; Micetro's includeInherited is refused, Tandem has only the scope's own.
+        rpc.register("GetDHCPScopeOptions", c -> {
+            c.params().allowOnly(Set.of("session", "dhcpScopeRef"));
+            return ApiObjects.optionsToApi(options.options("dhcpScopeRef", c.params().requiredString("dhcpScopeRef")));
+        });
+        rpc.register("SetDHCPScopeOptions", c -> {
+            Params p = c.params().allowOnly(Set.of("session", "dhcpScopeRef", "dhcpOptions", "saveComment", "dryRun"));
+            return answer(options.setOptions(c.actor(), c.saveComment(), "dhcpScopeRef", p.requiredString("dhcpScopeRef"),
+                    ApiObjects.optionsFromApi(p, "dhcpOptions"), dryRun(c)), null);
+        });
 
         registerBlocks(rpc, AddressBlock.Kind.POOL, "DHCPAddressPool", "dhcpAddressPool");
         registerBlocks(rpc, AddressBlock.Kind.EXCLUSION, "DHCPExclusion", "dhcpExclusion");
