@@ -170,7 +170,6 @@ public final class KeaTarget implements ServerTarget {
     @Override
     public void apply(String newConfig, String expectedSha256) {
         KeaConfigDocument planned = document(newConfig);
-        KeaConfigDocument doc = toSend(newConfig);
         appliedHa = planned.ha();
         applied = null;
         handover = startHandover(planned);
@@ -178,7 +177,7 @@ public final class KeaTarget implements ServerTarget {
             if (client.endpoint() instanceof KeaEndpoint.Agent agent) {
                 applyThroughAgent(agent, newConfig, expectedSha256);
             } else {
-                client.ok("config-set", doc.toKeaArguments(), false);
+                client.ok("config-set", toSend(newConfig).toKeaArguments(), false);
                 KeaResponse w = client.call("config-write", null);
                 if (!w.isSuccess()) {
                     // The change is live; only a restart of Kea would lose it. Not a reason to roll back.
