@@ -34,9 +34,11 @@ import org.tandem.scope.ScopeService;
 import org.tandem.servers.ServerService;
 
 /**
- * Micetro's REST API v2 at {@code /mmws/api/v2/}: camelCase resources, {@code {"result":{...}}} answers,
- * 201 with the new ref on create, 204 on change and delete, {@code {"error":{code,message}}} otherwise.
- * Each resource's routes are declared in one method. Path refs are ids or names without '/'.
+ * Micetro's REST API at {@code /mmws/api/v2/} (and, through {@link MicetroPaths}, at the unversioned
+ * {@code /mmws/api/} with resource names in any case): {@code {"result":{...}}} answers, 201 with the new ref
+ * on create, 204 on change and delete, {@code {"error":{code,message}}} otherwise. Arguments come from the
+ * query string or the JSON body on every method, as Micetro takes them. Each resource's routes are declared
+ * in one method. Path refs are ids or names without '/'.
  */
 public final class RestApi {
 
@@ -92,7 +94,7 @@ public final class RestApi {
             created(ctx, ref(servers.add(a, p.string("saveComment"), "dhcpServer", ApiObjects.serverFromApi(p.object("dhcpServer"))).ref()));
         });
         r.get(path + "/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             ok(ctx, single("dhcpServer", toApi(servers.get("ref", ctx.pathParam("ref")))));
         });
         r.put(path + "/{ref}", ctx -> {
@@ -118,7 +120,7 @@ public final class RestApi {
             created(ctx, ref(scopes.addRange(a, p.string("saveComment"), "range", ApiObjects.rangeFromApi(p.object("range"))).ref()));
         });
         r.get(path + "/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             ok(ctx, single("range", toApi(scopes.range("ref", ctx.pathParam("ref")))));
         });
         r.delete(path + "/{ref}", ctx -> {
@@ -144,7 +146,7 @@ public final class RestApi {
             written(ctx, done, done.result() == null ? null : done.result().ref());
         });
         r.get(path + "/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             ok(ctx, single("dhcpScope", toApi(scopes.scope("ref", ctx.pathParam("ref")))));
         });
         r.put(path + "/{ref}", ctx -> {
@@ -180,7 +182,7 @@ public final class RestApi {
             created(ctx, ref(scopes.addBlock(a, p.string("saveComment"), kind, "scope", ctx.pathParam("scope"), key, fromTo[0], fromTo[1]).ref(kind)));
         });
         r.get(path + "/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             ok(ctx, single(key, toApi(scopes.block(kind, "ref", ctx.pathParam("ref")), kind)));
         });
         r.delete(path + "/{ref}", ctx -> {
@@ -207,7 +209,7 @@ public final class RestApi {
             written(ctx, done, done.result() == null ? null : done.result().ref());
         });
         r.get(path + "/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             ok(ctx, single("dhcpReservation", toApi(scopes.reservation("ref", ctx.pathParam("ref")))));
         });
         r.delete(path + "/{ref}", ctx -> {
@@ -230,7 +232,7 @@ public final class RestApi {
             created(ctx, ref(auth.addUser(a, p.string("saveComment"), "user", u[0], u[1], u[2]).ref()));
         });
         r.get(path + "/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             ok(ctx, single("user", toApi(auth.user("ref", ctx.pathParam("ref")))));
         });
         r.put(path + "/{ref}", ctx -> {
@@ -269,32 +271,46 @@ public final class RestApi {
         return Requests.caller(ctx, auth, null);
     }
 
-    /** List parameters from the query string; the caller is checked first (argument order). */
-    private static org.tandem.store.ListQuery query(Context ctx, Actor checked) {
-        return Params.ofQuery(ctx.queryParamMap()).allowOnly(Set.of("filter", "offset", "limit", "sortBy", "sortOrder")).listQuery();
+    private static final String ARGUMENTS = RestApi.class.getName() + ".arguments";
+    private static final Set<String> LIST = Set.of("filter", "offset", "limit", "sortBy", "sortOrder");
+
+    /**
+     * The request's arguments from the query string and the JSON body, read once per request. {@code dryRun}
+     * is taken out here (every scope write reads it through {@link #dryRun}), so each route lists only its own.
+     */
+    private Params arguments(Context ctx) throws Requests.BodyTooLarge, IOException {
+        Params cached = ctx.attribute(ARGUMENTS);
+        if (cached == null) {
+            cached = Requests.arguments(ctx, maxBodyBytes);
+            ctx.attribute(ARGUMENTS, cached);
+        }
+        return cached;
     }
 
+    /** List parameters (Micetro's filter, offset, limit, sortBy, sortOrder) from either place; the caller is checked first. */
+    private org.tandem.store.ListQuery query(Context ctx, Actor checked) throws Requests.BodyTooLarge, IOException {
+        return arguments(ctx).allowOnly(LIST).listQuery();
+    }
+
+    /** A read of one object takes no arguments; anything given is refused naming it rather than ignored. */
+    private void noArguments(Context ctx, Actor checked) throws Requests.BodyTooLarge, IOException {
+        arguments(ctx).allowOnly(Set.of());
+    }
+
+    /** A write's arguments, without {@code dryRun} (read by {@link #dryRun}). */
     private Params body(Context ctx) throws Requests.BodyTooLarge, IOException {
-        return Requests.objectBody(ctx, maxBodyBytes);
+        return arguments(ctx).without("dryRun");
     }
 
-    /** DELETE takes Micetro's optional body {saveComment, forceRemoval, objType} or ?saveComment=. */
+    /** DELETE takes Micetro's optional {saveComment, forceRemoval, objType}, in the body or the query string. */
     private String deleteComment(Context ctx) throws Requests.BodyTooLarge, IOException {
-        Params p = body(ctx).allowOnly(Set.of("saveComment", "forceRemoval", "objType"));
-        String fromBody = p.string("saveComment");
-        return fromBody != null ? fromBody : ctx.queryParam("saveComment");
+        return body(ctx).allowOnly(Set.of("saveComment", "forceRemoval", "objType")).string("saveComment");
     }
 
-    /** {@code ?dryRun=true}: every check and each server's diff, nothing changed. */
-    private static boolean dryRun(Context ctx) {
-        String v = ctx.queryParam("dryRun");
-        if (v == null || v.equals("false")) {
-            return false;
-        }
-        if (v.equals("true")) {
-            return true;
-        }
-        throw UserError.invalid("dryRun", "must be true or false");
+    /** {@code dryRun=true} (query string or body): every check and each server's diff, nothing changed. */
+    private boolean dryRun(Context ctx) throws Requests.BodyTooLarge, IOException {
+        Boolean b = arguments(ctx).bool("dryRun");
+        return b != null && b;
     }
 
     /**
