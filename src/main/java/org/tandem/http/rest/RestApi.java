@@ -106,7 +106,7 @@ public final class RestApi {
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
-            servers.remove(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));
+            servers.remove(a, deleteComment(body(ctx)), "ref", ctx.pathParam("ref"));
             ctx.status(204);
         });
     }
@@ -125,7 +125,7 @@ public final class RestApi {
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
-            scopes.removeRange(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));
+            scopes.removeRange(a, deleteComment(body(ctx)), "ref", ctx.pathParam("ref"));
             ctx.status(204);
         });
     }
@@ -135,7 +135,7 @@ public final class RestApi {
         r.get(path, ctx -> ok(ctx, list("dhcpScopes", scopes.scopes(query(ctx, actor(ctx))), ApiObjects::toApi)));
         r.post(path, ctx -> {
             Actor a = actor(ctx);
-            Params body = body(ctx).allowOnly(Set.of("dhcpScope", "dhcpAddressPools", "saveComment"));
+            Params body = changeBody(ctx).allowOnly(Set.of("dhcpScope", "dhcpAddressPools", "saveComment"));
             List<String[]> pools = new ArrayList<>();
             List<Params> given = body.objects("dhcpAddressPools");
             for (Params pool : given == null ? List.<Params>of() : given) {
@@ -153,13 +153,13 @@ public final class RestApi {
             Actor a = actor(ctx);
             // Micetro's update body; ref and objType are redundant with the path, deleteUnspecified is
             // meaningless for a scope's three editable properties, so they are accepted and ignored.
-            Params p = body(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "deleteUnspecified", "properties"));
+            Params p = changeBody(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "deleteUnspecified", "properties"));
             written(ctx, writes.modifyScope(a, p.string("saveComment"), "ref", ctx.pathParam("ref"), "properties",
                     ApiObjects.scopeChangesFromApi(p.object("properties")), dryRun(ctx)), null);
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
-            written(ctx, writes.removeScope(a, deleteComment(ctx), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
+            written(ctx, writes.removeScope(a, deleteComment(changeBody(ctx)), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
         });
     }
 
@@ -170,7 +170,7 @@ public final class RestApi {
                 scopes.blocks(kind, "scope", ctx.pathParam("scope"), query(ctx, actor(ctx))), b -> toApi(b, kind))));
         r.post(BASE + "/dhcpScopes/{scope}/" + kind.resource, ctx -> {
             Actor a = actor(ctx);
-            Params p = body(ctx).allowOnly(Set.of(key, "saveComment"));
+            Params p = (kind == AddressBlock.Kind.POOL ? changeBody(ctx) : body(ctx)).allowOnly(Set.of(key, "saveComment"));
             String[] fromTo = ApiObjects.blockFromApi(p.object(key));
             if (kind == AddressBlock.Kind.POOL) {
                 ScopeWrites.Outcome<AddressBlock> done = writes.addPool(a, p.string("saveComment"), "scope", ctx.pathParam("scope"), key,
@@ -188,10 +188,10 @@ public final class RestApi {
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
             if (kind == AddressBlock.Kind.POOL) {
-                written(ctx, writes.removePool(a, deleteComment(ctx), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
+                written(ctx, writes.removePool(a, deleteComment(changeBody(ctx)), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
                 return;
             }
-            scopes.removeBlock(a, deleteComment(ctx), kind, "ref", ctx.pathParam("ref"));
+            scopes.removeBlock(a, deleteComment(body(ctx)), kind, "ref", ctx.pathParam("ref"));
             ctx.status(204);
         });
     }
@@ -203,7 +203,7 @@ public final class RestApi {
                 scopes.reservations("scope", ctx.pathParam("scope"), query(ctx, actor(ctx))), ApiObjects::toApi)));
         r.post(BASE + "/dhcpScopes/{scope}/dhcpReservations", ctx -> {
             Actor a = actor(ctx);
-            Params p = body(ctx).allowOnly(Set.of("dhcpReservation", "saveComment"));
+            Params p = changeBody(ctx).allowOnly(Set.of("dhcpReservation", "saveComment"));
             ScopeWrites.Outcome<Reservation> done = writes.addReservation(a, p.string("saveComment"), "scope", ctx.pathParam("scope"),
                     "dhcpReservation", ApiObjects.reservationFromApi(p.object("dhcpReservation")), dryRun(ctx));
             written(ctx, done, done.result() == null ? null : done.result().ref());
@@ -214,7 +214,7 @@ public final class RestApi {
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
-            written(ctx, writes.removeReservation(a, deleteComment(ctx), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
+            written(ctx, writes.removeReservation(a, deleteComment(changeBody(ctx)), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
         });
     }
 
@@ -260,7 +260,7 @@ public final class RestApi {
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
-            auth.removeUser(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));
+            auth.removeUser(a, deleteComment(body(ctx)), "ref", ctx.pathParam("ref"));
             ctx.status(204);
         });
     }
@@ -274,10 +274,7 @@ public final class RestApi {
     private static final String ARGUMENTS = RestApi.class.getName() + ".arguments";
     private static final Set<String> LIST = Set.of("filter", "offset", "limit", "sortBy", "sortOrder");
 
-    /**
-     * The request's arguments from the query string and the JSON body, read once per request. {@code dryRun}
-     * is taken out here (every scope write reads it through {@link #dryRun}), so each route lists only its own.
-     */
+    /** The request's arguments from the query string and the JSON body, read once per request. */
     private Params arguments(Context ctx) throws Requests.BodyTooLarge, IOException {
         Params cached = ctx.attribute(ARGUMENTS);
         if (cached == null) {
@@ -297,14 +294,19 @@ public final class RestApi {
         arguments(ctx).allowOnly(Set.of());
     }
 
-    /** A write's arguments, without {@code dryRun} (read by {@link #dryRun}). */
+    /** A write's arguments; {@code dryRun} among them is refused as unknown, since this write has none. */
     private Params body(Context ctx) throws Requests.BodyTooLarge, IOException {
+        return arguments(ctx);
+    }
+
+    /** The arguments of a write that reaches the servers and so takes {@code dryRun} (read by {@link #dryRun}), without it. */
+    private Params changeBody(Context ctx) throws Requests.BodyTooLarge, IOException {
         return arguments(ctx).without("dryRun");
     }
 
     /** DELETE takes Micetro's optional {saveComment, forceRemoval, objType}, in the body or the query string. */
-    private String deleteComment(Context ctx) throws Requests.BodyTooLarge, IOException {
-        return body(ctx).allowOnly(Set.of("saveComment", "forceRemoval", "objType")).string("saveComment");
+    private static String deleteComment(Params args) {
+        return args.allowOnly(Set.of("saveComment", "forceRemoval", "objType")).string("saveComment");
     }
 
     /** {@code dryRun=true} (query string or body): every check and each server's diff, nothing changed. */

@@ -11,8 +11,9 @@ import org.tandem.http.ErrorCodes;
 /**
  * Every JSON-RPC command, enumerated from the dispatcher, refuses a parameter it does not know with an error naming
  * it, before doing anything: on reads as on writes (a read that ignored a misspelt filter answered more than asked).
+ * REST arguments, from the query string or the body, are checked the same way.
  */
-class RpcParametersIT {
+class UnknownParametersIT {
 
     private static TestCentral central;
     private static String admin;
@@ -47,6 +48,21 @@ class RpcParametersIT {
                 + "\"sortBy\":\"available\",\"sortOrder\":\"descending\"}");
         assertThat(a.has("error")).as("%s", a).isFalse();
         JsonNode unknownServer = central.rpc("GetDHCPScopes", "{\"session\":\"" + admin + "\",\"dhcpServerRef\":\"no-such-server\"}");
-        assertThat(unknownServer.path("error").path("message").asText()).startsWith("dhcpServerRef");
+        assertThat(unknownServer.path("error").path("code").asInt()).isEqualTo(2049);
+        assertThat(unknownServer.path("error").path("message").asText()).contains("\"no-such-server\"");
+    }
+
+    @Test
+    void rest_dryRunOnAWriteWithoutOne_isRefusedNotIgnored() {
+        String auth = "Bearer " + admin;
+        TestCentral.Answer inBody = central.send("POST", "/mmws/api/Ranges", "{\"range\":{\"subnet\":\"198.19.250.0/24\"},\"dryRun\":true}", auth);
+        assertThat(inBody.status()).isEqualTo(400);
+        assertThat(inBody.body().path("error").path("message").asText()).startsWith("dryRun: is not a known field");
+        TestCentral.Answer inQuery = central.send("POST", "/mmws/api/ranges?dryRun=true", "{\"range\":{\"subnet\":\"198.19.250.0/24\"}}", auth);
+        assertThat(inQuery.status()).isEqualTo(400);
+        TestCentral.Answer read = central.send("GET", "/mmws/api/Ranges?limit=5&sortOrder=descending&colour=blue", null, auth);
+        assertThat(read.status()).isEqualTo(400);
+        assertThat(read.body().path("error").path("message").asText()).startsWith("colour: is not a known field");
+        assertThat(central.send("GET", "/mmws/api/Ranges", null, auth).body().path("result").path("totalResults").asInt()).isZero();
     }
 }
