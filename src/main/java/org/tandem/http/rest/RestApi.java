@@ -172,7 +172,7 @@ public final class RestApi {
         });
         r.put(path + "/{ref}/options", ctx -> {
             Actor a = actor(ctx);
-            Params p = body(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "dhcpOptions"));
+            Params p = changeBody(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "dhcpOptions"));
             written(ctx, options.setOptions(a, p.string("saveComment"), "ref", ctx.pathParam("ref"), ApiObjects.optionsFromApi(p, "dhcpOptions"),
                     dryRun(ctx)), null);
         });
