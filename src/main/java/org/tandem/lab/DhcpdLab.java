@@ -331,9 +331,11 @@ public final class DhcpdLab implements AutoCloseable {
         if (wide) {
             throw new IOException("a route wider than /24 inside 198.18.0.0/15 exists on this host; the lab will not overlap it");
         }
+        // 198.18.100-199 and 198.19.0-199 only: tests write fixed scopes into 198.18.0-99, 198.18.200-255 and
+        // 198.19.200-255, which the lab's own subnet must never be.
         for (int attempt = 0; attempt < 64; attempt++) {
-            int n = RANDOM.nextInt(512);
-            String prefix = "198." + (18 + n / 256) + "." + (n % 256);
+            int n = RANDOM.nextInt(300);
+            String prefix = n < 100 ? "198.18." + (100 + n) : "198.19." + (n - 100);
             if (!used.contains(prefix)) {
                 return prefix;
             }
