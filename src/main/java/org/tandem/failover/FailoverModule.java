@@ -45,13 +45,16 @@ public final class FailoverModule {
     private final ChangeRecovery recovery;
     private final FailoverService service;
     private final ScopeWrites scopeWrites;
+    private final AddressRecords addressRecords;
     private final JobLock locks;
     private final KeaEngine kea;
     private final FailoverCache cache;
     private final FailoverCheck check;
 
     private FailoverModule(LiveStates liveStates, ServerTargets targets, ChangeEngine engine, ChangeRecovery recovery,
-            FailoverService service, ScopeWrites scopeWrites, JobLock locks, KeaEngine kea, FailoverCache cache, FailoverCheck check) {
+            FailoverService service, ScopeWrites scopeWrites, AddressRecords addressRecords, JobLock locks, KeaEngine kea, FailoverCache cache,
+            FailoverCheck check) {
+        this.addressRecords = addressRecords;
         this.cache = cache;
         this.check = check;
         this.scopeWrites = scopeWrites;
@@ -103,7 +106,8 @@ public final class FailoverModule {
         ScopeWrites scopeWrites = new ScopeWrites(jdbi, scopes, new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 new JdbiReservationRepository(jdbi), relationships, service, targets, kea, engine, changeLog);
         FailoverCheck check = new FailoverCheck(service, relationships, new JdbiScopeRepository(jdbi), targets, kea);
-        return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, locks, kea, cache, check);
+        return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, new AddressRecords(scopes, service, clock), locks,
+                kea, cache, check);
     }
 
     /** The server's own hook directory, else Central's; read when a HA relationship is planned, so a change applies at once. */
@@ -122,6 +126,11 @@ public final class FailoverModule {
     /** Scope, pool and reservation writes that reach the servers through the change engine. */
     public ScopeWrites scopeWrites() {
         return scopeWrites;
+    }
+
+    /** Address records and next free address, with the servers' leases. */
+    public AddressRecords addressRecords() {
+        return addressRecords;
     }
 
     public LiveStates liveStates() {
