@@ -507,7 +507,7 @@ public final class ScopeWrites {
         if (followName && before != null && before.name().equals(before.boot().ddnsHostName())) {
             ddns = null;
         }
-        if (ddns == null && name != null && name.matches("[A-Za-z0-9_.:-]{1,64}")) {
+        if (ddns == null && Reservation.Boot.isHostName(name)) {
             ddns = name;
         }
         return new Reservation.Boot(ddns, b.filename(), b.serverName(), b.nextServer());

@@ -43,6 +43,11 @@ public record Reservation(long id, long scopeId, String name, String clientIdent
                     host(field + ".serverName", serverName, 64), address(field + ".nextServer", nextServer));
         }
 
+        /** Whether {@code name} may be a ddnsHostName (or server name): dot-separated labels, at most 253 characters. */
+        public static boolean isHostName(String name) {
+            return name != null && name.length() <= 253 && HOST.matcher(name).matches();
+        }
+
         /** The value of the API field {@code name}. */
         public String get(String name) {
             return switch (name) {

@@ -257,9 +257,10 @@ public final class RestApi {
     }
 
     private void ipamRecords(RoutesConfig r) {
-        r.get(BASE + "/ipamRecords/{address}", ctx -> {
+        // Micetro's ref of an address record is IPAMRecords/<address>.
+        r.get(BASE + "/ipamRecords/{ref}", ctx -> {
             actor(ctx);
-            ok(ctx, single("ipamRecord", toApi(records.record("address", ctx.pathParam("address")))));
+            ok(ctx, single("ipamRecord", toApi(records.record("address", ctx.pathParam("ref")))));
         });
     }
 
