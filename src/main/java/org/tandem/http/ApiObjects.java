@@ -135,7 +135,8 @@ public final class ApiObjects {
     }
 
     private static ObjectNode roleLink(Role r) {
-        return JSON.createObjectNode().put("ref", roleRef(r)).put("objType", "Role").put("name", r.name());
+        // objType as Micetro's clients write it when they compare a user's roles with the ones they want.
+        return JSON.createObjectNode().put("ref", roleRef(r)).put("objType", "Roles").put("name", r.name());
     }
 
     /** The only authenticationType Tandem has: its own passwords. */

@@ -320,6 +320,13 @@ class MicetroRecordsIT {
         assertThat(put.status()).as(put.text()).isEqualTo(204);
         assertThat(user("ansible-op").path("fullName").asText()).isEqualTo("Ansible Operator II");
         assertThat(central.login("ansible-op", "ansible-op-password-2")).isNotEmpty();
+        // The collection changes roles one membership at a time: PUT the wanted one, DELETE the one held before.
+        String adminRef = roles.path("roles").get(0).path("ref").asText();
+        assertThat(rest("PUT", ref + "/roles/" + adminRef.substring(adminRef.indexOf('/') + 1), "{\"saveComment\":\"Ansible API\"}").status())
+                .isEqualTo(204);
+        assertThat(rest("DELETE", ref + "/roles/" + readOnlyRef.substring(readOnlyRef.indexOf('/') + 1), null).status()).isEqualTo(204);
+        assertThat(texts(user("ansible-op").path("roles"), "name")).containsExactly("Administrator");
+        assertThat(rest("DELETE", ref + "/roles/Administrator", null).status()).as("its one role").isEqualTo(409);
 
         TestCentral.Answer radius = rest("POST", "users", "{\"user\":{\"name\":\"radius-op\",\"password\":\"radius-op-password-1\","
                 + "\"authenticationType\":\"RADIUS\"}}");

@@ -360,6 +360,27 @@ public final class RestApi {
             auth.modifyUser(a, p.string("saveComment"), field, ctx.pathParam("ref"), u.password(), u.role(), u.details());
             ctx.status(204);
         });
+        // Micetro's role membership: PUT users/{ref}/roles/{role} gives the user that role. A Tandem user holds exactly one, so
+        // DELETE of a role it does not hold (the one PUT just replaced) succeeds and changes nothing.
+        r.put(path + "/{ref}/roles/{name}", ctx -> {
+            Actor a = actor(ctx);
+            Params p = body(ctx).allowOnly(Set.of("saveComment"));
+            org.tandem.auth.Role role = ApiObjects.role("name", ctx.pathParam("name"));
+            if (auth.user("ref", ctx.pathParam("ref")).role() != role) {
+                auth.modifyUser(a, p.string("saveComment"), "user", ctx.pathParam("ref"), null, role.name());
+            }
+            ctx.status(204);
+        });
+        r.delete(path + "/{ref}/roles/{name}", ctx -> {
+            actor(ctx);
+            org.tandem.auth.Role role = ApiObjects.role("name", ctx.pathParam("name"));
+            org.tandem.auth.User user = auth.user("ref", ctx.pathParam("ref"));
+            if (user.role() == role) {
+                throw UserError.conflict("User \"" + user.name() + "\" holds exactly one role, " + role + "; give it the other role"
+                        + " (PUT " + path + "/" + user.id() + "/roles/{role}) instead of taking this one away");
+            }
+            ctx.status(204);
+        });
         // One's own password, read-only users too (Requests.ownPasswordChange); the old one is required.
         r.put(path + "/{ref}/password", ctx -> {
             Actor a = actor(ctx);
