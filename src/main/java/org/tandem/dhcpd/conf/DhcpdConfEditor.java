@@ -931,8 +931,19 @@ public final class DhcpdConfEditor {
         }
         if (last >= 0) {
             String ind = indentBefore(body, last);
-            body.add(last + 1, new Trivia(ind == null ? " " : nl + ind));
-            body.add(last + 2, added);
+            int at = last + 1;
+            // A comment on the last statement's own line stays on that line, above the statement added.
+            if (at < body.size() && body.get(at) instanceof Trivia t) {
+                int lineEnd = t.text().indexOf('\n');
+                String sameLine = lineEnd < 0 ? t.text() : t.text().substring(0, lineEnd);
+                if (sameLine.contains("#") && lineEnd > 0) {
+                    body.set(at, new Trivia(t.text().substring(0, lineEnd)));
+                    body.add(at + 1, new Trivia(t.text().substring(lineEnd)));
+                    at++;
+                }
+            }
+            body.add(at, new Trivia(ind == null ? " " : nl + ind));
+            body.add(at + 1, added);
         } else {
             body.add(0, new Trivia(nl + indentUnit()));
             body.add(1, added);
