@@ -91,6 +91,21 @@ public final class AgentApi {
     /** {@code GET /v1/health}. */
     public record HealthView(boolean dhcpdRunning, String detail) {}
 
+    /** {@code GET /v1/health} of an agent next to Kea: whether kea-dhcp4 answers on its control socket. */
+    public record KeaHealthView(boolean keaRunning, String detail) {}
+
+    /**
+     * {@code POST /v1/kea/config/patch} body: a {@code KeaConfigPatch} in its JSON form; with {@code expectedSha256} (the
+     * canonical SHA-256 of config-get) Kea must still run the config the patch was made from; {@code dryRun} checks only.
+     */
+    public record KeaPatchRequest(String expectedSha256, com.fasterxml.jackson.databind.JsonNode patch, Boolean dryRun) {}
+
+    /** The unified diff of one file a patch changes. */
+    public record KeaFileDiff(String path, String diff) {}
+
+    /** {@code POST /v1/kea/config/patch} answer: each changed file's diff, the backups kept and Kea's config-reload text. */
+    public record KeaPatchResult(boolean dryRun, List<KeaFileDiff> files, List<String> backups, String reloadText) {}
+
     /** Every error answer. {@code details} carries extra facts, e.g. dhcpd's output or whether a file was restored. */
     public record ErrorBody(String kind, String field, String message, Map<String, Object> details) {}
 

@@ -64,6 +64,14 @@ public final class AgentClient {
         send("POST", "/v1/config/validate", new AgentApi.ValidateConfigRequest(content), AgentApi.ValidateConfigResult.class);
     }
 
+    /**
+     * Has an agent next to Kea apply a {@code KeaConfigPatch} (its JSON form) to Kea's config file and reload it; with
+     * {@code expectedSha256} (canonical SHA-256 of config-get) the agent refuses with CONFLICT when Kea runs another config.
+     */
+    public AgentApi.KeaPatchResult patchKeaConfig(String expectedSha256, com.fasterxml.jackson.databind.JsonNode patch, boolean dryRun) {
+        return send("POST", "/v1/kea/config/patch", new AgentApi.KeaPatchRequest(expectedSha256, patch, dryRun), AgentApi.KeaPatchResult.class);
+    }
+
     /** The addresses of dhcpd's host (where it can listen for its failover peer). */
     public AgentApi.AddressesView dhcpdAddresses() {
         return send("GET", "/v1/dhcpd/addresses", null, AgentApi.AddressesView.class);

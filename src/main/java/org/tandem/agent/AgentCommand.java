@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.tandem.common.UserError;
@@ -17,9 +18,11 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tandem agent}: runs the agent on a dhcpd host until stopped. */
+/** {@code tandem agent}: runs the agent on a dhcpd or Kea host until stopped. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = "Runs the Tandem agent next to ISC dhcpd: Central reads and writes dhcpd.conf, leases and failover state through it.")
+        description = {"Runs the Tandem agent next to ISC dhcpd (--conf): Central reads and writes dhcpd.conf, leases and failover state through it.",
+                "Or next to Kea (--kea-config, --kea-socket): Central sends Kea commands through it, and it edits Kea's config file in place,"
+                        + " keeping comments, includes and inherited values."})
 public final class AgentCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(AgentCommand.class);
@@ -30,14 +33,24 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--listen", defaultValue = "0.0.0.0:4151", description = "HOST:PORT to serve HTTPS on (default ${DEFAULT-VALUE}).")
     String listen;
 
-    @Option(names = "--conf", required = true, description = "The dhcpd.conf to manage.")
+    @Option(names = "--conf", description = "The dhcpd.conf to manage (a dhcpd agent).")
     Path conf;
 
     @Option(names = "--leases", description = "dhcpd's lease file (dhcpd.leases).")
     Path leases;
 
-    @Option(names = "--restart-command", required = true, description = "Shell command that restarts dhcpd, e.g. 'systemctl restart isc-dhcp-server'.")
+    @Option(names = "--restart-command", description = "Shell command that restarts dhcpd, e.g. 'systemctl restart isc-dhcp-server' (required with --conf).")
     String restartCommand;
+
+    @Option(names = "--kea-config", paramLabel = "FILE", description = "The kea-dhcp4 config file to manage, the one Kea was started with"
+            + " (a Kea agent; instead of --conf).")
+    Path keaConfig;
+
+    @Option(names = "--kea-socket", paramLabel = "PATH", description = "kea-dhcp4's unix control socket (control-socket.socket-name); required with --kea-config.")
+    Path keaSocket;
+
+    @Option(names = "--kea-dhcp4", defaultValue = "kea-dhcp4", description = "kea-dhcp4 binary used for 'kea-dhcp4 -t' (default ${DEFAULT-VALUE}).")
+    String keaDhcp4;
 
     @Option(names = "--omapi", description = "HOST:PORT of dhcpd's OMAPI (omapi-port); needed for failover state and partner-down.")
     String omapi;
@@ -107,6 +120,18 @@ public final class AgentCommand implements Callable<Integer> {
 
     AgentSettings settings() {
         HostPort l = HostPort.parse("--listen", listen);
+        if (keaConfig != null) {
+            return keaSettings(l);
+        }
+        if (conf == null) {
+            throw UserError.invalid("--conf", "give --conf (next to dhcpd) or --kea-config with --kea-socket (next to Kea)");
+        }
+        if (keaSocket != null) {
+            throw UserError.invalid("--kea-socket", "goes with --kea-config; a dhcpd agent (--conf) has no Kea socket");
+        }
+        if (restartCommand == null) {
+            throw UserError.invalid("--restart-command", "is required with --conf: the shell command that restarts dhcpd");
+        }
         if (!Files.isRegularFile(conf)) {
             throw UserError.invalid("--conf", conf + " is not a file");
         }
@@ -128,6 +153,41 @@ public final class AgentCommand implements Callable<Integer> {
                 Duration.ofSeconds(restartDeadlineSeconds), Duration.ofSeconds(1))
                 // Last, so a command line refused for another reason generates no certificate.
                 .withTls(tls());
+    }
+
+    /** One agent serves either dhcpd or Kea: the dhcpd options are refused next to --kea-config. */
+    private AgentSettings keaSettings(HostPort l) {
+        Map<String, Object> dhcpdOnly = new java.util.LinkedHashMap<>();
+        dhcpdOnly.put("--conf", conf);
+        dhcpdOnly.put("--restart-command", restartCommand);
+        dhcpdOnly.put("--leases", leases);
+        dhcpdOnly.put("--omapi", omapi);
+        dhcpdOnly.put("--omapi-key-file", omapiKeyFile);
+        dhcpdOnly.put("--pid-file", pidFile);
+        for (Map.Entry<String, Object> e : dhcpdOnly.entrySet()) {
+            if (e.getValue() != null) {
+                throw UserError.invalid(e.getKey(), "is for a dhcpd agent; an agent with --kea-config serves Kea only (run a second agent for dhcpd)");
+            }
+        }
+        if (!Files.isRegularFile(keaConfig)) {
+            throw UserError.invalid("--kea-config", keaConfig + " is not a file");
+        }
+        if (keaSocket == null) {
+            throw UserError.invalid("--kea-socket", "is required with --kea-config: kea-dhcp4's unix control socket (control-socket.socket-name)");
+        }
+        if (keaDhcp4 == null || keaDhcp4.isBlank()) {
+            throw UserError.invalid("--kea-dhcp4", "must name the kea-dhcp4 binary");
+        }
+        if (keepBackups < 1 || keepBackups > 1000) {
+            throw UserError.invalid("--keep-backups", "must be between 1 and 1000");
+        }
+        String token = readSecretFile("--token-file", tokenFile).strip();
+        if (token.length() < AgentSettings.MIN_TOKEN_LENGTH) {
+            throw UserError.invalid("--token-file", "the token must be at least " + AgentSettings.MIN_TOKEN_LENGTH + " characters");
+        }
+        KeaAgentSettings kea = new KeaAgentSettings(keaConfig.toAbsolutePath().normalize(), keaSocket.toAbsolutePath().normalize(), keaDhcp4,
+                java.time.Duration.ofSeconds(75));
+        return AgentSettings.forKea(l.host(), l.port(), kea, token, keepBackups).withTls(tls());
     }
 
     /**
@@ -163,7 +223,7 @@ public final class AgentCommand implements Callable<Integer> {
         if (tlsCert == null && tlsKey == null) {
             String option = tlsSelfSigned != null ? "--tls-self-signed" : "--state-dir";
             Path dir = (tlsSelfSigned != null ? tlsSelfSigned : stateDir).toAbsolutePath().normalize();
-            Path confDir = conf.toAbsolutePath().normalize().getParent();
+            Path confDir = (keaConfig != null ? keaConfig : conf).toAbsolutePath().normalize().getParent();
             if (dir.startsWith(confDir)) {
                 // A config may include files of its own directory (and GET /v1/config serves them): the private key must not be one.
                 throw UserError.invalid(option, dir + " is inside the managed config's directory " + confDir

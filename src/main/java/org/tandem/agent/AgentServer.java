@@ -29,8 +29,9 @@ import org.tandem.omapi.OmapiException;
 import org.tandem.tls.HttpsConnector;
 
 /**
- * The Tandem agent's HTTP server, run next to dhcpd: config read/write, leases, failover state and
- * partner-down. Every request must carry {@code Authorization: Bearer TOKEN}.
+ * The Tandem agent's HTTP server, run next to dhcpd (config read/write, leases, failover state and partner-down) or
+ * next to Kea (control commands and lossless edits of its config file). Every request must carry
+ * {@code Authorization: Bearer TOKEN}.
  */
 public final class AgentServer implements AutoCloseable {
 
@@ -45,6 +46,8 @@ public final class AgentServer implements AutoCloseable {
     private final ObjectMapper json = AgentJson.mapper();
     private final DhcpdProbe probe;
     private final DhcpdConfigService configs;
+    /** Set when the agent runs next to Kea; then the dhcpd routes are not served. */
+    private final KeaConfigService kea;
     private final byte[] tokenDigest;
     private final BodyBudget bodies;
     private final RefusalLog refusals;
@@ -61,6 +64,7 @@ public final class AgentServer implements AutoCloseable {
         this.refusals = new RefusalLog(log, clock, Duration.ofMinutes(1), 20);
         this.probe = new DhcpdProbe(settings, clock);
         this.configs = new DhcpdConfigService(settings, probe, clock);
+        this.kea = settings.kea() == null ? null : new KeaConfigService(settings);
         this.tokenDigest = sha256(settings.token());
     }
 
@@ -74,7 +78,11 @@ public final class AgentServer implements AutoCloseable {
                 HttpsConnector.install(cfg, settings.tls(), settings.listenHost(), settings.listenPort());
             }
             cfg.routes.before(this::authenticate);
-            routes(cfg.routes);
+            if (kea != null) {
+                keaRoutes(cfg.routes);
+            } else {
+                routes(cfg.routes);
+            }
             cfg.routes.exception(UserError.class, (e, ctx) -> error(ctx, e));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
                 int status = e.getStatus();
@@ -97,6 +105,22 @@ public final class AgentServer implements AutoCloseable {
     /** The bound port (useful when started on port 0). */
     public int port() {
         return app.port();
+    }
+
+    /** An agent next to Kea: health, Kea's control commands through its unix socket, and config patches. */
+    private void keaRoutes(io.javalin.config.RoutesConfig r) {
+        r.get("/v1/health", ctx -> send(ctx, 200, kea.health()));
+        r.post("/v1/kea/command", withBody(ctx -> {
+            byte[] bytes = ctx.bodyAsBytes();
+            if (bytes.length == 0) {
+                throw UserError.invalid("body", "a Kea command object is required");
+            }
+            ctx.status(200).contentType("application/json").result(kea.command(bytes));
+        }));
+        r.post("/v1/kea/config/patch", withBody(ctx -> {
+            AgentApi.KeaPatchRequest req = body(ctx, AgentApi.KeaPatchRequest.class);
+            send(ctx, 200, kea.patch(req));
+        }));
     }
 
     private void routes(io.javalin.config.RoutesConfig r) {

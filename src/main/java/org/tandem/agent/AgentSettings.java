@@ -24,6 +24,8 @@ import org.tandem.tls.ServerIdentity;
  * @param settle how long dhcpd must stay running once seen, so a server that dies right after start is caught;
  *               only when there is no failover state to ask over OMAPI instead (see DhcpdProbe)
  * @param tls the certificate to serve HTTPS with, or null for plain HTTP
+ * @param kea what a Kea agent manages ({@code --kea-config}), or null for a dhcpd agent; a Kea agent has no dhcpd
+ *            settings: {@code confPath} is the Kea config file and the restart, OMAPI and pid-file settings are unused
  */
 public record AgentSettings(
         String listenHost,
@@ -40,7 +42,8 @@ public record AgentSettings(
         int keepBackups,
         Duration restartDeadline,
         Duration settle,
-        ServerIdentity tls) {
+        ServerIdentity tls,
+        KeaAgentSettings kea) {
 
     public static final int MIN_TOKEN_LENGTH = 16;
 
@@ -54,7 +57,7 @@ public record AgentSettings(
         if (token == null || token.length() < MIN_TOKEN_LENGTH) {
             throw new IllegalArgumentException("token must be at least " + MIN_TOKEN_LENGTH + " characters");
         }
-        if (omapiHost == null && pidFile == null) {
+        if (kea == null && omapiHost == null && pidFile == null) {
             throw new IllegalArgumentException("give --omapi or --pid-file: the agent needs one to see that dhcpd runs");
         }
         if (keepBackups < 1) {
@@ -67,19 +70,26 @@ public record AgentSettings(
             int omapiPort, OmapiKey omapiKey, Path pidFile, String token, String dhcpdBinary, int keepBackups, Duration restartDeadline,
             Duration settle) {
         this(listenHost, listenPort, confPath, leasesPath, restartCommand, omapiHost, omapiPort, omapiKey, pidFile, token, dhcpdBinary,
-                keepBackups, restartDeadline, settle, null);
+                keepBackups, restartDeadline, settle, null, null);
+    }
+
+    /** Settings of an agent next to Kea (plain HTTP; {@link #withTls} for HTTPS). */
+    public static AgentSettings forKea(String listenHost, int listenPort, KeaAgentSettings kea, String token, int keepBackups) {
+        Objects.requireNonNull(kea, "kea");
+        return new AgentSettings(listenHost, listenPort, kea.configFile(), null, "", null, 0, null, null, token, "", keepBackups,
+                Duration.ofSeconds(20), Duration.ofSeconds(1), null, kea);
     }
 
     /** The same settings serving HTTPS with {@code identity}. */
     public AgentSettings withTls(ServerIdentity identity) {
         return new AgentSettings(listenHost, listenPort, confPath, leasesPath, restartCommand, omapiHost, omapiPort, omapiKey, pidFile, token,
-                dhcpdBinary, keepBackups, restartDeadline, settle, identity);
+                dhcpdBinary, keepBackups, restartDeadline, settle, identity, kea);
     }
 
     /** Never prints the token or the key. */
     @Override
     public String toString() {
-        return "AgentSettings[listen=" + listenHost + ":" + listenPort + ", conf=" + confPath + ", leases=" + leasesPath
+        return "AgentSettings[listen=" + listenHost + ":" + listenPort + (kea != null ? ", kea=" + kea : "") + ", conf=" + confPath + ", leases=" + leasesPath
                 + ", omapi=" + omapiHost + ":" + omapiPort + ", pidFile=" + pidFile + ", tls=" + (tls != null) + "]";
     }
 }

@@ -385,22 +385,28 @@ final class DhcpdConfigService {
     /** Keeps {@code current} as backup 1 (shifting older ones up, dropping the oldest) and puts {@code next} in place. */
     private String backupAndReplace(Path conf, byte[] current, byte[] next) {
         try {
-            for (int i = settings.keepBackups(); i >= 1; i--) {
-                Path from = backupPath(conf, i);
-                if (i == settings.keepBackups()) {
-                    Files.deleteIfExists(from);
-                } else if (Files.exists(from)) {
-                    Files.move(from, backupPath(conf, i + 1), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            Path backup = backupPath(conf, 1);
-            writeDurably(backup, current);
+            Path backup = keepAsBackup(conf, current, settings.keepBackups());
             replaceAtomically(conf, next);
             return backup.toString();
         } catch (IOException e) {
             throw new UserError(UserError.Kind.SERVER_REFUSED, "content",
                     "could not replace " + conf + ": " + e.getMessage() + "; the file was left as it was");
         }
+    }
+
+    /** Writes {@code current} as backup 1 of {@code conf}, shifting older ones up and dropping the one past {@code keep}. */
+    static Path keepAsBackup(Path conf, byte[] current, int keep) throws IOException {
+        for (int i = keep; i >= 1; i--) {
+            Path from = backupPath(conf, i);
+            if (i == keep) {
+                Files.deleteIfExists(from);
+            } else if (Files.exists(from)) {
+                Files.move(from, backupPath(conf, i + 1), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Path backup = backupPath(conf, 1);
+        writeDurably(backup, current);
+        return backup;
     }
 
     private static Path realPath(Path p) {

@@ -8,14 +8,17 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandem.auth.AuthService;
@@ -42,6 +45,7 @@ import org.tandem.http.ErrorCodes;
 import org.tandem.http.JsonErrorHandler;
 import org.tandem.http.Requests;
 import org.tandem.http.SecurityHeaders;
+import org.tandem.http.rest.MicetroPaths;
 import org.tandem.http.rest.RestApi;
 import org.tandem.http.rpc.MicetroCommands;
 import org.tandem.http.rpc.RpcDispatcher;
@@ -147,7 +151,7 @@ public final class Central implements AutoCloseable {
         // HA actions check names against a recent read of the server's config (the engine's, shared with the planners).
         this.keaHa = new KeaHaService(servers, ServerTargets::keaClient, failover.kea()::forPlanning, failover.kea().actions(), changeLog);
         this.rpc = new RpcDispatcher(auth, config.maxRequestBytes(), metrics);
-        new MicetroCommands(auth, servers, scopes, failover.scopeWrites(), failover.addressRecords(), changeLog,
+        new MicetroCommands(auth, servers, scopes, failover.scopeWrites(), failover.scopeOptions(), failover.addressRecords(), changeLog,
                 new FailoverApiExtras(failover.service(), scopes, failover.scopeWrites())).registerAll(rpc);
         new FailoverCommands(failover.service(), failover.check(), liveStates).registerAll(rpc);
         new KeaHaCommands(keaHa).registerAll(rpc);
@@ -179,7 +183,7 @@ public final class Central implements AutoCloseable {
     }
 
     private void listen() {
-        RestApi rest = new RestApi(auth, servers, scopes, failover.scopeWrites(), failover.addressRecords(), changeLog,
+        RestApi rest = new RestApi(auth, servers, scopes, failover.scopeWrites(), failover.scopeOptions(), failover.addressRecords(), changeLog,
                 options.config().maxRequestBytes());
         byte[] openApi = resource("/openapi.json");
         app = Javalin.create(config -> {
@@ -188,6 +192,11 @@ public final class Central implements AutoCloseable {
             // Our own readers refuse large bodies with an API error first; this is Jetty's backstop.
             config.http.maxRequestSize = options.config().maxRequestBytes();
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler("/mmws/json")));
+            // Micetro's resource names are case-insensitive (DHCPScopes, dhcpScopes); MicetroPaths maps its
+            // other request forms (the unversioned /mmws/api/, Users/users/3, ?&filter=) onto the same routes.
+            config.router.caseInsensitiveRoutes = true;
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(new MicetroPaths()), "/*",
+                    EnumSet.of(DispatcherType.REQUEST)));
             if (options.tls() != null) {
                 HttpsConnector.install(config, options.tls(), options.host(), options.port());
             }
@@ -209,7 +218,7 @@ public final class Central implements AutoCloseable {
             new FailoverRest(auth, failover.service(), failover.check(), liveStates, options.config().maxRequestBytes()).install(config.routes);
             new KeaHaRest(auth, keaHa, options.config().maxRequestBytes()).install(config.routes);
             config.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
-            config.routes.get("/mmws/api/swagger.json", ctx -> ctx.contentType("application/json").result(openApi));
+            config.routes.get(RestApi.BASE + "/swagger.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             config.routes.get("/health", ctx -> {
                 database.jdbi().useHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
@@ -219,7 +228,8 @@ public final class Central implements AutoCloseable {
                 // Our own 404s (unknown refs) are already JSON; only Javalin's "no such route" is replaced.
                 String type = ctx.res().getContentType();
                 if (type == null || !type.startsWith("application/json")) {
-                    RestApi.error(ctx, 404, ErrorCodes.RESOURCE_NOT_FOUND, "No resource at " + ctx.method() + " " + ctx.path());
+                    String sent = ctx.attribute(MicetroPaths.SENT_PATH);
+                    RestApi.error(ctx, 404, ErrorCodes.RESOURCE_NOT_FOUND, "No resource at " + ctx.method() + " " + (sent != null ? sent : ctx.path()));
                 }
             });
             config.routes.exception(Exception.class, (e, ctx) -> {

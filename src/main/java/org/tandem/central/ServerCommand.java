@@ -98,7 +98,7 @@ public final class ServerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "central-shutdown"));
         System.out.println("Tandem Central is ready on " + central.scheme() + "://" + host + ":" + central.port()
-                + "/ (web UI /ui, JSON-RPC /mmws/json, REST /mmws/api/v2, OpenAPI " + Central.OPENAPI_PATH + ")");
+                + "/ (web UI /ui, JSON-RPC /mmws/json, REST /mmws/api and /mmws/api/v2, OpenAPI " + Central.OPENAPI_PATH + ")");
         System.out.flush();
         try {
             stopped.await();

@@ -68,7 +68,7 @@ public final class ServersCommand implements Runnable {
         @Option(names = "--type", required = true, description = "ISC (dhcpd, through a tandem agent) or Kea (through its Control Agent).") String type;
         @Option(names = "--address", required = true, description = "Host name or IP address of the agent / Control Agent.") String address;
         @Option(names = "--port", description = "Port (default: 4151 for ISC, 8000 for Kea).") Integer port;
-        @Option(names = "--agent-token", description = "The tandem agent's token (ISC; or $TANDEM_AGENT_TOKEN).") String agentToken;
+        @Option(names = "--agent-token", description = "The tandem agent's token (ISC, or $TANDEM_AGENT_TOKEN; or a Kea server reached through the tandem agent).") String agentToken;
         @Option(names = "--kea-user", description = "Control Agent basic-auth user (Kea).") String keaUser;
         @Option(names = "--kea-password", description = "Control Agent basic-auth password (Kea).") String keaPassword;
         @Option(names = "--tls", description = "Central talks HTTPS to the agent or Control Agent; it must trust the server's certificate (TrustedCertificates).") boolean tls;
@@ -100,6 +100,9 @@ public final class ServersCommand implements Runnable {
                     s.put("agentToken", token);
                 } else if (keaUser != null || keaPassword != null) {
                     s.put("username", keaUser).put("password", keaPassword);
+                } else if (agentToken != null) {
+                    // A Kea server reached through the Tandem agent next to it (tandem agent --kea-config).
+                    s.put("agentToken", agentToken);
                 }
                 if (keaHooksLocation != null) {
                     if (!type.equals("Kea")) {

@@ -46,18 +46,20 @@ public final class FailoverModule {
     private final FailoverService service;
     private final ScopeWrites scopeWrites;
     private final AddressRecords addressRecords;
+    private final ScopeOptionWrites scopeOptions;
     private final JobLock locks;
     private final KeaEngine kea;
     private final FailoverCache cache;
     private final FailoverCheck check;
 
     private FailoverModule(LiveStates liveStates, ServerTargets targets, ChangeEngine engine, ChangeRecovery recovery,
-            FailoverService service, ScopeWrites scopeWrites, AddressRecords addressRecords, JobLock locks, KeaEngine kea, FailoverCache cache,
-            FailoverCheck check) {
+            FailoverService service, ScopeWrites scopeWrites, ScopeOptionWrites scopeOptions, AddressRecords addressRecords, JobLock locks,
+            KeaEngine kea, FailoverCache cache, FailoverCheck check) {
         this.addressRecords = addressRecords;
         this.cache = cache;
         this.check = check;
         this.scopeWrites = scopeWrites;
+        this.scopeOptions = scopeOptions;
         this.kea = kea;
         this.locks = locks;
         this.liveStates = liveStates;
@@ -106,8 +108,9 @@ public final class FailoverModule {
         ScopeWrites scopeWrites = new ScopeWrites(jdbi, scopes, new JdbiScopeRepository(jdbi), JdbiAddressBlockRepository.pools(jdbi),
                 new JdbiReservationRepository(jdbi), relationships, service, targets, kea, engine, changeLog);
         FailoverCheck check = new FailoverCheck(service, relationships, new JdbiScopeRepository(jdbi), targets, kea);
-        return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, new AddressRecords(scopes, service, clock), locks,
-                kea, cache, check);
+        ScopeOptionWrites scopeOptions = new ScopeOptionWrites(scopes, service, targets, kea, scopeWrites);
+        return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, scopeOptions, new AddressRecords(scopes, service, clock),
+                locks, kea, cache, check);
     }
 
     /** The server's own hook directory, else Central's; read when a HA relationship is planned, so a change applies at once. */
@@ -131,6 +134,11 @@ public final class FailoverModule {
     /** Address records and next free address, with the servers' leases. */
     public AddressRecords addressRecords() {
         return addressRecords;
+    }
+
+    /** A scope's DHCP options, read from and written to its servers. */
+    public ScopeOptionWrites scopeOptions() {
+        return scopeOptions;
     }
 
     public LiveStates liveStates() {

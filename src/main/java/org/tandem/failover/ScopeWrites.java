@@ -530,9 +530,18 @@ public final class ScopeWrites {
                 .findFirst().orElseThrow();
     }
 
+    /**
+     * A change to the servers {@code scope} lives on and nothing in the store (its DHCP options, which only the servers
+     * hold): both peers of its failover or HA pair in one change, each edited by the edit for its kind.
+     */
+    Outcome<Void> onScopeServers(Actor actor, String saveComment, boolean dryRun, DhcpScope scope, ServerEdit<DhcpdConfEditor> dhcpd,
+            ServerEdit<KeaConfigDocument> keaEdit) {
+        return write(actor, saveComment, dryRun, () -> null, nothing -> onServers(scope, dhcpd, keaEdit));
+    }
+
     /** One server's part of a plan: edits the configuration read from it. */
     @FunctionalInterface
-    private interface ServerEdit<C> {
+    interface ServerEdit<C> {
         void edit(DhcpServer server, C config);
     }
 

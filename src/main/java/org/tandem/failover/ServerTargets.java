@@ -26,7 +26,8 @@ import org.tandem.servers.ServerType;
  * Turns a registered {@link DhcpServer} into the {@link ServerTarget} the change engine drives: a
  * {@link DhcpdTarget} talking to the Tandem agent at {@code http(s)://address:port/} with the agent
  * token, or a {@link KeaTarget} talking to the Kea Control Agent at {@code http(s)://address:port/}
- * with the server's basic-auth credentials. Partners come from Tandem's failover relationships.
+ * with the server's basic-auth credentials (or, for a Kea server registered with an agent token, to the
+ * Tandem agent next to Kea, which edits Kea's config file in place). Partners come from Tandem's failover relationships.
  */
 public final class ServerTargets implements ServerDirectory {
 
@@ -103,10 +104,13 @@ public final class ServerTargets implements ServerDirectory {
         return new AgentClient(url(server), server.agentToken(), requestTimeout);
     }
 
-    /** The Control Agent client of a Kea server. */
+    /** The client of a Kea server: through the Tandem agent next to it when it has an agent token, else its Control Agent. */
     public static KeaClient keaClient(DhcpServer server) {
         if (server.type() != ServerType.Kea) {
             throw UserError.invalid("server", "\"" + server.name() + "\" is an ISC dhcpd server, not a Kea server");
+        }
+        if (server.agentToken() != null) {
+            return new KeaClient(server.name(), new KeaEndpoint.Agent(url(server), server.agentToken(), KeaEndpoint.DEFAULT_TIMEOUT));
         }
         KeaEndpoint.BasicAuth auth = server.username() == null ? null
                 : new KeaEndpoint.BasicAuth(server.username(), server.password() == null ? "" : server.password());

@@ -346,4 +346,29 @@ public final class ApiObjects {
                     + " roles/2 ReadOnly");
         }
     }
+    /** A scope's options: {@code {"dhcpOptions": [{"option", "value"}]}}, each element exactly these two keys (clients compare them whole). */
+    public static ObjectNode optionsToApi(java.util.List<org.tandem.failover.ScopeOptionWrites.Shown> options) {
+        ObjectNode n = JSON.createObjectNode();
+        ArrayNode list = n.putArray("dhcpOptions");
+        options.forEach(o -> list.addObject().put("option", o.option()).put("value", o.value()));
+        return n;
+    }
+
+    /** SetDHCPScopeOptions' {@code dhcpOptions}: {@code [{"option": "3" | "::3" | "routers", "value": "..."}]}; an empty value removes. */
+    public static java.util.List<org.tandem.failover.ScopeOptionWrites.Given> optionsFromApi(Params p, String key) {
+        java.util.List<Params> given = p.objects(key);
+        if (given == null) {
+            throw UserError.invalid(p.path(key), "is required: an array of {\"option\", \"value\"}");
+        }
+        java.util.List<org.tandem.failover.ScopeOptionWrites.Given> out = new java.util.ArrayList<>();
+        for (int i = 0; i < given.size(); i++) {
+            Params o = given.get(i).allowOnly(Set.of("option", "value"));
+            if (!o.present("value")) {
+                throw UserError.invalid(o.path("value"), "is required (an empty value removes the option)");
+            }
+            String value = o.string("value");
+            out.add(new org.tandem.failover.ScopeOptionWrites.Given(p.path(key) + "[" + i + "]", o.requiredString("option"), value == null ? "" : value));
+        }
+        return out;
+    }
 }

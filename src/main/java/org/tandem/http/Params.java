@@ -41,6 +41,16 @@ public final class Params {
         return new Params(n, "");
     }
 
+    /** These parameters without {@code name} (a copy; this one is unchanged). */
+    public Params without(String name) {
+        if (!node.has(name)) {
+            return this;
+        }
+        ObjectNode copy = node.deepCopy();
+        copy.remove(name);
+        return new Params(copy, prefix);
+    }
+
     public String path(String name) {
         return prefix + name;
     }

@@ -62,6 +62,45 @@ public final class Requests {
     }
 
     /**
+     * A REST request's arguments, as Micetro takes them on any method: the JSON body's fields and the query
+     * string's. A query value that is a JSON object or array ({@code ?dnsRecord={...}}, from Micetro's manual) is
+     * read as JSON; an argument given in both places is refused naming it.
+     */
+    public static Params arguments(Context ctx, long limit) throws BodyTooLarge, IOException {
+        byte[] bytes = body(ctx, limit);
+        ObjectNode args;
+        if (bytes.length == 0) {
+            args = Json.MAPPER.createObjectNode();
+        } else {
+            JsonNode node = Json.parse(bytes);
+            if (node == null || !node.isObject()) {
+                throw UserError.invalid("body", "must be a JSON object");
+            }
+            args = (ObjectNode) node;
+        }
+        for (var e : ctx.queryParamMap().entrySet()) {
+            String name = e.getKey();
+            if (e.getValue().size() != 1) {
+                throw UserError.invalid(name, "is given " + e.getValue().size() + " times");
+            }
+            if (args.has(name)) {
+                throw UserError.invalid(name, "is given both in the query string and in the body");
+            }
+            String value = e.getValue().get(0);
+            if (value.startsWith("{") || value.startsWith("[")) {
+                try {
+                    args.set(name, Json.parse(value.getBytes(StandardCharsets.UTF_8)));
+                } catch (IOException notJson) {
+                    throw UserError.invalid(name, "starts like JSON but is not valid JSON");
+                }
+            } else {
+                args.put(name, value);
+            }
+        }
+        return new Params(args, "");
+    }
+
+    /**
      * Run after every route: a body the route never read (refused before reading: no session, a GET with a
      * body) is read and dropped up to the same bound, so the keep-alive connection stays usable; Jetty would
      * otherwise close it after the answer and the client's next request on it would get no answer at all.
@@ -119,7 +158,10 @@ public final class Requests {
 
     /** {@code PUT /mmws/api/v2/users/{ref}/password}: open to read-only users for their own password (RestApi checks the ref). */
     public static boolean ownPasswordChange(Context ctx) {
-        return ctx.method().name().equals("PUT") && ctx.path().startsWith("/mmws/api/v2/users/") && ctx.path().endsWith("/password")
+        // Case-insensitive as the routes are (Central's router setting); MicetroPaths has already mapped other prefixes.
+        String path = ctx.path();
+        return ctx.method().name().equals("PUT") && path.regionMatches(true, 0, "/mmws/api/v2/users/", 0, 19)
+                && path.regionMatches(true, path.length() - 9, "/password", 0, 9)
                 && ctx.path().chars().filter(ch -> ch == '/').count() == 6;
     }
 

@@ -575,6 +575,8 @@ public final class KeaEngine {
             case org.tandem.kea.client.KeaEndpoint.DaemonHttp d -> d.url();
             case org.tandem.kea.client.KeaEndpoint.UnixSocket u -> throw UserError.invalid("peerUrl",
                     "Kea server \"" + c.server() + "\" is reached over a unix socket; give the URL its HA partner should use");
+            case org.tandem.kea.client.KeaEndpoint.Agent a -> throw UserError.invalid("peerUrl", "Kea server \"" + c.server()
+                    + "\" is reached through the Tandem agent; give the URL of its Kea Control Agent, which its HA partner should use");
         };
     }
 

@@ -13,14 +13,17 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tandem.agent.AgentClient;
 import org.tandem.change.LiveConfig;
 import org.tandem.change.ServerTarget;
 import org.tandem.common.UserError;
 import org.tandem.kea.client.KeaClient;
+import org.tandem.kea.client.KeaEndpoint;
 import org.tandem.kea.client.KeaProtocolError;
 import org.tandem.kea.client.KeaResponse;
 import org.tandem.kea.config.KeaConfig;
 import org.tandem.kea.config.KeaConfigDocument;
+import org.tandem.kea.config.KeaConfigPatch;
 import org.tandem.kea.config.KeaHaConfig;
 import org.tandem.kea.config.KeaInheritance;
 import org.tandem.kea.config.KeaSubnet;
@@ -167,16 +170,19 @@ public final class KeaTarget implements ServerTarget {
     @Override
     public void apply(String newConfig, String expectedSha256) {
         KeaConfigDocument planned = document(newConfig);
-        KeaConfigDocument doc = toSend(newConfig);
         appliedHa = planned.ha();
         applied = null;
         handover = startHandover(planned);
         try {
-            client.ok("config-set", doc.toKeaArguments(), false);
-            KeaResponse w = client.call("config-write", null);
-            if (!w.isSuccess()) {
-                // The change is live; only a restart of Kea would lose it. Not a reason to roll back.
-                log.warn("config-write failed on Kea server {} ({}): its config file keeps the old configuration", name(), w.text());
+            if (client.endpoint() instanceof KeaEndpoint.Agent agent) {
+                applyThroughAgent(agent, newConfig, expectedSha256);
+            } else {
+                client.ok("config-set", toSend(newConfig).toKeaArguments(), false);
+                KeaResponse w = client.call("config-write", null);
+                if (!w.isSuccess()) {
+                    // The change is live; only a restart of Kea would lose it. Not a reason to roll back.
+                    log.warn("config-write failed on Kea server {} ({}): its config file keeps the old configuration", name(), w.text());
+                }
             }
             // No config-get here: the engine's verification reads the server anyway and learns the alias then.
             applied = new Applied(hashes.computeIfAbsent(newConfig, KeaTarget::canonicalHash), signature(planned.subnets(), planned.ha()));
@@ -184,6 +190,24 @@ public final class KeaTarget implements ServerTarget {
             handBack();
             throw e;
         }
+    }
+
+    /**
+     * Through the Tandem agent next to Kea: only what differs between the config read last and the new one goes to
+     * the agent, as a {@link KeaConfigPatch}, which it applies to Kea's config file in place (comments, includes and
+     * inherited values stay), checks and loads with config-reload. config-write would pin every value Kea derived.
+     */
+    private void applyThroughAgent(KeaEndpoint.Agent agent, String newConfig, String expectedSha256) {
+        String before = texts.get(expectedSha256);
+        if (before == null) {
+            before = fetch(client).toPrettyString();
+        }
+        KeaConfigPatch patch = KeaConfigPatch.between(before, newConfig);
+        if (patch.isEmpty()) {
+            return;
+        }
+        Duration timeout = agent.timeout().compareTo(AgentClient.DEFAULT_REQUEST_TIMEOUT) > 0 ? agent.timeout() : AgentClient.DEFAULT_REQUEST_TIMEOUT;
+        new AgentClient(agent.url(), agent.token(), timeout).patchKeaConfig(expectedSha256, patch.toJson(), false);
     }
 
     /**

@@ -14,7 +14,7 @@ import org.tandem.store.Page;
 public final class JdbiRangeRepository implements RangeRepository {
 
     static final Fields FIELDS = Fields.withId("id").ref("ref", "id", Range.RESOURCE).text("name", "name")
-            .ipv4("from", "first_ip").ipv4("to", "last_ip").text("description", "description");
+            .ipv4("from", "first_ip").ipv4("to", "last_ip").text("description", "description").holding("first_ip", "last_ip");
     private static final String COLUMNS = "id, name, first_ip, last_ip, description";
     private static final RowMapper<Range> MAPPER = (rs, ctx) -> new Range(rs.getLong("id"), rs.getString("name"),
             new Ipv4Range(new Ipv4Address(rs.getLong("first_ip")), new Ipv4Address(rs.getLong("last_ip"))), rs.getString("description"));

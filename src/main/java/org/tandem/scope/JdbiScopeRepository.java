@@ -15,9 +15,20 @@ import org.tandem.store.Page;
 /** Scopes in the {@code dhcp_scopes} table. */
 public final class JdbiScopeRepository implements ScopeRepository {
 
+    /**
+     * Micetro's {@code available}: the addresses in the scope's pools that no reservation holds. Central keeps no
+     * leases (they live on the servers), so leased addresses still count as available here.
+     */
+    static final String AVAILABLE = "((SELECT COALESCE(SUM(p.last_ip - p.first_ip + 1), 0) FROM dhcp_address_pools p WHERE p.scope_id = dhcp_scopes.id)"
+            + " - (SELECT COUNT(*) FROM dhcp_reservations r WHERE r.scope_id = dhcp_scopes.id AND EXISTS (SELECT 1 FROM dhcp_address_pools p"
+            + " WHERE p.scope_id = r.scope_id AND r.address BETWEEN p.first_ip AND p.last_ip)))";
     static final Fields FIELDS = Fields.withId("id").ref("ref", "id", DhcpScope.RESOURCE).text("name", "name")
             .ref("rangeRef", "range_id", Range.RESOURCE).ref("dhcpServerRef", "server_id", DhcpServer.RESOURCE)
-            .text("description", "description").bool("enabled", "enabled").ipv4("from", "first_ip").ipv4("to", "last_ip");
+            .text("description", "description").bool("enabled", "enabled").ipv4("from", "first_ip").ipv4("to", "last_ip")
+            .number("available", AVAILABLE)
+            // Tandem has no superscopes; Micetro clients offer sorting by it, so every scope has none.
+            .text("superscope", "CAST(NULL AS VARCHAR(200))")
+            .holding("first_ip", "last_ip");
     private static final String COLUMNS = "id, range_id, server_id, name, description, enabled, first_ip, last_ip";
     private static final RowMapper<DhcpScope> MAPPER = (rs, ctx) -> new DhcpScope(rs.getLong("id"), rs.getLong("range_id"),
             rs.getLong("server_id"), rs.getString("name"), rs.getString("description"), rs.getBoolean("enabled"),

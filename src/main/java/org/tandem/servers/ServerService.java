@@ -39,16 +39,19 @@ public final class ServerService {
         }
         ServerType type = ServerType.parse(field + ".type", in.type());
         String address = Text.host(field + ".address", in.address());
-        int port = in.port() == null ? type.defaultPort() : Text.port(field + ".port", in.port());
         String token = secret(field + ".agentToken", in.agentToken());
+        // A Kea server with an agent token is reached through the Tandem agent next to it, which listens where a dhcpd one does.
+        int port = in.port() != null ? Text.port(field + ".port", in.port())
+                : token != null ? ServerType.ISC.defaultPort() : type.defaultPort();
         String username = secret(field + ".username", in.username());
         String password = secret(field + ".password", in.password());
         boolean useTls = in.useTls() != null && in.useTls();
         if (type == ServerType.ISC && (username != null || password != null)) {
             throw UserError.invalid(field + ".username", "username and password are for a Kea Control Agent; an ISC server's agent takes agentToken");
         }
-        if (type == ServerType.Kea && token != null) {
-            throw UserError.invalid(field + ".agentToken", "is for an ISC server's agent; a Kea server takes username and password");
+        if (type == ServerType.Kea && token != null && username != null) {
+            throw UserError.invalid(field + ".agentToken", "a Kea server is reached either through its Control Agent (username and password)"
+                    + " or through the Tandem agent next to it (agentToken), not both");
         }
         if ((username == null) != (password == null)) {
             throw UserError.invalid(field + (username == null ? ".username" : ".password"), "username and password go together");

@@ -6,7 +6,7 @@ import org.tandem.common.UserError;
 public enum ServerType {
     /** ISC dhcpd 4.4, reached through a Tandem agent on its host (default port 4151). */
     ISC(4151),
-    /** Kea 2.x, reached through its Control Agent (default port 8000). */
+    /** Kea 2.x, reached through its Control Agent (default port 8000), or through a Tandem agent (4151) when registered with a token. */
     Kea(8000);
 
     private final int defaultPort;

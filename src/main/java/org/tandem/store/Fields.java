@@ -17,6 +17,7 @@ public final class Fields {
 
     private final Map<String, Field> byName = new LinkedHashMap<>();
     private final String idColumn;
+    private String[] holding;
 
     private Fields(String idColumn) {
         this.idColumn = idColumn;
@@ -45,6 +46,21 @@ public final class Fields {
 
     public Fields ref(String name, String column, String refResource) {
         return add(new Field(name, column, Type.REF, refResource));
+    }
+
+    /**
+     * Rows span addresses from {@code firstColumn} to {@code lastColumn}: a filter term that is a bare address or
+     * subnet ({@code 192.0.2.7}, {@code 192.0.2.0/24}) matches the rows that hold all of it, as Micetro's range
+     * lookups do; any other bare word matches the {@code name} field whole.
+     */
+    public Fields holding(String firstColumn, String lastColumn) {
+        this.holding = new String[] {firstColumn, lastColumn};
+        return this;
+    }
+
+    /** The first and last address columns of {@link #holding}, or null when rows hold no addresses. */
+    String[] holdingColumns() {
+        return holding;
     }
 
     private Fields add(Field field) {

@@ -6,15 +6,19 @@ import java.util.List;
 import java.util.Map;
 import org.tandem.common.UserError;
 import org.tandem.net.Ipv4Address;
+import org.tandem.net.Ipv4Range;
 
 /**
  * Translates Micetro's filter syntax into a SQL condition with bound parameters.
  *
  * <p>Supported: {@code field=value} (equals), {@code field:value} (contains), {@code ^} and {@code $}
- * anchors ({@code name:^10.1.} starts with, {@code name=^a$} equals), double-quoted values
- * ({@code name="my scope"}), and terms joined by {@code " AND "}. Field names come from a
- * {@link Fields} whitelist; no user text ever becomes SQL text. Micetro's regex, {@code !}, {@code |} and
- * parentheses are not supported and are refused rather than misread. Matching is case-sensitive.
+ * anchors ({@code name:^10.1.} starts with, {@code name=^a$} equals), Micetro's prefix operators as its
+ * clients send them ({@code name=@"lan"} contains, {@code name=^"lan"} starts with, {@code name=$"lan"} ends
+ * with), double-quoted values ({@code name="my scope"}), terms joined by {@code " AND "}, and where the
+ * rows hold addresses ({@link Fields#holding}) a bare address or subnet. Refs match in either case
+ * ({@code rangeRef=Ranges/6}). Field names come from a {@link Fields} whitelist; no user text ever becomes
+ * SQL text. Micetro's regex, {@code !}, {@code |} and parentheses are not supported and are refused rather
+ * than misread. Matching is case-sensitive.
  */
 public final class FilterSql {
 
@@ -68,6 +72,9 @@ public final class FilterSql {
     }
 
     private static String term(String term, Fields fields, Map<String, Object> params) {
+        if (fields.holdingColumns() != null && term.indexOf('=') < 0 && term.indexOf(':') < 0 && !term.isEmpty()) {
+            return bare(term, fields, params);
+        }
         int i = 0;
         while (i < term.length() && (Character.isLetterOrDigit(term.charAt(i)) || term.charAt(i) == '_')) {
             i++;
@@ -82,14 +89,25 @@ public final class FilterSql {
             throw UserError.invalid("filter", "unknown field \"" + ListQuery.clip(name) + "\"; fields are " + fields.names());
         }
         boolean contains = rest.charAt(0) == ':';
-        String value = unquote(rest.substring(1).strip());
-        boolean startsWith = value.startsWith("^");
+        String raw = rest.substring(1).strip();
+        // Micetro's prefix operators before a (usually quoted) value: =@"x" contains, =$"x" ends with.
+        // Before this they read as part of the value and silently matched nothing.
+        boolean containsOperator = raw.startsWith("@");
+        boolean endsWith = raw.startsWith("$") && raw.length() > 1;
+        if (containsOperator || endsWith) {
+            raw = raw.substring(1);
+            contains |= containsOperator;
+        }
+        String value = unquote(raw);
+        boolean startsWith = !containsOperator && !endsWith && value.startsWith("^");
         if (startsWith) {
             value = value.substring(1);
         }
-        boolean endsWith = value.endsWith("$") && !value.endsWith("\\$");
-        if (endsWith) {
-            value = value.substring(0, value.length() - 1);
+        if (!containsOperator && !endsWith) {
+            endsWith = value.endsWith("$") && !value.endsWith("\\$");
+            if (endsWith) {
+                value = value.substring(0, value.length() - 1);
+            }
         }
         value = unquote(value);
         String p = "f" + params.size();
@@ -101,11 +119,31 @@ public final class FilterSql {
             params.put(p, (startsWith ? "" : "%") + escapeLike(value) + (endsWith ? "" : "%"));
             return field.column() + " LIKE :" + p + " ESCAPE '\\'";
         }
-        if ((startsWith || endsWith) && !(startsWith && endsWith)) {
+        if (containsOperator || (startsWith || endsWith) && !(startsWith && endsWith)) {
             throw UserError.invalid("filter", "field \"" + name + "\" can only be compared whole (field=value)");
         }
         params.put(p, typedValue(field, value));
         return field.column() + " = :" + p;
+    }
+
+    /** A term without an operator: the rows holding an address or subnet, else the row named so. */
+    private static String bare(String term, Fields fields, Map<String, Object> params) {
+        String text = unquote(term);
+        String p = "f" + params.size();
+        if (text.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}(/[0-9]{1,2})?")) {
+            Ipv4Range held = text.indexOf('/') < 0 ? new Ipv4Range(Ipv4Address.parse("filter", text), Ipv4Address.parse("filter", text))
+                    : Ipv4Range.parseCidr("filter", text);
+            String[] columns = fields.holdingColumns();
+            params.put(p + "a", held.first().value());
+            params.put(p + "b", held.last().value());
+            return "(" + columns[0] + " <= :" + p + "a AND " + columns[1] + " >= :" + p + "b)";
+        }
+        Fields.Field name = fields.get("name");
+        if (name == null) {
+            throw UserError.invalid("filter", "term \"" + ListQuery.clip(term) + "\" is not field=value, an address or a subnet");
+        }
+        params.put(p, text);
+        return name.column() + " = :" + p;
     }
 
     private static Object typedValue(Fields.Field field, String value) {
@@ -127,7 +165,8 @@ public final class FilterSql {
             }
             case REF -> {
                 String prefix = field.refResource() + "/";
-                String id = value.startsWith(prefix) ? value.substring(prefix.length()) : value;
+                // Micetro's resource names are case-insensitive in refs (Ranges/6 and ranges/6).
+                String id = value.regionMatches(true, 0, prefix, 0, prefix.length()) ? value.substring(prefix.length()) : value;
                 if (!id.matches("[0-9]{1,18}")) {
                     throw UserError.invalid("filter", "field \"" + field.name() + "\" needs a ref like " + prefix + "12, not \"" + ListQuery.clip(value) + "\"");
                 }

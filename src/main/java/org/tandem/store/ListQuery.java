@@ -31,12 +31,12 @@ public record ListQuery(String filter, long offset, int limit, String sortBy, bo
         return new ListQuery(filter, 0, DEFAULT_LIMIT, null, false);
     }
 
-    /** Parses Micetro's sort order words; anything else is refused naming {@code sortOrder}. */
+    /** Parses Micetro's sort order words, in any case (its manual writes "descending"); anything else is refused naming {@code sortOrder}. */
     public static boolean parseDescending(String sortOrder) {
-        if (sortOrder == null || sortOrder.isEmpty() || sortOrder.equals("Ascending")) {
+        if (sortOrder == null || sortOrder.isEmpty() || sortOrder.equalsIgnoreCase("Ascending")) {
             return false;
         }
-        if (sortOrder.equals("Descending")) {
+        if (sortOrder.equalsIgnoreCase("Descending")) {
             return true;
         }
         throw UserError.invalid("sortOrder", "must be Ascending or Descending, not \"" + clip(sortOrder) + "\"");

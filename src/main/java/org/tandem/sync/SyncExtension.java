@@ -113,15 +113,15 @@ public final class SyncExtension implements Central.Extension {
     }
 
     private static void registerCommands(Central central, ServerSync sync) {
-        central.rpc().register("SyncDHCPServer", c -> {
+        central.rpc().register("SyncDHCPServer", java.util.Set.of("dhcpServerRef"), c -> {
             requireWriter(c.actor());
             return sync.sync(central.servers().get("dhcpServerRef", c.params().requiredString("dhcpServerRef")));
         });
-        central.rpc().register("ReloadDHCPServerConfiguration", c -> {
+        central.rpc().register("ReloadDHCPServerConfiguration", java.util.Set.of("dhcpServerRef"), c -> {
             requireWriter(c.actor());
             return sync.reload(central.servers().get("dhcpServerRef", c.params().requiredString("dhcpServerRef")));
         });
-        central.rpc().register("GetDHCPFailoverPeerStates", c -> {
+        central.rpc().register("GetDHCPFailoverPeerStates", java.util.Set.of("dhcpFailoverRelationshipName"), c -> {
             String name = c.params().string("dhcpFailoverRelationshipName");
             List<Map<String, Object>> out = new ArrayList<>();
             for (FailoverRelationship r : central.failoverRelationships().list(null)) {

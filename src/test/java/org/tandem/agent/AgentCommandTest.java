@@ -90,6 +90,32 @@ class AgentCommandTest {
                 .contains("--tls-cert: ").contains("does not exist");
     }
 
+    @Test
+    void agent_keaWithoutSocket_orWithDhcpdOptions_orNeitherConfig_refusesToStartNamingTheOption() throws Exception {
+        Path kea = Files.writeString(dir.resolve("kea-dhcp4.conf"), "{ \"Dhcp4\": { } }");
+        Path token = Files.writeString(dir.resolve("token"), "a-long-enough-token-value\n");
+        assertThat(stderrOf("agent", "--kea-config", kea.toString(), "--token-file", token.toString(), "--insecure-http"))
+                .contains("--kea-socket").contains("required");
+        assertThat(stderrOf("agent", "--kea-config", kea.toString(), "--kea-socket", "/run/kea/kea4.sock", "--pid-file", "/run/dhcpd.pid",
+                "--token-file", token.toString(), "--insecure-http")).contains("--pid-file").contains("Kea only");
+        assertThat(stderrOf("agent", "--token-file", token.toString(), "--insecure-http")).contains("--conf").contains("--kea-config");
+        assertThat(stderrOf("agent", "--kea-config", dir.resolve("missing.conf").toString(), "--kea-socket", "/run/kea/kea4.sock",
+                "--token-file", token.toString(), "--insecure-http")).contains("--kea-config").contains("is not a file");
+    }
+
+    @Test
+    void agent_keaConfigAndSocket_givesKeaSettingsServingHttpsByDefault() throws Exception {
+        Path etc = Files.createDirectories(dir.resolve("etc-kea"));
+        Path kea = Files.writeString(etc.resolve("kea-dhcp4.conf"), "{ \"Dhcp4\": { } }");
+        Path token = Files.writeString(dir.resolve("token"), "a-long-enough-token-value\n");
+        AgentSettings s = settingsOf("--listen", "127.0.0.1:0", "--kea-config", kea.toString(), "--kea-socket", "/run/kea/kea4.sock",
+                "--token-file", token.toString(), "--state-dir", dir.resolve("state").toString());
+        assertThat(s.kea().configFile()).isEqualTo(kea.toAbsolutePath());
+        assertThat(s.kea().controlSocket()).isEqualTo(Path.of("/run/kea/kea4.sock"));
+        assertThat(s.tls()).isNotNull();
+        assertThat(s.toString()).doesNotContain("a-long-enough-token-value");
+    }
+
     /** The settings {@code tandem agent ARGS} would start with, without starting it. */
     private static AgentSettings settingsOf(String... args) {
         AgentCommand command = new AgentCommand();

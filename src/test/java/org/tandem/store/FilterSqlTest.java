@@ -72,4 +72,32 @@ class FilterSqlTest {
                 .isInstanceOf(UserError.class).hasMessageStartingWith("sortBy:");
         assertThat(FilterSql.orderBy(new ListQuery(null, 0, 10, "name", true), FIELDS)).isEqualTo("name DESC, id DESC");
     }
+
+    @Test
+    void micetroPrefixOperators_containsEndsWithStartsWith_beforeAQuotedValue() {
+        assertThat(FilterSql.translate("name=@\"off ice\"", FIELDS).params()).containsEntry("f0", "%off ice%");
+        assertThat(FilterSql.translate("name=$\"/24\"", FIELDS).params()).containsEntry("f0", "%/24");
+        assertThat(FilterSql.translate("name=^\"10.1.\"", FIELDS).params()).containsEntry("f0", "10.1.%");
+        assertThat(FilterSql.translate("name=@50%", FIELDS).params()).containsEntry("f0", "%50\\%%");
+        assertThatThrownBy(() -> FilterSql.translate("port=@80", FIELDS)).hasMessageContaining("compared whole");
+    }
+
+    @Test
+    void refs_matchTheirResourceInAnyCase() {
+        assertThat(FilterSql.translate("rangeRef=Ranges/6", FIELDS).params()).containsEntry("f0", 6L);
+        assertThat(FilterSql.translate("name=N AND rangeRef=RANGES/7", FIELDS).params()).containsEntry("f1", 7L);
+    }
+
+    @Test
+    void bareAddressOrSubnet_onRowsHoldingAddresses_matchesTheRowsThatHoldIt() {
+        Fields ranges = Fields.withId("id").text("name", "name").holding("first_ip", "last_ip");
+        var cidr = FilterSql.translate("192.0.2.0/24", ranges);
+        assertThat(cidr.sql()).isEqualTo("(first_ip <= :f0a AND last_ip >= :f0b)");
+        assertThat(cidr.params()).containsEntry("f0a", 0xC0000200L).containsEntry("f0b", 0xC00002FFL);
+        assertThat(FilterSql.translate("192.0.2.7", ranges).params()).containsEntry("f0a", 0xC0000207L).containsEntry("f0b", 0xC0000207L);
+        assertThat(FilterSql.translate("examplenet", ranges).sql()).isEqualTo("name = :f0");
+        assertThatThrownBy(() -> FilterSql.translate("192.0.2.7/24", ranges)).hasMessageContaining("host bits");
+        assertThatThrownBy(() -> FilterSql.translate("192.0.2.300", ranges)).isInstanceOf(UserError.class).hasMessageStartingWith("filter");
+        assertThatThrownBy(() -> FilterSql.translate("192.0.2.0/24", FIELDS)).hasMessageContaining("field=value");
+    }
 }

@@ -99,7 +99,7 @@ public final class ConfValues {
     }
 
     /** The text of a quoted dhcpd string without its quotes, escapes resolved; a bare word is returned as is. */
-    static String unquote(String word) {
+    public static String unquote(String word) {
         if (word.length() < 2 || word.charAt(0) != '"') {
             return word;
         }

@@ -655,6 +655,100 @@ public final class DhcpdConfEditor {
         return removed;
     }
 
+    // ---- options of a subnet (a scope's DHCP options) ---------------------------------------------------
+
+    /** One {@code option NAME VALUE;} statement of a subnet itself: the name in lower case and the value's text as written. */
+    public record OptionStatement(String name, String value) {
+    }
+
+    private static final java.util.regex.Pattern OPTION_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)?");
+
+    /**
+     * The subnet's own option statements in order (not its pools' or hosts', not option definitions
+     * {@code option NAME code N = TYPE;}), each value as the file writes it.
+     */
+    public List<OptionStatement> subnetOptions(Ipv4Range subnet) {
+        List<OptionStatement> out = new ArrayList<>();
+        for (Node n : requireSubnet(subnet).stmt.body()) {
+            if (n instanceof Statement s && isOptionSetting(s)) {
+                out.add(new OptionStatement(s.word(1), optionValueText(s)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sets the subnet's option {@code name} to {@code valueText} (dhcpd syntax, made by the caller from a checked
+     * value): the statement already there is replaced where it stands (a second one for the same option goes), else
+     * the new one follows the subnet's last option statement, or opens the subnet. Every other statement stays.
+     * Refused when the text would be anything but one {@code option NAME ...;} statement.
+     */
+    public void setSubnetOption(Ipv4Range subnet, String name, String valueText) {
+        if (!OPTION_NAME.matcher(name).matches()) {
+            throw UserError.invalid("option", "\"" + name + "\" is not a dhcpd option name");
+        }
+        Statement added = parseOne("value", "option " + name + " " + valueText + ";");
+        if (added.isBlock() || !added.is("option") || !added.word(1).equals(name) || !isOptionSetting(added)) {
+            throw UserError.invalid("value", "must be the value of option " + name + " alone");
+        }
+        Loc loc = requireSubnet(subnet);
+        List<Node> body = loc.stmt.mutableBody();
+        int lastOption = -1;
+        List<Integer> same = new ArrayList<>();
+        for (int i = 0; i < body.size(); i++) {
+            if (body.get(i) instanceof Statement s && isOptionSetting(s)) {
+                lastOption = i;
+                if (s.word(1).equals(name)) {
+                    same.add(i);
+                }
+            }
+        }
+        if (!same.isEmpty()) {
+            body.set(same.get(0), added);
+            // From the end, so the indices before each removal stay where they were.
+            for (int k = same.size() - 1; k > 0; k--) {
+                removeAt(body, same.get(k));
+            }
+            return;
+        }
+        if (lastOption < 0) {
+            insertFirst(loc.stmt, added.text());
+            return;
+        }
+        String ind = indentBefore(body, lastOption);
+        body.add(lastOption + 1, new Trivia(ind == null ? " " : nl + ind));
+        body.add(lastOption + 2, added);
+        mergeTrivia(body);
+    }
+
+    /** Removes the subnet's own statements setting option {@code name}; answers whether there was one. */
+    public boolean removeSubnetOption(Ipv4Range subnet, String name) {
+        List<Node> body = requireSubnet(subnet).stmt.mutableBody();
+        boolean removed = false;
+        for (int i = body.size() - 1; i >= 0; i--) {
+            if (body.get(i) instanceof Statement s && isOptionSetting(s) && s.word(1).equals(name.toLowerCase(java.util.Locale.ROOT))) {
+                removeAt(body, i);
+                removed = true;
+            }
+        }
+        return removed;
+    }
+
+    /** {@code option NAME VALUE;}: not a definition ({@code option NAME code N = ...;}) nor {@code option space NAME;}. */
+    private static boolean isOptionSetting(Statement s) {
+        return !s.isBlock() && s.is("option") && s.words().size() >= 2 && !s.word(1).equals("space")
+                && !(s.words().size() > 2 && s.word(2).equals("code"));
+    }
+
+    /** The text after the option's name, without the closing ';' and surrounding blanks. */
+    private static String optionValueText(Statement s) {
+        String t = s.text();
+        int at = t.indexOf(s.words().get(1), "option".length()) + s.words().get(1).length();
+        String rest = t.substring(at);
+        int semi = rest.lastIndexOf(';');
+        return (semi < 0 ? rest : rest.substring(0, semi)).strip();
+    }
+
     /** {@code range [dynamic-bootp] LOW [HIGH];} as a range, or null when it is not one. */
     private static Ipv4Range rangeOfRange(Statement s) {
         List<String> w = new ArrayList<>(s.words());

@@ -21,6 +21,7 @@ import org.tandem.auth.AuthService;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.common.UserError;
 import org.tandem.failover.AddressRecords;
+import org.tandem.failover.ScopeOptionWrites;
 import org.tandem.failover.ScopeWrites;
 import org.tandem.http.ApiObjects;
 import org.tandem.http.FailoverObjects;
@@ -36,9 +37,11 @@ import org.tandem.scope.ScopeService;
 import org.tandem.servers.ServerService;
 
 /**
- * Micetro's REST API v2 at {@code /mmws/api/v2/}: camelCase resources, {@code {"result":{...}}} answers,
- * 201 with the new ref on create, 204 on change and delete, {@code {"error":{code,message}}} otherwise.
- * Each resource's routes are declared in one method. Path refs are ids or names without '/'.
+ * Micetro's REST API at {@code /mmws/api/v2/} (and, through {@link MicetroPaths}, at the unversioned
+ * {@code /mmws/api/} with resource names in any case): {@code {"result":{...}}} answers, 201 with the new ref
+ * on create, 204 on change and delete, {@code {"error":{code,message}}} otherwise. Arguments come from the
+ * query string or the JSON body on every method, as Micetro takes them. Each resource's routes are declared
+ * in one method. Path refs are ids or names without '/'.
  */
 public final class RestApi {
 
@@ -49,16 +52,19 @@ public final class RestApi {
     private final ServerService servers;
     private final ScopeService scopes;
     private final ScopeWrites writes;
+    private final ScopeOptionWrites options;
     private final AddressRecords records;
     private final ChangeLog changes;
     private final long maxBodyBytes;
 
-    public RestApi(AuthService auth, ServerService servers, ScopeService scopes, ScopeWrites writes, AddressRecords records, ChangeLog changes,
+    public RestApi(AuthService auth, ServerService servers, ScopeService scopes, ScopeWrites writes, ScopeOptionWrites options,
+            AddressRecords records, ChangeLog changes,
             long maxBodyBytes) {
         this.auth = auth;
         this.servers = servers;
         this.scopes = scopes;
         this.writes = writes;
+        this.options = options;
         this.records = records;
         this.changes = changes;
         this.maxBodyBytes = maxBodyBytes;
@@ -101,7 +107,7 @@ public final class RestApi {
             created(ctx, ref(servers.add(a, p.string("saveComment"), "dhcpServer", ApiObjects.serverFromApi(p.object("dhcpServer"))).ref()));
         });
         r.get(path + "/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             ok(ctx, single("dhcpServer", toApi(servers.get("ref", ctx.pathParam("ref")))));
         });
         r.put(path + "/{ref}", ctx -> {
@@ -113,7 +119,7 @@ public final class RestApi {
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
-            servers.remove(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));
+            servers.remove(a, deleteComment(body(ctx)), "ref", ctx.pathParam("ref"));
             ctx.status(204);
         });
     }
@@ -127,18 +133,17 @@ public final class RestApi {
             created(ctx, ref(scopes.addRange(a, p.string("saveComment"), "range", ApiObjects.rangeFromApi(p.object("range"))).ref()));
         });
         r.get(path + "/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             Range range = scopes.range("ref", ctx.pathParam("ref"));
             ok(ctx, single("range", toApi(range, scopes.scopesOf(range))));
         });
-        // Micetro's NextFreeAddress; its clients send the arguments in the query string and in a GET body.
+        // Micetro's NextFreeAddress. Its Ansible lookup sends the arguments in the query string and again in a GET body,
+        // so here (unlike elsewhere) both are read, the query string winning.
         r.get(path + "/{ref}/nextFreeAddress", ctx -> {
             actor(ctx);
-            Params q = Params.ofQuery(ctx.queryParamMap());
-            Params b = body(ctx);
             Set<String> known = Set.of("excludeDHCP", "startAddress", "temporaryClaimTime", "ping");
-            q.allowOnly(known);
-            b.allowOnly(known);
+            Params q = Params.ofQuery(ctx.queryParamMap()).allowOnly(known);
+            Params b = Requests.objectBody(ctx, maxBodyBytes).allowOnly(known);
             NextFree args = NextFree.of(q, b);
             java.util.Optional<org.tandem.net.Ipv4Address> free = records.nextFree("ref", ctx.pathParam("ref"), "startAddress",
                     args.startAddress(), args.excludeDhcp());
@@ -150,7 +155,7 @@ public final class RestApi {
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
-            scopes.removeRange(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));
+            scopes.removeRange(a, deleteComment(body(ctx)), "ref", ctx.pathParam("ref"));
             ctx.status(204);
         });
     }
@@ -160,7 +165,7 @@ public final class RestApi {
         r.get(path, ctx -> ok(ctx, list("dhcpScopes", scopes.scopes(query(ctx, actor(ctx))), ApiObjects::toApi)));
         r.post(path, ctx -> {
             Actor a = actor(ctx);
-            Params body = body(ctx).allowOnly(Set.of("dhcpScope", "dhcpAddressPools", "saveComment"));
+            Params body = changeBody(ctx).allowOnly(Set.of("dhcpScope", "dhcpAddressPools", "saveComment"));
             List<String[]> pools = new ArrayList<>();
             List<Params> given = body.objects("dhcpAddressPools");
             for (Params pool : given == null ? List.<Params>of() : given) {
@@ -171,20 +176,31 @@ public final class RestApi {
             written(ctx, done, done.result() == null ? null : done.result().ref());
         });
         r.get(path + "/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             ok(ctx, single("dhcpScope", toApi(scopes.scope("ref", ctx.pathParam("ref")))));
         });
         r.put(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
             // Micetro's update body; ref and objType are redundant with the path, deleteUnspecified is
             // meaningless for a scope's three editable properties, so they are accepted and ignored.
-            Params p = body(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "deleteUnspecified", "properties"));
+            Params p = changeBody(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "deleteUnspecified", "properties"));
             written(ctx, writes.modifyScope(a, p.string("saveComment"), "ref", ctx.pathParam("ref"), "properties",
                     ApiObjects.scopeChangesFromApi(p.object("properties")), dryRun(ctx)), null);
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
-            written(ctx, writes.removeScope(a, deleteComment(ctx), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
+            written(ctx, writes.removeScope(a, deleteComment(changeBody(ctx)), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
+        });
+        // The scope's DHCP options, as its server has them (Micetro: GET|PUT DHCPScopes/N/Options).
+        r.get(path + "/{ref}/options", ctx -> {
+            actor(ctx);
+            ok(ctx, ApiObjects.optionsToApi(options.options("ref", ctx.pathParam("ref"))));
+        });
+        r.put(path + "/{ref}/options", ctx -> {
+            Actor a = actor(ctx);
+            Params p = changeBody(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "dhcpOptions"));
+            written(ctx, options.setOptions(a, p.string("saveComment"), "ref", ctx.pathParam("ref"), ApiObjects.optionsFromApi(p, "dhcpOptions"),
+                    dryRun(ctx)), null);
         });
     }
 
@@ -195,7 +211,7 @@ public final class RestApi {
                 scopes.blocks(kind, "scope", ctx.pathParam("scope"), query(ctx, actor(ctx))), b -> toApi(b, kind))));
         r.post(BASE + "/dhcpScopes/{scope}/" + kind.resource, ctx -> {
             Actor a = actor(ctx);
-            Params p = body(ctx).allowOnly(Set.of(key, "saveComment"));
+            Params p = (kind == AddressBlock.Kind.POOL ? changeBody(ctx) : body(ctx)).allowOnly(Set.of(key, "saveComment"));
             String[] fromTo = ApiObjects.blockFromApi(p.object(key));
             if (kind == AddressBlock.Kind.POOL) {
                 ScopeWrites.Outcome<AddressBlock> done = writes.addPool(a, p.string("saveComment"), "scope", ctx.pathParam("scope"), key,
@@ -207,16 +223,16 @@ public final class RestApi {
             created(ctx, ref(scopes.addBlock(a, p.string("saveComment"), kind, "scope", ctx.pathParam("scope"), key, fromTo[0], fromTo[1]).ref(kind)));
         });
         r.get(path + "/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             ok(ctx, single(key, toApi(scopes.block(kind, "ref", ctx.pathParam("ref")), kind)));
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
             if (kind == AddressBlock.Kind.POOL) {
-                written(ctx, writes.removePool(a, deleteComment(ctx), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
+                written(ctx, writes.removePool(a, deleteComment(changeBody(ctx)), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
                 return;
             }
-            scopes.removeBlock(a, deleteComment(ctx), kind, "ref", ctx.pathParam("ref"));
+            scopes.removeBlock(a, deleteComment(body(ctx)), kind, "ref", ctx.pathParam("ref"));
             ctx.status(204);
         });
     }
@@ -228,7 +244,7 @@ public final class RestApi {
                 scopes.reservations("scope", ctx.pathParam("scope"), query(ctx, actor(ctx))), ApiObjects::toApi)));
         r.post(BASE + "/dhcpScopes/{scope}/dhcpReservations", ctx -> {
             Actor a = actor(ctx);
-            Params p = body(ctx).allowOnly(Set.of("dhcpReservation", "saveComment"));
+            Params p = changeBody(ctx).allowOnly(Set.of("dhcpReservation", "saveComment"));
             ScopeWrites.Outcome<Reservation> done = writes.addReservation(a, p.string("saveComment"), "scope", ctx.pathParam("scope"),
                     "dhcpReservation", ApiObjects.reservationFromApi(p.object("dhcpReservation")), dryRun(ctx));
             if (done.existed()) {
@@ -239,27 +255,27 @@ public final class RestApi {
             written(ctx, done, done.result() == null ? null : done.result().ref());
         });
         r.get(path + "/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             ok(ctx, single("dhcpReservation", toApi(scopes.reservation("ref", ctx.pathParam("ref")))));
         });
         r.put(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
             // Micetro's update body; ref and objType are redundant with the path.
-            Params p = body(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "deleteUnspecified", "properties"));
+            Params p = changeBody(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "deleteUnspecified", "properties"));
             Boolean deleteUnspecified = p.bool("deleteUnspecified");
             written(ctx, writes.modifyReservation(a, p.string("saveComment"), "ref", ctx.pathParam("ref"), "properties",
                     ApiObjects.reservationChangesFromApi(p.properties("properties"), deleteUnspecified != null && deleteUnspecified), dryRun(ctx)), null);
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
-            written(ctx, writes.removeReservation(a, deleteComment(ctx), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
+            written(ctx, writes.removeReservation(a, deleteComment(changeBody(ctx)), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
         });
     }
 
     private void ipamRecords(RoutesConfig r) {
         // Micetro's ref of an address record is IPAMRecords/<address>.
         r.get(BASE + "/ipamRecords/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             ok(ctx, single("ipamRecord", toApi(records.record("address", ctx.pathParam("ref")))));
         });
     }
@@ -271,7 +287,7 @@ public final class RestApi {
             ok(ctx, ApiObjects.roles());
         });
         r.get(BASE + "/roles/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             ok(ctx, single("role", toApi(ApiObjects.role("ref", ctx.pathParam("ref")))));
         });
         r.get(BASE + "/groups", ctx -> {
@@ -347,7 +363,7 @@ public final class RestApi {
             created(ctx, ref(auth.addUser(a, p.string("saveComment"), "user", u.name(), u.password(), u.role(), u.details()).ref()));
         });
         r.get(path + "/{ref}", ctx -> {
-            actor(ctx);
+            noArguments(ctx, actor(ctx));
             ok(ctx, single("user", toApi(auth.user("ref", ctx.pathParam("ref")))));
         });
         r.put(path + "/{ref}", ctx -> {
@@ -373,6 +389,7 @@ public final class RestApi {
         });
         r.delete(path + "/{ref}/roles/{name}", ctx -> {
             actor(ctx);
+            deleteComment(body(ctx));
             org.tandem.auth.Role role = ApiObjects.role("name", ctx.pathParam("name"));
             org.tandem.auth.User user = auth.user("ref", ctx.pathParam("ref"));
             if (user.role() == role) {
@@ -399,7 +416,7 @@ public final class RestApi {
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
-            auth.removeUser(a, deleteComment(ctx), "ref", ctx.pathParam("ref"));
+            auth.removeUser(a, deleteComment(body(ctx)), "ref", ctx.pathParam("ref"));
             ctx.status(204);
         });
     }
@@ -410,32 +427,48 @@ public final class RestApi {
         return Requests.caller(ctx, auth, null);
     }
 
-    /** List parameters from the query string; the caller is checked first (argument order). */
-    private static org.tandem.store.ListQuery query(Context ctx, Actor checked) {
-        return Params.ofQuery(ctx.queryParamMap()).allowOnly(Set.of("filter", "offset", "limit", "sortBy", "sortOrder")).listQuery();
+    private static final String ARGUMENTS = RestApi.class.getName() + ".arguments";
+    private static final Set<String> LIST = Set.of("filter", "offset", "limit", "sortBy", "sortOrder");
+
+    /** The request's arguments from the query string and the JSON body, read once per request. */
+    private Params arguments(Context ctx) throws Requests.BodyTooLarge, IOException {
+        Params cached = ctx.attribute(ARGUMENTS);
+        if (cached == null) {
+            cached = Requests.arguments(ctx, maxBodyBytes);
+            ctx.attribute(ARGUMENTS, cached);
+        }
+        return cached;
     }
 
+    /** List parameters (Micetro's filter, offset, limit, sortBy, sortOrder) from either place; the caller is checked first. */
+    private org.tandem.store.ListQuery query(Context ctx, Actor checked) throws Requests.BodyTooLarge, IOException {
+        return arguments(ctx).allowOnly(LIST).listQuery();
+    }
+
+    /** A read of one object takes no arguments; anything given is refused naming it rather than ignored. */
+    private void noArguments(Context ctx, Actor checked) throws Requests.BodyTooLarge, IOException {
+        arguments(ctx).allowOnly(Set.of());
+    }
+
+    /** A write's arguments; {@code dryRun} among them is refused as unknown, since this write has none. */
     private Params body(Context ctx) throws Requests.BodyTooLarge, IOException {
-        return Requests.objectBody(ctx, maxBodyBytes);
+        return arguments(ctx);
     }
 
-    /** DELETE takes Micetro's optional body {saveComment, forceRemoval, objType} or ?saveComment=. */
-    private String deleteComment(Context ctx) throws Requests.BodyTooLarge, IOException {
-        Params p = body(ctx).allowOnly(Set.of("saveComment", "forceRemoval", "objType"));
-        String fromBody = p.string("saveComment");
-        return fromBody != null ? fromBody : ctx.queryParam("saveComment");
+    /** The arguments of a write that reaches the servers and so takes {@code dryRun} (read by {@link #dryRun}), without it. */
+    private Params changeBody(Context ctx) throws Requests.BodyTooLarge, IOException {
+        return arguments(ctx).without("dryRun");
     }
 
-    /** {@code ?dryRun=true}: every check and each server's diff, nothing changed. */
-    private static boolean dryRun(Context ctx) {
-        String v = ctx.queryParam("dryRun");
-        if (v == null || v.equals("false")) {
-            return false;
-        }
-        if (v.equals("true")) {
-            return true;
-        }
-        throw UserError.invalid("dryRun", "must be true or false");
+    /** DELETE takes Micetro's optional {saveComment, forceRemoval, objType}, in the body or the query string. */
+    private static String deleteComment(Params args) {
+        return args.allowOnly(Set.of("saveComment", "forceRemoval", "objType")).string("saveComment");
+    }
+
+    /** {@code dryRun=true} (query string or body): every check and each server's diff, nothing changed. */
+    private boolean dryRun(Context ctx) throws Requests.BodyTooLarge, IOException {
+        Boolean b = arguments(ctx).bool("dryRun");
+        return b != null && b;
     }
 
     /**

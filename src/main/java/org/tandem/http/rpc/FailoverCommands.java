@@ -2,6 +2,7 @@ package org.tandem.http.rpc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,6 +27,9 @@ public final class FailoverCommands {
     /** The seeds' misspelt name for AddDHCPScopesToDHCPFailoverRelationship, accepted as an alias. */
     public static final String SEED_ALIAS = "AdsdDHCPScopesFromDHCPFailoverRelationship";
 
+    private static final Set<String> ADD_SCOPES = Set.of("dhcpServerRef", "dhcpFailoverRelationshipName", "dhcpScopeRefs", "saveComment",
+            "dryRun");
+
     private final FailoverService failover;
     private final FailoverCheck check;
     private final LiveStates live;
@@ -37,7 +41,7 @@ public final class FailoverCommands {
     }
 
     public void registerAll(RpcDispatcher rpc) {
-        rpc.register("GetDHCPFailoverRelationships", c -> {
+        rpc.register("GetDHCPFailoverRelationships", Set.of("dhcpServerRef"), c -> {
             String serverRef = c.params().string("dhcpServerRef");
             DhcpServer viewer = serverRef == null ? null : failover.serverByRef(serverRef);
             List<FailoverRelationship> all = failover.list(serverRef);
@@ -47,33 +51,33 @@ public final class FailoverCommands {
             n.put("totalResults", all.size());
             return n;
         });
-        rpc.register("GetDHCPFailoverRelationship", c -> {
+        rpc.register("GetDHCPFailoverRelationship", Set.of("dhcpServerRef", "dhcpFailoverRelationshipName"), c -> {
             Params p = c.params();
             String serverRef = p.requiredString("dhcpServerRef");
             FailoverRelationship r = failover.get(serverRef, p.requiredString("dhcpFailoverRelationshipName"));
             return ApiObjects.single("dhcpFailoverRelationship", FailoverObjects.toApi(r, failover, live, failover.serverByRef(serverRef)));
         });
-        rpc.register("AddDHCPFailoverRelationship", c -> FailoverObjects.toApi(failover.add(c.actor(),
+        rpc.register("AddDHCPFailoverRelationship", Set.of("dhcpFailoverRelationship", "saveComment", "dryRun"), c -> FailoverObjects.toApi(failover.add(c.actor(),
                 FailoverObjects.specFromApi(c.params().object("dhcpFailoverRelationship")), c.saveComment(), dryRun(c))));
-        rpc.register("ModifyDHCPFailoverRelationship", c -> FailoverObjects.toApi(failover.modify(c.actor(),
+        rpc.register("ModifyDHCPFailoverRelationship", Set.of("dhcpFailoverRelationship", "saveComment", "dryRun"), c -> FailoverObjects.toApi(failover.modify(c.actor(),
                 FailoverObjects.specFromApi(c.params().object("dhcpFailoverRelationship")), c.saveComment(), dryRun(c))));
-        rpc.register("RemoveDHCPFailoverRelationships", this::remove);
-        rpc.register("CheckDHCPFailover", c -> FailoverObjects.toApi(check.check(c.params().string("dhcpServerRef"),
+        rpc.register("RemoveDHCPFailoverRelationships", Set.of("dhcpRefAndFailoverRelationshipNames", "dhcpFailoverRelationshipDeconfigureAction", "saveComment", "dryRun"), this::remove);
+        rpc.register("CheckDHCPFailover", Set.of("dhcpServerRef", "dhcpFailoverRelationshipName"), c -> FailoverObjects.toApi(check.check(c.params().string("dhcpServerRef"),
                 c.params().string("dhcpFailoverRelationshipName"))));
-        rpc.register("ReplicateDHCPFailover", c -> {
+        rpc.register("ReplicateDHCPFailover", Set.of("dhcpServerRef", "dhcpFailoverRelationshipName", "dhcpScopeRef", "saveComment", "dryRun"), c -> {
             Params p = c.params();
             return FailoverObjects.toApi(failover.replicate(c.actor(), p.requiredString("dhcpServerRef"), p.string("dhcpFailoverRelationshipName"),
                     p.string("dhcpScopeRef"), c.saveComment(), dryRun(c)));
         });
-        rpc.register("AddDHCPScopesToDHCPFailoverRelationship", this::addScopes);
-        rpc.register(SEED_ALIAS, this::addScopes);
-        rpc.register("RemoveDHCPScopesFromDHCPFailoverRelationship", c -> {
+        rpc.register("AddDHCPScopesToDHCPFailoverRelationship", ADD_SCOPES, this::addScopes);
+        rpc.register(SEED_ALIAS, ADD_SCOPES, this::addScopes);
+        rpc.register("RemoveDHCPScopesFromDHCPFailoverRelationship", Set.of("dhcpServerRef", "dhcpFailoverRelationshipName", "dhcpScopeRefs", "dhcpFailoverRelationshipDeconfigureAction", "saveComment", "dryRun"), c -> {
             Params p = c.params();
             return FailoverObjects.toApi(failover.removeScopes(c.actor(), p.string("dhcpServerRef"),
                     p.requiredString("dhcpFailoverRelationshipName"), p.strings("dhcpScopeRefs"), action(p), c.saveComment(), dryRun(c)));
         });
 
-        rpc.register("GetDHCPScopeInstances", c -> {
+        rpc.register("GetDHCPScopeInstances", Set.of("dhcpScopeRef"), c -> {
             List<DhcpScope> all = failover.instances(c.params().requiredString("dhcpScopeRef"));
             ObjectNode n = ApiObjects.JSON.createObjectNode();
             ArrayNode items = n.putArray("dhcpScopes");
@@ -85,9 +89,9 @@ public final class FailoverCommands {
             n.put("totalResults", all.size());
             return n;
         });
-        rpc.register("AddDHCPScopeInstance", c -> FailoverObjects.toApi(failover.addInstance(c.actor(),
+        rpc.register("AddDHCPScopeInstance", Set.of("dhcpScopeRef", "dhcpServerRef", "saveComment", "dryRun"), c -> FailoverObjects.toApi(failover.addInstance(c.actor(),
                 c.params().requiredString("dhcpScopeRef"), c.params().requiredString("dhcpServerRef"), c.saveComment(), dryRun(c))));
-        rpc.register("RemoveDHCPScopeInstance", c -> FailoverObjects.toApi(failover.removeInstance(c.actor(),
+        rpc.register("RemoveDHCPScopeInstance", Set.of("dhcpScopeRef", "saveComment", "dryRun"), c -> FailoverObjects.toApi(failover.removeInstance(c.actor(),
                 c.params().requiredString("dhcpScopeRef"), c.saveComment(), dryRun(c))));
     }
 

@@ -21,24 +21,26 @@ public final class KeaHaCommands {
     }
 
     public void registerAll(RpcDispatcher rpc) {
-        rpc.register("SyncKeaHALeases", c -> {
-            Params p = c.params().allowOnly(Set.of("session", "dhcpServerRef", "peerName", "maxPeriod", "saveComment"));
+        rpc.register("SyncKeaHALeases", Set.of("dhcpServerRef", "peerName", "maxPeriod", "saveComment"), c -> {
+            Params p = c.params();
             DhcpServer s = server(p);
             return KeaHaObjects.toApi(ha.sync(c.actor(), s, p.string("peerName"), p.integer("maxPeriod"), c.saveComment()));
         });
-        rpc.register("SetKeaHAScopes", c -> {
-            Params p = c.params().allowOnly(Set.of("session", "dhcpServerRef", "scopes", "saveComment"));
+        rpc.register("SetKeaHAScopes", Set.of("dhcpServerRef", "scopes", "saveComment"), c -> {
+            Params p = c.params();
             DhcpServer s = server(p);
             return KeaHaObjects.toApi(ha.scopes(c.actor(), s, p.strings("scopes"), c.saveComment()));
         });
-        rpc.register("StartKeaHAMaintenance", c -> KeaHaObjects.toApi(ha.maintenanceStart(c.actor(), simple(c), c.saveComment())));
-        rpc.register("CancelKeaHAMaintenance", c -> KeaHaObjects.toApi(ha.maintenanceCancel(c.actor(), simple(c), c.saveComment())));
-        rpc.register("ContinueKeaHA", c -> KeaHaObjects.toApi(ha.continueStateMachine(c.actor(), simple(c), c.saveComment())));
+        rpc.register("StartKeaHAMaintenance", SIMPLE, c -> KeaHaObjects.toApi(ha.maintenanceStart(c.actor(), simple(c), c.saveComment())));
+        rpc.register("CancelKeaHAMaintenance", SIMPLE, c -> KeaHaObjects.toApi(ha.maintenanceCancel(c.actor(), simple(c), c.saveComment())));
+        rpc.register("ContinueKeaHA", SIMPLE, c -> KeaHaObjects.toApi(ha.continueStateMachine(c.actor(), simple(c), c.saveComment())));
     }
 
-    /** The server of an action without arguments; a misspelt parameter is an error, not silently ignored. */
+    /** The parameters of an action without arguments. */
+    private static final Set<String> SIMPLE = Set.of("dhcpServerRef", "saveComment");
+
     private DhcpServer simple(RpcCall c) {
-        return server(c.params().allowOnly(Set.of("session", "dhcpServerRef", "saveComment")));
+        return server(c.params());
     }
 
     private DhcpServer server(Params p) {

@@ -16,6 +16,7 @@ import org.tandem.change.ChangeResult;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.common.UserError;
 import org.tandem.failover.AddressRecords;
+import org.tandem.failover.ScopeOptionWrites;
 import org.tandem.failover.ScopeWrites;
 import org.tandem.http.ApiObjects;
 import org.tandem.http.FailoverObjects;
@@ -26,6 +27,7 @@ import org.tandem.scope.Range;
 import org.tandem.scope.Reservation;
 import org.tandem.scope.ScopeService;
 import org.tandem.servers.ServerService;
+import org.tandem.store.ListQuery;
 
 /** Micetro's JSON-RPC commands for servers, ranges, scopes, pools, exclusions, reservations, users and history. */
 public final class MicetroCommands {
@@ -34,6 +36,7 @@ public final class MicetroCommands {
     private final ServerService servers;
     private final ScopeService scopes;
     private final ScopeWrites writes;
+    private final ScopeOptionWrites options;
     private final AddressRecords records;
     private final ChangeLog changes;
 
@@ -71,43 +74,58 @@ public final class MicetroCommands {
 
     private final Extras extras;
 
-    public MicetroCommands(AuthService auth, ServerService servers, ScopeService scopes, ScopeWrites writes, AddressRecords records,
+    /** Micetro's list parameters, which every Get...s command takes. */
+    static final Set<String> LIST = Set.of("filter", "offset", "limit", "sortBy", "sortOrder");
+
+    static Set<String> listWith(String... more) {
+        return with(LIST, more);
+    }
+
+    static Set<String> with(Set<String> base, String... more) {
+        Set<String> all = new java.util.HashSet<>(base);
+        all.addAll(List.of(more));
+        return Set.copyOf(all);
+    }
+
+    public MicetroCommands(AuthService auth, ServerService servers, ScopeService scopes, ScopeWrites writes, ScopeOptionWrites options,
+            AddressRecords records,
             ChangeLog changes, Extras extras) {
         this.auth = auth;
         this.servers = servers;
         this.scopes = scopes;
         this.writes = writes;
+        this.options = options;
         this.records = records;
         this.changes = changes;
         this.extras = extras;
     }
 
     public void registerAll(RpcDispatcher rpc) {
-        rpc.registerPublic("Login", this::login);
-        rpc.register("Logout", this::logout);
+        rpc.registerPublic("Login", Set.of("loginName", "password", "server"), this::login);
+        rpc.register("Logout", Set.of(), this::logout);
 
-        rpc.register("GetDHCPServers", c -> list("dhcpServers", servers.list(c.listQuery()), ApiObjects::toApi));
-        rpc.register("GetDHCPServer", c -> single("dhcpServer", toApi(servers.get("dhcpServerRef", c.params().requiredString("dhcpServerRef")))));
-        rpc.register("AddDHCPServer", c -> ref(servers.add(c.actor(), c.saveComment(), "dhcpServer",
+        rpc.register("GetDHCPServers", LIST, c -> list("dhcpServers", servers.list(c.listQuery()), ApiObjects::toApi));
+        rpc.register("GetDHCPServer", Set.of("dhcpServerRef"), c -> single("dhcpServer", toApi(servers.get("dhcpServerRef", c.params().requiredString("dhcpServerRef")))));
+        rpc.register("AddDHCPServer", Set.of("dhcpServer", "saveComment"), c -> ref(servers.add(c.actor(), c.saveComment(), "dhcpServer",
                 ApiObjects.serverFromApi(c.params().object("dhcpServer"))).ref()));
-        rpc.register("ModifyDHCPServer", c -> {
+        rpc.register("ModifyDHCPServer", Set.of("dhcpServerRef", "properties", "saveComment"), c -> {
             Params p = c.params();
             servers.modifyKeaHooksLocation(c.actor(), c.saveComment(), "dhcpServerRef", p.requiredString("dhcpServerRef"),
                     "properties.keaHooksLocation", ApiObjects.serverHooksFromApi(p.object("properties")));
             return empty();
         });
-        rpc.register("RemoveDHCPServer", c -> {
+        rpc.register("RemoveDHCPServer", Set.of("dhcpServerRef", "saveComment"), c -> {
             servers.remove(c.actor(), c.saveComment(), "dhcpServerRef", c.params().requiredString("dhcpServerRef"));
             return empty();
         });
 
-        rpc.register("GetRanges", c -> list("ranges", scopes.ranges(c.listQuery()), r -> toApi(r, scopes.scopesOf(r))));
-        rpc.register("GetRange", c -> {
+        rpc.register("GetRanges", LIST, c -> list("ranges", scopes.ranges(c.listQuery()), r -> toApi(r, scopes.scopesOf(r))));
+        rpc.register("GetRange", Set.of("rangeRef"), c -> {
             Range range = scopes.range("rangeRef", c.params().requiredString("rangeRef"));
             return single("range", toApi(range, scopes.scopesOf(range)));
         });
-        rpc.register("GetNextFreeAddress", c -> {
-            Params p = c.params().allowOnly(Set.of("session", "rangeRef", "excludeDHCP", "startAddress", "temporaryClaimTime", "ping"));
+        rpc.register("GetNextFreeAddress", Set.of("rangeRef", "excludeDHCP", "startAddress", "temporaryClaimTime", "ping"), c -> {
+            Params p = c.params();
             Long claim = p.integer("temporaryClaimTime");
             if (claim != null && claim != 0) {
                 throw UserError.invalid("temporaryClaimTime", "Tandem has no address claims; give 0 or leave it out");
@@ -119,23 +137,22 @@ public final class MicetroCommands {
                     .ifPresentOrElse(a -> n.put("address", a.toString()), () -> n.putNull("address"));
             return n;
         });
-        rpc.register("GetIPAMRecord", c -> {
-            Params p = c.params().allowOnly(Set.of("session", "addrRef"));
-            String addr = p.requiredString("addrRef");
+        rpc.register("GetIPAMRecord", Set.of("addrRef"), c -> {
+            String addr = c.params().requiredString("addrRef");
             // Micetro's addrRef is "IPAMRecords/<address>" or the address itself.
             int slash = addr.lastIndexOf('/');
             return single("ipamRecord", toApi(records.record("addrRef", slash >= 0 ? addr.substring(slash + 1) : addr)));
         });
-        rpc.register("AddRange", c -> ref(scopes.addRange(c.actor(), c.saveComment(), "range",
+        rpc.register("AddRange", Set.of("range", "saveComment"), c -> ref(scopes.addRange(c.actor(), c.saveComment(), "range",
                 ApiObjects.rangeFromApi(c.params().object("range"))).ref()));
-        rpc.register("RemoveRange", c -> {
+        rpc.register("RemoveRange", Set.of("rangeRef", "saveComment"), c -> {
             scopes.removeRange(c.actor(), c.saveComment(), "rangeRef", c.params().requiredString("rangeRef"));
             return empty();
         });
 
-        rpc.register("GetDHCPScopes", c -> list("dhcpScopes", scopes.scopes(c.listQuery()), this::scopeToApi));
-        rpc.register("GetDHCPScope", c -> single("dhcpScope", scopeToApi(scopes.scope("dhcpScopeRef", c.params().requiredString("dhcpScopeRef")))));
-        rpc.register("AddDHCPScope", c -> {
+        rpc.register("GetDHCPScopes", listWith("dhcpServerRef"), c -> list("dhcpScopes", scopes.scopes(onServer(c)), this::scopeToApi));
+        rpc.register("GetDHCPScope", Set.of("dhcpScopeRef"), c -> single("dhcpScope", scopeToApi(scopes.scope("dhcpScopeRef", c.params().requiredString("dhcpScopeRef")))));
+        rpc.register("AddDHCPScope", Set.of("dhcpScope", "dhcpAddressPools", "range", "dhcpFailoverRelationshipName", "saveComment", "dryRun"), c -> {
             boolean dryRun = dryRun(c);
             extras.beforeScopeAdded(c, dryRun);
             List<String[]> pools = new ArrayList<>();
@@ -170,22 +187,30 @@ public final class MicetroCommands {
             }
             return n;
         });
-        rpc.register("ModifyDHCPScope", c -> {
+        rpc.register("ModifyDHCPScope", Set.of("dhcpScopeRef", "properties", "saveComment", "dryRun"), c -> {
             Params p = c.params();
             return answer(writes.modifyScope(c.actor(), c.saveComment(), "dhcpScopeRef", p.requiredString("dhcpScopeRef"), "properties",
                     ApiObjects.scopeChangesFromApi(p.object("properties")), dryRun(c)), null);
         });
-        rpc.register("RemoveDHCPScope", c -> answer(writes.removeScope(c.actor(), c.saveComment(), "dhcpScopeRef",
+        rpc.register("RemoveDHCPScope", Set.of("dhcpScopeRef", "saveComment", "dryRun"), c -> answer(writes.removeScope(c.actor(), c.saveComment(), "dhcpScopeRef",
                 c.params().requiredString("dhcpScopeRef"), dryRun(c)), null));
+        // Read from and written to the scope's servers; Micetro's includeInherited is refused, Tandem has only the scope's own.
+        rpc.register("GetDHCPScopeOptions", Set.of("dhcpScopeRef"),
+                c -> ApiObjects.optionsToApi(options.options("dhcpScopeRef", c.params().requiredString("dhcpScopeRef"))));
+        rpc.register("SetDHCPScopeOptions", Set.of("dhcpScopeRef", "dhcpOptions", "saveComment", "dryRun"), c -> {
+            Params p = c.params();
+            return answer(options.setOptions(c.actor(), c.saveComment(), "dhcpScopeRef", p.requiredString("dhcpScopeRef"),
+                    ApiObjects.optionsFromApi(p, "dhcpOptions"), dryRun(c)), null);
+        });
 
         registerBlocks(rpc, AddressBlock.Kind.POOL, "DHCPAddressPool", "dhcpAddressPool");
         registerBlocks(rpc, AddressBlock.Kind.EXCLUSION, "DHCPExclusion", "dhcpExclusion");
 
-        rpc.register("GetDHCPReservations", c -> list("dhcpReservations",
+        rpc.register("GetDHCPReservations", listWith("owner", "dhcpScopeRef"), c -> list("dhcpReservations",
                 scopes.reservations(scopeParam(c.params()), scopeRef(c.params()), c.listQuery()), ApiObjects::toApi));
-        rpc.register("GetDHCPReservation", c -> single("dhcpReservation",
+        rpc.register("GetDHCPReservation", Set.of("dhcpReservationRef"), c -> single("dhcpReservation",
                 toApi(scopes.reservation("dhcpReservationRef", c.params().requiredString("dhcpReservationRef")))));
-        rpc.register("AddDHCPReservation", c -> {
+        rpc.register("AddDHCPReservation", Set.of("owner", "dhcpScopeRef", "dhcpReservation", "saveComment", "dryRun"), c -> {
             Params p = c.params();
             String scopeParam = scopeParam(p);
             ScopeWrites.Outcome<Reservation> done = writes.addReservation(c.actor(), c.saveComment(), scopeParam, p.requiredString(scopeParam),
@@ -196,44 +221,46 @@ public final class MicetroCommands {
             }
             return n;
         });
-        rpc.register("ModifyDHCPReservation", c -> {
+        rpc.register("ModifyDHCPReservation", Set.of("dhcpReservationRef", "ref", "objType", "properties", "deleteUnspecified", "saveComment",
+                "dryRun"), c -> {
             Params p = c.params();
             String refParam = p.has("dhcpReservationRef") ? "dhcpReservationRef" : "ref";
             Boolean deleteUnspecified = p.bool("deleteUnspecified");
             return answer(writes.modifyReservation(c.actor(), c.saveComment(), refParam, p.requiredString(refParam), "properties",
                     ApiObjects.reservationChangesFromApi(p.properties("properties"), deleteUnspecified != null && deleteUnspecified), dryRun(c)), null);
         });
-        rpc.register("RemoveDHCPReservation", c -> answer(writes.removeReservation(c.actor(), c.saveComment(), "dhcpReservationRef",
+        rpc.register("RemoveDHCPReservation", Set.of("dhcpReservationRef", "saveComment", "dryRun"), c -> answer(writes.removeReservation(c.actor(), c.saveComment(), "dhcpReservationRef",
                 c.params().requiredString("dhcpReservationRef"), dryRun(c)), null));
 
-        rpc.register("GetChangeHistory", c -> list("changes", changes.history(c.listQuery()), ApiObjects::toApi));
+        rpc.register("GetChangeHistory", LIST, c -> list("changes", changes.history(c.listQuery()), ApiObjects::toApi));
 
-        rpc.register("GetUsers", c -> list("users", auth.users(c.listQuery()), ApiObjects::toApi));
-        rpc.register("AddUser", c -> {
+        rpc.register("GetUsers", LIST, c -> list("users", auth.users(c.listQuery()), ApiObjects::toApi));
+        rpc.register("AddUser", Set.of("user", "saveComment"), c -> {
             ApiObjects.NewUser u = ApiObjects.userFromApi(c.params().object("user"));
             return ref(auth.addUser(c.actor(), c.saveComment(), "user", u.name(), u.password(), u.role(), u.details()).ref());
         });
-        rpc.register("GetRoles", c -> {
+        rpc.register("GetRoles", LIST, c -> {
             c.listQuery();
             return ApiObjects.roles();
         });
-        rpc.register("GetGroups", c -> {
+        rpc.register("GetGroups", LIST, c -> {
             c.listQuery();
             return ApiObjects.groups();
         });
         for (String command : List.of("GetPropertyDefinitions", "AddPropertyDefinition", "ModifyPropertyDefinition", "RemovePropertyDefinition")) {
-            rpc.register(command, c -> {
+            // Whatever is asked, the answer is "not supported".
+            rpc.register(command, Set.of("propertyDefinition", "propertyDefinitions", "ref", "objType", "saveComment", "filter", "offset",
+                    "limit", "sortBy", "sortOrder", "name"), c -> {
                 throw UserError.invalid("propertyDefinitions", org.tandem.http.rest.RestApi.PROPERTY_DEFINITIONS_UNSUPPORTED);
             });
         }
         // Any signed-in user, read-only ones too, may change its own password (RpcDispatcher.openToReadOnly).
-        rpc.register("ChangePassword", c -> {
-            c.params().allowOnly(java.util.Set.of("session", "oldPassword", "newPassword"));
+        rpc.register("ChangePassword", Set.of("oldPassword", "newPassword"), c -> {
             auth.changePassword(c.actor(), c.params().requiredString("oldPassword"), c.params().requiredString("newPassword"),
                     c.sessionToken(), c.sourceAddress());
             return empty();
         });
-        rpc.register("ModifyUser", c -> {
+        rpc.register("ModifyUser", Set.of("userRef", "user", "properties", "ref", "objType", "deleteUnspecified", "saveComment"), c -> {
             Params p = c.params();
             String userRef = p.requiredString("userRef");
             String field = p.has("properties") ? "properties" : "user";
@@ -241,17 +268,20 @@ public final class MicetroCommands {
             ApiObjects.UserChanges u = ApiObjects.userChangesFromApi(given, auth.user("userRef", userRef).name());
             return ref(auth.modifyUser(c.actor(), c.saveComment(), field, userRef, u.password(), u.role(), u.details()).ref());
         });
-        rpc.register("RemoveUser", c -> {
+        rpc.register("RemoveUser", Set.of("userRef", "saveComment"), c -> {
             auth.removeUser(c.actor(), c.saveComment(), "userRef", c.params().requiredString("userRef"));
             return empty();
         });
     }
 
     private void registerBlocks(RpcDispatcher rpc, AddressBlock.Kind kind, String name, String key) {
-        rpc.register("Get" + name + "s", c -> list(kind.resource,
+        String ref = key + "Ref";
+        // Exclusions are Tandem's own and never reach a server, so their writes have no dry run.
+        Set<String> write = kind == AddressBlock.Kind.POOL ? Set.of("saveComment", "dryRun") : Set.of("saveComment");
+        rpc.register("Get" + name + "s", listWith("dhcpScopeRef"), c -> list(kind.resource,
                 scopes.blocks(kind, "dhcpScopeRef", c.params().string("dhcpScopeRef"), c.listQuery()), b -> blockToApi(b, kind)));
-        rpc.register("Get" + name, c -> single(key, blockToApi(scopes.block(kind, key + "Ref", c.params().requiredString(key + "Ref")), kind)));
-        rpc.register("Add" + name, c -> {
+        rpc.register("Get" + name, Set.of(ref), c -> single(key, blockToApi(scopes.block(kind, key + "Ref", c.params().requiredString(key + "Ref")), kind)));
+        rpc.register("Add" + name, with(write, key, "dhcpScopeRef"), c -> {
             String[] fromTo = ApiObjects.blockFromApi(c.params().object(key));
             if (kind == AddressBlock.Kind.POOL) {
                 ScopeWrites.Outcome<AddressBlock> done = writes.addPool(c.actor(), c.saveComment(), "dhcpScopeRef",
@@ -262,13 +292,24 @@ public final class MicetroCommands {
             return ref(scopes.addBlock(c.actor(), c.saveComment(), kind, "dhcpScopeRef", c.params().requiredString("dhcpScopeRef"),
                     key, fromTo[0], fromTo[1]).ref(kind));
         });
-        rpc.register("Remove" + name, c -> {
+        rpc.register("Remove" + name, with(write, ref), c -> {
             if (kind == AddressBlock.Kind.POOL) {
                 return answer(writes.removePool(c.actor(), c.saveComment(), key + "Ref", c.params().requiredString(key + "Ref"), dryRun(c)), null);
             }
             scopes.removeBlock(c.actor(), c.saveComment(), kind, key + "Ref", c.params().requiredString(key + "Ref"));
             return empty();
         });
+    }
+
+    /** GetDHCPScopes' {@code dhcpServerRef}: only that server's scopes (an unknown server is an error naming the parameter). */
+    private ListQuery onServer(RpcCall c) {
+        ListQuery q = c.listQuery();
+        String serverRef = c.params().string("dhcpServerRef");
+        if (serverRef == null) {
+            return q;
+        }
+        String own = "dhcpServerRef=" + servers.get("dhcpServerRef", serverRef).ref();
+        return new ListQuery(q.filter() == null ? own : own + " AND " + q.filter(), q.offset(), q.limit(), q.sortBy(), q.descending());
     }
 
     private ObjectNode scopeToApi(DhcpScope s) {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +25,7 @@ import org.tandem.http.Requests;
 /**
  * JSON-RPC 2.0 at {@code POST /mmws/json}, Micetro style: one object per request, errors as HTTP 200
  * with {@code {"error":{code,message}}}. Commands are registered by name, one line each:
- * {@code rpc.register("GetDHCPScopes", this::getScopes)}. Written by hand: the envelope is small and
+ * {@code rpc.register("GetDHCPScopes", LIST, this::getScopes)}. Written by hand: the envelope is small and
  * no library speaks Micetro's dialect (session as a parameter, its error codes).
  */
 public final class RpcDispatcher {
@@ -35,7 +36,8 @@ public final class RpcDispatcher {
         Object handle(RpcCall call);
     }
 
-    private record Command(Handler handler, boolean needsSession) {}
+    /** A command and the parameters it knows; any other is refused naming it, before the handler runs. */
+    private record Command(Handler handler, boolean needsSession, Set<String> params) {}
 
     private static final Logger log = LoggerFactory.getLogger(RpcDispatcher.class);
 
@@ -50,14 +52,30 @@ public final class RpcDispatcher {
         this.metrics = metrics;
     }
 
-    /** Registers a command that needs a logged-in caller. */
-    public void register(String method, Handler handler) {
-        add(method, new Command(handler, true));
+    /**
+     * Registers a command that needs a logged-in caller and knows {@code params} ({@code session} is always known).
+     * A parameter a command does not know is refused with its name, on reads as on writes: before this, a
+     * misspelt or unsupported filter parameter was ignored and a read answered more than was asked.
+     */
+    public void register(String method, Set<String> params, Handler handler) {
+        add(method, new Command(handler, true, known(params)));
     }
 
     /** Registers a command anyone may call (Login). */
-    public void registerPublic(String method, Handler handler) {
-        add(method, new Command(handler, false));
+    public void registerPublic(String method, Set<String> params, Handler handler) {
+        add(method, new Command(handler, false, known(params)));
+    }
+
+    private static Set<String> known(Set<String> params) {
+        Set<String> all = new TreeSet<>(params);
+        all.add("session");
+        return Set.copyOf(all);
+    }
+
+    /** The parameters {@code method} knows ({@code session} included), or null when there is no such command. */
+    public Set<String> parameters(String method) {
+        Command c = commands.get(method);
+        return c == null ? null : c.params();
     }
 
     private void add(String method, Command command) {
@@ -84,7 +102,8 @@ public final class RpcDispatcher {
             throw new UserError(UserError.Kind.PERMISSION_DENIED, null,
                     "User \"" + actor.userName() + "\" is read-only and may not call " + method);
         }
-        Object result = command.handler().handle(new RpcCall(method, new Params(params, ""), () -> actor));
+        Params checked = new Params(params, "").allowOnly(command.params());
+        Object result = command.handler().handle(new RpcCall(method, checked, () -> actor));
         return result == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(result);
     }
 
@@ -143,6 +162,7 @@ public final class RpcDispatcher {
                 throw new UserError(UserError.Kind.PERMISSION_DENIED, null,
                         "User \"" + actor.userName() + "\" is read-only and may not call " + method);
             }
+            params.allowOnly(command.params());
             RpcCall call = new RpcCall(method, params, () -> {
                 if (actor == null) {
                     throw new IllegalStateException(methodNode.textValue() + " is public and has no caller");

@@ -23,10 +23,19 @@ final class HttpTransport implements KeaTransport {
     private final Duration timeout;
 
     HttpTransport(URI url, KeaEndpoint.BasicAuth auth, Duration timeout) {
+        this(url, auth == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString((auth.user() + ":" + auth.password()).getBytes(StandardCharsets.UTF_8)), timeout);
+    }
+
+    /** To the Tandem agent's {@code /v1/kea/command}, with its bearer token. */
+    static HttpTransport toAgent(KeaEndpoint.Agent agent) {
+        return new HttpTransport(agent.url().resolve("/v1/kea/command"), "Bearer " + agent.token(), agent.timeout());
+    }
+
+    private HttpTransport(URI url, String authorization, Duration timeout) {
         this.url = url;
         this.timeout = timeout;
-        this.authorization = auth == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((auth.user() + ":" + auth.password()).getBytes(StandardCharsets.UTF_8));
+        this.authorization = authorization;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -57,9 +66,22 @@ final class HttpTransport implements KeaTransport {
             }
             byte[] body = KeaTransport.readCapped(in, maxBytes);
             if (response.statusCode() != 200) {
-                throw new HttpStatusException(response.statusCode(), new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8));
+                throw new HttpStatusException(response.statusCode(), agentMessage(body));
             }
             return body;
         }
+    }
+
+    /** The message of a Tandem agent's error body ({@code {"kind", "message", ...}}), else the start of the body. */
+    private static String agentMessage(byte[] body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = KeaClient.mapper().readTree(body);
+            if (n != null && n.path("message").isTextual()) {
+                return n.get("message").asText();
+            }
+        } catch (IOException notJson) {
+            // Kea's agent answers errors in HTML or plain text
+        }
+        return new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
     }
 }

@@ -55,6 +55,7 @@ public final class KeaClient {
             case KeaEndpoint.ControlAgent ca -> new HttpTransport(ca.url(), ca.auth(), ca.timeout());
             case KeaEndpoint.DaemonHttp d -> new HttpTransport(d.url(), d.auth(), d.timeout());
             case KeaEndpoint.UnixSocket u -> new UnixSocketTransport(u.path(), u.timeout());
+            case KeaEndpoint.Agent a -> HttpTransport.toAgent(a);
         };
     }
 
@@ -98,7 +99,8 @@ public final class KeaClient {
         } catch (KeaTransport.HttpStatusException e) {
             if (e.status == 401 || e.status == 403) {
                 throw new UserError(UserError.Kind.AUTHENTICATION, null, "Kea server \"" + server + "\" rejected the credentials for '"
-                        + command + "' (HTTP " + e.status + "); check the basic-auth user and password of " + endpoint.describe(), e);
+                        + command + "' (HTTP " + e.status + "); check the " + (endpoint instanceof KeaEndpoint.Agent
+                        ? "agent token registered for" : "basic-auth user and password of") + " " + endpoint.describe(), e);
             }
             throw KeaProtocolError.of(server, command, "HTTP status " + e.status + " from " + endpoint.describe() + ": " + e.body.strip(), e);
         } catch (IOException e) {

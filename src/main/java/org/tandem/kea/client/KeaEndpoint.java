@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * <p>Kea 2.x puts the Control Agent in front of the daemon (HTTP, {@code service} routes the command, answers come
  * wrapped in an array); Kea 3.x dropped the agent and the daemon listens on HTTP itself (no {@code service}); on the
- * Kea host the daemon's unix socket answers a bare object and closes the connection after it.
+ * Kea host the daemon's unix socket answers a bare object and closes the connection after it; the Tandem agent next to
+ * Kea forwards to that socket.
  */
 public sealed interface KeaEndpoint {
 
@@ -64,6 +65,30 @@ public sealed interface KeaEndpoint {
         @Override
         public String describe() {
             return "unix socket " + path;
+        }
+    }
+
+    /**
+     * The Tandem agent running next to Kea ({@code tandem agent --kea-config}): commands go to {@code POST
+     * /v1/kea/command} with the agent's bearer token and reach kea-dhcp4's unix socket; config changes go to
+     * {@code /v1/kea/config/patch}, which edits the config file in place instead of Kea's config-set and config-write.
+     * HTTPS when {@code url} says so, trusting Central's TrustedCertificates.
+     */
+    record Agent(URI url, String token, Duration timeout) implements KeaEndpoint {
+        public Agent {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(timeout, "timeout");
+        }
+
+        @Override
+        public String describe() {
+            return "Tandem agent " + url;
+        }
+
+        @Override
+        public String toString() {
+            return "Agent[" + url + "]";
         }
     }
 

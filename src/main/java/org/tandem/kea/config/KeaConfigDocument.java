@@ -332,6 +332,75 @@ public final class KeaConfigDocument {
         return removed;
     }
 
+    /** One {@code option-data} element of a subnet as Kea has it: name and code (either may be null), space, data. */
+    public record OptionData(String name, Integer code, String space, String data, boolean csvFormat) {
+    }
+
+    /** The subnet's own {@code option-data} elements, in order. */
+    public List<OptionData> subnetOptions(Ipv4Range prefix) {
+        List<OptionData> out = new ArrayList<>();
+        for (JsonNode o : subnetNode(prefix).path("option-data")) {
+            out.add(new OptionData(o.path("name").isTextual() ? o.get("name").asText() : null, o.path("code").isInt() ? o.get("code").asInt() : null,
+                    o.path("space").asText("dhcp4"), o.path("data").asText(""), o.path("csv-format").asBoolean(true)));
+        }
+        return out;
+    }
+
+    /**
+     * Sets the data of the subnet's option {@code name} / {@code code} (space dhcp4): the element already there keeps
+     * every other key ({@code always-send}, {@code never-send}, {@code user-context}, ...), and only {@code data} changes
+     * (with {@code csv-format} true when it was false, as the data given is text, not hex); a second element for the
+     * same option goes. Absent, one element is appended. The subnet's other options stay as they are.
+     */
+    public void setSubnetOption(Ipv4Range prefix, String name, int code, String data) {
+        KeaNames.checkName("option-data.name", name);
+        ObjectNode subnet = subnetNode(prefix);
+        ArrayNode list = subnet.get("option-data") instanceof ArrayNode a ? a : subnet.putArray("option-data");
+        ObjectNode first = null;
+        for (Iterator<JsonNode> it = list.elements(); it.hasNext(); ) {
+            JsonNode o = it.next();
+            if (o instanceof ObjectNode on && isOption(on, name, code, "dhcp4")) {
+                if (first == null) {
+                    first = on;
+                } else {
+                    it.remove();
+                }
+            }
+        }
+        if (first == null) {
+            first = list.addObject();
+            first.put("name", name);
+            first.put("code", code);
+            first.put("space", "dhcp4");
+        }
+        if (first.has("csv-format") && !first.get("csv-format").asBoolean(true)) {
+            first.put("csv-format", true);
+        }
+        first.put("data", data);
+    }
+
+    /** Removes the subnet's option-data elements for the option named {@code name} or coded {@code code} in {@code space}; answers how many. */
+    public int removeSubnetOption(Ipv4Range prefix, String name, Integer code, String space) {
+        ObjectNode subnet = subnetNode(prefix);
+        int removed = 0;
+        if (subnet.get("option-data") instanceof ArrayNode list) {
+            for (Iterator<JsonNode> it = list.elements(); it.hasNext(); ) {
+                if (it.next() instanceof ObjectNode on && isOption(on, name, code, space)) {
+                    it.remove();
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static boolean isOption(ObjectNode o, String name, Integer code, String space) {
+        if (!o.path("space").asText("dhcp4").equals(space)) {
+            return false;
+        }
+        return (name != null && name.equals(o.path("name").asText(null))) || (code != null && o.path("code").isInt() && o.get("code").asInt() == code);
+    }
+
     private ObjectNode subnetNode(Ipv4Range prefix) {
         return locate(prefix).orElseThrow(() -> UserError.notFound("Scope", prefix.toString())).node;
     }

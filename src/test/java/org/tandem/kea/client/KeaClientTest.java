@@ -53,6 +53,20 @@ class KeaClientTest {
     }
 
     @Test
+    void tandemAgent_sendsBearerTokenAndNoService_andItsErrorMessageIsShown() {
+        fake.answerFile("version-get", "kea22-version-get.json");
+        KeaClient c = new KeaClient("kea1", new KeaEndpoint.Agent(fake.url(), "agent-token-0123456789", Duration.ofSeconds(5)));
+        assertThat(c.version().toString()).isEqualTo("2.2.0");
+        assertThat(fake.requests().get(0).authorization()).isEqualTo("Bearer agent-token-0123456789");
+        assertThat(fake.requests().get(0).body()).doesNotContain("service");
+        fake.answer("status-get", "{\"kind\": \"UNREACHABLE\", \"message\": \"kea-dhcp4 does not answer on its control socket\"}")
+                .status("status-get", 502);
+        assertThatThrownBy(() -> c.call("status-get", null)).isInstanceOf(KeaProtocolError.class)
+                .hasMessageContaining("HTTP status 502 from Tandem agent").hasMessageContaining("does not answer on its control socket")
+                .hasMessageNotContaining("\"kind\"");
+    }
+
+    @Test
     void daemonHttp_kea3_sendsNoServiceAndReadsBareAnswer() {
         fake.answerFile("status-get", "kea3-status-get-daemon-http.json").answerFile("version-get", "kea3-version-get-daemon-http.json");
         KeaClient c = new KeaClient("kea1", new KeaEndpoint.DaemonHttp(fake.url(), null, Duration.ofSeconds(5)));
