@@ -354,6 +354,21 @@ class MicetroRecordsIT {
         assertThat(anonymous.status()).as("signed in first").isEqualTo(401);
     }
 
+    @Test
+    @Order(9)
+    void unversionedMicetroForms_reachTheSameRoutes() {
+        TestCentral.Answer rec = central.send("GET", "/mmws/api/IPAMRecords/" + DHCPD_NET + ".20", null, basic);
+        assertThat(rec.status()).as(rec.text()).isEqualTo(200);
+        assertThat(rec.body().path("result").path("ipamRecord").path("state").asText()).isEqualTo("InPool");
+        String rangeId = dhcpdRange.substring(dhcpdRange.indexOf('/') + 1);
+        TestCentral.Answer free = central.send("GET", "/mmws/api/Ranges/" + rangeId + "/NextFreeAddress?excludeDHCP=1", null, basic);
+        assertThat(free.body().path("result").path("address").asText()).as(free.text()).isEqualTo(DHCPD_NET + ".1");
+        assertThat(central.send("GET", "/mmws/api/Roles", null, basic).body().path("result").path("roles")).hasSize(2);
+        TestCentral.Answer props = central.send("GET", "/mmws/api/Ranges/PropertyDefinitions", null, basic);
+        assertThat(props.status()).isEqualTo(400);
+        assertThat(props.body().path("error").path("message").asText()).contains("not supported");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static String reservationBody(String name, String mac, String address) {
