@@ -142,6 +142,12 @@ public final class AuthService {
     }
 
     public User addUser(Actor actor, String saveComment, String field, String name, String password, String role) {
+        return addUser(actor, saveComment, field, name, password, role, null);
+    }
+
+    /** A new user with Micetro's details (full name, email, description; null: none). */
+    public User addUser(Actor actor, String saveComment, String field, String name, String password, String role, User.Details details) {
+        User.Details checkedDetails = checkDetails(field, details, User.Details.NONE);
         String checkedName = Text.name(field + ".name", name, 100);
         PasswordPolicy.check(field + ".password", checkedName, password);
         Role checkedRole = role == null ? Role.ReadOnly : Role.parse(field + ".role", role);
@@ -150,7 +156,7 @@ public final class AuthService {
             if (users.findByName(checkedName).isPresent()) {
                 throw UserError.conflict("A user named \"" + checkedName + "\" already exists");
             }
-            User created = users.findById(users.insert(checkedName, hash, checkedRole, clock.millis())).orElseThrow();
+            User created = users.findById(users.insert(checkedName, hash, checkedRole, clock.millis(), checkedDetails)).orElseThrow();
             log.created("User", created.ref(), snapshot(created));
             return created;
         });
@@ -190,6 +196,11 @@ public final class AuthService {
      * that user's sessions. An administrator cannot change its own role, so the last one is never demoted by mistake.
      */
     public User modifyUser(Actor actor, String saveComment, String field, String refText, String password, String role) {
+        return modifyUser(actor, saveComment, field, refText, password, role, null);
+    }
+
+    /** As above, with Micetro's details: each non-null field of {@code details} replaces the user's. */
+    public User modifyUser(Actor actor, String saveComment, String field, String refText, String password, String role, User.Details details) {
         Role newRole = role == null ? null : Role.parse(field + ".role", role);
         String hash = password == null ? null : bcrypt(checkedPassword(field, refText, password));
         return changes.write(actor, saveComment, log -> {
@@ -203,6 +214,12 @@ public final class AuthService {
             }
             if (newRole != null) {
                 users.updateRole(before.id(), newRole);
+            }
+            if (details != null) {
+                User.Details merged = checkDetails(field, details, before.details());
+                if (!merged.equals(before.details())) {
+                    users.updateDetails(before.id(), merged);
+                }
             }
             User after = users.findById(before.id()).orElseThrow();
             Map<String, Object> afterSnapshot = snapshot(after);
@@ -257,7 +274,23 @@ public final class AuthService {
         m.put("ref", u.ref());
         m.put("name", u.name());
         m.put("role", u.role().name());
+        m.put("fullName", u.details().fullName());
+        m.put("email", u.details().email());
+        m.put("description", u.details().description());
         return m;
+    }
+
+    /** {@code given}'s non-null fields checked over {@code base}. */
+    private static User.Details checkDetails(String field, User.Details given, User.Details base) {
+        if (given == null) {
+            return base;
+        }
+        String email = given.email() == null ? base.email() : given.email();
+        if (!email.isEmpty() && (email.length() > 254 || !email.matches("[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+"))) {
+            throw UserError.invalid(field + ".email", "\"" + Text.clip(email) + "\" is not an email address like someone@example.com");
+        }
+        return new User.Details(given.fullName() == null ? base.fullName() : Text.description(field + ".fullName", given.fullName(), 200),
+                email, given.description() == null ? base.description() : Text.description(field + ".description", given.description(), 1000));
     }
 
     private static UserError badLogin() {

@@ -11,10 +11,12 @@ import org.tandem.store.Page;
 /** Users in the {@code users} table. */
 public final class JdbiUserRepository implements UserRepository {
 
-    static final Fields FIELDS = Fields.withId("id").ref("ref", "id", User.RESOURCE).text("name", "name").text("role", "role");
-    private static final String COLUMNS = "id, name, password_hash, role, created_at";
+    static final Fields FIELDS = Fields.withId("id").ref("ref", "id", User.RESOURCE).text("name", "name").text("role", "role")
+            .text("fullName", "full_name").text("email", "email").text("description", "description");
+    private static final String COLUMNS = "id, name, password_hash, role, created_at, full_name, email, description";
     private static final RowMapper<User> MAPPER = (rs, ctx) -> new User(rs.getLong("id"), rs.getString("name"),
-            rs.getString("password_hash"), Role.valueOf(rs.getString("role")), rs.getLong("created_at"));
+            rs.getString("password_hash"), Role.valueOf(rs.getString("role")), rs.getLong("created_at"),
+            new User.Details(rs.getString("full_name"), rs.getString("email"), rs.getString("description")));
 
     private final Jdbi jdbi;
 
@@ -23,10 +25,18 @@ public final class JdbiUserRepository implements UserRepository {
     }
 
     @Override
-    public long insert(String name, String passwordHash, Role role, long createdAtMillis) {
-        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO users (name, password_hash, role, created_at) VALUES (:n, :p, :r, :c)")
+    public long insert(String name, String passwordHash, Role role, long createdAtMillis, User.Details details) {
+        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO users (name, password_hash, role, created_at, full_name, email, description)"
+                        + " VALUES (:n, :p, :r, :c, :fn, :e, :d)")
                 .bind("n", name).bind("p", passwordHash).bind("r", role.name()).bind("c", createdAtMillis)
+                .bind("fn", details.fullName()).bind("e", details.email()).bind("d", details.description())
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    }
+
+    @Override
+    public void updateDetails(long id, User.Details details) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET full_name = :fn, email = :e, description = :d WHERE id = :id")
+                .bind("fn", details.fullName()).bind("e", details.email()).bind("d", details.description()).bind("id", id).execute());
     }
 
     @Override

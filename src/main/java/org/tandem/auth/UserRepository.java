@@ -6,7 +6,7 @@ import org.tandem.store.Page;
 
 /** Stored users. */
 public interface UserRepository {
-    long insert(String name, String passwordHash, Role role, long createdAtMillis);
+    long insert(String name, String passwordHash, Role role, long createdAtMillis, User.Details details);
 
     Optional<User> findById(long id);
 
@@ -21,4 +21,6 @@ public interface UserRepository {
     void updatePassword(long id, String passwordHash);
 
     void updateRole(long id, Role role);
+
+    void updateDetails(long id, User.Details details);
 }

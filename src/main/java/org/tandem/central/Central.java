@@ -151,7 +151,7 @@ public final class Central implements AutoCloseable {
         // HA actions check names against a recent read of the server's config (the engine's, shared with the planners).
         this.keaHa = new KeaHaService(servers, ServerTargets::keaClient, failover.kea()::forPlanning, failover.kea().actions(), changeLog);
         this.rpc = new RpcDispatcher(auth, config.maxRequestBytes(), metrics);
-        new MicetroCommands(auth, servers, scopes, failover.scopeWrites(), failover.scopeOptions(), changeLog,
+        new MicetroCommands(auth, servers, scopes, failover.scopeWrites(), failover.scopeOptions(), failover.addressRecords(), changeLog,
                 new FailoverApiExtras(failover.service(), scopes, failover.scopeWrites())).registerAll(rpc);
         new FailoverCommands(failover.service(), failover.check(), liveStates).registerAll(rpc);
         new KeaHaCommands(keaHa).registerAll(rpc);
@@ -183,7 +183,8 @@ public final class Central implements AutoCloseable {
     }
 
     private void listen() {
-        RestApi rest = new RestApi(auth, servers, scopes, failover.scopeWrites(), failover.scopeOptions(), changeLog, options.config().maxRequestBytes());
+        RestApi rest = new RestApi(auth, servers, scopes, failover.scopeWrites(), failover.scopeOptions(), failover.addressRecords(), changeLog,
+                options.config().maxRequestBytes());
         byte[] openApi = resource("/openapi.json");
         app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;

@@ -93,6 +93,11 @@ public final class ChangeLog {
         return repository.list(query);
     }
 
+    /** Whether the object {@code ref} of {@code objType} was removed (ids are never reused, so it is gone for good). */
+    public boolean wasRemoved(String objType, String ref) {
+        return repository.wasRemoved(objType, ref);
+    }
+
     private String toJson(Map<String, ?> snapshot) {
         if (snapshot == null) {
             return null;

@@ -9,6 +9,9 @@ public interface ChangeLogRepository {
 
     Page<ChangeEntry> list(ListQuery query);
 
+    /** Whether the history records the removal of the object {@code objectRef} of {@code objectType}. */
+    boolean wasRemoved(String objectType, String objectRef);
+
     /** Takes the database-wide write lock for the current transaction (see V1 {@code write_lock}). */
     void lockWrites();
 }

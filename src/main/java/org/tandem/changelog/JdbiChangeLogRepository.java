@@ -40,6 +40,12 @@ public final class JdbiChangeLogRepository implements ChangeLogRepository {
     }
 
     @Override
+    public boolean wasRemoved(String objectType, String objectRef) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM change_log WHERE object_ref = :r AND object_type = :t AND action = 'Removed'")
+                .bind("r", objectRef).bind("t", objectType).mapTo(Long.class).one() > 0);
+    }
+
+    @Override
     public void lockWrites() {
         jdbi.useHandle(h -> h.execute("UPDATE write_lock SET version = version + 1 WHERE id = 1"));
     }

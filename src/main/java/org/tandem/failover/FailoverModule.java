@@ -45,6 +45,7 @@ public final class FailoverModule {
     private final ChangeRecovery recovery;
     private final FailoverService service;
     private final ScopeWrites scopeWrites;
+    private final AddressRecords addressRecords;
     private final ScopeOptionWrites scopeOptions;
     private final JobLock locks;
     private final KeaEngine kea;
@@ -52,8 +53,9 @@ public final class FailoverModule {
     private final FailoverCheck check;
 
     private FailoverModule(LiveStates liveStates, ServerTargets targets, ChangeEngine engine, ChangeRecovery recovery,
-            FailoverService service, ScopeWrites scopeWrites, ScopeOptionWrites scopeOptions, JobLock locks, KeaEngine kea, FailoverCache cache,
-            FailoverCheck check) {
+            FailoverService service, ScopeWrites scopeWrites, ScopeOptionWrites scopeOptions, AddressRecords addressRecords, JobLock locks,
+            KeaEngine kea, FailoverCache cache, FailoverCheck check) {
+        this.addressRecords = addressRecords;
         this.cache = cache;
         this.check = check;
         this.scopeWrites = scopeWrites;
@@ -107,7 +109,8 @@ public final class FailoverModule {
                 new JdbiReservationRepository(jdbi), relationships, service, targets, kea, engine, changeLog);
         FailoverCheck check = new FailoverCheck(service, relationships, new JdbiScopeRepository(jdbi), targets, kea);
         ScopeOptionWrites scopeOptions = new ScopeOptionWrites(scopes, service, targets, kea, scopeWrites);
-        return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, scopeOptions, locks, kea, cache, check);
+        return new FailoverModule(liveStates, targets, engine, recovery, service, scopeWrites, scopeOptions, new AddressRecords(scopes, service, clock),
+                locks, kea, cache, check);
     }
 
     /** The server's own hook directory, else Central's; read when a HA relationship is planned, so a change applies at once. */
@@ -126,6 +129,11 @@ public final class FailoverModule {
     /** Scope, pool and reservation writes that reach the servers through the change engine. */
     public ScopeWrites scopeWrites() {
         return scopeWrites;
+    }
+
+    /** Address records and next free address, with the servers' leases. */
+    public AddressRecords addressRecords() {
+        return addressRecords;
     }
 
     /** A scope's DHCP options, read from and written to its servers. */

@@ -65,8 +65,15 @@ import org.tandem.store.ListQuery;
  */
 public final class ScopeWrites {
 
-    /** A write's result ({@code null} on a dry run, where nothing was stored) and what it did on the servers. */
-    public record Outcome<T>(T result, ChangeResult change) {}
+    /**
+     * A write's result ({@code null} on a dry run, where nothing was stored) and what it did on the servers;
+     * {@code existed}: nothing was written because what was asked for was already there (the result is that object).
+     */
+    public record Outcome<T>(T result, ChangeResult change, boolean existed) {
+        public Outcome(T result, ChangeResult change) {
+            this(result, change, false);
+        }
+    }
 
     private final Jdbi jdbi;
     private final ScopeService store;
@@ -325,10 +332,17 @@ public final class ScopeWrites {
     public Outcome<Reservation> addReservation(Actor actor, String saveComment, String scopeField, String scopeRef, String field,
             ScopeService.NewReservation in, boolean dryRun) {
         DhcpScope scope = store.scope(scopeField, scopeRef);
+        // Micetro's clients create a reservation once per scope instance; on a failover pair the first create made it
+        // on both instances, so the second finds it and answers with it.
+        Optional<Reservation> same = identical(scope, field, in);
+        if (same.isPresent()) {
+            return new Outcome<>(same.get(), null, true);
+        }
         return write(actor, saveComment, dryRun, () -> {
             Reservation first = null;
             for (DhcpScope instance : instances(scope)) {
-                Reservation r = store.addReservation(actor, saveComment, scopeField, instance.ref(), field, in);
+                Reservation r = store.addReservation(actor, saveComment, scopeField, instance.ref(), field,
+                        in.withBoot(storedBoot(failover.server(instance.serverId()), in.name(), in.boot(), false, null)));
                 if (first == null || instance.id() == scope.id()) {
                     first = r;
                 }
@@ -345,20 +359,33 @@ public final class ScopeWrites {
                         + " use 1 to 63 letters, digits, '_', '.' or '-'");
             }
             if (e.conf().model().subnet(scope.addresses()).isPresent()) {
-                e.addHost(scope.addresses(), created.name(), created.clientIdentifier(), created.address());
+                e.addHost(scope.addresses(), created.name(), created.clientIdentifier(), created.address(), dhcpdParameters(created.boot(),
+                        Reservation.Boot.FIELDS));
             }
         }, (s, doc) -> {
             if (doc.subnet(scope.addresses()).isPresent()) {
-                String hostname = created.name().matches("[A-Za-z0-9_.:-]{1,64}") ? created.name() : null;
+                Reservation.Boot boot = storedBoot(s, created.name(), created.boot(), false, null);
                 doc.addReservation(scope.addresses(), KeaReservation.of(keaKind(created.method()), created.clientIdentifier(),
-                        created.address(), hostname));
+                        created.address(), boot.ddnsHostName()).withBoot(boot.filename(), boot.serverName(), boot.nextServer()));
             }
         }));
     }
 
     /** RemoveDHCPReservation: off every server of the scope, then the store (the same reservation on each instance). */
     public Outcome<Void> removeReservation(Actor actor, String saveComment, String field, String refText, boolean dryRun) {
-        Reservation reservation = store.reservation(field, refText);
+        Reservation reservation;
+        try {
+            reservation = store.reservation(field, refText);
+        } catch (UserError e) {
+            // Removing a reservation removes it from every instance of its scope; Micetro's clients then delete the
+            // other instance's reservation too, which is already gone: that is the outcome they asked for.
+            org.tandem.store.Ref ref = org.tandem.store.Ref.parse(field, Reservation.RESOURCE, refText);
+            if (e.kind() == UserError.Kind.NOT_FOUND && ref.id() != null
+                    && changeLog.wasRemoved(Reservation.OBJ_TYPE, org.tandem.store.Ref.of(Reservation.RESOURCE, ref.id()))) {
+                return new Outcome<>(null, null, true);
+            }
+            throw e;
+        }
         DhcpScope scope = scopes.findById(reservation.scopeId()).orElseThrow();
         return write(actor, saveComment, dryRun, () -> {
             for (DhcpScope instance : instances(scope)) {
@@ -376,6 +403,126 @@ public final class ScopeWrites {
                                 reservation.clientIdentifier(), reservation.address()));
                     }
                 }));
+    }
+
+    /**
+     * ModifyDHCPReservation: the reservation's host declaration (dhcpd) or reservation element (Kea) is edited in place
+     * on every server of the scope (only what changed: other statements and keys stay), then the reservation of each
+     * instance in the store.
+     */
+    public Outcome<Reservation> modifyReservation(Actor actor, String saveComment, String field, String refText, String changesField,
+            ScopeService.ReservationChanges in, boolean dryRun) {
+        Reservation before = store.reservation(field, refText);
+        DhcpScope scope = scopes.findById(before.scopeId()).orElseThrow();
+        Reservation wanted = store.modifiedReservation(before, changesField, in);
+        java.util.Set<String> given = in.bootGiven() == null ? java.util.Set.of() : in.bootGiven();
+        return write(actor, saveComment, dryRun, () -> {
+            Reservation first = null;
+            for (DhcpScope instance : instances(scope)) {
+                for (Reservation r : reservations.list(instance.id(), ListQuery.all()).items()) {
+                    if (!r.address().equals(before.address()) || !r.clientIdentifier().equals(before.clientIdentifier())) {
+                        continue;
+                    }
+                    DhcpServer server = failover.server(instance.serverId());
+                    Reservation after = new Reservation(r.id(), r.scopeId(), wanted.name(), wanted.clientIdentifier(), r.method(),
+                            wanted.address(), wanted.description(), storedBoot(server, wanted.name(), r.boot().with(wanted.boot(), given),
+                                    !given.contains("ddnsHostName"), r));
+                    Reservation stored = store.modifyReservation(actor, saveComment, changesField, after);
+                    if (first == null || r.id() == before.id()) {
+                        first = stored;
+                    }
+                }
+            }
+            return first;
+        }, after -> onServers(scope, (s, e) -> {
+            if (!DhcpdConfEditor.isHostName(wanted.name())) {
+                throw UserError.invalid(changesField + ".name", "\"" + wanted.name() + "\" cannot name a dhcpd host declaration:"
+                        + " use 1 to 63 letters, digits, '_', '.' or '-'");
+            }
+            e.modifyHost(before.clientIdentifier(), before.address(), wanted.name(),
+                    wanted.clientIdentifier().equals(before.clientIdentifier()) ? null : wanted.clientIdentifier(),
+                    wanted.address().equals(before.address()) ? null : wanted.address(), dhcpdParameters(wanted.boot(), given));
+        }, (s, doc) -> {
+            if (doc.subnet(scope.addresses()).isEmpty()) {
+                return;
+            }
+            Reservation.Boot boot = storedBoot(s, wanted.name(), before.boot().with(wanted.boot(), given), !given.contains("ddnsHostName"), before);
+            Map<String, String> values = new LinkedHashMap<>();
+            if (given.contains("ddnsHostName") || !wanted.name().equals(before.name())) {
+                values.put("hostname", boot.ddnsHostName());
+            }
+            putIfGiven(values, given, "filename", "boot-file-name", boot.filename());
+            putIfGiven(values, given, "serverName", "server-hostname", boot.serverName());
+            putIfGiven(values, given, "nextServer", "next-server", boot.nextServer());
+            doc.modifyReservation(scope.addresses(), r -> r.matches(keaKind(before.method()), before.clientIdentifier(), before.address()),
+                    wanted.clientIdentifier().equals(before.clientIdentifier()) ? null : wanted.clientIdentifier(),
+                    wanted.address().equals(before.address()) ? null : wanted.address(), values);
+        }));
+    }
+
+    private static void putIfGiven(Map<String, String> values, java.util.Set<String> given, String field, String keaKey, String value) {
+        if (given.contains(field)) {
+            values.put(keaKey, value);
+        }
+    }
+
+    /**
+     * The reservation already in this scope instance that {@code in} describes (same address, client, method, name and
+     * boot values as the server would hold them), if there is one. An {@code in} that cannot be read is left to the
+     * write's own checks.
+     */
+    private Optional<Reservation> identical(DhcpScope scope, String field, ScopeService.NewReservation in) {
+        if (in.addresses() == null || in.addresses().size() != 1 || !Ipv4Address.isValid(in.addresses().get(0)) || in.clientIdentifier() == null) {
+            return Optional.empty();
+        }
+        Ipv4Address address = Ipv4Address.parse(field + ".addresses", in.addresses().get(0));
+        String method = in.reservationMethod() == null ? Reservation.Method.HardwareAddress.name() : in.reservationMethod();
+        String client = in.clientIdentifier().toLowerCase(java.util.Locale.ROOT).replace('-', ':');
+        DhcpServer server = failover.server(scope.serverId());
+        for (Reservation r : reservations.list(scope.id(), ListQuery.all()).items()) {
+            if (r.address().equals(address) && r.method().name().equals(method) && r.clientIdentifier().equals(client)
+                    && r.name().equals(in.name())) {
+                Reservation.Boot given = in.boot() == null ? Reservation.Boot.NONE : in.boot();
+                Reservation.Boot boot = Reservation.Boot.of(field, given.ddnsHostName(), given.filename(), given.serverName(), given.nextServer());
+                if (storedBoot(server, in.name(), boot, false, null).equals(r.boot())) {
+                    return Optional.of(r);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A reservation's boot values as {@code server} holds them. Kea has one {@code hostname} for a reservation's name and
+     * its DNS name: without a ddnsHostName it is the reservation's name (when that is a host name), so on Kea the stored
+     * ddnsHostName is that hostname. {@code followName}: the ddnsHostName was not given in a modification, so on Kea it
+     * keeps following the name when it did before ({@code before}'s hostname was its name).
+     */
+    private static Reservation.Boot storedBoot(DhcpServer server, String name, Reservation.Boot boot, boolean followName, Reservation before) {
+        Reservation.Boot b = boot == null ? Reservation.Boot.NONE : boot;
+        if (server.type() != ServerType.Kea) {
+            return b;
+        }
+        String ddns = b.ddnsHostName() == null || b.ddnsHostName().isEmpty() ? null : b.ddnsHostName();
+        if (followName && before != null && before.name().equals(before.boot().ddnsHostName())) {
+            ddns = null;
+        }
+        if (ddns == null && Reservation.Boot.isHostName(name)) {
+            ddns = name;
+        }
+        return new Reservation.Boot(ddns, b.filename(), b.serverName(), b.nextServer());
+    }
+
+    /** The dhcpd host statements for the boot fields named in {@code fields} (null values: remove the statement). */
+    private static Map<String, String> dhcpdParameters(Reservation.Boot boot, java.util.Collection<String> fields) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < Reservation.Boot.FIELDS.size(); i++) {
+            String f = Reservation.Boot.FIELDS.get(i);
+            if (fields.contains(f)) {
+                out.put(DhcpdConfEditor.HOST_PARAMETERS.get(i), boot.get(f));
+            }
+        }
+        return out;
     }
 
     private static KeaReservation.Identifier keaKind(Reservation.Method method) {

@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.List;
+import org.tandem.auth.Role;
 import org.tandem.auth.User;
+import org.tandem.common.Text;
+import org.tandem.failover.AddressRecords;
 import org.tandem.change.SecretMask;
 import org.tandem.changelog.ChangeEntry;
 import org.tandem.common.UserError;
@@ -72,12 +76,107 @@ public final class ApiObjects {
                 .put("reservationMethod", r.method().name());
         n.putArray("addresses").add(r.address().toString());
         n.put("description", r.description()).put("ownerRef", r.scopeRef()).put("dhcpScopeRef", r.scopeRef());
+        // "" when not set, as Micetro answers: its clients compare these with what they would send.
+        for (String f : Reservation.Boot.FIELDS) {
+            n.put(f, r.boot().get(f) == null ? "" : r.boot().get(f));
+        }
         return n;
     }
 
     public static ObjectNode toApi(User u) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("ref", u.ref()).put("name", u.name()).put("role", u.role().name());
+        n.put("ref", u.ref()).put("name", u.name()).put("role", u.role().name()).put("fullName", u.details().fullName())
+                .put("email", u.details().email()).put("description", u.details().description())
+                .put("authenticationType", INTERNAL);
+        // Tandem has two roles and no groups; a user holds exactly one role.
+        n.putArray("roles").add(roleLink(u.role()));
+        n.putArray("groups");
+        return n;
+    }
+
+    /** Tandem's roles as Micetro's role objects: {@code roles/1} Administrator, {@code roles/2} ReadOnly. */
+    public static ObjectNode toApi(Role r) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("ref", roleRef(r)).put("name", r.name()).put("description", r == Role.Administrator
+                ? "Changes everything Tandem manages" : "Reads everything, changes only its own password").put("builtIn", true);
+        return n;
+    }
+
+    /** {@code roles}: Tandem's two roles, as a list answer. */
+    public static ObjectNode roles() {
+        ObjectNode n = JSON.createObjectNode();
+        ArrayNode items = n.putArray("roles");
+        for (Role r : Role.values()) {
+            items.add(toApi(r));
+        }
+        return n.put("totalResults", Role.values().length);
+    }
+
+    /** {@code groups}: Tandem has none. */
+    public static ObjectNode groups() {
+        ObjectNode n = JSON.createObjectNode();
+        n.putArray("groups");
+        return n.put("totalResults", 0);
+    }
+
+    /** The one role named by a ref ({@code roles/1}, {@code Roles/1}, {@code 1}) or by its name. */
+    public static Role role(String field, String text) {
+        for (Role r : Role.values()) {
+            String ref = roleRef(r);
+            if (r.name().equals(text) || ref.equalsIgnoreCase(text) || ref.substring(ref.indexOf('/') + 1).equals(text)) {
+                return r;
+            }
+        }
+        throw UserError.notFound("Role", text);
+    }
+
+    private static String roleRef(Role r) {
+        return "roles/" + (r.ordinal() + 1);
+    }
+
+    private static ObjectNode roleLink(Role r) {
+        // objType as Micetro's clients write it when they compare a user's roles with the ones they want.
+        return JSON.createObjectNode().put("ref", roleRef(r)).put("objType", "Roles").put("name", r.name());
+    }
+
+    /** The only authenticationType Tandem has: its own passwords. */
+    public static final String INTERNAL = "Internal";
+
+    public static ObjectNode toApi(Range r, java.util.List<DhcpScope> scopes) {
+        ObjectNode n = toApi(r);
+        ArrayNode list = n.putArray("dhcpScopes");
+        for (DhcpScope s : scopes) {
+            list.addObject().put("ref", s.ref()).put("objType", DhcpScope.OBJ_TYPE).put("name", s.name())
+                    .put("dhcpServerRef", s.serverRef());
+        }
+        return n;
+    }
+
+    /** Micetro's IPAMRecord of an address: the store's view of it and each server's lease. */
+    public static ObjectNode toApi(AddressRecords.AddressRecord a) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("addrRef", "ipamRecords/" + a.address()).put("address", a.address().toString()).put("state", a.state().name())
+                .put("inPool", a.inPool()).put("claimed", false);
+        if (a.range().isPresent()) {
+            n.put("rangeRef", a.range().get().ref()).put("rangeName", a.range().get().name());
+        } else {
+            n.putNull("rangeRef");
+        }
+        ArrayNode scopes = n.putArray("dhcpScopes");
+        for (DhcpScope s : a.scopes()) {
+            scopes.addObject().put("ref", s.ref()).put("objType", DhcpScope.OBJ_TYPE).put("name", s.name()).put("dhcpServerRef", s.serverRef());
+        }
+        ArrayNode reservations = n.putArray("dhcpReservations");
+        a.reservations().forEach(r -> reservations.add(toApi(r)));
+        ArrayNode leases = n.putArray("dhcpLeases");
+        for (AddressRecords.AddressLease l : a.leases()) {
+            ObjectNode o = leases.addObject();
+            o.put("dhcpServerRef", l.server().ref()).put("dhcpServer", l.server().name()).put("address", l.address().toString())
+                    .put("state", l.state()).put("clientIdentifier", l.hardwareAddress()).put("name", l.hostname());
+            if (l.ends() != null) {
+                o.put("leaseExpires", l.ends().toString());
+            }
+        }
         return n;
     }
 
@@ -154,21 +253,98 @@ public final class ApiObjects {
     }
 
     public static ScopeService.NewReservation reservationFromApi(Params p) {
-        p.allowOnly(Set.of("name", "clientIdentifier", "reservationMethod", "addresses", "description"));
+        p.allowOnly(Set.of("name", "clientIdentifier", "reservationMethod", "addresses", "description", "ddnsHostName", "filename",
+                "serverName", "nextServer"));
         return new ScopeService.NewReservation(p.requiredString("name"), p.requiredString("clientIdentifier"),
-                p.string("reservationMethod"), p.strings("addresses"), p.string("description"));
+                p.string("reservationMethod"), p.stringOrStrings("addresses"), p.string("description"),
+                new Reservation.Boot(p.string("ddnsHostName"), p.string("filename"), p.string("serverName"), p.string("nextServer")));
     }
 
-    /** A user: {@code {name, password, role}}. */
-    public static String[] userFromApi(Params p) {
-        p.allowOnly(Set.of("name", "password", "role"));
-        return new String[] {p.requiredString("name"), p.requiredString("password"), p.string("role")};
+    /**
+     * A reservation's changes (Micetro's {@code properties}, an object or a list of name/value pairs). The boot fields
+     * given are set ("" or null clears one); with {@code deleteUnspecified} the boot fields not given are cleared too.
+     */
+    public static ScopeService.ReservationChanges reservationChangesFromApi(Params p, boolean deleteUnspecified) {
+        p.allowOnly(Set.of("name", "clientIdentifier", "reservationMethod", "addresses", "description", "ddnsHostName", "filename",
+                "serverName", "nextServer"));
+        Set<String> given = new java.util.LinkedHashSet<>();
+        for (String f : Reservation.Boot.FIELDS) {
+            if (p.present(f) || deleteUnspecified) {
+                given.add(f);
+            }
+        }
+        return new ScopeService.ReservationChanges(p.string("name"), p.string("clientIdentifier"), p.string("reservationMethod"),
+                p.stringOrStrings("addresses"), p.string("description"),
+                new Reservation.Boot(p.string("ddnsHostName"), p.string("filename"), p.string("serverName"), p.string("nextServer")), given);
     }
 
-    /** ModifyUser's changes: {password, role}, each null when not given. */
-    public static String[] userChangesFromApi(Params p) {
-        p.allowOnly(Set.of("password", "role"));
-        return new String[] {p.string("password"), p.string("role")};
+    /** A new user, Tandem's {@code {name, password, role}} or Micetro's fields (with {@code roles} and {@code groups} lists). */
+    public record NewUser(String name, String password, String role, User.Details details) {}
+
+    /** ModifyUser's changes; null fields stay as they are. */
+    public record UserChanges(String password, String role, User.Details details) {}
+
+    public static NewUser userFromApi(Params p) {
+        p.allowOnly(Set.of("name", "password", "role", "fullName", "email", "description", "authenticationType", "roles", "groups"));
+        authenticationType(p);
+        noGroups(p);
+        return new NewUser(p.requiredString("name"), p.requiredString("password"), roleOf(p), details(p));
+    }
+
+    /**
+     * A user's changes: Tandem's {@code {password, role}} or Micetro's {@code properties} (also {@code name}, which must be
+     * the user's own: Tandem does not rename users, {@code fullName}, {@code email}, {@code description},
+     * {@code authenticationType}). {@code currentName} is the user's name.
+     */
+    public static UserChanges userChangesFromApi(Params p, String currentName) {
+        p.allowOnly(Set.of("name", "password", "role", "fullName", "email", "description", "authenticationType", "roles", "groups"));
+        String name = p.string("name");
+        if (name != null && !name.equals(currentName)) {
+            throw UserError.invalid(p.path("name"), "Tandem does not rename users; remove \"" + currentName + "\" and add \"" + Text.clip(name) + "\"");
+        }
+        authenticationType(p);
+        noGroups(p);
+        User.Details d = details(p);
+        boolean anyDetail = p.present("fullName") || p.present("email") || p.present("description");
+        return new UserChanges(p.string("password"), roleOf(p), anyDetail ? d : null);
+    }
+
+    private static User.Details details(Params p) {
+        return new User.Details(p.string("fullName"), p.string("email"), p.string("description"));
+    }
+
+    private static void authenticationType(Params p) {
+        String t = p.string("authenticationType");
+        if (t != null && !t.equalsIgnoreCase(INTERNAL)) {
+            throw UserError.invalid(p.path("authenticationType"), "Tandem signs users in with its own passwords only (Internal);"
+                    + " \"" + Text.clip(t) + "\" is not supported");
+        }
+    }
+
+    private static void noGroups(Params p) {
+        List<Params> groups = p.objects("groups");
+        if (groups != null && !groups.isEmpty()) {
+            throw UserError.invalid(p.path("groups"), "Tandem has no user groups (GET groups lists none); leave groups empty");
+        }
+    }
+
+    /** {@code role} (a name) or Micetro's {@code roles} (one role object or ref); null when neither is given. */
+    private static String roleOf(Params p) {
+        List<Params> roles = p.objects("roles");
+        if (roles == null || roles.isEmpty()) {
+            return p.string("role");
+        }
+        if (roles.size() != 1 || p.has("role")) {
+            throw UserError.invalid(p.path("roles"), "a Tandem user has exactly one role, Administrator or ReadOnly");
+        }
+        Params r = roles.get(0).allowOnly(Set.of("ref", "objType", "name"));
+        String text = r.has("ref") ? r.string("ref") : r.requiredString("name");
+        try {
+            return role(p.path("roles") + "[0]", text).name();
+        } catch (UserError e) {
+            throw UserError.invalid(p.path("roles") + "[0]", "\"" + Text.clip(text) + "\" is not a role; Tandem's are roles/1 Administrator and"
+                    + " roles/2 ReadOnly");
+        }
     }
     /** A scope's options: {@code {"dhcpOptions": [{"option", "value"}]}}, each element exactly these two keys (clients compare them whole). */
     public static ObjectNode optionsToApi(java.util.List<org.tandem.failover.ScopeOptionWrites.Shown> options) {

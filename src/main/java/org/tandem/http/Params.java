@@ -186,4 +186,38 @@ public final class Params {
         return new ListQuery(string("filter"), offset == null ? 0 : offset,
                 limit == null ? ListQuery.DEFAULT_LIMIT : limit.intValue(), string("sortBy"), ListQuery.parseDescending(string("sortOrder")));
     }
+
+    /**
+     * A Micetro modification's {@code properties}: an object, or (as Micetro's REST clients send it) an array of
+     * {@code {"name": N, "value": V}}, read as the object {@code {N: V, ...}}. Required.
+     */
+    public Params properties(String name) {
+        JsonNode v = node.get(name);
+        if (v != null && v.isArray()) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            for (int i = 0; i < v.size(); i++) {
+                JsonNode item = v.get(i);
+                String at = path(name) + "[" + i + "]";
+                if (!item.isObject() || !item.path("name").isTextual() || item.size() > 2 || (item.size() == 2 && !item.has("value"))) {
+                    throw UserError.invalid(at, "must be an object {\"name\": ..., \"value\": ...}");
+                }
+                String key = item.get("name").textValue();
+                if (o.has(key)) {
+                    throw UserError.invalid(at + ".name", "\"" + org.tandem.common.Text.clip(key) + "\" is given twice");
+                }
+                o.set(key, item.has("value") ? item.get("value") : JsonNodeFactory.instance.nullNode());
+            }
+            return new Params(o, path(name) + ".");
+        }
+        return object(name);
+    }
+
+    /** Strings given as an array, or as one string (Micetro's clients send a reservation's addresses either way). */
+    public List<String> stringOrStrings(String name) {
+        JsonNode v = node.get(name);
+        if (v != null && v.isTextual()) {
+            return List.of(v.textValue());
+        }
+        return strings(name);
+    }
 }

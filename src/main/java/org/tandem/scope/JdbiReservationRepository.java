@@ -16,11 +16,15 @@ public final class JdbiReservationRepository implements ReservationRepository {
     static final Fields FIELDS = Fields.withId("id").ref("ref", "id", Reservation.RESOURCE).text("name", "name")
             .text("clientIdentifier", "client_identifier").text("reservationMethod", "reservation_method")
             .ipv4("address", "address").ref("ownerRef", "scope_id", DhcpScope.RESOURCE)
-            .ref("dhcpScopeRef", "scope_id", DhcpScope.RESOURCE).text("description", "description");
-    private static final String COLUMNS = "id, scope_id, name, client_identifier, reservation_method, address, description";
+            .ref("dhcpScopeRef", "scope_id", DhcpScope.RESOURCE).text("description", "description")
+            .text("ddnsHostName", "ddns_host_name").text("filename", "filename").text("serverName", "server_name")
+            .text("nextServer", "next_server");
+    private static final String COLUMNS = "id, scope_id, name, client_identifier, reservation_method, address, description,"
+            + " ddns_host_name, filename, server_name, next_server";
     private static final RowMapper<Reservation> MAPPER = (rs, ctx) -> new Reservation(rs.getLong("id"), rs.getLong("scope_id"),
             rs.getString("name"), rs.getString("client_identifier"), Reservation.Method.valueOf(rs.getString("reservation_method")),
-            new Ipv4Address(rs.getLong("address")), rs.getString("description"));
+            new Ipv4Address(rs.getLong("address")), rs.getString("description"),
+            new Reservation.Boot(rs.getString("ddns_host_name"), rs.getString("filename"), rs.getString("server_name"), rs.getString("next_server")));
 
     private final Jdbi jdbi;
 
@@ -30,11 +34,21 @@ public final class JdbiReservationRepository implements ReservationRepository {
 
     @Override
     public long insert(Reservation r) {
-        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO dhcp_reservations (scope_id, name, client_identifier, reservation_method, address, description)"
-                        + " VALUES (:s, :n, :c, :m, :a, :d)")
+        return jdbi.withHandle(h -> h.createUpdate("INSERT INTO dhcp_reservations (scope_id, name, client_identifier, reservation_method, address,"
+                        + " description, ddns_host_name, filename, server_name, next_server) VALUES (:s, :n, :c, :m, :a, :d, :dh, :f, :sn, :ns)")
                 .bind("s", r.scopeId()).bind("n", r.name()).bind("c", r.clientIdentifier()).bind("m", r.method().name())
-                .bind("a", r.address().value()).bind("d", r.description())
+                .bind("a", r.address().value()).bind("d", r.description()).bind("dh", r.boot().ddnsHostName())
+                .bind("f", r.boot().filename()).bind("sn", r.boot().serverName()).bind("ns", r.boot().nextServer())
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    }
+
+    @Override
+    public void update(Reservation r) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE dhcp_reservations SET name = :n, client_identifier = :c, address = :a, description = :d,"
+                        + " ddns_host_name = :dh, filename = :f, server_name = :sn, next_server = :ns WHERE id = :id")
+                .bind("id", r.id()).bind("n", r.name()).bind("c", r.clientIdentifier()).bind("a", r.address().value())
+                .bind("d", r.description()).bind("dh", r.boot().ddnsHostName()).bind("f", r.boot().filename())
+                .bind("sn", r.boot().serverName()).bind("ns", r.boot().nextServer()).execute());
     }
 
     @Override

@@ -73,6 +73,12 @@ public final class JdbiScopeRepository implements ScopeRepository {
     }
 
     @Override
+    public List<DhcpScope> findByRange(long rangeId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM dhcp_scopes WHERE range_id = :r ORDER BY id")
+                .bind("r", rangeId).map(MAPPER).list());
+    }
+
+    @Override
     public Page<DhcpScope> list(ListQuery query) {
         return jdbi.withHandle(h -> Lists.page(h, COLUMNS, "dhcp_scopes", FIELDS, query, MAPPER));
     }

@@ -18,5 +18,8 @@ public interface ReservationRepository {
 
     Page<Reservation> list(Long scopeId, ListQuery query);
 
+    /** Writes every field of {@code reservation} but its scope and method to its row. */
+    void update(Reservation reservation);
+
     void delete(long id);
 }

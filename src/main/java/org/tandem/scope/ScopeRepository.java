@@ -19,6 +19,9 @@ public interface ScopeRepository {
 
     Optional<DhcpScope> findByRangeAndServer(long rangeId, long serverId);
 
+    /** The scope instances of one range, by id. */
+    List<DhcpScope> findByRange(long rangeId);
+
     Page<DhcpScope> list(ListQuery query);
 
     /** The name of the failover relationship the scope belongs to, if any. */

@@ -31,8 +31,29 @@ public final class ScopeService {
     /** Changes to a scope's own properties; null fields stay as they are. */
     public record ScopeChanges(String name, String description, Boolean enabled) {}
 
-    /** A reservation to create; Micetro sends addresses as an array, Tandem takes exactly one. */
-    public record NewReservation(String name, String clientIdentifier, String reservationMethod, List<String> addresses, String description) {}
+    /**
+     * A reservation to create; Micetro sends addresses as an array, Tandem takes exactly one. {@code boot} holds the
+     * values as given (checked by {@link #addReservation}), null for none.
+     */
+    public record NewReservation(String name, String clientIdentifier, String reservationMethod, List<String> addresses, String description,
+            Reservation.Boot boot) {
+
+        public NewReservation(String name, String clientIdentifier, String reservationMethod, List<String> addresses, String description) {
+            this(name, clientIdentifier, reservationMethod, addresses, description, null);
+        }
+
+        /** The same reservation with other boot values. */
+        public NewReservation withBoot(Reservation.Boot other) {
+            return new NewReservation(name, clientIdentifier, reservationMethod, addresses, description, other);
+        }
+    }
+
+    /**
+     * Changes to a reservation: null fields stay as they are, except the boot fields named in {@code bootGiven}, which
+     * take {@code boot}'s value (null clears). The method cannot change (remove and add instead).
+     */
+    public record ReservationChanges(String name, String clientIdentifier, String reservationMethod, List<String> addresses,
+            String description, Reservation.Boot boot, java.util.Set<String> bootGiven) {}
 
     private final RangeRepository ranges;
     private final ScopeRepository scopes;
@@ -101,6 +122,26 @@ public final class ScopeService {
 
     public Page<Range> ranges(ListQuery query) {
         return ranges.list(query);
+    }
+
+    /** The range holding {@code address}, if one does (ranges never overlap). */
+    public java.util.Optional<Range> rangeHolding(Ipv4Address address) {
+        return ranges.findOverlapping(new Ipv4Range(address, address));
+    }
+
+    /** The scope instances of a range (one per server serving it). */
+    public List<DhcpScope> scopesOf(Range range) {
+        return scopes.findByRange(range.id());
+    }
+
+    /** A scope instance's pools. */
+    public List<AddressBlock> poolsOf(DhcpScope scope) {
+        return pools.list(scope.id(), ListQuery.all()).items();
+    }
+
+    /** A scope instance's reservations. */
+    public List<Reservation> reservationsOf(DhcpScope scope) {
+        return reservations.list(scope.id(), ListQuery.all()).items();
     }
 
     // ---- scopes
@@ -240,6 +281,8 @@ public final class ScopeService {
         Ipv4Address address = Ipv4Address.parse(field + ".addresses", in.addresses().get(0));
         String name = Text.name(field + ".name", in.name(), 200);
         String description = Text.description(field + ".description", in.description(), 1000);
+        Reservation.Boot given = in.boot() == null ? Reservation.Boot.NONE : in.boot();
+        Reservation.Boot boot = Reservation.Boot.of(field, given.ddnsHostName(), given.filename(), given.serverName(), given.nextServer());
         return changes.write(actor, saveComment, log -> {
             DhcpScope scope = scope(scopeField, scopeRef);
             String what = "Reservation \"" + name + "\" (" + address + ")";
@@ -252,10 +295,65 @@ public final class ScopeService {
                 throw new UserError(UserError.Kind.CONFLICT, field + (sameAddress ? ".addresses" : ".clientIdentifier"),
                         what + " has " + why + other.describe() + " in " + scope.describe());
             });
-            long id = reservations.insert(new Reservation(0, scope.id(), name, client, method, address, description));
+            long id = reservations.insert(new Reservation(0, scope.id(), name, client, method, address, description, boot));
             Reservation created = reservations.findById(id).orElseThrow();
             log.created(Reservation.OBJ_TYPE, created.ref(), created.snapshot());
             return created;
+        });
+    }
+
+    /**
+     * The reservation as it would be after {@code in}, checked (field names under {@code changesField}) but not stored.
+     * The method stays; a new address must stay in the scope and clash with no other reservation of it.
+     */
+    public Reservation modifiedReservation(Reservation before, String changesField, ReservationChanges in) {
+        if (in.reservationMethod() != null && !in.reservationMethod().equals(before.method().name())) {
+            throw UserError.invalid(changesField + ".reservationMethod", "a reservation's method cannot change (it is "
+                    + before.method() + "); remove the reservation and add it again");
+        }
+        String name = in.name() == null ? before.name() : Text.name(changesField + ".name", in.name(), 200);
+        String client = in.clientIdentifier() == null ? before.clientIdentifier()
+                : clientIdentifier(changesField + ".clientIdentifier", in.clientIdentifier(), before.method());
+        Ipv4Address address = before.address();
+        if (in.addresses() != null) {
+            if (in.addresses().size() != 1) {
+                throw UserError.invalid(changesField + ".addresses", "must hold exactly one IPv4 address");
+            }
+            address = Ipv4Address.parse(changesField + ".addresses", in.addresses().get(0));
+        }
+        String description = in.description() == null ? before.description() : Text.description(changesField + ".description", in.description(), 1000);
+        Reservation.Boot given = in.boot() == null ? Reservation.Boot.NONE : in.boot();
+        Reservation.Boot checked = Reservation.Boot.of(changesField, given.ddnsHostName(), given.filename(), given.serverName(), given.nextServer());
+        Reservation.Boot boot = before.boot().with(checked, in.bootGiven() == null ? java.util.Set.of() : in.bootGiven());
+        return new Reservation(before.id(), before.scopeId(), name, client, before.method(), address, description, boot);
+    }
+
+    /** Stores {@code after} (made by {@link #modifiedReservation}) over its row, after the scope's checks. */
+    public Reservation modifyReservation(Actor actor, String saveComment, String changesField, Reservation after) {
+        return changes.write(actor, saveComment, log -> {
+            Reservation before = reservations.findById(after.id()).orElseThrow(() -> UserError.notFound("DHCP reservation", after.ref()));
+            DhcpScope scope = scopes.findById(before.scopeId()).orElseThrow();
+            String what = "Reservation \"" + after.name() + "\" (" + after.address() + ")";
+            if (!scope.addresses().contains(after.address())) {
+                throw new UserError(UserError.Kind.CONFLICT, changesField + ".addresses", what + " is outside " + scope.describe());
+            }
+            for (Reservation other : reservations.list(scope.id(), ListQuery.all()).items()) {
+                if (other.id() == before.id()) {
+                    continue;
+                }
+                boolean sameAddress = other.address().equals(after.address());
+                boolean sameClient = other.method() == after.method() && other.clientIdentifier().equals(after.clientIdentifier());
+                if (sameAddress || sameClient) {
+                    throw new UserError(UserError.Kind.CONFLICT, changesField + (sameAddress ? ".addresses" : ".clientIdentifier"),
+                            what + " has " + (sameAddress ? "the same address as " : "the same client as ") + other.describe() + " in "
+                                    + scope.describe());
+                }
+            }
+            if (!after.equals(before)) {
+                reservations.update(after);
+                log.modified(Reservation.OBJ_TYPE, after.ref(), before.snapshot(), after.snapshot());
+            }
+            return after;
         });
     }
 

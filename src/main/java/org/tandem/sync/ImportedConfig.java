@@ -30,7 +30,15 @@ public record ImportedConfig(List<Subnet> subnets, List<Ipv4Range> disabled, Lis
      * One reservation: the client's identifier (lower-case hex bytes with colons; for {@code HardwareAddress} its MAC
      * address) by {@code method}, and an address inside the subnet.
      */
-    public record Host(String name, Reservation.Method method, String identifier, Ipv4Address address) {
+    public record Host(String name, Reservation.Method method, String identifier, Ipv4Address address, Reservation.Boot boot) {
+
+        public Host {
+            boot = boot == null ? Reservation.Boot.NONE : boot;
+        }
+
+        public Host(String name, Reservation.Method method, String identifier, Ipv4Address address) {
+            this(name, method, identifier, address, Reservation.Boot.NONE);
+        }
 
         /** What tells two reservations apart in one scope instance. */
         public String key() {
@@ -99,7 +107,9 @@ public record ImportedConfig(List<Subnet> subnets, List<Ipv4Range> disabled, Lis
         }
         try {
             Ipv4Address address = Ipv4Address.parse("fixed-address", h.fixedAddresses().get(0));
-            return subnet.contains(address) ? java.util.Optional.of(new Host(h.name(), Reservation.Method.HardwareAddress, mac, address))
+            Reservation.Boot boot = new Reservation.Boot(h.parameters().get("ddns-hostname"), h.parameters().get("filename"),
+                    h.parameters().get("server-name"), h.parameters().get("next-server"));
+            return subnet.contains(address) ? java.util.Optional.of(new Host(h.name(), Reservation.Method.HardwareAddress, mac, address, boot))
                     : java.util.Optional.empty();
         } catch (RuntimeException notAnAddress) {
             // A fixed-address written as a host name: dhcpd resolves it at start; the store keeps addresses only.
@@ -137,7 +147,8 @@ public record ImportedConfig(List<Subnet> subnets, List<Ipv4Range> disabled, Lis
                 }
                 String name = r.hostname() != null && !r.hostname().isBlank() ? r.hostname() : "kea-" + s.id() + "-" + r.ipAddress();
                 Reservation.Method method = Reservation.Method.ofKeaKey(r.kind().key()).orElseThrow();
-                hosts.putIfAbsent(r.ipAddress(), new Host(name, method, r.identifierHex(), r.ipAddress()));
+                hosts.putIfAbsent(r.ipAddress(), new Host(name, method, r.identifierHex(), r.ipAddress(),
+                        new Reservation.Boot(r.hostname(), r.bootFileName(), r.serverHostname(), r.nextServer())));
             }
             out.add(new Subnet(s.subnet(), pools, List.copyOf(hosts.values())));
         }

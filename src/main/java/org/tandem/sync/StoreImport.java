@@ -149,29 +149,49 @@ public final class StoreImport {
 
     private void syncReservations(DhcpScope scope, List<ImportedConfig.Host> wanted, String comment, List<String> warnings, int[] counts) {
         List<Reservation> have = reservations.list(scope.id(), ListQuery.all()).items();
-        Set<String> wantedKeys = new HashSet<>();
-        wanted.forEach(h -> wantedKeys.add(h.key()));
+        java.util.Map<String, ImportedConfig.Host> wantedByKey = new java.util.HashMap<>();
+        wanted.forEach(h -> wantedByKey.put(h.key(), h));
         Set<String> present = new HashSet<>();
         for (Reservation r : have) {
             String key = new ImportedConfig.Host(r.name(), r.method(), r.clientIdentifier(), r.address()).key();
-            if (!wantedKeys.contains(key)) {
+            ImportedConfig.Host onServer = wantedByKey.get(key);
+            if (onServer == null) {
                 scopes.removeReservation(Actor.SYSTEM, comment, "reservation", r.ref());
                 counts[1]++;
             } else {
                 present.add(key);
+                keepBoot(r, onServer.boot(), comment);
             }
         }
         for (ImportedConfig.Host h : wanted) {
             if (present.add(h.key())) {
                 try {
-                    scopes.addReservation(Actor.SYSTEM, comment, "scope", scope.ref(), "reservation",
+                    Reservation added = scopes.addReservation(Actor.SYSTEM, comment, "scope", scope.ref(), "reservation",
                             new ScopeService.NewReservation(h.name(), h.identifier(), h.method().name(), List.of(h.address().toString()), null));
+                    keepBoot(added, h.boot(), comment);
                     counts[0]++;
                 } catch (UserError e) {
                     warnings.add("reservation \"" + h.name() + "\" of " + scope.describe() + " not imported: " + e.getMessage());
                 }
             }
         }
+    }
+
+    /**
+     * Stores the boot values the server holds for a reservation (ddns-hostname, filename, ...) as they are: the server's
+     * config is the truth, whatever Tandem would accept from a user. Values longer than the store keeps are left out.
+     */
+    private void keepBoot(Reservation r, Reservation.Boot onServer, String comment) {
+        Reservation.Boot b = new Reservation.Boot(fits(onServer.ddnsHostName(), 253), fits(onServer.filename(), 1000),
+                fits(onServer.serverName(), 253), fits(onServer.nextServer(), 253));
+        if (!b.equals(r.boot())) {
+            scopes.modifyReservation(Actor.SYSTEM, comment, "reservation", new Reservation(r.id(), r.scopeId(), r.name(), r.clientIdentifier(),
+                    r.method(), r.address(), r.description(), b));
+        }
+    }
+
+    private static String fits(String value, int max) {
+        return value == null || value.length() > max ? null : value;
     }
 
     /** Ids of the scope instances stored for the server. */

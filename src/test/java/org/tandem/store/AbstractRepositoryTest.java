@@ -197,6 +197,39 @@ abstract class AbstractRepositoryTest {
     }
 
     @Test
+    void reservations_bootValues_storedModifiedAndCleared_andTheirRemovalRemembered() {
+        DhcpScope sc = scope(range("10.4.0.0/24"), server("s"));
+        org.tandem.scope.Reservation r = scopes.addReservation(ADMIN, null, "owner", sc.ref(), "r", new ScopeService.NewReservation("pc1",
+                "00:11:22:33:44:55", null, List.of("10.4.0.5"), null, new org.tandem.scope.Reservation.Boot("pc1.example.org", "pxelinux.0", "", "10.4.0.2")));
+        assertThat(scopes.reservation("ref", r.ref()).boot())
+                .isEqualTo(new org.tandem.scope.Reservation.Boot("pc1.example.org", "pxelinux.0", null, "10.4.0.2"));
+        org.tandem.scope.Reservation changed = scopes.modifiedReservation(r, "properties", new ScopeService.ReservationChanges(null, null, null,
+                List.of("10.4.0.6"), null, new org.tandem.scope.Reservation.Boot(null, "grub.efi", "boot.example.org", null),
+                java.util.Set.of("filename", "serverName", "nextServer")));
+        scopes.modifyReservation(ADMIN, null, "properties", changed);
+        org.tandem.scope.Reservation after = scopes.reservation("ref", r.ref());
+        assertThat(after.address().toString()).isEqualTo("10.4.0.6");
+        assertThat(after.boot()).isEqualTo(new org.tandem.scope.Reservation.Boot("pc1.example.org", "grub.efi", "boot.example.org", null));
+        assertThatThrownBy(() -> scopes.modifiedReservation(r, "properties", new ScopeService.ReservationChanges(null, null, null, null, null,
+                new org.tandem.scope.Reservation.Boot(null, null, null, "not-an-address"), java.util.Set.of("nextServer"))))
+                .hasMessageContaining("properties.nextServer");
+        assertThat(changes.wasRemoved(org.tandem.scope.Reservation.OBJ_TYPE, r.ref())).isFalse();
+        scopes.removeReservation(ADMIN, null, "ref", r.ref());
+        assertThat(changes.wasRemoved(org.tandem.scope.Reservation.OBJ_TYPE, r.ref())).isTrue();
+    }
+
+    @Test
+    void users_micetroDetails_storedAndChanged() {
+        auth.addUser(ADMIN, null, "user", "dave", "dave-password-1", "ReadOnly",
+                new org.tandem.auth.User.Details("Dave Operator", "dave@example.org", null));
+        assertThat(auth.user("ref", "dave").details()).isEqualTo(new org.tandem.auth.User.Details("Dave Operator", "dave@example.org", ""));
+        auth.modifyUser(ADMIN, null, "user", "dave", null, null, new org.tandem.auth.User.Details(null, "", "night shift"));
+        assertThat(auth.user("ref", "dave").details()).isEqualTo(new org.tandem.auth.User.Details("Dave Operator", "", "night shift"));
+        assertThatThrownBy(() -> auth.modifyUser(ADMIN, null, "user", "dave", null, null, new org.tandem.auth.User.Details(null, "not mail", null)))
+                .hasMessageContaining("user.email");
+    }
+
+    @Test
     void removeScope_cascadesAndLogsEveryObject() {
         DhcpScope sc = scope(range("10.7.0.0/24"), server("s"));
         scopes.addBlock(ADMIN, null, AddressBlock.Kind.POOL, "d", sc.ref(), "p", "10.7.0.10", "10.7.0.20");

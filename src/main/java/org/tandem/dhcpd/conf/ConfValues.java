@@ -58,6 +58,30 @@ public final class ConfValues {
         return address;
     }
 
+    /**
+     * The statement for a host parameter Tandem writes ({@link DhcpdConfEditor#HOST_PARAMETERS}): {@code next-server} an
+     * IPv4 address, the others a quoted name or path of letters, digits and {@code . _ / + : @ = , ~ -} only.
+     */
+    public static String hostParameter(String field, String keyword, String value) {
+        if (keyword.equals("next-server")) {
+            return "next-server " + Ipv4Address.parse(field, value) + ";";
+        }
+        if (!DhcpdConfEditor.HOST_PARAMETERS.contains(keyword)) {
+            throw new IllegalArgumentException(keyword);
+        }
+        if (value == null || value.isEmpty() || value.length() > 253) {
+            throw UserError.invalid(field, "must be 1 to 253 characters");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "._/+:@=,~-".indexOf(c) >= 0;
+            if (!ok) {
+                throw UserError.invalid(field, "contains " + describe(c) + "; use only letters, digits and . _ / + : @ = , ~ -");
+            }
+        }
+        return keyword + " \"" + value + "\";";
+    }
+
     /** A whole number in {@code [min, max]}. */
     public static int number(String field, int value, int min, int max) {
         if (value < min || value > max) {

@@ -490,8 +490,22 @@ public final class DhcpdConfEditor {
         return name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}");
     }
 
+    /**
+     * The host statements Tandem writes for Micetro's reservation fields ddnsHostName, filename, serverName and
+     * nextServer, in that order.
+     */
+    public static final List<String> HOST_PARAMETERS = List.of("ddns-hostname", "filename", "server-name", "next-server");
+
     /** Adds {@code host NAME { hardware ethernet MAC; fixed-address ADDRESS; }} as the subnet's last statement. */
     public void addHost(Ipv4Range subnet, String name, String mac, Ipv4Address address) {
+        addHost(subnet, name, mac, address, Map.of());
+    }
+
+    /**
+     * Adds {@code host NAME { hardware ethernet MAC; fixed-address ADDRESS; PARAMETER VALUE; ... }} as the subnet's last
+     * statement; {@code parameters} maps keywords of {@link #HOST_PARAMETERS} to values (null values are left out).
+     */
+    public void addHost(Ipv4Range subnet, String name, String mac, Ipv4Address address, Map<String, String> parameters) {
         Loc loc = requireSubnet(subnet);
         if (!isHostName(name)) {
             throw UserError.invalid("name", "\"" + name + "\" cannot name a dhcpd host: use 1 to 63 letters, digits, '_', '.' or '-'");
@@ -504,7 +518,106 @@ public final class DhcpdConfEditor {
                 throw UserError.conflict("A host named \"" + name + "\" already exists on the server (line " + h.line() + ")");
             }
         }
-        appendBlock(loc, "host " + name, List.of("hardware ethernet " + mac + ";", "fixed-address " + address + ";"));
+        List<String> lines = new ArrayList<>(List.of("hardware ethernet " + mac + ";", "fixed-address " + address + ";"));
+        for (String keyword : HOST_PARAMETERS) {
+            if (parameters.get(keyword) != null) {
+                lines.add(ConfValues.hostParameter(keyword, keyword, parameters.get(keyword)));
+            }
+        }
+        appendBlock(loc, "host " + name, lines);
+    }
+
+    /**
+     * Edits in place the host declaration (anywhere in the file) with hardware address {@code mac} and the one fixed
+     * address {@code address}: its name, MAC and address when given (null keeps them), and each keyword of
+     * {@code parameters} (from {@link #HOST_PARAMETERS}) set to its value or, when the value is null, removed. Every other
+     * statement and comment of the host stays as it is. Answers whether the host was found.
+     */
+    public boolean modifyHost(String mac, Ipv4Address address, String newName, String newMac, Ipv4Address newAddress,
+            Map<String, String> parameters) {
+        Optional<Loc> found = findHost(conf.items(), mac, address.toString());
+        if (found.isEmpty()) {
+            return false;
+        }
+        Loc loc = found.get();
+        Statement host = loc.stmt;
+        if (newMac != null && !newMac.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}")) {
+            throw UserError.invalid("hardwareAddress", "\"" + newMac + "\" is not a MAC address like 00:11:22:33:44:55");
+        }
+        Map<String, String> wanted = new LinkedHashMap<>();
+        if (newMac != null) {
+            wanted.put("hardware", "hardware ethernet " + newMac + ";");
+        }
+        if (newAddress != null) {
+            wanted.put("fixed-address", "fixed-address " + newAddress + ";");
+        }
+        for (Map.Entry<String, String> e : parameters.entrySet()) {
+            wanted.put(e.getKey(), e.getValue() == null ? null : ConfValues.hostParameter(e.getKey(), e.getKey(), e.getValue()));
+        }
+        List<Node> body = host.mutableBody();
+        Set<String> done = new LinkedHashSet<>();
+        for (int i = 0; i < body.size(); i++) {
+            if (!(body.get(i) instanceof Statement st) || !wanted.containsKey(st.keyword())) {
+                continue;
+            }
+            String want = wanted.get(st.keyword());
+            if (want == null || !done.add(st.keyword())) {
+                removeAt(body, i);
+                i = -1; // indexes shifted; rescan (a host is a few statements long)
+                done.clear();
+                continue;
+            }
+            if (!Statement.splitWords(want, 0, want.length() - 1).equals(st.words())) {
+                body.set(i, Statement.simple(want, 0, want.length()));
+            }
+        }
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            if (e.getValue() != null && !done.contains(e.getKey())) {
+                appendLast(host, e.getValue());
+            }
+        }
+        String oldName = host.words().size() > 1 ? ConfValues.unquote(host.words().get(1)) : "";
+        if (newName != null && !newName.equals(oldName)) {
+            if (!isHostName(newName)) {
+                throw UserError.invalid("name", "\"" + newName + "\" cannot name a dhcpd host: use 1 to 63 letters, digits, '_', '.' or '-'");
+            }
+            for (DhcpdConfModel.Host h : conf.model().hosts()) {
+                if (h.name().equals(newName)) {
+                    throw UserError.conflict("A host named \"" + newName + "\" already exists on the server (line " + h.line() + ")");
+                }
+            }
+            String text = host.text();
+            loc.body.set(loc.index, parseOne("name", "host " + newName + " " + text.substring(text.indexOf('{'))));
+        }
+        return true;
+    }
+
+    private static Optional<Loc> findHost(List<Node> body, String mac, String address) {
+        for (int i = 0; i < body.size(); i++) {
+            if (!(body.get(i) instanceof Statement s) || !s.isBlock()) {
+                continue;
+            }
+            if (s.is("host")) {
+                String hw = null;
+                List<String> fixed = new ArrayList<>();
+                for (Node n : s.body()) {
+                    if (n instanceof Statement c && c.is("hardware") && c.words().size() >= 3) {
+                        hw = c.words().get(2).toLowerCase(java.util.Locale.ROOT).replace('-', ':');
+                    } else if (n instanceof Statement c && c.is("fixed-address")) {
+                        c.words().stream().skip(1).filter(w -> !w.equals(",")).forEach(fixed::add);
+                    }
+                }
+                if (mac.equals(hw) && fixed.equals(List.of(address))) {
+                    return Optional.of(new Loc(body, i, s));
+                }
+            } else if (s.is("subnet") || s.is("shared-network") || s.is("group")) {
+                Optional<Loc> inner = findHost(s.mutableBody(), mac, address);
+                if (inner.isPresent()) {
+                    return inner;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -912,8 +1025,19 @@ public final class DhcpdConfEditor {
         }
         if (last >= 0) {
             String ind = indentBefore(body, last);
-            body.add(last + 1, new Trivia(ind == null ? " " : nl + ind));
-            body.add(last + 2, added);
+            int at = last + 1;
+            // A comment on the last statement's own line stays on that line, above the statement added.
+            if (at < body.size() && body.get(at) instanceof Trivia t) {
+                int lineEnd = t.text().indexOf('\n');
+                String sameLine = lineEnd < 0 ? t.text() : t.text().substring(0, lineEnd);
+                if (sameLine.contains("#") && lineEnd > 0) {
+                    body.set(at, new Trivia(t.text().substring(0, lineEnd)));
+                    body.add(at + 1, new Trivia(t.text().substring(lineEnd)));
+                    at++;
+                }
+            }
+            body.add(at, new Trivia(ind == null ? " " : nl + ind));
+            body.add(at + 1, added);
         } else {
             body.add(0, new Trivia(nl + indentUnit()));
             body.add(1, added);

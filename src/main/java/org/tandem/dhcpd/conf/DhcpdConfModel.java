@@ -31,8 +31,18 @@ public record DhcpdConfModel(
     public record Range(Ipv4Range range, boolean dynamicBootp, int line) {
     }
 
-    /** A {@code host} reservation; hardware ethernet and fixed addresses as written (null / empty when absent). */
-    public record Host(String name, String hardwareEthernet, List<String> fixedAddresses, int line) {
+    /**
+     * A {@code host} reservation; hardware ethernet and fixed addresses as written (null / empty when absent), and the
+     * values of its {@link DhcpdConfEditor#HOST_PARAMETERS} statements by keyword, unquoted.
+     */
+    public record Host(String name, String hardwareEthernet, List<String> fixedAddresses, java.util.Map<String, String> parameters, int line) {
+        public Host {
+            parameters = java.util.Map.copyOf(parameters);
+        }
+
+        public Host(String name, String hardwareEthernet, List<String> fixedAddresses, int line) {
+            this(name, hardwareEthernet, fixedAddresses, java.util.Map.of(), line);
+        }
     }
 
     /** A {@code shared-network}: its subnets, the pools declared directly in it, and its own peer reference. */

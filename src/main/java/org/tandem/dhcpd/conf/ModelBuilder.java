@@ -215,10 +215,13 @@ final class ModelBuilder {
         String name = s.words().size() > 1 ? ConfValues.unquote(s.words().get(1)) : "";
         String hardware = null;
         List<String> fixed = new ArrayList<>();
+        java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
         for (Node n : s.body()) {
             if (n instanceof Statement c) {
                 List<String> w = c.words();
-                if (c.keyword().equals("hardware") && w.size() >= 3) {
+                if (DhcpdConfEditor.HOST_PARAMETERS.contains(c.keyword()) && w.size() == 2) {
+                    parameters.putIfAbsent(c.keyword(), ConfValues.unquote(w.get(1)));
+                } else if (c.keyword().equals("hardware") && w.size() >= 3) {
                     hardware = w.get(2);
                 } else if (c.keyword().equals("fixed-address")) {
                     for (int i = 1; i < w.size(); i++) {
@@ -229,7 +232,7 @@ final class ModelBuilder {
                 }
             }
         }
-        return new Host(name, hardware, List.copyOf(fixed), line);
+        return new Host(name, hardware, List.copyOf(fixed), parameters, line);
     }
 
     private FailoverPeer peer(Statement s, String sharedNetwork, int line) {

@@ -20,6 +20,7 @@ import org.tandem.auth.Actor;
 import org.tandem.auth.AuthService;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.common.UserError;
+import org.tandem.failover.AddressRecords;
 import org.tandem.failover.ScopeOptionWrites;
 import org.tandem.failover.ScopeWrites;
 import org.tandem.http.ApiObjects;
@@ -30,6 +31,7 @@ import org.tandem.http.Params;
 import org.tandem.http.Requests;
 import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
+import org.tandem.scope.Range;
 import org.tandem.scope.Reservation;
 import org.tandem.scope.ScopeService;
 import org.tandem.servers.ServerService;
@@ -51,21 +53,26 @@ public final class RestApi {
     private final ScopeService scopes;
     private final ScopeWrites writes;
     private final ScopeOptionWrites options;
+    private final AddressRecords records;
     private final ChangeLog changes;
     private final long maxBodyBytes;
 
-    public RestApi(AuthService auth, ServerService servers, ScopeService scopes, ScopeWrites writes, ScopeOptionWrites options, ChangeLog changes,
+    public RestApi(AuthService auth, ServerService servers, ScopeService scopes, ScopeWrites writes, ScopeOptionWrites options,
+            AddressRecords records, ChangeLog changes,
             long maxBodyBytes) {
         this.auth = auth;
         this.servers = servers;
         this.scopes = scopes;
         this.writes = writes;
         this.options = options;
+        this.records = records;
         this.changes = changes;
         this.maxBodyBytes = maxBodyBytes;
     }
 
     public void install(RoutesConfig r) {
+        // First: "/{resource}/propertyDefinitions" must win over "/{resource}/{ref}".
+        propertyDefinitions(r);
         sessions(r);
         dhcpServers(r);
         ranges(r);
@@ -73,8 +80,10 @@ public final class RestApi {
         blocks(r, AddressBlock.Kind.POOL, "dhcpAddressPool");
         blocks(r, AddressBlock.Kind.EXCLUSION, "dhcpExclusion");
         dhcpReservations(r);
+        ipamRecords(r);
         changeHistory(r);
         users(r);
+        rolesAndGroups(r);
         r.exception(UserError.class, (e, ctx) -> error(ctx, ErrorCodes.of(e.kind()).httpStatus(), ErrorCodes.of(e.kind()).code(), e.getMessage()));
         r.exception(Requests.BodyTooLarge.class, (e, ctx) -> error(ctx, 413, ErrorCodes.BODY_TOO_LARGE, e.getMessage()));
         r.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, 400, ErrorCodes.PARSE_ERROR,
@@ -117,7 +126,7 @@ public final class RestApi {
 
     private void ranges(RoutesConfig r) {
         String path = BASE + "/ranges";
-        r.get(path, ctx -> ok(ctx, list("ranges", scopes.ranges(query(ctx, actor(ctx))), ApiObjects::toApi)));
+        r.get(path, ctx -> ok(ctx, list("ranges", scopes.ranges(query(ctx, actor(ctx))), x -> toApi(x, scopes.scopesOf(x)))));
         r.post(path, ctx -> {
             Actor a = actor(ctx);
             Params p = body(ctx).allowOnly(Set.of("range", "saveComment"));
@@ -125,7 +134,24 @@ public final class RestApi {
         });
         r.get(path + "/{ref}", ctx -> {
             noArguments(ctx, actor(ctx));
-            ok(ctx, single("range", toApi(scopes.range("ref", ctx.pathParam("ref")))));
+            Range range = scopes.range("ref", ctx.pathParam("ref"));
+            ok(ctx, single("range", toApi(range, scopes.scopesOf(range))));
+        });
+        // Micetro's NextFreeAddress. Its Ansible lookup sends the arguments in the query string and again in a GET body,
+        // so here (unlike elsewhere) both are read, the query string winning.
+        r.get(path + "/{ref}/nextFreeAddress", ctx -> {
+            actor(ctx);
+            Set<String> known = Set.of("excludeDHCP", "startAddress", "temporaryClaimTime", "ping");
+            Params q = Params.ofQuery(ctx.queryParamMap()).allowOnly(known);
+            Params b = Requests.objectBody(ctx, maxBodyBytes).allowOnly(known);
+            NextFree args = NextFree.of(q, b);
+            java.util.Optional<org.tandem.net.Ipv4Address> free = records.nextFree("ref", ctx.pathParam("ref"), "startAddress",
+                    args.startAddress(), args.excludeDhcp());
+            if (free.isEmpty()) {
+                ctx.status(204);   // Micetro answers an empty result when the range is full
+                return;
+            }
+            ok(ctx, ApiObjects.JSON.createObjectNode().put("address", free.get().toString()));
         });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
@@ -221,16 +247,106 @@ public final class RestApi {
             Params p = changeBody(ctx).allowOnly(Set.of("dhcpReservation", "saveComment"));
             ScopeWrites.Outcome<Reservation> done = writes.addReservation(a, p.string("saveComment"), "scope", ctx.pathParam("scope"),
                     "dhcpReservation", ApiObjects.reservationFromApi(p.object("dhcpReservation")), dryRun(ctx));
+            if (done.existed()) {
+                // The same reservation is there already (on a failover pair the first create made it on both instances).
+                ok(ctx, FailoverObjects.putChange(ref(done.result().ref()).put("existed", true), null));
+                return;
+            }
             written(ctx, done, done.result() == null ? null : done.result().ref());
         });
         r.get(path + "/{ref}", ctx -> {
             noArguments(ctx, actor(ctx));
             ok(ctx, single("dhcpReservation", toApi(scopes.reservation("ref", ctx.pathParam("ref")))));
         });
+        r.put(path + "/{ref}", ctx -> {
+            Actor a = actor(ctx);
+            // Micetro's update body; ref and objType are redundant with the path.
+            Params p = changeBody(ctx).allowOnly(Set.of("ref", "objType", "saveComment", "deleteUnspecified", "properties"));
+            Boolean deleteUnspecified = p.bool("deleteUnspecified");
+            written(ctx, writes.modifyReservation(a, p.string("saveComment"), "ref", ctx.pathParam("ref"), "properties",
+                    ApiObjects.reservationChangesFromApi(p.properties("properties"), deleteUnspecified != null && deleteUnspecified), dryRun(ctx)), null);
+        });
         r.delete(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
             written(ctx, writes.removeReservation(a, deleteComment(changeBody(ctx)), "ref", ctx.pathParam("ref"), dryRun(ctx)), null);
         });
+    }
+
+    private void ipamRecords(RoutesConfig r) {
+        // Micetro's ref of an address record is IPAMRecords/<address>.
+        r.get(BASE + "/ipamRecords/{ref}", ctx -> {
+            noArguments(ctx, actor(ctx));
+            ok(ctx, single("ipamRecord", toApi(records.record("address", ctx.pathParam("ref")))));
+        });
+    }
+
+    /** Tandem's two roles and its (no) groups, read-only. */
+    private void rolesAndGroups(RoutesConfig r) {
+        r.get(BASE + "/roles", ctx -> {
+            query(ctx, actor(ctx));
+            ok(ctx, ApiObjects.roles());
+        });
+        r.get(BASE + "/roles/{ref}", ctx -> {
+            noArguments(ctx, actor(ctx));
+            ok(ctx, single("role", toApi(ApiObjects.role("ref", ctx.pathParam("ref")))));
+        });
+        r.get(BASE + "/groups", ctx -> {
+            query(ctx, actor(ctx));
+            ok(ctx, ApiObjects.groups());
+        });
+    }
+
+    /** Micetro's custom property definitions: Tandem has no custom properties, and says so instead of "no resource". */
+    private void propertyDefinitions(RoutesConfig r) {
+        for (String path : List.of(BASE + "/propertyDefinitions", BASE + "/{resource}/propertyDefinitions",
+                BASE + "/propertyDefinitions/{ref}", BASE + "/{resource}/propertyDefinitions/{ref}")) {
+            io.javalin.http.Handler refuse = ctx -> {
+                actor(ctx);
+                throw UserError.invalid("propertyDefinitions", PROPERTY_DEFINITIONS_UNSUPPORTED);
+            };
+            r.get(path, refuse);
+            r.post(path, refuse);
+            r.put(path, refuse);
+            r.delete(path, refuse);
+        }
+    }
+
+    /** Why property definitions are refused, for REST and JSON-RPC alike. */
+    public static final String PROPERTY_DEFINITIONS_UNSUPPORTED = "not supported: Tandem has no custom properties, so it has no property"
+            + " definitions to list, add, change or remove";
+
+    /** NextFreeAddress's arguments, from the query string or the body (the query string wins). */
+    record NextFree(boolean excludeDhcp, String startAddress) {
+        static NextFree of(Params query, Params body) {
+            Boolean exclude = flag(query, "excludeDHCP");
+            exclude = exclude != null ? exclude : flag(body, "excludeDHCP");
+            flag(query, "ping");
+            flag(body, "ping");   // checked, not acted on: Tandem asks the DHCP servers for leases instead of pinging
+            for (Params p : List.of(query, body)) {
+                Long claim = p.integer("temporaryClaimTime");
+                if (claim != null && claim != 0) {
+                    throw UserError.invalid(p.path("temporaryClaimTime"), "Tandem has no address claims; give 0 or leave it out");
+                }
+            }
+            String start = query.string("startAddress") != null ? query.string("startAddress") : body.string("startAddress");
+            return new NextFree(exclude != null && exclude, start);
+        }
+
+        /** true/false, or Micetro's 1/0. */
+        private static Boolean flag(Params p, String name) {
+            if (!p.has(name)) {
+                return null;
+            }
+            try {
+                return p.bool(name);
+            } catch (UserError notTrueOrFalse) {
+                Long n = p.integer(name);
+                if (n != null && (n == 0 || n == 1)) {
+                    return n == 1;
+                }
+                throw UserError.invalid(p.path(name), "must be true or false (or 1 or 0)");
+            }
+        }
     }
 
     private void changeHistory(RoutesConfig r) {
@@ -243,8 +359,8 @@ public final class RestApi {
         r.post(path, ctx -> {
             Actor a = actor(ctx);
             Params p = body(ctx).allowOnly(Set.of("user", "saveComment"));
-            String[] u = ApiObjects.userFromApi(p.object("user"));
-            created(ctx, ref(auth.addUser(a, p.string("saveComment"), "user", u[0], u[1], u[2]).ref()));
+            ApiObjects.NewUser u = ApiObjects.userFromApi(p.object("user"));
+            created(ctx, ref(auth.addUser(a, p.string("saveComment"), "user", u.name(), u.password(), u.role(), u.details()).ref()));
         });
         r.get(path + "/{ref}", ctx -> {
             noArguments(ctx, actor(ctx));
@@ -252,9 +368,34 @@ public final class RestApi {
         });
         r.put(path + "/{ref}", ctx -> {
             Actor a = actor(ctx);
-            Params p = body(ctx).allowOnly(Set.of("user", "saveComment"));
-            String[] u = ApiObjects.userChangesFromApi(p.object("user"));
-            auth.modifyUser(a, p.string("saveComment"), "user", ctx.pathParam("ref"), u[0], u[1]);
+            // Tandem's {"user": {...}} or Micetro's {"ref", "objType", "saveComment", "deleteUnspecified", "properties"}.
+            Params p = body(ctx).allowOnly(Set.of("user", "saveComment", "ref", "objType", "deleteUnspecified", "properties"));
+            String field = p.has("properties") ? "properties" : "user";
+            Params changes = p.has("properties") ? p.properties("properties") : p.object("user");
+            ApiObjects.UserChanges u = ApiObjects.userChangesFromApi(changes, auth.user("ref", ctx.pathParam("ref")).name());
+            auth.modifyUser(a, p.string("saveComment"), field, ctx.pathParam("ref"), u.password(), u.role(), u.details());
+            ctx.status(204);
+        });
+        // Micetro's role membership: PUT users/{ref}/roles/{role} gives the user that role. A Tandem user holds exactly one, so
+        // DELETE of a role it does not hold (the one PUT just replaced) succeeds and changes nothing.
+        r.put(path + "/{ref}/roles/{name}", ctx -> {
+            Actor a = actor(ctx);
+            Params p = body(ctx).allowOnly(Set.of("saveComment"));
+            org.tandem.auth.Role role = ApiObjects.role("name", ctx.pathParam("name"));
+            if (auth.user("ref", ctx.pathParam("ref")).role() != role) {
+                auth.modifyUser(a, p.string("saveComment"), "user", ctx.pathParam("ref"), null, role.name());
+            }
+            ctx.status(204);
+        });
+        r.delete(path + "/{ref}/roles/{name}", ctx -> {
+            actor(ctx);
+            deleteComment(body(ctx));
+            org.tandem.auth.Role role = ApiObjects.role("name", ctx.pathParam("name"));
+            org.tandem.auth.User user = auth.user("ref", ctx.pathParam("ref"));
+            if (user.role() == role) {
+                throw UserError.conflict("User \"" + user.name() + "\" holds exactly one role, " + role + "; give it the other role"
+                        + " (PUT " + path + "/" + user.id() + "/roles/{role}) instead of taking this one away");
+            }
             ctx.status(204);
         });
         // One's own password, read-only users too (Requests.ownPasswordChange); the old one is required.

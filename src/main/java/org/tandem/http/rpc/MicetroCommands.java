@@ -15,6 +15,7 @@ import org.tandem.auth.AuthService;
 import org.tandem.change.ChangeResult;
 import org.tandem.changelog.ChangeLog;
 import org.tandem.common.UserError;
+import org.tandem.failover.AddressRecords;
 import org.tandem.failover.ScopeOptionWrites;
 import org.tandem.failover.ScopeWrites;
 import org.tandem.http.ApiObjects;
@@ -22,6 +23,7 @@ import org.tandem.http.FailoverObjects;
 import org.tandem.http.Params;
 import org.tandem.scope.AddressBlock;
 import org.tandem.scope.DhcpScope;
+import org.tandem.scope.Range;
 import org.tandem.scope.Reservation;
 import org.tandem.scope.ScopeService;
 import org.tandem.servers.ServerService;
@@ -35,6 +37,7 @@ public final class MicetroCommands {
     private final ScopeService scopes;
     private final ScopeWrites writes;
     private final ScopeOptionWrites options;
+    private final AddressRecords records;
     private final ChangeLog changes;
 
     /**
@@ -85,12 +88,14 @@ public final class MicetroCommands {
     }
 
     public MicetroCommands(AuthService auth, ServerService servers, ScopeService scopes, ScopeWrites writes, ScopeOptionWrites options,
+            AddressRecords records,
             ChangeLog changes, Extras extras) {
         this.auth = auth;
         this.servers = servers;
         this.scopes = scopes;
         this.writes = writes;
         this.options = options;
+        this.records = records;
         this.changes = changes;
         this.extras = extras;
     }
@@ -114,8 +119,30 @@ public final class MicetroCommands {
             return empty();
         });
 
-        rpc.register("GetRanges", LIST, c -> list("ranges", scopes.ranges(c.listQuery()), ApiObjects::toApi));
-        rpc.register("GetRange", Set.of("rangeRef"), c -> single("range", toApi(scopes.range("rangeRef", c.params().requiredString("rangeRef")))));
+        rpc.register("GetRanges", LIST, c -> list("ranges", scopes.ranges(c.listQuery()), r -> toApi(r, scopes.scopesOf(r))));
+        rpc.register("GetRange", Set.of("rangeRef"), c -> {
+            Range range = scopes.range("rangeRef", c.params().requiredString("rangeRef"));
+            return single("range", toApi(range, scopes.scopesOf(range)));
+        });
+        rpc.register("GetNextFreeAddress", Set.of("rangeRef", "excludeDHCP", "startAddress", "temporaryClaimTime", "ping"), c -> {
+            Params p = c.params();
+            Long claim = p.integer("temporaryClaimTime");
+            if (claim != null && claim != 0) {
+                throw UserError.invalid("temporaryClaimTime", "Tandem has no address claims; give 0 or leave it out");
+            }
+            p.bool("ping");   // checked, not acted on: Tandem asks the DHCP servers for leases instead of pinging
+            Boolean exclude = p.bool("excludeDHCP");
+            ObjectNode n = ApiObjects.JSON.createObjectNode();
+            records.nextFree("rangeRef", p.requiredString("rangeRef"), "startAddress", p.string("startAddress"), exclude != null && exclude)
+                    .ifPresentOrElse(a -> n.put("address", a.toString()), () -> n.putNull("address"));
+            return n;
+        });
+        rpc.register("GetIPAMRecord", Set.of("addrRef"), c -> {
+            String addr = c.params().requiredString("addrRef");
+            // Micetro's addrRef is "IPAMRecords/<address>" or the address itself.
+            int slash = addr.lastIndexOf('/');
+            return single("ipamRecord", toApi(records.record("addrRef", slash >= 0 ? addr.substring(slash + 1) : addr)));
+        });
         rpc.register("AddRange", Set.of("range", "saveComment"), c -> ref(scopes.addRange(c.actor(), c.saveComment(), "range",
                 ApiObjects.rangeFromApi(c.params().object("range"))).ref()));
         rpc.register("RemoveRange", Set.of("rangeRef", "saveComment"), c -> {
@@ -188,7 +215,19 @@ public final class MicetroCommands {
             String scopeParam = scopeParam(p);
             ScopeWrites.Outcome<Reservation> done = writes.addReservation(c.actor(), c.saveComment(), scopeParam, p.requiredString(scopeParam),
                     "dhcpReservation", ApiObjects.reservationFromApi(p.object("dhcpReservation")), dryRun(c));
-            return answer(done, done.result() == null ? null : done.result().ref());
+            ObjectNode n = answer(done, done.result() == null ? null : done.result().ref());
+            if (done.existed()) {
+                n.put("existed", true);
+            }
+            return n;
+        });
+        rpc.register("ModifyDHCPReservation", Set.of("dhcpReservationRef", "ref", "objType", "properties", "deleteUnspecified", "saveComment",
+                "dryRun"), c -> {
+            Params p = c.params();
+            String refParam = p.has("dhcpReservationRef") ? "dhcpReservationRef" : "ref";
+            Boolean deleteUnspecified = p.bool("deleteUnspecified");
+            return answer(writes.modifyReservation(c.actor(), c.saveComment(), refParam, p.requiredString(refParam), "properties",
+                    ApiObjects.reservationChangesFromApi(p.properties("properties"), deleteUnspecified != null && deleteUnspecified), dryRun(c)), null);
         });
         rpc.register("RemoveDHCPReservation", Set.of("dhcpReservationRef", "saveComment", "dryRun"), c -> answer(writes.removeReservation(c.actor(), c.saveComment(), "dhcpReservationRef",
                 c.params().requiredString("dhcpReservationRef"), dryRun(c)), null));
@@ -197,18 +236,37 @@ public final class MicetroCommands {
 
         rpc.register("GetUsers", LIST, c -> list("users", auth.users(c.listQuery()), ApiObjects::toApi));
         rpc.register("AddUser", Set.of("user", "saveComment"), c -> {
-            String[] u = ApiObjects.userFromApi(c.params().object("user"));
-            return ref(auth.addUser(c.actor(), c.saveComment(), "user", u[0], u[1], u[2]).ref());
+            ApiObjects.NewUser u = ApiObjects.userFromApi(c.params().object("user"));
+            return ref(auth.addUser(c.actor(), c.saveComment(), "user", u.name(), u.password(), u.role(), u.details()).ref());
         });
+        rpc.register("GetRoles", LIST, c -> {
+            c.listQuery();
+            return ApiObjects.roles();
+        });
+        rpc.register("GetGroups", LIST, c -> {
+            c.listQuery();
+            return ApiObjects.groups();
+        });
+        for (String command : List.of("GetPropertyDefinitions", "AddPropertyDefinition", "ModifyPropertyDefinition", "RemovePropertyDefinition")) {
+            // Whatever is asked, the answer is "not supported".
+            rpc.register(command, Set.of("propertyDefinition", "propertyDefinitions", "ref", "objType", "saveComment", "filter", "offset",
+                    "limit", "sortBy", "sortOrder", "name"), c -> {
+                throw UserError.invalid("propertyDefinitions", org.tandem.http.rest.RestApi.PROPERTY_DEFINITIONS_UNSUPPORTED);
+            });
+        }
         // Any signed-in user, read-only ones too, may change its own password (RpcDispatcher.openToReadOnly).
         rpc.register("ChangePassword", Set.of("oldPassword", "newPassword"), c -> {
             auth.changePassword(c.actor(), c.params().requiredString("oldPassword"), c.params().requiredString("newPassword"),
                     c.sessionToken(), c.sourceAddress());
             return empty();
         });
-        rpc.register("ModifyUser", Set.of("userRef", "user", "saveComment"), c -> {
-            String[] u = ApiObjects.userChangesFromApi(c.params().object("user"));
-            return ref(auth.modifyUser(c.actor(), c.saveComment(), "user", c.params().requiredString("userRef"), u[0], u[1]).ref());
+        rpc.register("ModifyUser", Set.of("userRef", "user", "properties", "ref", "objType", "deleteUnspecified", "saveComment"), c -> {
+            Params p = c.params();
+            String userRef = p.requiredString("userRef");
+            String field = p.has("properties") ? "properties" : "user";
+            Params given = p.has("properties") ? p.properties("properties") : p.object("user");
+            ApiObjects.UserChanges u = ApiObjects.userChangesFromApi(given, auth.user("userRef", userRef).name());
+            return ref(auth.modifyUser(c.actor(), c.saveComment(), field, userRef, u.password(), u.role(), u.details()).ref());
         });
         rpc.register("RemoveUser", Set.of("userRef", "saveComment"), c -> {
             auth.removeUser(c.actor(), c.saveComment(), "userRef", c.params().requiredString("userRef"));

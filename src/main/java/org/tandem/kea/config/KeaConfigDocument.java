@@ -258,6 +258,65 @@ public final class KeaConfigDocument {
         subnet.withArray("reservations").add(reservationToKea(reservation));
     }
 
+    /**
+     * Edits, in place, the one reservation of the subnet {@code prefix} that {@code which} selects: a new identifier (same
+     * kind) and address when given (null keeps them), and each key of {@code values} (one of
+     * {@link KeaReservation#VALUE_KEYS}) set to its value or, when the value is null, removed. Every other key of the
+     * element (option-data, client-classes, user-context, ...) stays as it is. Answers whether a reservation was found.
+     */
+    public boolean modifyReservation(Ipv4Range prefix, java.util.function.Predicate<KeaReservation> which, String identifier,
+            Ipv4Address address, java.util.Map<String, String> values) {
+        ObjectNode subnet = subnetNode(prefix);
+        if (address != null && !prefix.contains(address)) {
+            throw UserError.invalid("ip-address", "reservation " + address + " is outside subnet " + prefix);
+        }
+        ObjectNode target = null;
+        for (JsonNode r : subnet.path("reservations")) {
+            if (r instanceof ObjectNode o && which.test(reservationFromKea(r))) {
+                target = o;
+                break;
+            }
+        }
+        if (target == null) {
+            return false;
+        }
+        KeaReservation before = reservationFromKea(target);
+        for (JsonNode r : subnet.path("reservations")) {
+            KeaReservation other = reservationFromKea(r);
+            if (r == target) {
+                continue;
+            }
+            if (address != null && address.equals(other.ipAddress())) {
+                throw UserError.conflict("The scope " + prefix + " already has a reservation for " + address + " on the server");
+            }
+            if (identifier != null && other.kind() == before.kind() && other.identifierHex().equals(KeaReservation.hex(identifier))) {
+                throw UserError.conflict("The scope " + prefix + " already has a reservation for " + before.kind().key() + " " + identifier
+                        + " on the server");
+            }
+        }
+        if (identifier != null && !KeaReservation.hex(identifier).equals(before.identifierHex())) {
+            KeaReservation.of(before.kind(), identifier, address, null);   // checks the identifier
+            target.put(before.kind().key(), identifier);
+        }
+        if (address != null) {
+            target.put("ip-address", address.toString());
+        }
+        for (java.util.Map.Entry<String, String> e : values.entrySet()) {
+            if (!KeaReservation.VALUE_KEYS.contains(e.getKey())) {
+                throw new IllegalArgumentException(e.getKey());
+            }
+            if (e.getValue() == null) {
+                // Kea 2.2 prints unset values as "" (next-server 0.0.0.0): such a key is left as Kea printed it.
+                if (text(target, e.getKey()) != null) {
+                    target.remove(e.getKey());
+                }
+            } else if (!e.getValue().equals(text(target, e.getKey()))) {
+                target.put(e.getKey(), KeaReservation.checkValue(e.getKey(), e.getValue()));
+            }
+        }
+        return true;
+    }
+
     /** Removes the reservations of the subnet {@code prefix} that {@code which} selects; returns how many. */
     public int removeReservations(Ipv4Range prefix, java.util.function.Predicate<KeaReservation> which) {
         ObjectNode subnet = subnetNode(prefix);
@@ -449,8 +508,14 @@ public final class KeaConfigDocument {
                 ip = null;
             }
         }
-        String hostname = r.path("hostname").asText("");
-        return new KeaReservation(kind, kind == null ? null : r.get(kind.key()).asText(), ip, hostname.isEmpty() ? null : hostname);
+        return new KeaReservation(kind, kind == null ? null : r.get(kind.key()).asText(), ip, text(r, "hostname"), text(r, "boot-file-name"),
+                text(r, "server-hostname"), text(r, "next-server"));
+    }
+
+    /** A reservation's text value, or null when absent or empty (Kea prints "" and 0.0.0.0 for values not set). */
+    private static String text(JsonNode r, String key) {
+        String v = r.path(key).isTextual() ? r.get(key).asText() : "";
+        return v.isEmpty() || (key.equals("next-server") && v.equals("0.0.0.0")) ? null : v;
     }
 
     private static ObjectNode reservationToKea(KeaReservation r) {
@@ -462,8 +527,10 @@ public final class KeaConfigDocument {
         if (r.ipAddress() != null) {
             rn.put("ip-address", r.ipAddress().toString());
         }
-        if (r.hostname() != null) {
-            rn.put("hostname", r.hostname());
+        for (String key : KeaReservation.VALUE_KEYS) {
+            if (r.value(key) != null) {
+                rn.put(key, r.value(key));
+            }
         }
         return rn;
     }

@@ -16,8 +16,19 @@ import org.tandem.net.Ipv4Address;
  * @param identifier the identifier as the config spells it (hex with or without colons, or {@code 'text'} in quotes)
  * @param ipAddress  the reserved address, or null (Kea allows reservations of only a name, classes or options)
  * @param hostname   the reserved name, or null
+ * @param bootFileName   {@code boot-file-name}, or null
+ * @param serverHostname {@code server-hostname}, or null
+ * @param nextServer     {@code next-server}, or null
  */
-public record KeaReservation(Identifier kind, String identifier, Ipv4Address ipAddress, String hostname) {
+public record KeaReservation(Identifier kind, String identifier, Ipv4Address ipAddress, String hostname, String bootFileName,
+        String serverHostname, String nextServer) {
+
+    /** The reservation keys this type reads and writes besides the identifier and address. */
+    public static final java.util.List<String> VALUE_KEYS = java.util.List.of("hostname", "boot-file-name", "server-hostname", "next-server");
+
+    public KeaReservation(Identifier kind, String identifier, Ipv4Address ipAddress, String hostname) {
+        this(kind, identifier, ipAddress, hostname, null, null, null);
+    }
 
     /** Kea's host identifier kinds for DHCPv4, by the key that names them in a reservation. */
     public enum Identifier {
@@ -57,8 +68,50 @@ public record KeaReservation(Identifier kind, String identifier, Ipv4Address ipA
         if (kind == Identifier.HW_ADDRESS && !identifier.matches("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")) {
             throw UserError.invalid(kind.key(), "\"" + KeaNames.clip(identifier) + "\" is not a MAC address like 00:11:22:33:44:55");
         }
-        KeaNames.checkName("hostname", hostname);
+        if (hostname != null && hostname.length() > 64) {
+            KeaNames.checkHostName("hostname", hostname);   // a long FQDN (Micetro's ddnsHostName)
+        } else {
+            KeaNames.checkName("hostname", hostname);
+        }
         return new KeaReservation(kind, identifier, ipAddress, hostname);
+    }
+
+    /** This reservation with the boot values given (each checked; null for none). */
+    public KeaReservation withBoot(String bootFileName, String serverHostname, String nextServer) {
+        return new KeaReservation(kind, identifier, ipAddress, hostname, checkValue("boot-file-name", bootFileName),
+                checkValue("server-hostname", serverHostname), checkValue("next-server", nextServer));
+    }
+
+    /**
+     * Checks a value Tandem writes under one of {@link #VALUE_KEYS}: host names as names, a boot file as a plain path,
+     * next-server as an IPv4 address. JSON escaping already stops injection; these keep values to what Kea takes.
+     */
+    public static String checkValue(String key, String value) {
+        if (value == null) {
+            return null;
+        }
+        switch (key) {
+            case "hostname", "server-hostname" -> KeaNames.checkHostName(key, value);
+            case "boot-file-name" -> {
+                if (!value.matches("[A-Za-z0-9._/+:@=,~-]{1,128}")) {
+                    throw UserError.invalid(key, "\"" + KeaNames.clip(value) + "\" is not a boot file name");
+                }
+            }
+            case "next-server" -> Ipv4Address.parse(key, value);
+            default -> throw new IllegalArgumentException(key);
+        }
+        return value;
+    }
+
+    /** The value of one of {@link #VALUE_KEYS}. */
+    public String value(String key) {
+        return switch (key) {
+            case "hostname" -> hostname;
+            case "boot-file-name" -> bootFileName;
+            case "server-hostname" -> serverHostname;
+            case "next-server" -> nextServer;
+            default -> throw new IllegalArgumentException(key);
+        };
     }
 
     /** The identifier as lower-case colon-separated hex bytes however it is written; a text that is neither stays as it is. */

@@ -502,4 +502,36 @@ class DhcpdConfEditorTest {
                 .isInstanceOf(UserError.class).hasMessageContaining("A host named \"pc\" already exists");
         assertThat(conf.render()).isEqualTo(once);
     }
+
+    @Test
+    void modifyHost_changesOnlyTheStatementsAsked_keepingCommentsAndOtherStatements() {
+        String text = TWO_SCOPES.replace("subnet 198.18.0.0 netmask 255.255.255.0 {", """
+                host printer { # the second floor
+                  hardware ethernet 00:11:22:33:44:55;
+                  fixed-address 198.18.0.5;
+                  option host-name "printer-2f";   # kept as it is
+                  server-name "old.example.org";
+                }
+                subnet 198.18.0.0 netmask 255.255.255.0 {""");
+        DhcpdConf conf = DhcpdConf.parse(text);
+        DhcpdConfEditor editor = new DhcpdConfEditor(conf);
+        java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+        params.put("filename", "pxelinux.0");
+        params.put("server-name", null);
+        params.put("next-server", "198.18.0.2");
+        assertThat(editor.modifyHost("00:11:22:33:44:55", org.tandem.net.Ipv4Address.parse("a", "198.18.0.5"), "printer-b", null,
+                org.tandem.net.Ipv4Address.parse("a", "198.18.0.6"), params)).isTrue();
+        String after = conf.render();
+        assertThat(after).contains("""
+                host printer-b { # the second floor
+                  hardware ethernet 00:11:22:33:44:55;
+                  fixed-address 198.18.0.6;
+                  option host-name "printer-2f";   # kept as it is
+                  filename "pxelinux.0";
+                  next-server 198.18.0.2;
+                }""");
+        assertDhcpdAccepts(conf);
+        assertThat(editor.modifyHost("00:11:22:33:44:99", org.tandem.net.Ipv4Address.parse("a", "198.18.0.6"), null, null, null,
+                java.util.Map.of())).as("no such host").isFalse();
+    }
 }

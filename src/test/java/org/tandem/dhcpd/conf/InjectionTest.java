@@ -131,4 +131,94 @@ class InjectionTest {
         KeaReservation.of(KeaReservation.Identifier.FLEX_ID, "'printer 1'", ip, "printer-1");
         System.out.printf("InjectionTest Kea: %d hostile values refused%n", refused);
     }
+
+    /**
+     * Micetro's reservation fields (issue 13) reach dhcpd.conf as host statements: each hostile value is refused naming its
+     * field, in the API's check ({@code Reservation.Boot.of}) and again in the editor; what passes both is written and
+     * dhcpd -t accepts the file with the value read back exactly.
+     */
+    @Test
+    void dhcpdHost_hostileBootValues_refusedNamingTheField_orWrittenSafely() {
+        Ipv4Address ip = Ipv4Address.parse("ip", "198.18.0.5");
+        int refused = 0;
+        int accepted = 0;
+        List<String> fields = org.tandem.scope.Reservation.Boot.FIELDS;
+        for (String p : PAYLOADS) {
+            for (int i = 0; i < fields.size(); i++) {
+                String field = fields.get(i);
+                String keyword = DhcpdConfEditor.HOST_PARAMETERS.get(i);
+                String[] values = new String[4];
+                values[i] = p;
+                try {
+                    org.tandem.scope.Reservation.Boot.of("r", values[0], values[1], values[2], values[3]);
+                } catch (UserError e) {
+                    if (p.isEmpty()) {
+                        throw new AssertionError("an empty value means not set, not an error", e);
+                    }
+                    assertThat(e.field()).as("field named by: %s", e.getMessage()).isEqualTo("r." + field);
+                    refused++;
+                }
+                if (p.isEmpty()) {
+                    continue;   // "" is "not set" for Micetro's clients; the editor never sees it
+                }
+                DhcpdConf conf = DhcpdConf.parse(CONF);
+                DhcpdConfEditor editor = new DhcpdConfEditor(conf);
+                try {
+                    editor.addHost(NET, "host1", "00:11:22:33:44:55", ip, java.util.Map.of(keyword, p));
+                } catch (UserError e) {
+                    assertThat(e.field()).as("field named by: %s", e.getMessage()).isEqualTo(keyword);
+                    refused++;
+                    continue;
+                }
+                String text = conf.render();
+                RealDhcpd.Result r = RealDhcpd.syntaxCheck(text);
+                assertThat(r.ok()).as("dhcpd -t on:\n%s\n---\n%s", text, r.output()).isTrue();
+                assertThat(DhcpdConf.parse(text).model().hosts()).singleElement()
+                        .satisfies(h -> assertThat(h.parameters()).containsExactly(java.util.Map.entry(keyword, p)));
+                accepted++;
+            }
+        }
+        // The control: plain values of every field are written, read back, and dhcpd accepts them; then edited in place.
+        DhcpdConf conf = DhcpdConf.parse(CONF);
+        DhcpdConfEditor editor = new DhcpdConfEditor(conf);
+        editor.addHost(NET, "host1", "00:11:22:33:44:55", ip, java.util.Map.of("ddns-hostname", "printer.example.org",
+                "filename", "pxelinux.0", "server-name", "boot.example.org", "next-server", "198.18.0.2"));
+        for (String p : PAYLOADS) {
+            if (!p.isEmpty() && !p.equals("x".repeat(65))) {
+                assertRefused("filename", () -> editor.modifyHost("00:11:22:33:44:55", ip, null, null, null, java.util.Map.of("filename", p)));
+                assertRefused("name", () -> editor.modifyHost("00:11:22:33:44:55", ip, p, null, null, java.util.Map.of()));
+                refused += 2;
+            }
+        }
+        editor.modifyHost("00:11:22:33:44:55", ip, "host2", null, null, java.util.Map.of("filename", "grub.efi"));
+        java.util.Map<String, String> params = new java.util.HashMap<>();
+        params.put("server-name", null);
+        editor.modifyHost("00:11:22:33:44:55", ip, null, null, null, params);
+        String text = conf.render();
+        assertThat(RealDhcpd.syntaxCheck(text).ok()).as(text).isTrue();
+        assertThat(DhcpdConf.parse(text).model().hosts()).singleElement().satisfies(h -> {
+            assertThat(h.name()).isEqualTo("host2");
+            assertThat(h.parameters()).containsOnly(java.util.Map.entry("ddns-hostname", "printer.example.org"),
+                    java.util.Map.entry("filename", "grub.efi"), java.util.Map.entry("next-server", "198.18.0.2"));
+        });
+        System.out.printf("InjectionTest dhcpd host values: %d hostile values refused, %d accepted and checked by dhcpd -t%n", refused, accepted);
+    }
+
+    @Test
+    void keaReservation_hostileBootValues_refusedNamingTheKey() {
+        Ipv4Address ip = Ipv4Address.parse("ip", "198.18.0.5");
+        KeaReservation plain = KeaReservation.of(KeaReservation.Identifier.HW_ADDRESS, "00:11:22:33:44:55", ip, "host1");
+        int refused = 0;
+        for (String p : PAYLOADS) {
+            if (p.equals("x".repeat(65))) {
+                continue;   // a plain 65-letter name is a valid boot file name
+            }
+            assertRefused("boot-file-name", () -> plain.withBoot(p, null, null));
+            assertRefused("server-hostname", () -> plain.withBoot(null, p, null));
+            assertRefused("next-server", () -> plain.withBoot(null, null, p));
+            refused += 3;
+        }
+        assertThat(plain.withBoot("pxelinux.0", "boot.example.org", "198.18.0.2").nextServer()).isEqualTo("198.18.0.2");
+        System.out.printf("InjectionTest Kea boot values: %d hostile values refused%n", refused);
+    }
 }

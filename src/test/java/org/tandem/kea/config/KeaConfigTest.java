@@ -105,4 +105,33 @@ class KeaConfigTest {
         assertThat(after.at("/Dhcp4/subnet4/0/pools")).isEmpty();
         assertThat(after.at("/Dhcp4/subnet4/0/user-context/" + KeaConfigDocument.DISABLED_POOLS_KEY + "/0/pool").asText()).isEqualTo("10.0.0.10 - 10.0.0.20");
     }
+
+    @Test
+    void modifyReservation_setsAndRemovesOnlyTheKeysAsked_andKeepsEveryOther() throws Exception {
+        String original = """
+                {"Dhcp4":{"subnet4":[{"id":1,"subnet":"192.0.2.0/24","reservations":[
+                  {"hw-address":"00:11:22:33:44:55","ip-address":"192.0.2.5","hostname":"printer","server-hostname":"old.example",
+                   "option-data":[{"name":"domain-name","data":"x.test"}],"client-classes":["voip"],"user-context":{"k":1}},
+                  {"hw-address":"00:11:22:33:44:66","ip-address":"192.0.2.6"}]}]}}""";
+        KeaConfigDocument doc = config(original).edit();
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        values.put("boot-file-name", "pxelinux.0");
+        values.put("next-server", "192.0.2.2");
+        values.put("server-hostname", null);
+        org.tandem.net.Ipv4Address five = org.tandem.net.Ipv4Address.parse("a", "192.0.2.5");
+        boolean found = doc.modifyReservation(Ipv4Range.parseCidr("s", "192.0.2.0/24"),
+                r -> r.matches(KeaReservation.Identifier.HW_ADDRESS, "00:11:22:33:44:55", five), null,
+                org.tandem.net.Ipv4Address.parse("a", "192.0.2.7"), values);
+        assertThat(found).isTrue();
+        JsonNode before = JSON.readTree(original).at("/Dhcp4/subnet4/0/reservations");
+        JsonNode after = JSON.readTree(doc.toBytes()).at("/Dhcp4/subnet4/0/reservations");
+        com.fasterxml.jackson.databind.node.ObjectNode expected = (com.fasterxml.jackson.databind.node.ObjectNode) before.get(0).deepCopy();
+        expected.put("ip-address", "192.0.2.7").put("boot-file-name", "pxelinux.0").put("next-server", "192.0.2.2").remove("server-hostname");
+        assertThat(after.get(0)).isEqualTo(expected);
+        assertThat(after.get(1)).isEqualTo(before.get(1));
+        // Another reservation's address is refused, naming the clash.
+        assertThatThrownBy(() -> doc.modifyReservation(Ipv4Range.parseCidr("s", "192.0.2.0/24"),
+                r -> r.identifierHex().equals("00:11:22:33:44:55"), null, org.tandem.net.Ipv4Address.parse("a", "192.0.2.6"), java.util.Map.of()))
+                .hasMessageContaining("192.0.2.6");
+    }
 }
