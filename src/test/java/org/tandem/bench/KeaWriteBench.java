@@ -102,7 +102,15 @@ public final class KeaWriteBench {
             long t0 = System.nanoTime();
             String server = rpc.call("AddDHCPServer", "{\"dhcpServer\":{\"name\":\"kea-bench\",\"type\":\"Kea\",\"address\":\"127.0.0.1\",\"port\":"
                     + lab.node(0).agentUrl().getPort() + "}}").path("ref").asText();
-            rpc.call("SyncDHCPServer", "{\"dhcpServerRef\":\"" + server + "\"}");
+            // Central's new-server job imports it within seconds; waiting for that (rather than a SyncDHCPServer of our
+            // own, which the job could run beside) keeps its config-get of the server out of the first timed write.
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+            while (rpc.call("GetDHCPServer", "{\"dhcpServerRef\":\"" + server + "\"}").path("dhcpServer").path("state").asText().equals("Unknown")) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("Central did not import the server within 5 minutes");
+                }
+                sleep(Duration.ofMillis(200));
+            }
             String scope = rpc.scopeOf("10.0.0.0/24");
             String range = rpc.call("AddRange", "{\"range\":{\"name\":\"bench-new\",\"subnet\":\"" + NEW_SUBNET + "\"}}").path("ref").asText();
             System.out.printf("%,d subnets (%,d bytes): registered and synced in %.1f s%n", n, bytes, (System.nanoTime() - t0) / 1e9);
@@ -138,6 +146,15 @@ public final class KeaWriteBench {
                     ms(median(t)), ms(p90(t)), ms(median(d)), ms(p90(d)), (double) median(t) / median(d)));
         }
         return rows;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis()); // polling the server's import state above, with a deadline
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String ms(long nanos) {
