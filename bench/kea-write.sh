@@ -3,7 +3,7 @@
 # Central's JSON-RPC API (AddDHCPReservation, RemoveDHCPReservation, AddDHCPScope, RemoveDHCPScope) against the bare
 # config-get + config-test + config-set + config-write of the same edit sent straight to the Control Agent, interleaved,
 # on one real Kea 2.2 on loopback, for several config sizes (src/test/java/org/tandem/bench/KeaWriteBench.java).
-# Needs root (Kea wants /run/kea). The default run takes about ten minutes.
+# Needs root (Kea wants /run/kea). The default run takes about ten minutes on a quiet 2-core machine.
 # Usage: bench/kea-write.sh [ROUNDS=5] [SUBNETS[:ROUNDS]...]   (default sizes 1 14 500 5000:3 20000:1)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
