@@ -113,7 +113,7 @@ public final class KeaWriteBench {
             }
             String scope = rpc.scopeOf("10.0.0.0/24");
             String range = rpc.call("AddRange", "{\"range\":{\"name\":\"bench-new\",\"subnet\":\"" + NEW_SUBNET + "\"}}").path("ref").asText();
-            System.out.printf("%,d subnets (%,d bytes): registered and synced in %.1f s%n", n, bytes, (System.nanoTime() - t0) / 1e9);
+            System.out.printf("%,d subnets (%,d bytes): registered and imported in %.1f s%n", n, bytes, (System.nanoTime() - t0) / 1e9);
             Ops ops = new Ops(rpc, bare, clock, server, scope, range);
             // One untimed round first on small configs (JIT); on large ones the smaller sizes before warmed it.
             for (int r = n <= 500 ? -1 : 0; r < rounds; r++) {
