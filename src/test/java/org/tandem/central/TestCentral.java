@@ -28,8 +28,13 @@ public final class TestCentral implements AutoCloseable {
 
     /** With extensions, e.g. the background jobs ({@code SyncExtension}) and the web UI. */
     public TestCentral(CentralConfig config, List<Central.Extension> extensions) {
+        this(config, extensions, Clock.systemUTC());
+    }
+
+    /** With the clock Central reads the time from (a benchmark moves it on to age Central's last read of a server). */
+    public TestCentral(CentralConfig config, List<Central.Extension> extensions, Clock clock) {
         String url = Database.inMemoryUrl("central-" + UUID.randomUUID());
-        central = Central.start(new Central.Options("127.0.0.1", 0, url, config, Clock.systemUTC(), extensions, ADMIN_PASSWORD));
+        central = Central.start(new Central.Options("127.0.0.1", 0, url, config, clock, extensions, ADMIN_PASSWORD));
     }
 
     public TestCentral() {
