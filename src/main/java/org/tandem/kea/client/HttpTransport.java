@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import javax.net.ssl.SSLContext;
 import org.tandem.tls.ClientTrust;
 
 /**
@@ -37,31 +36,12 @@ final class HttpTransport implements KeaTransport {
         this.url = url;
         this.timeout = timeout;
         this.authorization = authorization;
-        this.http = shared(ClientTrust.current().sslContext());
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .sslContext(ClientTrust.current().sslContext())
+                .build();
     }
-
-    /**
-     * The one HttpClient of the installed trust. Central makes a KeaClient for every read and write of a server (three
-     * or four per scope write), to a Control Agent or to a Tandem agent alike; a HttpClient of each's own cost a selector thread and its start-up (5 ms, sometimes
-     * 90 ms on a busy machine) and a new connection each time, where the Control Agent keeps connections open.
-     */
-    private static HttpClient shared(SSLContext context) {
-        Shared s = shared;
-        if (s == null || s.context() != context) {
-            // Two threads may both build one; either serves.
-            s = new Shared(context, HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .sslContext(context)
-                    .build());
-            shared = s;
-        }
-        return s.http();
-    }
-
-    private record Shared(SSLContext context, HttpClient http) {}
-
-    private static volatile Shared shared;
 
     @Override
     public byte[] exchange(String command, byte[] request, long maxBytes) throws IOException {
