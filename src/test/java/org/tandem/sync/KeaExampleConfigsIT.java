@@ -99,13 +99,8 @@ class KeaExampleConfigsIT {
     @Test
     void subnetInheritingTheGlobalLifetime_afterTandemsWrites_stillFollowsTheGlobalValue() throws Exception {
         Ipv4Range prefix = Ipv4Range.parseCidr("s", "198.18.251.0/24");
-        ObjectNode config = JSON.createObjectNode();
-        ObjectNode dhcp4 = config.putObject("Dhcp4");
-        for (String k : List.of("control-socket", "interfaces-config", "lease-database", "loggers")) {
-            if (labConfig.has(k)) {
-                dhcp4.set(k, labConfig.get(k).deepCopy());
-            }
-        }
+        ObjectNode config = labBase();
+        ObjectNode dhcp4 = (ObjectNode) config.get("Dhcp4");
         dhcp4.put("valid-lifetime", 4000);
         ObjectNode subnet = dhcp4.putArray("subnet4").addObject().put("id", 1).put("subnet", prefix.toString());
         subnet.putArray("pools").addObject().put("pool", "198.18.251.100 - 198.18.251.150");
@@ -117,7 +112,7 @@ class KeaExampleConfigsIT {
         add.putObject("dhcpReservation").put("name", "printer").put("clientIdentifier", "0a:00:5e:00:53:02")
                 .putArray("addresses").add("198.18.251.5");
         fx.rpc.call("AddDHCPReservation", add);
-        assertThat(subnet(configGet(), prefix).path("valid-lifetime").asInt()).as("derived from the global").isEqualTo(4000);
+        assertThat(KeaExamples.subnet(configGet(), prefix).path("valid-lifetime").asInt()).as("derived from the global").isEqualTo(4000);
 
         org.tandem.kea.KeaTarget target = new org.tandem.kea.KeaTarget(kea, new org.tandem.kea.KeaEngine(
                 new org.tandem.kea.InMemoryKeaConfigStore(), java.time.Clock.systemUTC(), null), Optional::empty,
@@ -128,26 +123,21 @@ class KeaExampleConfigsIT {
         String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(raised);
         target.validate(text);
         target.apply(text, live.sha256());
-        assertThat(subnet(configGet(), prefix).path("valid-lifetime").asInt()).as("follows the raised global").isEqualTo(7200);
+        assertThat(KeaExamples.subnet(configGet(), prefix).path("valid-lifetime").asInt()).as("follows the raised global").isEqualTo(7200);
 
         // Control: config-get's text sent back as it is pins the subnet, which is what Tandem avoids.
         ObjectNode pinned = (ObjectNode) configGet();
         ((ObjectNode) pinned.get("Dhcp4")).put("valid-lifetime", 9000);
         kea.ok("config-set", pinned, false);
-        assertThat(subnet(configGet(), prefix).path("valid-lifetime").asInt()).as("pinned by a plain config-set").isEqualTo(7200);
+        assertThat(KeaExamples.subnet(configGet(), prefix).path("valid-lifetime").asInt()).as("pinned by a plain config-set").isEqualTo(7200);
     }
 
     /** Issue 14, finding 4: a peer whose HA partner Tandem does not manage is not written alone, and nothing changes. */
     @Test
     void haPeerWhosePartnerIsNotRegistered_scopeWriteIsRefusedNamingThePartner_andNothingChanges() throws Exception {
         Ipv4Range prefix = Ipv4Range.parseCidr("s", "198.18.252.0/24");
-        ObjectNode config = JSON.createObjectNode();
-        ObjectNode dhcp4 = config.putObject("Dhcp4");
-        for (String k : List.of("control-socket", "interfaces-config", "lease-database", "loggers")) {
-            if (labConfig.has(k)) {
-                dhcp4.set(k, labConfig.get(k).deepCopy());
-            }
-        }
+        ObjectNode config = labBase();
+        ObjectNode dhcp4 = (ObjectNode) config.get("Dhcp4");
         ObjectNode subnet = dhcp4.putArray("subnet4").addObject().put("id", 1).put("subnet", prefix.toString());
         subnet.putArray("pools").addObject().put("pool", "198.18.252.100 - 198.18.252.150");
         String hooks = org.tandem.kea.hooks.KeaHookLocator.firstExistingDirectory(null).orElseThrow().toString();
@@ -184,7 +174,7 @@ class KeaExampleConfigsIT {
         assertThat(fx.central.servers().get("s", server.ref()).state()).as(name + ": server state after the sync").isNotEqualTo("Error");
         JsonNode original = configGet();
         // Every reservation of an address inside its subnet is imported, whichever identifier it uses.
-        long onServer = subnetLists(original).stream().flatMap(l -> java.util.stream.StreamSupport.stream(l.spliterator(), false))
+        long onServer = KeaExamples.subnetLists(original).stream().flatMap(l -> java.util.stream.StreamSupport.stream(l.spliterator(), false))
                 .mapToLong(s -> java.util.stream.StreamSupport.stream(s.path("reservations").spliterator(), false)
                         .filter(r -> r.has("ip-address") && List.of("hw-address", "client-id", "duid", "circuit-id", "flex-id").stream()
                                 .anyMatch(r::has)).count()).sum();
@@ -197,7 +187,8 @@ class KeaExampleConfigsIT {
         addScope.putArray("dhcpAddressPools").addObject().put("from", "198.18.250.10").put("to", "198.18.250.20");
         String scopeRef = fx.rpc.call("AddDHCPScope", addScope).path("ref").asText();
         JsonNode withSubnet = configGet();
-        JsonNode added = withoutSubnet(withSubnet, NEW_SUBNET);
+        JsonNode added = withSubnet.deepCopy();
+        KeaExamples.removeSubnet(added, NEW_SUBNET);
         assertThat(added).as(name + ": after AddDHCPScope, the config less the new subnet").isEqualTo(original);
 
         Optional<DhcpScope> target = fx.central.scopes().scopes(ListQuery.all()).items().stream()
@@ -211,7 +202,7 @@ class KeaExampleConfigsIT {
             String reservation = fx.rpc.call("AddDHCPReservation", add).path("ref").asText();
             JsonNode withReservation = configGet();
             // Kea lists a subnet's reservations in its own order: the new one is found by its identifier.
-            ArrayNode reservations = (ArrayNode) subnet(withReservation, scope.addresses()).get("reservations");
+            ArrayNode reservations = (ArrayNode) KeaExamples.subnet(withReservation, scope.addresses()).get("reservations");
             int mine = -1;
             for (int i = 0; i < reservations.size(); i++) {
                 if (reservations.get(i).path("hw-address").asText().equals("0a:00:5e:00:53:01")) {
@@ -251,7 +242,7 @@ class KeaExampleConfigsIT {
         if (dhcp4.path("hooks-libraries").toString().contains("libdhcp_ha.so")) {
             return Optional.of("HA with partners on other machines (the network rules keep tests on loopback)");
         }
-        for (String k : List.of("control-socket", "interfaces-config", "lease-database", "loggers")) {
+        for (String k : LAB_KEYS) {
             if (labConfig.has(k)) {
                 dhcp4.set(k, labConfig.get(k).deepCopy());
             } else {
@@ -283,48 +274,21 @@ class KeaExampleConfigsIT {
         }
     }
 
+    /** The lab server's own parts of a config: control socket, interfaces, lease file, logging. */
+    private static final List<String> LAB_KEYS = List.of("control-socket", "interfaces-config", "lease-database", "loggers");
+
+    /** A config of only this lab server's own parts, for a test to add to. */
+    private static ObjectNode labBase() {
+        ObjectNode config = JSON.createObjectNode();
+        ObjectNode dhcp4 = config.putObject("Dhcp4");
+        LAB_KEYS.stream().filter(labConfig::has).forEach(k -> dhcp4.set(k, labConfig.get(k).deepCopy()));
+        return config;
+    }
+
     private static JsonNode configGet() {
         KeaResponse r = kea.call("config-get", null);
         assertThat(r.isSuccess()).as("config-get: " + r.text()).isTrue();
         return r.arguments();
-    }
-
-    private static ObjectNode subnet(JsonNode root, Ipv4Range prefix) {
-        for (ArrayNode list : subnetLists(root)) {
-            for (JsonNode s : list) {
-                if (Ipv4Range.parseCidr("s", s.path("subnet").asText()).equals(prefix)) {
-                    return (ObjectNode) s;
-                }
-            }
-        }
-        throw new AssertionError("no subnet " + prefix + " in the config");
-    }
-
-    private static JsonNode withoutSubnet(JsonNode root, Ipv4Range prefix) {
-        JsonNode copy = root.deepCopy();
-        for (ArrayNode list : subnetLists(copy)) {
-            for (int i = 0; i < list.size(); i++) {
-                if (Ipv4Range.parseCidr("s", list.get(i).path("subnet").asText()).equals(prefix)) {
-                    list.remove(i);
-                    return copy;
-                }
-            }
-        }
-        throw new AssertionError("no subnet " + prefix + " in the config");
-    }
-
-    private static List<ArrayNode> subnetLists(JsonNode root) {
-        List<ArrayNode> lists = new ArrayList<>();
-        JsonNode dhcp4 = root.get("Dhcp4");
-        if (dhcp4.get("subnet4") instanceof ArrayNode a) {
-            lists.add(a);
-        }
-        for (JsonNode net : dhcp4.path("shared-networks")) {
-            if (net.get("subnet4") instanceof ArrayNode a) {
-                lists.add(a);
-            }
-        }
-        return lists;
     }
 
     /** An address of the scope that no reservation uses, for the reservation the test adds. */

@@ -65,14 +65,14 @@ class KeaEditsPropertyTest {
             if (free != null) {
                 KeaReservation added = KeaReservation.of(KeaReservation.Identifier.HW_ADDRESS, "0a:00:5e:00:53:01", free, "tandem-test");
                 check(what + ": add reservation", tree, config, d -> d.addReservation(prefix, added),
-                        t -> subnetNode(t, prefix).withArray("reservations").addObject()
+                        t -> KeaExamples.subnet(t, prefix).withArray("reservations").addObject()
                                 .put("hw-address", "0a:00:5e:00:53:01").put("ip-address", free.toString()).put("hostname", "tandem-test"));
                 check(what + ": add pool", tree, config, d -> d.addPools(prefix, List.of(KeaPool.of(new Ipv4Range(free, free)))),
-                        t -> subnetNode(t, prefix).withArray("pools").addObject().put("pool", free + " - " + free));
+                        t -> KeaExamples.subnet(t, prefix).withArray("pools").addObject().put("pool", free + " - " + free));
                 checked += 2;
             }
             List<JsonNode> reservations = new ArrayList<>();
-            subnetNode(tree.deepCopy(), prefix).path("reservations").forEach(reservations::add);
+            KeaExamples.subnet(tree.deepCopy(), prefix).path("reservations").forEach(reservations::add);
             for (int i = 0; i < reservations.size(); i++) {
                 KeaReservation r = KeaConfigDocument.reservationFromKea(reservations.get(i));
                 if (r.kind() == null) {
@@ -82,10 +82,10 @@ class KeaEditsPropertyTest {
                 // Asked for in another spelling than the file's (hex with colons), as the store keeps identifiers.
                 check(what + ": remove reservation " + r.kind().key() + " " + r.identifier(), tree, config,
                         d -> assertThat(d.removeReservations(prefix, x -> x.matches(r.kind(), r.identifierHex(), r.ipAddress()))).isEqualTo(1),
-                        t -> ((ArrayNode) subnetNode(t, prefix).get("reservations")).remove(index));
+                        t -> ((ArrayNode) KeaExamples.subnet(t, prefix).get("reservations")).remove(index));
                 checked++;
             }
-            JsonNode pools = subnetNode(tree.deepCopy(), prefix).path("pools");
+            JsonNode pools = KeaExamples.subnet(tree.deepCopy(), prefix).path("pools");
             for (int i = 0; i < pools.size(); i++) {
                 Ipv4Range range = KeaConfigDocument.poolRange(pools.get(i).path("pool").asText());
                 if (s.pools().stream().filter(p -> p.range().equals(range)).count() > 1) {
@@ -93,10 +93,10 @@ class KeaEditsPropertyTest {
                 }
                 int index = i;
                 check(what + ": remove pool " + range, tree, config, d -> assertThat(d.removePool(prefix, range)).isTrue(),
-                        t -> ((ArrayNode) subnetNode(t, prefix).get("pools")).remove(index));
+                        t -> ((ArrayNode) KeaExamples.subnet(t, prefix).get("pools")).remove(index));
                 checked++;
             }
-            check(what + ": remove subnet", tree, config, d -> d.removeSubnet(prefix), t -> removeSubnetNode(t, prefix));
+            check(what + ": remove subnet", tree, config, d -> d.removeSubnet(prefix), t -> KeaExamples.removeSubnet(t, prefix));
             checked++;
         }
         if (config.subnets().stream().noneMatch(s -> s.subnet().overlaps(NEW_SUBNET))) {
@@ -119,42 +119,6 @@ class KeaEditsPropertyTest {
         intended.accept(expected);
         // Both through the same bytes, so that numbers compare as the same node type.
         assertThat(JSON.readTree(doc.toBytes())).as(what).isEqualTo(JSON.readTree(JSON.writeValueAsBytes(expected)));
-    }
-
-    private static ObjectNode subnetNode(ObjectNode root, Ipv4Range prefix) {
-        for (ArrayNode list : subnetLists(root)) {
-            for (JsonNode s : list) {
-                if (Ipv4Range.parseCidr("s", s.path("subnet").asText()).equals(prefix)) {
-                    return (ObjectNode) s;
-                }
-            }
-        }
-        throw new AssertionError("no subnet " + prefix);
-    }
-
-    private static void removeSubnetNode(ObjectNode root, Ipv4Range prefix) {
-        for (ArrayNode list : subnetLists(root)) {
-            for (int i = 0; i < list.size(); i++) {
-                if (Ipv4Range.parseCidr("s", list.get(i).path("subnet").asText()).equals(prefix)) {
-                    list.remove(i);
-                    return;
-                }
-            }
-        }
-    }
-
-    private static List<ArrayNode> subnetLists(ObjectNode root) {
-        List<ArrayNode> lists = new ArrayList<>();
-        JsonNode dhcp4 = root.get("Dhcp4");
-        if (dhcp4.get("subnet4") instanceof ArrayNode a) {
-            lists.add(a);
-        }
-        for (JsonNode net : dhcp4.path("shared-networks")) {
-            if (net.get("subnet4") instanceof ArrayNode a) {
-                lists.add(a);
-            }
-        }
-        return lists;
     }
 
     /** An address of the subnet in no pool and no reservation, for the writes that add one. */
