@@ -592,22 +592,27 @@ public final class DhcpdConfEditor {
         return true;
     }
 
+    /** Whether the host declaration has this hardware address (any case, ':' or '-') and exactly this one fixed address. */
+    private static boolean isHost(Statement host, String mac, String address) {
+        String hw = null;
+        List<String> fixed = new ArrayList<>();
+        for (Node n : host.body()) {
+            if (n instanceof Statement c && c.is("hardware") && c.words().size() >= 3) {
+                hw = c.words().get(2).toLowerCase(java.util.Locale.ROOT).replace('-', ':');
+            } else if (n instanceof Statement c && c.is("fixed-address")) {
+                c.words().stream().skip(1).filter(w -> !w.equals(",")).forEach(fixed::add);
+            }
+        }
+        return mac.equals(hw) && fixed.equals(List.of(address));
+    }
+
     private static Optional<Loc> findHost(List<Node> body, String mac, String address) {
         for (int i = 0; i < body.size(); i++) {
             if (!(body.get(i) instanceof Statement s) || !s.isBlock()) {
                 continue;
             }
             if (s.is("host")) {
-                String hw = null;
-                List<String> fixed = new ArrayList<>();
-                for (Node n : s.body()) {
-                    if (n instanceof Statement c && c.is("hardware") && c.words().size() >= 3) {
-                        hw = c.words().get(2).toLowerCase(java.util.Locale.ROOT).replace('-', ':');
-                    } else if (n instanceof Statement c && c.is("fixed-address")) {
-                        c.words().stream().skip(1).filter(w -> !w.equals(",")).forEach(fixed::add);
-                    }
-                }
-                if (mac.equals(hw) && fixed.equals(List.of(address))) {
+                if (isHost(s, mac, address)) {
                     return Optional.of(new Loc(body, i, s));
                 }
             } else if (s.is("subnet") || s.is("shared-network") || s.is("group")) {
@@ -635,16 +640,7 @@ public final class DhcpdConfEditor {
                 continue;
             }
             if (s.is("host")) {
-                String hw = null;
-                List<String> fixed = new ArrayList<>();
-                for (Node n : s.body()) {
-                    if (n instanceof Statement c && c.is("hardware") && c.words().size() >= 3) {
-                        hw = c.words().get(2).toLowerCase(java.util.Locale.ROOT).replace('-', ':');
-                    } else if (n instanceof Statement c && c.is("fixed-address")) {
-                        c.words().stream().skip(1).filter(w -> !w.equals(",")).forEach(fixed::add);
-                    }
-                }
-                if (mac.equals(hw) && fixed.equals(List.of(address))) {
+                if (isHost(s, mac, address)) {
                     removeAt(body, i);
                     removed = true;
                 }

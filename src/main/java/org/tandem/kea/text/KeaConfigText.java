@@ -729,6 +729,19 @@ public final class KeaConfigText {
         }
 
         abstract String what();
+
+        /** Node's: an object or a list starts at its bracket and ends at its closing one. */
+        public Token first() {
+            return open;
+        }
+
+        public Token last() {
+            return close;
+        }
+
+        public boolean crosses() {
+            return crosses;
+        }
     }
 
     private static final class Obj extends Container implements Node {
@@ -745,21 +758,6 @@ public final class KeaConfigText {
         @Override
         String what() {
             return "object";
-        }
-
-        @Override
-        public Token first() {
-            return open;
-        }
-
-        @Override
-        public Token last() {
-            return close;
-        }
-
-        @Override
-        public boolean crosses() {
-            return crosses;
         }
 
         @Override
@@ -805,21 +803,6 @@ public final class KeaConfigText {
         @Override
         String what() {
             return "list";
-        }
-
-        @Override
-        public Token first() {
-            return open;
-        }
-
-        @Override
-        public Token last() {
-            return close;
-        }
-
-        @Override
-        public boolean crosses() {
-            return crosses;
         }
 
         @Override
