@@ -170,6 +170,16 @@ public final class FailoverService {
         return servers.get("server", DhcpServer.RESOURCE + "/" + id);
     }
 
+    /** The registered Kea server that is the HA partner in {@code ha}, found by its HA name or by its URL, if any. */
+    public Optional<DhcpServer> keaPartner(org.tandem.kea.config.KeaHaConfig ha) {
+        Optional<org.tandem.kea.config.KeaHaConfig.Peer> other = ha.peers().stream()
+                .filter(p -> !p.name().equals(ha.thisServerName())).findFirst();
+        return other.flatMap(p -> servers.list(org.tandem.store.ListQuery.all()).items().stream()
+                .filter(x -> x.type() == ServerType.Kea && (x.name().equals(p.name())
+                        || p.url().getPort() == x.port() && x.address().equals(p.url().getHost())))
+                .findFirst());
+    }
+
     /** The relationship a scope instance (or its range's instance on a peer) belongs to. */
     public Optional<FailoverRelationship> relationshipOf(DhcpScope scope) {
         return scopes.failoverRelationshipName(scope.id()).flatMap(relationships::findByName)

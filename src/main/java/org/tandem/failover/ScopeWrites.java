@@ -655,12 +655,12 @@ public final class ScopeWrites {
         }
 
         /**
-         * A Kea server in an HA relationship is written only together with its partner: HA peers must have the same
-         * subnets, and a partner Tandem does not manage would be left behind without a word.
+         * A Kea server in an HA relationship whose partner Tandem does not manage is not written alone: HA peers must
+         * have the same subnets, and the partner would be left behind without a word.
          */
         private void requirePartnerWritten(DhcpServer server, KeaConfigDocument doc, List<DhcpServer> written) {
             Optional<KeaHaConfig> ha = doc.ha();
-            if (ha.isEmpty() || written.stream().anyMatch(s -> s.id() != server.id())) {
+            if (ha.isEmpty() || written.stream().anyMatch(s -> s.id() != server.id()) || failover.keaPartner(ha.get()).isPresent()) {
                 return;
             }
             String partner = ha.get().peers().stream().filter(p -> !p.name().equals(ha.get().thisServerName()))

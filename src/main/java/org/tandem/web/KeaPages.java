@@ -35,7 +35,6 @@ import org.tandem.kea.ha.KeaHaStatus;
 import org.tandem.kea.ha.KeaHaStatusPuller;
 import org.tandem.servers.DhcpServer;
 import org.tandem.servers.ServerType;
-import org.tandem.store.ListQuery;
 import org.tandem.web.View.ServerDiff;
 
 /**
@@ -197,15 +196,7 @@ final class KeaPages {
         KeaClient client = ServerTargets.keaClient(s);
         KeaHaConfig ha = kea.sync(client).ha().orElseThrow(() -> UserError.invalid("server",
                 s.name() + " has no High Availability relationship in its configuration"));
-        String me = ha.thisServerName();
-        Optional<KeaHaConfig.Peer> other = ha.peers().stream().filter(p -> !p.name().equals(me)).findFirst();
-        DhcpServer partner = other.flatMap(p -> central.servers().list(ListQuery.all()).items().stream()
-                .filter(x -> x.type() == ServerType.Kea && (x.name().equals(p.name()) || sameUrl(x, p))).findFirst()).orElse(null);
-        return new Pair(s, partner, ha);
-    }
-
-    private static boolean sameUrl(DhcpServer s, KeaHaConfig.Peer p) {
-        return p.url().getPort() == s.port() && s.address().equals(p.url().getHost());
+        return new Pair(s, central.failover().service().keaPartner(ha).orElse(null), ha);
     }
 
     private void ha(Context ctx, String message, String error) {
