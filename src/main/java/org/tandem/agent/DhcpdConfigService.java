@@ -2,16 +2,13 @@ package org.tandem.agent;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -270,7 +267,7 @@ final class DhcpdConfigService {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("restartOutput", restartOutput);
         try {
-            replaceAtomically(conf, previous);
+            AtomicFiles.replace(conf, previous);
             details.put("restored", true);
         } catch (IOException e) {
             details.put("restored", false);
@@ -328,7 +325,7 @@ final class DhcpdConfigService {
             throw new UserError(UserError.Kind.SERVER_REFUSED, "content",
                     "could not write a temp copy next to " + conf + " to check it: " + e.getMessage());
         } finally {
-            deleteQuietly(temp);
+            AtomicFiles.deleteQuietly(temp);
         }
     }
 
@@ -386,7 +383,7 @@ final class DhcpdConfigService {
     private String backupAndReplace(Path conf, byte[] current, byte[] next) {
         try {
             Path backup = keepAsBackup(conf, current, settings.keepBackups());
-            replaceAtomically(conf, next);
+            AtomicFiles.replace(conf, next);
             return backup.toString();
         } catch (IOException e) {
             throw new UserError(UserError.Kind.SERVER_REFUSED, "content",
@@ -405,7 +402,7 @@ final class DhcpdConfigService {
             }
         }
         Path backup = backupPath(conf, 1);
-        writeDurably(backup, current);
+        AtomicFiles.writeDurably(backup, current);
         return backup;
     }
 
@@ -421,36 +418,6 @@ final class DhcpdConfigService {
 
     static Path backupPath(Path conf, int n) {
         return conf.resolveSibling(conf.getFileName() + ".tandem-" + n);
-    }
-
-    /** Temp file in the same directory, fsync, rename over the target, fsync the directory. */
-    static void replaceAtomically(Path target, byte[] content) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".new-", ".tmp");
-        try {
-            writeDurably(temp, content);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system of " + dir + " cannot rename atomically", e);
-            }
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
-        } finally {
-            deleteQuietly(temp);
-        }
-    }
-
-    private static void writeDurably(Path file, byte[] content) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
     }
 
     private static byte[] readBytes(Path p, String what) {
@@ -478,17 +445,6 @@ final class DhcpdConfigService {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a leftover temp file is harmless and named as ours
         }
     }
 }

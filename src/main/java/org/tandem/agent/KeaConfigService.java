@@ -4,16 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -222,7 +215,7 @@ final class KeaConfigService {
         } catch (IOException e) {
             throw refused("kea-dhcp4 -t", "could not write a copy beside " + kea.configFile() + " to check it", e.getMessage());
         } finally {
-            temp.values().forEach(KeaConfigService::deleteQuietly);
+            temp.values().forEach(AtomicFiles::deleteQuietly);
         }
     }
 
@@ -241,7 +234,7 @@ final class KeaConfigService {
             for (Path p : changed) {
                 backups.add(DhcpdConfigService.keepAsBackup(p, original.files().get(p).getBytes(StandardCharsets.UTF_8),
                         settings.keepBackups()).toString());
-                replaceKeepingOwner(p, edited.files().get(p).getBytes(StandardCharsets.UTF_8));
+                AtomicFiles.replaceKeepingOwner(p, edited.files().get(p).getBytes(StandardCharsets.UTF_8));
                 done.add(p);
             }
             return backups;
@@ -282,7 +275,7 @@ final class KeaConfigService {
         List<String> failed = new ArrayList<>();
         for (Path p : files) {
             try {
-                replaceKeepingOwner(p, original.files().get(p).getBytes(StandardCharsets.UTF_8));
+                AtomicFiles.replaceKeepingOwner(p, original.files().get(p).getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 failed.add(p + " (" + e.getMessage() + ")");
             }
@@ -308,50 +301,5 @@ final class KeaConfigService {
     static String keaErrors(String output) {
         List<String> lines = output.lines().filter(l -> !l.contains(" INFO ") && !l.contains(" DEBUG ") && !l.isBlank()).toList();
         return (lines.isEmpty() ? output : String.join("\n", lines)).strip();
-    }
-
-    /**
-     * Temp file beside the target with the target's permissions (and owner, when the agent may set it: Debian's Kea
-     * reads its config as user _kea), fsync, atomic rename, fsync of the directory.
-     */
-    private static void replaceKeepingOwner(Path target, byte[] content) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".new-", ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            PosixFileAttributes attrs = Files.readAttributes(target, PosixFileAttributes.class);
-            Files.setPosixFilePermissions(temp, attrs.permissions());
-            PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
-            try {
-                view.setGroup(attrs.group());
-                view.setOwner(attrs.owner());
-            } catch (IOException notAllowed) {
-                // An agent that does not run as root keeps its own ownership; the permissions above still apply.
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system of " + dir + " cannot rename atomically", e);
-            }
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
-        } finally {
-            deleteQuietly(temp);
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // a leftover temp file is harmless and named as ours
-        }
     }
 }
