@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -452,7 +449,7 @@ public final class KeaConfigPatch {
                 for (String kind : IDENTIFIER_KINDS) {
                     if (e.path(kind).isTextual()) {
                         String ip = e.path("ip-address").isTextual() ? address(e.get("ip-address").asText()) : "";
-                        f.put("identifier", kind + "=" + identifierHex(e.get(kind).asText()) + "|" + ip);
+                        f.put("identifier", kind + "=" + KeaReservation.hex(e.get(kind).asText()) + "|" + ip);
                         break;
                     }
                 }
@@ -487,24 +484,14 @@ public final class KeaConfigPatch {
         return t;
     }
 
-    /** A pool as {@code first-last}, whether written {@code a - b}, {@code a-b} or as a prefix. */
+    /** A pool as {@code first-last}, whether written {@code a - b}, {@code a-b} or as a prefix; else as written, unspaced. */
     static String poolRange(String text) {
-        String t = text.strip();
         try {
-            int dash = t.indexOf('-');
-            if (dash > 0) {
-                return Ipv4Address.parse("pool", t.substring(0, dash).strip()) + "-" + Ipv4Address.parse("pool", t.substring(dash + 1).strip());
-            }
-            int slash = t.indexOf('/');
-            if (slash > 0) {
-                Ipv4Range r = Ipv4Range.ofPrefix(Ipv4Address.parse("pool", t.substring(0, slash).strip()),
-                        Integer.parseInt(t.substring(slash + 1).strip()));
-                return r.first() + "-" + r.last();
-            }
+            Ipv4Range r = KeaConfigDocument.poolRange(text);
+            return r.first() + "-" + r.last();
         } catch (RuntimeException notARange) {
-            // compared as written
+            return text.strip().replace(" ", "");
         }
-        return t.replace(" ", "");
     }
 
     private static String address(String text) {
@@ -513,21 +500,6 @@ public final class KeaConfigPatch {
         } catch (RuntimeException e) {
             return text.strip();
         }
-    }
-
-    /**
-     * An identifier as lower-case hex without separators. config-get prints a flex-id or circuit-id given as quoted
-     * text ({@code 'abc'}) as hex, so quoted text counts as its UTF-8 bytes.
-     */
-    static String identifierHex(String text) {
-        String t = text.strip();
-        if (t.length() >= 2 && t.startsWith("'") && t.endsWith("'")) {
-            return HexFormat.of().formatHex(t.substring(1, t.length() - 1).getBytes(StandardCharsets.UTF_8));
-        }
-        if (t.startsWith("0x") || t.startsWith("0X")) {
-            t = t.substring(2);
-        }
-        return t.replace(":", "").replace("-", "").replace(" ", "").toLowerCase(Locale.ROOT);
     }
 
     // ---------------------------------------------------------------- apply to a tree
