@@ -242,19 +242,7 @@ public final class KeaConfigDocument {
      */
     public void addReservation(Ipv4Range prefix, KeaReservation reservation) {
         ObjectNode subnet = subnetNode(prefix);
-        if (reservation.ipAddress() != null && !prefix.contains(reservation.ipAddress())) {
-            throw UserError.invalid("ip-address", "reservation " + reservation.ipAddress() + " is outside subnet " + prefix);
-        }
-        for (JsonNode r : subnet.path("reservations")) {
-            KeaReservation existing = reservationFromKea(r);
-            if (reservation.ipAddress() != null && reservation.ipAddress().equals(existing.ipAddress())) {
-                throw UserError.conflict("The scope " + prefix + " already has a reservation for " + reservation.ipAddress() + " on the server");
-            }
-            if (existing.kind() == reservation.kind() && existing.identifierHex().equals(reservation.identifierHex())) {
-                throw UserError.conflict("The scope " + prefix + " already has a reservation for " + reservation.kind().key() + " "
-                        + reservation.identifier() + " on the server");
-            }
-        }
+        requireFree(subnet, prefix, null, reservation.kind(), reservation.identifier(), reservation.ipAddress());
         subnet.withArray("reservations").add(reservationToKea(reservation));
     }
 
@@ -267,9 +255,7 @@ public final class KeaConfigDocument {
     public boolean modifyReservation(Ipv4Range prefix, java.util.function.Predicate<KeaReservation> which, String identifier,
             Ipv4Address address, java.util.Map<String, String> values) {
         ObjectNode subnet = subnetNode(prefix);
-        if (address != null && !prefix.contains(address)) {
-            throw UserError.invalid("ip-address", "reservation " + address + " is outside subnet " + prefix);
-        }
+        requireInside(prefix, address);
         ObjectNode target = null;
         for (JsonNode r : subnet.path("reservations")) {
             if (r instanceof ObjectNode o && which.test(reservationFromKea(r))) {
@@ -281,19 +267,7 @@ public final class KeaConfigDocument {
             return false;
         }
         KeaReservation before = reservationFromKea(target);
-        for (JsonNode r : subnet.path("reservations")) {
-            KeaReservation other = reservationFromKea(r);
-            if (r == target) {
-                continue;
-            }
-            if (address != null && address.equals(other.ipAddress())) {
-                throw UserError.conflict("The scope " + prefix + " already has a reservation for " + address + " on the server");
-            }
-            if (identifier != null && other.kind() == before.kind() && other.identifierHex().equals(KeaReservation.hex(identifier))) {
-                throw UserError.conflict("The scope " + prefix + " already has a reservation for " + before.kind().key() + " " + identifier
-                        + " on the server");
-            }
-        }
+        requireFree(subnet, prefix, target, before.kind(), identifier, address);
         if (identifier != null && !KeaReservation.hex(identifier).equals(before.identifierHex())) {
             KeaReservation.of(before.kind(), identifier, address, null);   // checks the identifier
             target.put(before.kind().key(), identifier);
@@ -315,6 +289,34 @@ public final class KeaConfigDocument {
             }
         }
         return true;
+    }
+
+    /**
+     * Refuses an address outside the subnet, or one another reservation of it holds, and an identifier of this kind
+     * another reservation has ({@code except}: the reservation being changed; a null address or identifier: not asked).
+     */
+    private static void requireFree(ObjectNode subnet, Ipv4Range prefix, JsonNode except, KeaReservation.Identifier kind,
+                                    String identifier, Ipv4Address address) {
+        requireInside(prefix, address);
+        for (JsonNode r : subnet.path("reservations")) {
+            if (r == except) {
+                continue;
+            }
+            KeaReservation other = reservationFromKea(r);
+            if (address != null && address.equals(other.ipAddress())) {
+                throw UserError.conflict("The scope " + prefix + " already has a reservation for " + address + " on the server");
+            }
+            if (identifier != null && other.kind() == kind && other.identifierHex().equals(KeaReservation.hex(identifier))) {
+                throw UserError.conflict("The scope " + prefix + " already has a reservation for " + kind.key() + " " + identifier
+                        + " on the server");
+            }
+        }
+    }
+
+    private static void requireInside(Ipv4Range prefix, Ipv4Address address) {
+        if (address != null && !prefix.contains(address)) {
+            throw UserError.invalid("ip-address", "reservation " + address + " is outside subnet " + prefix);
+        }
     }
 
     /** Removes the reservations of the subnet {@code prefix} that {@code which} selects; returns how many. */
