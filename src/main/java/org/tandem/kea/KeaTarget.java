@@ -67,6 +67,8 @@ public final class KeaTarget implements ServerTarget {
     private final Map<String, String> hashes = lru();
     /** The planned texts the engine hands to validate and then apply, each parsed once. */
     private final Map<String, KeaConfigDocument> documents = lru();
+    /** The documents to send (by the read they were unpinned against and the planned text): config-test, then config-set. */
+    private final Map<String, KeaConfigDocument> sendable = lru();
     /** Set between apply and awaitHealthy when the partner holds this server's scopes. */
     private Handover handover;
     /** The config read last (the engine reads just before it applies); saves a config-get of thousands of subnets. */
@@ -164,7 +166,8 @@ public final class KeaTarget implements ServerTarget {
      */
     private KeaConfigDocument toSend(String newConfig) {
         KeaConfig read = lastRead != null ? lastRead : fetch(client);
-        return KeaInheritance.unpinned(document(newConfig), read.edit());
+        return sendable.computeIfAbsent(read.hash() + "\n" + newConfig,
+                k -> KeaInheritance.unpinned(document(newConfig), read.edit()));
     }
 
     @Override
