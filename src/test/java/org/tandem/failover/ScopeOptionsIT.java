@@ -140,12 +140,25 @@ class ScopeOptionsIT {
         String path = "/mmws/api/v2/dhcpScopes/" + id + "/options";
         String auth = basic();
 
+        // Day two: an administrator gave the subnet an option Tandem does not model, by hand on both peers, and synced.
+        for (KeaClient c : peers) {
+            com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(config(c).json());
+            org.tandem.testing.KeaExamples.subnet(root, prefix).withArray("option-data").addObject()
+                    .put("name", "boot-size").put("data", "100").put("always-send", true);
+            c.ok("config-set", root, false);
+        }
+        for (KeaLab.Node n : kea.nodes()) {
+            rpc.call("SyncDHCPServer", "{\"dhcpServerRef\":\"" + n.name() + "\"}");
+        }
+
         List<String> hashes = peers.stream().map(c -> config(c).hash()).toList();
         TestCentral.Answer dry = central.send("PUT", path + "?dryRun=true", BODY, auth);
         assertThat(dry.status()).as(dry.text()).isEqualTo(200);
         JsonNode changes = dry.body().path("result").path("changes");
         assertThat(changes).hasSize(2);
-        changes.forEach(c -> assertThat(c.path("diff").asText()).contains("\"192.0.2.1\"").contains("\"192.0.2.53, 192.0.2.54\""));
+        changes.forEach(c -> assertThat(c.path("diff").asText()).contains("\"192.0.2.1\"").contains("\"192.0.2.53, 192.0.2.54\"")
+                .doesNotContainPattern("(?m)^[-+](?![-+]{2}).*boot-size"));
         assertThat(peers.stream().map(c -> config(c).hash()).toList()).isEqualTo(hashes);
 
         TestCentral.Answer put = central.send("PUT", path, BODY, auth);
@@ -156,8 +169,15 @@ class ScopeOptionsIT {
                             org.assertj.core.groups.Tuple.tuple("domain-name-servers", "192.0.2.53, 192.0.2.54"));
         }
         assertThat(subnet(peers.get(0), prefix)).isEqualTo(subnet(peers.get(1), prefix));
+        for (KeaClient c : peers) {
+            JsonNode kept = org.tandem.testing.KeaExamples.subnet(new com.fasterxml.jackson.databind.ObjectMapper().readTree(config(c).json()),
+                    prefix).path("option-data");
+            assertThat(kept.toString()).as("the hand-written option on %s, with its always-send", c.server())
+                    .contains("\"name\":\"boot-size\"").contains("\"always-send\":true");
+        }
         JsonNode shown = central.send("GET", path, null, auth).body().path("result").path("dhcpOptions");
-        assertThat(shown.toString()).isEqualTo("[{\"option\":\"::3\",\"value\":\"192.0.2.1\"},{\"option\":\"::6\",\"value\":\"192.0.2.53,192.0.2.54\"}]");
+        assertThat(shown.toString()).isEqualTo("[{\"option\":\"::13\",\"value\":\"100\"},{\"option\":\"::3\",\"value\":\"192.0.2.1\"},"
+                + "{\"option\":\"::6\",\"value\":\"192.0.2.53,192.0.2.54\"}]");
 
         JsonNode set = rpc.call("SetDHCPScopeOptions", "{\"dhcpScopeRef\":\"" + scope + "\",\"saveComment\":\"no gateway\",\"dhcpOptions\":"
                 + "[{\"option\":\"routers\",\"value\":\"\"},{\"option\":\"::42\",\"value\":\"192.0.2.123\"}]}");
@@ -165,10 +185,11 @@ class ScopeOptionsIT {
         assertThat(set.path("changeId").asText()).isNotEmpty();
         for (KeaClient c : peers) {
             assertThat(subnet(c, prefix).options()).extracting(KeaOptionData::name)
-                    .containsExactly("domain-name-servers", "ntp-servers");
+                    .containsExactly("boot-size", "domain-name-servers", "ntp-servers");
         }
         assertThat(rpc.call("GetDHCPScopeOptions", "{\"dhcpScopeRef\":\"" + scope + "\"}").path("dhcpOptions").toString())
-                .isEqualTo("[{\"option\":\"::6\",\"value\":\"192.0.2.53,192.0.2.54\"},{\"option\":\"::42\",\"value\":\"192.0.2.123\"}]");
+                .isEqualTo("[{\"option\":\"::13\",\"value\":\"100\"},{\"option\":\"::6\",\"value\":\"192.0.2.53,192.0.2.54\"},"
+                        + "{\"option\":\"::42\",\"value\":\"192.0.2.123\"}]");
         JsonNode refused = rpc.error("SetDHCPScopeOptions", "{\"dhcpScopeRef\":\"" + scope + "\",\"dhcpOptions\":[{\"option\":\"6\","
                 + "\"value\":\"192.0.2.1\\\", \\\"data\\\": \\\"6.6.6.6\"}]}");
         assertThat(refused.path("message").asText()).startsWith("dhcpOptions[0].value");
