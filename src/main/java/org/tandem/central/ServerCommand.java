@@ -35,7 +35,7 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "./data", description = "Data directory; holds the embedded database (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--db", description = "JDBC URL of the database, e.g. jdbc:postgresql://db/tandem?user=tandem (default: embedded H2 in --data).")
+    @Option(names = "--db", description = "JDBC URL of the database, e.g. jdbc:postgresql://db/tandem?user=tandem (default: the embedded SQLite database tandem.db in --data).")
     String db;
 
     @Option(names = "--config", description = "YAML config file; every key is checked at start (keys: DHCPSyncInterval, SessionTimeout, SessionMaxAge, MaxRequestBytes, FailoverStatePollInterval, ServerStepTimeout, Tls, TlsCertificate, TlsPrivateKey, TrustedCertificates; see docs/central.md and docs/tls.md).")
@@ -57,9 +57,17 @@ public final class ServerCommand implements Callable<Integer> {
             SecretBox secrets = SecretBox.load(data, System.getenv(SecretBox.ENV));
             if (url == null) {
                 url = Database.embeddedUrl(data);
-            } else if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
-                System.err.println("tandem server: --db must be a jdbc:postgresql: or jdbc:h2: URL");
+            } else if (url.startsWith("jdbc:h2:")) {
+                System.err.println("tandem server: --db: Central no longer runs on H2; leave --db out and give --data the directory"
+                        + " of the H2 database (tandem.mv.db): it is moved to SQLite on start");
                 return 2;
+            } else {
+                try {
+                    Database.kindOf(url);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("tandem server: --db: " + e.getMessage());
+                    return 2;
+                }
             }
             // The self-signed certificate lives in the data directory even when the database is PostgreSQL.
             ServerIdentity tls = settings.tls().identity(data, Clock.systemUTC());
@@ -117,7 +125,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
     }
 
-    /** The files in the data directory 0600, including an H2 database created 0644 by the umask or by an older Tandem. */
+    /** The files in the data directory 0600, including a database created 0644 by the umask or by an older Tandem. */
     private static void restrictFiles(Path dir) {
         try (var files = Files.list(dir)) {
             if (!Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {

@@ -2,9 +2,9 @@ package org.tandem.change;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The {@link ChangeJournal} in Central's database (tables of migration V20), on the embedded H2 or on
+ * The {@link ChangeJournal} in Central's database (tables of migration V20), on the embedded SQLite or on
  * PostgreSQL. Every method is one transaction, committed before it returns.
  */
 public final class JdbiChangeJournal implements ChangeJournal {
@@ -130,12 +130,16 @@ public final class JdbiChangeJournal implements ChangeJournal {
         return entries.values().stream().map(EntryBuilder::build).toList();
     }
 
-    private static OffsetDateTime toDb(Instant at) {
-        return at.atOffset(ZoneOffset.UTC);
+    /**
+     * A Timestamp to the millisecond, which both engines keep alike: PostgreSQL's driver sends it with its offset into
+     * TIMESTAMP WITH TIME ZONE, SQLite's stores epoch milliseconds. (SQLite's driver has no OffsetDateTime.)
+     */
+    private static Timestamp toDb(Instant at) {
+        return Timestamp.from(at.truncatedTo(ChronoUnit.MILLIS));
     }
 
     private static Instant fromDb(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        Timestamp value = rs.getTimestamp(column);
         return value == null ? null : value.toInstant();
     }
 

@@ -106,9 +106,20 @@ public final class JdbiFailoverRepository implements FailoverRepository {
             return new FailoverRelationship(id, rs.getString("name"), rs.getLong("primary_server_id"), rs.getLong("secondary_server_id"),
                     FailoverRelationship.Mode.valueOf(rs.getString("failover_mode")), rs.getInt("percentage"), rs.getInt("mclt"),
                     rs.getInt("port"), rs.getInt("peer_port"), rs.getInt("load_balance_max_seconds"), rs.getInt("max_response_delay"),
-                    rs.getInt("max_unacked_updates"), (Integer) rs.getObject("heartbeat_delay", Integer.class),
-                    rs.getObject("max_ack_delay", Integer.class), rs.getObject("max_unacked_clients", Integer.class),
-                    rs.getObject("auto_failover", Boolean.class), FailoverRelationship.State.valueOf(rs.getString("state")), scopes);
+                    rs.getInt("max_unacked_updates"), nullableInt(rs, "heartbeat_delay"),
+                    nullableInt(rs, "max_ack_delay"), nullableInt(rs, "max_unacked_clients"),
+                    nullableBoolean(rs, "auto_failover"), FailoverRelationship.State.valueOf(rs.getString("state")), scopes);
         };
+    }
+
+    /** A nullable column by getInt and wasNull: SQLite's driver refuses getObject(column, Integer.class) on NULL. */
+    private static Integer nullableInt(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Boolean nullableBoolean(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        boolean value = rs.getBoolean(column);
+        return rs.wasNull() ? null : value;
     }
 }

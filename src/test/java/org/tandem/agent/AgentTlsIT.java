@@ -57,7 +57,7 @@ class AgentTlsIT {
         untrustedAgent = new AgentServer(lab.agentSettings(b, b.restartScript().toString(), b.agentToken()).withTls(stranger), Clock.systemUTC()).start();
         CentralConfig config = CentralConfig.load(Files.writeString(dir.resolve("tandem.yaml"),
                 "TrustedCertificates: " + dir.resolve("agent-a").resolve(ServerIdentity.CERTIFICATE_FILE) + "\n"));
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("agent-tls-" + UUID.randomUUID()), config,
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("agent-tls-" + UUID.randomUUID()), config,
                 Clock.systemUTC(), List.of(new SyncExtension()), PASSWORD));
         rpc = new TandemClient(URI.create("http://127.0.0.1:" + central.port()), null);
         rpc.login("administrator", PASSWORD);

@@ -101,7 +101,7 @@ class KeaAgentIT {
         Files.writeString(subnets, SUBNETS);
         kea = KeaDaemon.start(main, socket);
         agent = new AgentServer(AgentSettings.forKea("127.0.0.1", 0, KeaAgentSettings.of(main, socket), TOKEN, 3), Clock.systemUTC()).start();
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("kea-agent-" + UUID.randomUUID()),
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("kea-agent-" + UUID.randomUUID()),
                 new CentralConfig(Duration.ofSeconds(900), Duration.ofHours(1), 1 << 20, Duration.ofSeconds(1)), Clock.systemUTC(),
                 List.of(new SyncExtension()), PASSWORD));
         rpc = new TandemClient(URI.create("http://127.0.0.1:" + central.port()), null);

@@ -24,7 +24,7 @@ class AuthSessionsTest {
 
     @BeforeEach
     void open() {
-        db = Database.open(Database.inMemoryUrl("auth-" + UUID.randomUUID()));
+        db = Database.open(Database.temporaryUrl("auth-" + UUID.randomUUID()));
         var jdbi = db.jdbi();
         auth = new AuthService(new JdbiUserRepository(jdbi), new JdbiSessionRepository(jdbi), new ChangeLog(jdbi, new JdbiChangeLogRepository(jdbi), clock),
                 clock, Duration.ofMinutes(30), Duration.ofHours(8), new LoginThrottle(clock, new LoginThrottle.Limits(5, 20, Duration.ofMinutes(15), 100)));

@@ -30,7 +30,7 @@ class PasswordPolicyTest {
 
     @BeforeEach
     void open() {
-        db = Database.open(Database.inMemoryUrl("policy-" + UUID.randomUUID()));
+        db = Database.open(Database.temporaryUrl("policy-" + UUID.randomUUID()));
         var jdbi = db.jdbi();
         auth = new AuthService(new JdbiUserRepository(jdbi), new JdbiSessionRepository(jdbi), new ChangeLog(jdbi, new JdbiChangeLogRepository(jdbi), clock),
                 clock, Duration.ofMinutes(30), Duration.ofHours(8), new LoginThrottle(clock, LoginThrottle.Limits.DEFAULT));
@@ -68,7 +68,7 @@ class PasswordPolicyTest {
 
     @Test
     void ensureAdministrator_weakFirstStartPassword_failsNamingTheVariable() {
-        Database other = Database.open(Database.inMemoryUrl("policy-" + UUID.randomUUID()));
+        Database other = Database.open(Database.temporaryUrl("policy-" + UUID.randomUUID()));
         try {
             var jdbi = other.jdbi();
             AuthService fresh = new AuthService(new JdbiUserRepository(jdbi), new JdbiSessionRepository(jdbi),

@@ -28,7 +28,7 @@ import org.tandem.change.LiveConfig;
 import org.tandem.change.ServerChange;
 import org.tandem.change.ServerTarget;
 import org.tandem.sync.LocalJobLock;
-import org.flywaydb.core.Flyway;
+import org.tandem.store.Database;
 
 /**
  * The change engine's own cost for adding one scope to a dhcpd pair carrying 2,000 scopes each:
@@ -82,6 +82,7 @@ public class ChangeEngineBench {
         }
     }
 
+    private Database database;
     private Jdbi jdbi;
     private ChangeEngine engine;
     private ChangePlan forward;
@@ -90,10 +91,8 @@ public class ChangeEngineBench {
 
     @Setup
     public void setUp() {
-        String url = "jdbc:h2:mem:bench-" + System.nanoTime()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").load().migrate();
-        jdbi = Jdbi.create(url);
+        database = Database.open(Database.temporaryUrl("bench"));
+        jdbi = database.jdbi();
         String oldA = config("primary", SCOPES);
         String oldB = config("secondary", SCOPES);
         String newA = config("primary", SCOPES + 1);
@@ -124,6 +123,11 @@ public class ChangeEngineBench {
     @TearDown(Level.Iteration)
     public void emptyJournal() {
         jdbi.useHandle(handle -> handle.execute("DELETE FROM change_journal"));
+    }
+
+    @TearDown(Level.Trial)
+    public void closeDatabase() {
+        database.close();
     }
 
     @Benchmark

@@ -41,7 +41,7 @@ public final class TlsBench {
             System.out.printf("self-signed identity: generated and written in %.1f ms, read back in %.1f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6);
             SSLContext trust = ClientTrust.of("bench", dir.resolve(ServerIdentity.CERTIFICATE_FILE)).sslContext();
             for (ServerIdentity tls : Arrays.asList(null, id)) {
-                try (Central central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("tls-bench-" + UUID.randomUUID()),
+                try (Central central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("tls-bench-" + UUID.randomUUID()),
                         CentralConfig.defaults(), Clock.systemUTC(), List.of(), "bench-password-1", tls))) {
                     URI health = URI.create(central.scheme() + "://127.0.0.1:" + central.port() + "/health");
                     HttpClient one = HttpClient.newBuilder().sslContext(trust).build();

@@ -97,7 +97,7 @@ class CentralTlsIT {
         id.write(dir.resolve("central.pem"), dir.resolve("central.key"));
         CentralConfig config = CentralConfig.load(Files.writeString(dir.resolve("tandem.yaml"), "Tls: files\nTlsCertificate: "
                 + dir.resolve("central.pem") + "\nTlsPrivateKey: " + dir.resolve("central.key") + "\n"));
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("tls-" + UUID.randomUUID()), config,
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("tls-" + UUID.randomUUID()), config,
                 Clock.systemUTC(), List.of(new WebUi()), PASSWORD, config.tls().identity(dir, Clock.systemUTC())));
         String base = "https://127.0.0.1:" + central.port();
         HttpClient client = trusting(dir.resolve("central.pem"));
@@ -115,7 +115,7 @@ class CentralTlsIT {
 
     @Test
     void plainHttp_sessionCookieIsNotSecure() throws Exception {
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("tls-" + UUID.randomUUID()), CentralConfig.defaults(),
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("tls-" + UUID.randomUUID()), CentralConfig.defaults(),
                 Clock.systemUTC(), List.of(new WebUi()), PASSWORD));
         HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + central.port() + "/login"))
                 .build(), HttpResponse.BodyHandlers.ofString());

@@ -70,7 +70,7 @@ class MicetroRestContractIT {
         RealServers.assumeKea();
         dhcpd = DhcpdLab.start();
         kea = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.LOAD_BALANCING));
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("mrc-" + UUID.randomUUID()),
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("mrc-" + UUID.randomUUID()),
                 new CentralConfig(Duration.ofSeconds(900), Duration.ofHours(1), 1 << 20, Duration.ofSeconds(1)), Clock.systemUTC(),
                 List.of(new SyncExtension()), PASSWORD));
         base = "http://127.0.0.1:" + central.port();

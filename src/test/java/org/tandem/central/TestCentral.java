@@ -33,7 +33,7 @@ public final class TestCentral implements AutoCloseable {
 
     /** With the clock Central reads the time from (a benchmark moves it on to age Central's last read of a server). */
     public TestCentral(CentralConfig config, List<Central.Extension> extensions, Clock clock) {
-        String url = Database.inMemoryUrl("central-" + UUID.randomUUID());
+        String url = Database.temporaryUrl("central-" + UUID.randomUUID());
         central = Central.start(new Central.Options("127.0.0.1", 0, url, config, clock, extensions, ADMIN_PASSWORD));
     }
 

@@ -12,7 +12,7 @@ import org.tandem.sync.LocalJobLock;
 import org.tandem.testing.MutableClock;
 
 /**
- * Two fake dhcpd peers, a journal on a fresh H2, a change log and a clock: what a Central has around
+ * Two fake dhcpd peers, a journal on a fresh SQLite, a change log and a clock: what a Central has around
  * its change engine. Engines built from it share the journal and servers, like a restarted Central.
  */
 final class EngineFixture implements AutoCloseable {
@@ -75,7 +75,7 @@ final class EngineFixture implements AutoCloseable {
     final EngineSettings settings = new EngineSettings(Duration.ofSeconds(60));
 
     EngineFixture() {
-        this(TestDatabases.h2());
+        this(TestDatabases.sqlite());
     }
 
     /** A fixture whose journal lives in the given database (closed with the fixture). */

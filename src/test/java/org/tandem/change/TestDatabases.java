@@ -8,9 +8,10 @@ import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Assumptions;
+import org.tandem.store.Database;
 
 /**
- * Fresh, migrated databases for tests: a private in-memory H2 in PostgreSQL mode, or a private schema
+ * Fresh, migrated databases for tests: a private SQLite file opened as Central opens its own, or a private schema
  * on the PostgreSQL named by {@code TANDEM_TEST_PG_URL} (skipped locally without it, a failure when
  * {@code CI=true}). {@link #close()} removes it.
  */
@@ -18,18 +19,18 @@ public final class TestDatabases implements AutoCloseable {
 
     private final String url;
     private final Runnable drop;
+    private final Jdbi jdbi;
 
-    private TestDatabases(String url, Runnable drop) {
+    private TestDatabases(String url, Runnable drop, Jdbi jdbi) {
         this.url = url;
         this.drop = drop;
+        this.jdbi = jdbi;
     }
 
-    public static TestDatabases h2() {
-        String url = "jdbc:h2:mem:tandem-" + UUID.randomUUID()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
-        TestDatabases db = new TestDatabases(url, () -> execute(url, "SHUTDOWN"));
-        db.migrate(null);
-        return db;
+    /** SQLite with Central's settings (WAL, foreign keys, busy timeout), removed on close. */
+    public static TestDatabases sqlite() {
+        Database db = Database.open(Database.temporaryUrl("journal"));
+        return new TestDatabases(db.url(), db::close, db.jdbi());
     }
 
     /** The PostgreSQL URL given to the tests; aborts (skips) the test locally when there is none. */
@@ -49,17 +50,9 @@ public final class TestDatabases implements AutoCloseable {
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         execute(base, "CREATE SCHEMA " + schema);
         String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        TestDatabases db = new TestDatabases(url, () -> execute(base, "DROP SCHEMA " + schema + " CASCADE"));
-        db.migrate(schema);
-        return db;
-    }
-
-    private void migrate(String schema) {
-        var config = Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration");
-        if (schema != null) {
-            config.schemas(schema);
-        }
-        config.load().migrate();
+        Flyway.configure().dataSource(url, null, null).locations(Database.migrations(Database.Kind.POSTGRESQL))
+                .schemas(schema).load().migrate();
+        return new TestDatabases(url, () -> execute(base, "DROP SCHEMA " + schema + " CASCADE"), Jdbi.create(url));
     }
 
     public String url() {
@@ -67,7 +60,7 @@ public final class TestDatabases implements AutoCloseable {
     }
 
     public Jdbi jdbi() {
-        return Jdbi.create(url);
+        return jdbi;
     }
 
     public Connection connect() throws SQLException {

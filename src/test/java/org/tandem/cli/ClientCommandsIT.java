@@ -44,7 +44,7 @@ class ClientCommandsIT {
         agent = LocalAgent.start();
         foA = LocalAgent.start();
         foB = LocalAgent.start();
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("cli-" + UUID.randomUUID()),
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("cli-" + UUID.randomUUID()),
                 CentralConfig.defaults(), Clock.systemUTC(), List.of(), PASSWORD));
         url = "http://127.0.0.1:" + central.port() + "/";
         // The session file goes under ~/.config/tandem: point ~ at a temp dir for this class.

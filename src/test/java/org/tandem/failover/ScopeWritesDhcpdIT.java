@@ -46,7 +46,7 @@ class ScopeWritesDhcpdIT {
     static void start() throws Exception {
         RealServers.assumeDhcpd();
         lab = DhcpdLab.start();
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("sw-" + UUID.randomUUID()),
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("sw-" + UUID.randomUUID()),
                 new CentralConfig(Duration.ofSeconds(900), Duration.ofHours(1), 1 << 20, Duration.ofSeconds(1)), Clock.systemUTC(),
                 List.of(new SyncExtension()), PASSWORD));
         rpc = new TandemClient(URI.create("http://127.0.0.1:" + central.port()), null);

@@ -55,7 +55,7 @@ class ScopeWritesKeaIT {
     static void start() throws Exception {
         RealServers.assumeKea();
         lab = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.LOAD_BALANCING));
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("swk-" + UUID.randomUUID()),
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("swk-" + UUID.randomUUID()),
                 new CentralConfig(Duration.ofSeconds(900), Duration.ofHours(1), 1 << 20, Duration.ofSeconds(1)), Clock.systemUTC(),
                 List.of(new SyncExtension()), PASSWORD));
         rpc = new TandemClient(URI.create("http://127.0.0.1:" + central.port()), null);

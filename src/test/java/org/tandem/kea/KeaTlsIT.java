@@ -67,7 +67,7 @@ class KeaTlsIT {
     /** A Central trusting {@code yaml}'s TrustedCertificates; Central installs its trust for every client of the process. */
     private void central(String yaml) throws Exception {
         CentralConfig config = CentralConfig.load(Files.writeString(dir.resolve("tandem.yaml"), yaml));
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("kea-tls-" + UUID.randomUUID()), config,
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("kea-tls-" + UUID.randomUUID()), config,
                 Clock.systemUTC(), List.of(new SyncExtension()), PASSWORD));
         rpc = new TandemClient(URI.create("http://127.0.0.1:" + central.port()), null);
         rpc.login("administrator", PASSWORD);

@@ -39,7 +39,7 @@ import org.tandem.servers.ServerService;
 
 /**
  * The repository and service suite, written once and run against every database engine Central
- * supports: the embedded H2 ({@link H2RepositoryTest}) and PostgreSQL ({@link PostgresRepositoryIT}).
+ * supports: the embedded SQLite ({@link SqliteRepositoryTest}) and PostgreSQL ({@link PostgresRepositoryIT}).
  */
 abstract class AbstractRepositoryTest {
 

@@ -19,7 +19,7 @@ class ChangeJournalPrunerTest {
     @Test
     void run_closedEntryOlderThanRetention_deletedWhileOpenOneStays() {
         Instant now = Instant.parse("2026-11-22T05:00:00Z");
-        try (TestDatabases db = TestDatabases.h2()) {
+        try (TestDatabases db = TestDatabases.sqlite()) {
             ChangeJournal journal = new JdbiChangeJournal(db.jdbi());
             ChangePlan plan = new ChangePlan(List.of(new ServerChange("dhcp-a", "old\n", "new\n")), "admin", "");
             long old = journal.begin(plan, now.minus(Duration.ofDays(40)));

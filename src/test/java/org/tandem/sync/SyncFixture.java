@@ -28,7 +28,7 @@ final class SyncFixture implements AutoCloseable {
 
     SyncFixture() {
         CentralConfig config = new CentralConfig(Duration.ofSeconds(900), Duration.ofHours(1), 1 << 20, Duration.ofSeconds(1));
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("sync-" + UUID.randomUUID()), config,
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("sync-" + UUID.randomUUID()), config,
                 Clock.systemUTC(), List.of(sync), PASSWORD));
         rpc = new TandemClient(URI.create("http://127.0.0.1:" + central.port()), null);
         rpc.login("administrator", PASSWORD);

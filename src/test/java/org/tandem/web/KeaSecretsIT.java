@@ -53,7 +53,7 @@ class KeaSecretsIT {
     @BeforeAll
     static void start() throws Exception {
         lab = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.HOT_STANDBY));
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("kea-secrets-" + UUID.randomUUID()),
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("kea-secrets-" + UUID.randomUUID()),
                 CentralConfig.defaults(), Clock.systemUTC(), List.of(new WebUi()), PASSWORD));
         kea1 = addKea(lab.node(0));
         addKea(lab.node(1));

@@ -78,7 +78,7 @@ class WebFailoverIT {
         for (DhcpdLab.Server s : lab.servers()) {
             new AgentClient(s.agentUri(), s.agentToken()).writeConfig(withPool, null);
         }
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("webfo-" + UUID.randomUUID()),
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("webfo-" + UUID.randomUUID()),
                 CentralConfig.defaults(), Clock.systemUTC(), List.of(new WebUi()), PASSWORD));
         a = addIsc("dhcpd-a", lab.primary());
         b = addIsc("dhcpd-b", lab.secondary());

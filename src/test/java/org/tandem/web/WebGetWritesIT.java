@@ -66,7 +66,7 @@ class WebGetWritesIT {
     static void start() throws Exception {
         lab = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.HOT_STANDBY));
         Central.Extension routeList = (c, config) -> config.events.handlerAdded(ROUTES::add);
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("getw-" + UUID.randomUUID()),
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("getw-" + UUID.randomUUID()),
                 CentralConfig.defaults(), Clock.systemUTC(), List.of(routeList, new WebUi()), PASSWORD));
         kea1 = addKea(lab.node(0));
         addKea(lab.node(1));

@@ -36,7 +36,7 @@ class WebPasswordIT {
 
     @BeforeAll
     static void start() throws Exception {
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("webpw-" + UUID.randomUUID()),
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("webpw-" + UUID.randomUUID()),
                 CentralConfig.defaults(), Clock.systemUTC(), List.of(new WebUi()), ADMIN_PASSWORD));
         central.auth().addUser(Actor.SYSTEM, null, "user", "reader", READER_PASSWORD, "ReadOnly");
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));

@@ -48,7 +48,7 @@ class WebSessionKeysIT {
 
     @Test
     void twoNodesOnOneH2_acceptEachOthersFormTokens() throws Exception {
-        String url = Database.inMemoryUrl("keys-" + UUID.randomUUID());
+        String url = Database.temporaryUrl("keys-" + UUID.randomUUID());
         Central a = start(url);
         Central b = null;
         try {
@@ -106,7 +106,7 @@ class WebSessionKeysIT {
 
     @Test
     void signOut_withWrongOrNoToken_endsTheSession() throws Exception {
-        Central c = start(Database.inMemoryUrl("keys-" + UUID.randomUUID()));
+        Central c = start(Database.temporaryUrl("keys-" + UUID.randomUUID()));
         try {
             for (Map<String, String> form : List.of(Map.of("_csrf", "not-the-token"), Map.<String, String>of())) {
                 Browser b = signIn(c);
@@ -124,7 +124,7 @@ class WebSessionKeysIT {
 
     @Test
     void signIn_tokenEqualToACookieTheClientChose_isRefused() throws Exception {
-        Central c = start(Database.inMemoryUrl("keys-" + UUID.randomUUID()));
+        Central c = start(Database.temporaryUrl("keys-" + UUID.randomUUID()));
         try {
             Map<String, String> form = new LinkedHashMap<>();
             form.put("_csrf", "chosen-by-attacker");
@@ -141,7 +141,7 @@ class WebSessionKeysIT {
 
     @Test
     void everyKindOfAnswer_carriesTheSecurityHeaders() throws Exception {
-        Central c = start(Database.inMemoryUrl("keys-" + UUID.randomUUID()));
+        Central c = start(Database.temporaryUrl("keys-" + UUID.randomUUID()));
         try {
             Browser b = signIn(c);
             List<HttpResponse<String>> answers = List.of(get(c, "/login", null), get(c, "/ui/scopes", b.cookie()),

@@ -73,7 +73,7 @@ class WebUiIT {
     @BeforeAll
     static void start() throws Exception {
         lab = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.HOT_STANDBY));
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.inMemoryUrl("web-" + UUID.randomUUID()),
+        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("web-" + UUID.randomUUID()),
                 CentralConfig.defaults(), Clock.systemUTC(), List.of(new WebUi()), PASSWORD));
         kea1 = addKea(lab.node(0));
         kea2 = addKea(lab.node(1));

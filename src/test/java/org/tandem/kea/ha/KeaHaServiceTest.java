@@ -42,7 +42,7 @@ class KeaHaServiceTest {
 
     @BeforeEach
     void setUp() {
-        db = Database.open(Database.inMemoryUrl("ha-service-" + UUID.randomUUID()));
+        db = Database.open(Database.temporaryUrl("ha-service-" + UUID.randomUUID()));
         changes = new ChangeLog(db.jdbi(), new JdbiChangeLogRepository(db.jdbi()), Clock.systemUTC());
         servers = new ServerService(new JdbiServerRepository(db.jdbi(), org.tandem.store.SecretBox.ephemeral()), changes);
         KeaEngine engine = new KeaEngine(new InMemoryKeaConfigStore(), Clock.systemUTC(), null);
