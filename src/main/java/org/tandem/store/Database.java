@@ -122,6 +122,8 @@ public final class Database implements AutoCloseable {
      * the WAL is fsync'd, so neither a killed process nor a power cut loses an acknowledged write), foreign keys
      * enforced, LIKE case-sensitive as on PostgreSQL, and every transaction BEGIN IMMEDIATE: it takes the write lock
      * at its start, waiting the busy timeout, instead of failing with SQLITE_BUSY when a read turns into a write.
+     * secure_delete: what an UPDATE or DELETE replaced (a clear agent token an older Tandem stored, a session's hash)
+     * is zeroed rather than left readable in the file's free space.
      */
     private static SQLiteDataSource sqlite(String url) {
         SQLiteConfig config = new SQLiteConfig();
@@ -131,6 +133,7 @@ public final class Database implements AutoCloseable {
         config.enableCaseSensitiveLike(true);
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl(url);
         return source;

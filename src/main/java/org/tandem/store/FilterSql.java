@@ -197,6 +197,7 @@ public final class FilterSql {
         if (field == null) {
             throw UserError.invalid("sortBy", "unknown field \"" + ListQuery.clip(query.sortBy()) + "\"; fields are " + fields.names());
         }
-        return field.column() + direction + ", " + fields.idColumn() + direction;
+        // NULLs placed as PostgreSQL places them by default (last going up), said out loud so SQLite (NULLs first) agrees.
+        return field.column() + direction + (query.descending() ? " NULLS FIRST" : " NULLS LAST") + ", " + fields.idColumn() + direction;
     }
 }

@@ -1,11 +1,12 @@
 -- Tandem Central's schema on SQLite, the embedded default: the tables of postgresql/V1..V75 as they stand after V75,
 -- written once for SQLite (its ALTER TABLE can neither drop a constraint nor change a column's type, so the PostgreSQL
 -- history cannot be replayed here). Migrations after V75 that both databases accept go to db/migration/common.
--- IPv4 addresses are BIGINT (0..2^32-1); times are epoch milliseconds. INTEGER PRIMARY KEY AUTOINCREMENT: a deleted
+-- IPv4 addresses are BIGINT (0..2^32-1); times are epoch milliseconds. INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT: a deleted
 -- object's id (and so its Micetro ref) is never handed to a new one, as PostgreSQL's identity columns never do.
+-- Primary keys say NOT NULL: SQLite otherwise lets a non-integer primary key be NULL (SchemaParityIT checks both agree).
 
 CREATE TABLE dhcp_servers (
-    id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                 INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     name               VARCHAR(253)  NOT NULL,
     type               VARCHAR(8)    NOT NULL,
     address            VARCHAR(253)  NOT NULL,
@@ -20,7 +21,7 @@ CREATE TABLE dhcp_servers (
 );
 
 CREATE TABLE ranges (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     name        VARCHAR(200)  NOT NULL,
     first_ip    BIGINT        NOT NULL,
     last_ip     BIGINT        NOT NULL,
@@ -31,7 +32,7 @@ CREATE TABLE ranges (
 CREATE INDEX ranges_last_ip ON ranges (last_ip);
 
 CREATE TABLE dhcp_scopes (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     range_id    BIGINT        NOT NULL REFERENCES ranges (id),
     server_id   BIGINT        NOT NULL REFERENCES dhcp_servers (id),
     name        VARCHAR(200)  NOT NULL,
@@ -46,7 +47,7 @@ CREATE INDEX dhcp_scopes_server ON dhcp_scopes (server_id);
 CREATE INDEX dhcp_scopes_first_ip ON dhcp_scopes (first_ip);
 
 CREATE TABLE dhcp_address_pools (
-    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    id       INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     scope_id BIGINT NOT NULL REFERENCES dhcp_scopes (id) ON DELETE CASCADE,
     first_ip BIGINT NOT NULL,
     last_ip  BIGINT NOT NULL
@@ -54,7 +55,7 @@ CREATE TABLE dhcp_address_pools (
 CREATE INDEX dhcp_address_pools_scope ON dhcp_address_pools (scope_id, first_ip);
 
 CREATE TABLE dhcp_exclusions (
-    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    id       INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     scope_id BIGINT NOT NULL REFERENCES dhcp_scopes (id) ON DELETE CASCADE,
     first_ip BIGINT NOT NULL,
     last_ip  BIGINT NOT NULL
@@ -62,7 +63,7 @@ CREATE TABLE dhcp_exclusions (
 CREATE INDEX dhcp_exclusions_scope ON dhcp_exclusions (scope_id, first_ip);
 
 CREATE TABLE dhcp_reservations (
-    id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                 INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     scope_id           BIGINT        NOT NULL REFERENCES dhcp_scopes (id) ON DELETE CASCADE,
     name               VARCHAR(200)  NOT NULL,
     client_identifier  VARCHAR(200)  NOT NULL,
@@ -79,7 +80,7 @@ CREATE TABLE dhcp_reservations (
 CREATE INDEX dhcp_reservations_name ON dhcp_reservations (name);
 
 CREATE TABLE dhcp_failover_relationships (
-    id                       INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                       INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     name                     VARCHAR(200) NOT NULL,
     primary_server_id        BIGINT       NOT NULL REFERENCES dhcp_servers (id),
     secondary_server_id      BIGINT       NOT NULL REFERENCES dhcp_servers (id),
@@ -113,7 +114,7 @@ CREATE TABLE dhcp_failover_peer_addresses (
 );
 
 CREATE TABLE users (
-    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    id            INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     name          VARCHAR(100)  NOT NULL,
     password_hash VARCHAR(100)  NOT NULL,
     role          VARCHAR(32)   NOT NULL,
@@ -125,7 +126,7 @@ CREATE TABLE users (
 );
 
 CREATE TABLE sessions (
-    token_hash VARCHAR(64) PRIMARY KEY,
+    token_hash VARCHAR(64) NOT NULL PRIMARY KEY,
     user_id    BIGINT      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     created_at BIGINT      NOT NULL,
     expires_at BIGINT      NOT NULL
@@ -133,7 +134,7 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_expires ON sessions (expires_at);
 
 CREATE TABLE change_log (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     at           BIGINT        NOT NULL,
     user_name    VARCHAR(100)  NOT NULL,
     save_comment VARCHAR(1000) NOT NULL DEFAULT '',
@@ -148,14 +149,14 @@ CREATE INDEX change_log_at ON change_log (at);
 
 -- SQLite has one writer at a time anyway; the row stays so the repositories' write transactions read the same on both.
 CREATE TABLE write_lock (
-    id      INTEGER PRIMARY KEY,
+    id      INTEGER NOT NULL PRIMARY KEY,
     version BIGINT NOT NULL
 );
 INSERT INTO write_lock (id, version) VALUES (1, 0);
 
 -- The change journal (org.tandem.change.ChangeRecovery). Times as epoch milliseconds (java.sql.Timestamp).
 CREATE TABLE change_journal (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     who          VARCHAR(255) NOT NULL,
     save_comment TEXT         NOT NULL,
     state        VARCHAR(20)  NOT NULL,

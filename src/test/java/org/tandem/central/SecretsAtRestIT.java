@@ -65,26 +65,28 @@ class SecretsAtRestIT {
                     + " ('isc-old', 'ISC', '127.0.0.1', :port, :token)").bind("port", agent.port()).bind("token", LocalAgent.TOKEN).execute());
         }
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setPosixFilePermissions(data.resolve("tandem.mv.db"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(data.resolve(Database.EMBEDDED_FILE), PosixFilePermissions.fromString("rw-r--r--"));
 
         int port = ServerCommandIT.freePort();
         Process first = server(data, port, "1");
         ServerCommandIT.awaitReady(first, dir.resolve("out1.txt"), dir.resolve("err1.txt"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(SecretBox.KEY_FILE)))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("tandem.mv.db")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(Database.EMBEDDED_FILE)))).isEqualTo("rw-------");
         String session = login(port);
         ok(rpc(port, "AddDHCPServer", "{\"session\":\"" + session + "\",\"dhcpServer\":{\"name\":\"kea-a\",\"type\":\"Kea\","
                 + "\"address\":\"127.0.0.1\",\"port\":1,\"username\":\"kea\",\"password\":\"" + KEA_PASSWORD + "\"}}"));
         stop(first);
 
-        // The rows hold ciphertext only; the file holds neither secret (H2 compacts on close).
+        // The rows hold ciphertext only; the file holds neither secret (secure_delete zeroes what the encrypting UPDATE replaced).
         try (Database db = Database.open(Database.embeddedUrl(data))) {
             List<String> stored = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT COALESCE(agent_token, '') || '|' || COALESCE(password, '') FROM dhcp_servers ORDER BY name").mapTo(String.class).list());
             assertThat(stored).hasSize(2).allSatisfy(v -> assertThat(v).doesNotContain(LocalAgent.TOKEN).doesNotContain(KEA_PASSWORD).contains("enc:v1:"));
         }
-        String raw = new String(Files.readAllBytes(data.resolve("tandem.mv.db")), StandardCharsets.ISO_8859_1);
+        String raw = new String(Files.readAllBytes(data.resolve(Database.EMBEDDED_FILE)), StandardCharsets.ISO_8859_1)
+                + (Files.exists(data.resolve(Database.EMBEDDED_FILE + "-wal"))
+                        ? new String(Files.readAllBytes(data.resolve(Database.EMBEDDED_FILE + "-wal")), StandardCharsets.ISO_8859_1) : "");
         assertThat(raw).doesNotContain(KEA_PASSWORD);
         assertThat(raw).as("the migrated clear token must not linger in the file").doesNotContain(LocalAgent.TOKEN);
 

@@ -27,9 +27,9 @@ import org.tandem.testing.RealServers;
 
 /**
  * Tandem Central in a child JVM, killed with SIGKILL at each step of a two-server failover change on a
- * real dhcpd pair (DhcpdLab), then started again on the same database: PostgreSQL (a schema of its own on
- * {@code TANDEM_TEST_PG_URL}), the database for production; on the embedded H2 a SIGKILL can lose several
- * recent commits, journal entries included (docs/reliability.md). The change toggles a
+ * real dhcpd pair (DhcpdLab), then started again on the same database: the embedded default (SQLite in the data
+ * directory), or with {@code -Dtandem.killtest.postgres=true} PostgreSQL (a schema of its own on
+ * {@code TANDEM_TEST_PG_URL}; DurabilityKillIT covers both under load). The change toggles a
  * scope in and out of the relationship (add, then remove, ...), so each kill hits a real two-server
  * change whatever the previous kill left. After every restart: each server runs its old or its new
  * config, complete (the same on both peers, {@code dhcpd -t} passes, failover {@code normal} on both
@@ -69,10 +69,9 @@ class CentralKilledMidChangeIT {
         new AgentClient(lab.primary().agentUri(), lab.primary().agentToken()).writeConfig(lab.baseConfig()
                 + "subnet 198.19.210.0 netmask 255.255.255.0 {\n  pool {\n    range 198.19.210.10 198.19.210.99;\n  }\n}\n"
                 + "subnet " + TOGGLED_SUBNET + " netmask 255.255.255.0 {\n  pool {\n    range 198.19.211.10 198.19.211.99;\n  }\n}\n", null);
-        // -Dtandem.killtest.h2=true runs it on the embedded H2 instead, to watch what H2 loses (docs/reliability.md).
-        boolean h2 = Boolean.getBoolean("tandem.killtest.h2");
-        database = h2 ? null : TestDatabases.postgres();
-        central = new CentralProcess("FailoverStatePollInterval: 1\n", h2 ? null : database.url());
+        boolean postgres = Boolean.getBoolean("tandem.killtest.postgres");
+        database = postgres ? TestDatabases.postgres() : null;
+        central = new CentralProcess("FailoverStatePollInterval: 1\n", postgres ? database.url() : null);
         central.start(Map.of());
         api = new FailoverCalls(central::rpc, CentralKilledMidChangeIT::logText);
         api.login(CentralProcess.ADMIN_PASSWORD);

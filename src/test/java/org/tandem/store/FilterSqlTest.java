@@ -70,7 +70,7 @@ class FilterSqlTest {
     void sortBy_unknownField_isRefusedNamingSortBy() {
         assertThatThrownBy(() -> FilterSql.orderBy(new ListQuery(null, 0, 10, "nope", false), FIELDS))
                 .isInstanceOf(UserError.class).hasMessageStartingWith("sortBy:");
-        assertThat(FilterSql.orderBy(new ListQuery(null, 0, 10, "name", true), FIELDS)).isEqualTo("name DESC, id DESC");
+        assertThat(FilterSql.orderBy(new ListQuery(null, 0, 10, "name", true), FIELDS)).isEqualTo("name DESC NULLS FIRST, id DESC");
     }
 
     @Test

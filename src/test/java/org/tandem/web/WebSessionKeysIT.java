@@ -29,7 +29,7 @@ import org.tandem.testing.Cleanup;
 
 /**
  * The web UI's keys and headers (issue 17, findings 8 and 10): form tokens hold across Central nodes on one database
- * (H2 and PostgreSQL) and across a restart, sign-out ends the session whatever its token, the sign-in token is bound
+ * (one SQLite file, one PostgreSQL) and across a restart, sign-out ends the session whatever its token, the sign-in token is bound
  * to the server's key rather than to a cookie the client chooses, and every answer carries the security headers.
  */
 class WebSessionKeysIT {
@@ -47,7 +47,7 @@ class WebSessionKeysIT {
     private record Browser(String cookie, String csrf) {}
 
     @Test
-    void twoNodesOnOneH2_acceptEachOthersFormTokens() throws Exception {
+    void twoNodesOnOneSqliteFile_acceptEachOthersFormTokens() throws Exception {
         String url = Database.temporaryUrl("keys-" + UUID.randomUUID());
         Central a = start(url);
         Central b = null;
