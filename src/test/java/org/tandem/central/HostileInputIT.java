@@ -1,16 +1,14 @@
 package org.tandem.central;
 
+import org.tandem.testing.TableDump;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -84,7 +82,7 @@ class HostileInputIT {
     void everyCommandAndRoute_tenThousandInvalidRequests_clearErrorsAndDatabaseUnchanged() {
         List<Target> targets = targets();
         assertThat(targets.stream().filter(t -> t.rpcMethod() != null).count()).isEqualTo(central.central.rpc().methods().size());
-        Map<String, String> before = dumpTables();
+        Map<String, String> before = TableDump.of(central.central.database().jdbi(), t -> false);
         String configBefore = agent.confText();
         HostileRequests gen = new HostileRequests(SEED, openApi);
         List<String> vocabulary = gen.rpcVocabulary();
@@ -102,7 +100,7 @@ class HostileInputIT {
         }
         assertThat(sent).as("requests sent within %s", BUDGET).isGreaterThanOrEqualTo(10_000);
         assertThat(agent.confText()).as("the dhcpd server's config after %d hostile requests", sent).isEqualTo(configBefore);
-        Map<String, String> after = dumpTables();
+        Map<String, String> after = TableDump.of(central.central.database().jdbi(), t -> false);
         assertThat(after.keySet()).isEqualTo(before.keySet());
         for (String table : before.keySet()) {
             assertThat(after.get(table)).as("table %s after %d hostile requests", table, sent).isEqualTo(before.get(table));
@@ -290,38 +288,6 @@ class HostileInputIT {
             }
         }
         return out;
-    }
-
-    /** Every table's rows, in a stable order, as text. */
-    static Map<String, String> dumpTables() {
-        return central.central.database().jdbi().withHandle(h -> {
-            Map<String, String> out = new TreeMap<>();
-            List<String> tables = h.createQuery("SELECT table_name FROM information_schema.tables WHERE LOWER(table_schema) = 'public'"
-                    + " AND table_type IN ('BASE TABLE', 'TABLE')").mapTo(String.class).list();
-            for (String table : tables) {
-                StringBuilder sb = new StringBuilder();
-                try (var st = h.getConnection().createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM \"" + table + "\"")) {
-                    ResultSetMetaData md = rs.getMetaData();
-                    List<String> rows = new ArrayList<>();
-                    while (rs.next()) {
-                        StringBuilder row = new StringBuilder();
-                        for (int c = 1; c <= md.getColumnCount(); c++) {
-                            Object v = rs.getObject(c);
-                            row.append(md.getColumnName(c)).append('=')
-                                    .append(v instanceof byte[] b ? HexFormat.of().formatHex(b) : String.valueOf(v)).append('|');
-                        }
-                        rows.add(row.toString());
-                    }
-                    rows.sort(null);
-                    rows.forEach(r -> sb.append(r).append('\n'));
-                } catch (java.sql.SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-                out.put(table, sb.toString());
-            }
-            assertThat(out).as("tables found").hasSizeGreaterThan(5);
-            return out;
-        });
     }
 
     static String clip(String s) {

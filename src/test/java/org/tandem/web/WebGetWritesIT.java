@@ -1,5 +1,6 @@
 package org.tandem.web;
 
+import org.tandem.testing.TableDump;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,16 +13,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
@@ -96,7 +93,7 @@ class WebGetWritesIT {
         Reservation reservation = central.scopes().reservations("scope", scope.ref(), ListQuery.all()).items().get(0);
         assertThat(keaConfig(0)).contains("10.40.0.0/24").contains("10.40.0.200");
 
-        Map<String, String> tablesBefore = dumpTables();
+        Map<String, String> tablesBefore = TableDump.of(central.database().jdbi(), t -> t.toLowerCase().contains("session"));
         String kea0Before = keaConfig(0);
         String kea1Before = keaConfig(1);
         Map<String, String> pathValues = Map.of("scope", String.valueOf(scope.id()), "pool", String.valueOf(pool),
@@ -135,7 +132,7 @@ class WebGetWritesIT {
             }
         }
         assertThat(probed).hasSizeGreaterThan(100);
-        Map<String, String> tablesAfter = dumpTables();
+        Map<String, String> tablesAfter = TableDump.of(central.database().jdbi(), t -> t.toLowerCase().contains("session"));
         assertThat(tablesAfter.keySet().stream().filter(t -> !tablesAfter.get(t).equals(tablesBefore.get(t))).toList())
                 .as("tables changed by %d GETs", probed.size()).isEmpty();
         assertThat(keaConfig(0)).isEqualTo(kea0Before);
@@ -198,38 +195,5 @@ class WebGetWritesIT {
     private static String keaConfig(int node) {
         JsonNode c = new KeaClient(lab.node(node).name(), lab.node(node).agentEndpoint()).ok("config-get", null, false).arguments();
         return c.path("Dhcp4").toString();
-    }
-
-    /** Every table's rows as text, but the sessions' last-use times, which a GET may rightly move. */
-    private static Map<String, String> dumpTables() {
-        return central.database().jdbi().withHandle(h -> {
-            Map<String, String> out = new TreeMap<>();
-            List<String> tables = h.createQuery("SELECT table_name FROM information_schema.tables WHERE LOWER(table_schema) = 'public'"
-                    + " AND table_type IN ('BASE TABLE', 'TABLE')").mapTo(String.class).list();
-            for (String table : tables) {
-                if (table.toLowerCase().contains("session")) {
-                    continue;
-                }
-                List<String> rows = new ArrayList<>();
-                try (var st = h.getConnection().createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM \"" + table + "\"")) {
-                    ResultSetMetaData md = rs.getMetaData();
-                    while (rs.next()) {
-                        StringBuilder row = new StringBuilder();
-                        for (int c = 1; c <= md.getColumnCount(); c++) {
-                            Object v = rs.getObject(c);
-                            row.append(md.getColumnName(c)).append('=')
-                                    .append(v instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : String.valueOf(v)).append('|');
-                        }
-                        rows.add(row.toString());
-                    }
-                } catch (java.sql.SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-                rows.sort(null);
-                out.put(table, String.join("\n", rows));
-            }
-            assertThat(out).as("tables found").hasSizeGreaterThan(5);
-            return out;
-        });
     }
 }
