@@ -69,6 +69,10 @@ public final class ServerCommand implements Callable<Integer> {
                     return 2;
                 }
             }
+            // Before anything opens the database: an older Tandem's H2 file is moved to SQLite once.
+            if (db == null) {
+                org.tandem.store.H2Import.runIfNeeded(data, Clock.systemUTC(), System.out);
+            }
             // The self-signed certificate lives in the data directory even when the database is PostgreSQL.
             ServerIdentity tls = settings.tls().identity(data, Clock.systemUTC());
             central = Central.start(new Central.Options(host, port, url, settings, Clock.systemUTC(),
