@@ -131,7 +131,8 @@ public final class H2Import {
         } catch (Refusal e) {
             throw failed(h2, e.getMessage(), e);
         } catch (SQLException e) {
-            throw failed(h2, h2Cause(e), e);
+            // H2 names the file it opened: the copy, which is gone by the time anyone reads this.
+            throw failed(h2, h2Cause(e).replace(work.toString(), h2.toString()), e);
         } catch (IOException e) {
             throw failed(h2, "cannot copy a file in " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
