@@ -102,7 +102,7 @@ class ServerCommandIT {
         assertThat(m.find()).as(out).isTrue();
         assertThat(login(port, m.group(1))).contains("\"session\"");
         assertThat(login(port, "wrong-password")).contains("16394");
-        assertThat(Files.exists(data.resolve("tandem.mv.db"))).isTrue();
+        assertThat(Files.exists(data.resolve("tandem.db"))).isTrue();
 
         // Second start on the same data: the administrator exists, no password is printed again.
         p.destroy();
