@@ -24,6 +24,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         // Each subcommand is registered here, in one place, so `tandem --help` lists them all.
         cli.addSubcommand(new org.tandem.central.ServerCommand());
+        cli.addSubcommand(new org.tandem.central.BackupCommand());
         cli.addSubcommand(new org.tandem.dhcpd.conf.DhcpdConfCommand());
         cli.addSubcommand(new org.tandem.agent.AgentCommand());
         cli.addSubcommand(new org.tandem.lab.LabCommand());

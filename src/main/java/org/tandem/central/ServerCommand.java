@@ -38,6 +38,10 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--db", description = "JDBC URL of the database, e.g. jdbc:postgresql://db/tandem?user=tandem (default: the embedded SQLite database tandem.db in --data).")
     String db;
 
+    @Option(names = "--restore", paramLabel = "FILE", description = "Before starting, put back this backup (tandem backup FILE) as the"
+            + " embedded database; the current one is kept as tandem.db.before-restore-TIME. Central must be stopped.")
+    Path restore;
+
     @Option(names = "--config", description = "YAML config file; every key is checked at start (keys: DHCPSyncInterval, SessionTimeout, SessionMaxAge, MaxRequestBytes, FailoverStatePollInterval, ServerStepTimeout, Tls, TlsCertificate, TlsPrivateKey, TrustedCertificates; see docs/central.md and docs/tls.md).")
     Path config;
 
@@ -68,6 +72,13 @@ public final class ServerCommand implements Callable<Integer> {
                     System.err.println("tandem server: --db: " + e.getMessage());
                     return 2;
                 }
+            }
+            // Before anything opens the database: an older Tandem's H2 file is moved to SQLite once, a backup put back.
+            if (db == null) {
+                org.tandem.store.H2Import.runIfNeeded(data, Clock.systemUTC(), System.out);
+            }
+            if (restore != null) {
+                org.tandem.store.SqliteBackup.restore(restore, url, Clock.systemUTC(), System.out);
             }
             // The self-signed certificate lives in the data directory even when the database is PostgreSQL.
             ServerIdentity tls = settings.tls().identity(data, Clock.systemUTC());

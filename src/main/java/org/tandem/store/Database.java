@@ -139,7 +139,8 @@ public final class Database implements AutoCloseable {
         return source;
     }
 
-    private static Path sqliteFile(String url) {
+    /** The file a jdbc:sqlite: URL names; a URL of no file (:memory:, :resource:) is refused naming it. */
+    public static Path sqliteFile(String url) {
         String rest = url.substring("jdbc:sqlite:".length());
         int query = rest.indexOf('?');
         String name = query < 0 ? rest : rest.substring(0, query);
