@@ -84,13 +84,14 @@ public final class DatabaseHealth implements HandleCallbackDecorator {
     }
 
     /**
-     * Writes one row in a transaction of its own ({@code write_lock}, which every Central has; setting the version to
-     * itself still writes the page: a WAL frame on SQLite, a row version on PostgreSQL), then on SQLite checks the free
-     * space. Clears the degraded mark when both pass. Never throws: it runs on a schedule, which must survive.
+     * Writes one row in a transaction of its own, then on SQLite checks the free space; clears the degraded mark when
+     * both pass. The row is {@code write_lock}'s, which every Central has and whose version means nothing but "taken"
+     * (ChangeLog bumps it to serialise writers). It must change: SQLite commits {@code SET version = version} without
+     * writing a WAL frame, and such a probe passes on a read-only disk. Never throws: it runs on a schedule.
      */
     public Optional<StorageTrouble> probe() {
         try {
-            jdbi.useTransaction(h -> h.execute("UPDATE write_lock SET version = version WHERE id = 1"));
+            jdbi.useTransaction(h -> h.execute("UPDATE write_lock SET version = version + 1 WHERE id = 1"));
             if (file != null) {
                 long free = Files.getFileStore(file.getParent()).getUsableSpace();
                 if (free < MIN_FREE_BYTES) {
