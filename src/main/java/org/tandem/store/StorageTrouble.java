@@ -107,14 +107,13 @@ public record StorageTrouble(Cause cause, String code, String database, Path dir
         }
         try {
             FileStore store = Files.getFileStore(directory);
-            if (store.isReadOnly()) {
+            // access(2) also sees a file system the kernel turned read-only after errors (ext4 errors=remount-ro),
+            // which the mount options in /proc/mounts, and so FileStore.isReadOnly, do not show.
+            if (store.isReadOnly() || !Files.isWritable(directory)) {
                 return Cause.READ_ONLY;
             }
             if (cause == Cause.IO_ERROR && store.getUsableSpace() == 0) {
                 return Cause.FULL;
-            }
-            if (cause == Cause.CANNOT_OPEN && !Files.isWritable(directory)) {
-                return Cause.READ_ONLY;
             }
         } catch (IOException | SecurityException e) {
             // Not knowing more (the directory may not exist), the driver's code is what there is to say.
