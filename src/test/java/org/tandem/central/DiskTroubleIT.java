@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,12 +21,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tandem.common.UserError;
 import org.tandem.store.Database;
 import org.tandem.store.SecretBox;
 import org.tandem.testing.SmallDisk;
+import org.tandem.web.WebUi;
 
 /**
  * Issue 15: a full disk or an unwritable database under a real Central on a real (small, tmpfs) file system. Writes
@@ -30,6 +39,7 @@ import org.tandem.testing.SmallDisk;
 class DiskTroubleIT {
 
     private static final String PASSWORD = "disk-trouble-password";
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<AutoCloseable> open = new ArrayList<>();
     private Central central;
@@ -50,7 +60,7 @@ class DiskTroubleIT {
 
     private Central start(Path data, SecretBox secrets) {
         Central c = Central.start(new Central.Options("127.0.0.1", 0, Database.embeddedUrl(data), CentralConfig.defaults(), Clock.systemUTC(),
-                List.of(), PASSWORD, null, secrets));
+                List.of(new WebUi()), PASSWORD, null, secrets));
         open.add(c);
         central = c;
         return c;
@@ -94,6 +104,21 @@ class DiskTroubleIT {
         return names;
     }
 
+    private HttpResponse<String> web(HttpClient browser, String path, String form) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + central.port() + path)).timeout(Duration.ofSeconds(30));
+        if (form != null) {
+            b.header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
+        }
+        return browser.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Posts the sign-in form as a browser does (the form's token first); the answer to the post. */
+    private HttpResponse<String> webSignIn(HttpClient browser) throws Exception {
+        Matcher m = CSRF.matcher(web(browser, "/login", null).body());
+        assertThat(m.find()).as("the sign-in page carries a form token").isTrue();
+        return web(browser, "/login", "_csrf=" + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8) + "&user=administrator&password=" + PASSWORD);
+    }
+
     private JsonNode health() {
         TestCentral.Answer a = send("GET", "/health", null, null);
         assertThat(a.status()).as(a.text()).isEqualTo(200);
@@ -118,6 +143,8 @@ class DiskTroubleIT {
         Files.createDirectories(data);
         start(data, SecretBox.ephemeral());
         String session = login();
+        HttpClient signedIn = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        assertThat(webSignIn(signedIn).statusCode()).isEqualTo(302);
         TreeSet<String> acknowledged = new TreeSet<>();
         for (int i = 0; i < 20; i++) {
             JsonNode added = addRange(session, "10.15." + i + ".0/24");
@@ -145,6 +172,11 @@ class DiskTroubleIT {
         assertThat(ranges(session)).isEqualTo(acknowledged);
         JsonNode newLogin = rpc("Login", "{\"loginName\":\"administrator\",\"password\":\"" + PASSWORD + "\"}");
         assertThat(newLogin.path("error").path("message").asText()).as(newLogin.toString()).startsWith(named);
+        HttpResponse<String> page = web(signedIn, "/ui/scopes", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        HttpResponse<String> webLogin = webSignIn(HttpClient.newBuilder().cookieHandler(new CookieManager()).build());
+        assertThat(webLogin.statusCode()).isEqualTo(503);
+        assertThat(webLogin.body()).contains(named);
 
         JsonNode degraded = awaitHealth("DEGRADED");
         assertThat(degraded.path("reason").asText()).startsWith(named);
@@ -216,5 +248,39 @@ class DiskTroubleIT {
         disk.remountReadWrite();
         start(data, secrets);
         assertThat(ranges(login())).contains("10.19.0.0/24");
+    }
+
+    @Test
+    void fileSystemTurnsReadOnlyUnderRunningCentral_refusesWritesNamingIt_servesReads() throws Exception {
+        SmallDisk disk = SmallDisk.ext4(32);
+        open.add(disk);
+        Path data = disk.root().resolve("data");
+        Files.createDirectories(data);
+        start(data, SecretBox.ephemeral());
+        String session = login();
+        for (int i = 0; i < 5; i++) {
+            assertThat(addRange(session, "10.21." + i + ".0/24").has("error")).isFalse();
+        }
+
+        disk.failIntoReadOnly();
+
+        // ext4 aborts its journal and refuses writes (EROFS) without marking the mount read-only for access(2) on every
+        // kernel, so SQLite's SQLITE_IOERR_WRITE may stay an I/O error ("see the kernel log"), which it is; either is named.
+        String named = "^Central cannot (write|use) its database " + Pattern.quote(data.resolve("tandem.db").toString())
+                + ": (the database is read-only|the disk reports an I/O error) \\(SQLITE_[A-Z_]+\\); .*";
+        JsonNode refused = addRange(session, "10.22.0.0/24");
+        assertThat(refused.path("error").path("code").asInt()).as(refused.toString()).isEqualTo(4123);
+        assertThat(refused.path("error").path("message").asText()).matches(named);
+        TestCentral.Answer restRefused = postRange(session, "10.22.0.0/24");
+        assertThat(restRefused.status()).as(restRefused.text()).isEqualTo(503);
+        assertThat(restRefused.body().path("error").path("message").asText()).matches(named);
+        assertThat(ranges(session)).hasSize(5);
+        JsonNode degraded = awaitHealth("DEGRADED");
+        assertThat(degraded.path("reason").asText()).matches(named);
+        // The probe's own write fails too, so it stays DEGRADED (a probe writing nothing passed here and claimed UP).
+        Thread.sleep(Central.PROBE_INTERVAL.toMillis() * 2 + 500);
+        JsonNode still = health();
+        assertThat(still.path("status").asText()).isEqualTo("DEGRADED");
+        assertThat(still.path("reason").asText()).matches(named);
     }
 }

@@ -19,10 +19,47 @@ public final class SmallDisk implements AutoCloseable {
     private final Path mountPoint;
     private final Path filler;
     private boolean mounted;
+    /** For an ext4 disk: its image file and loop device. */
+    private Path image;
+    private String loop;
 
     private SmallDisk(Path mountPoint) {
         this.mountPoint = mountPoint;
         this.filler = mountPoint.resolve("filler");
+    }
+
+    /**
+     * An ext4 file system in an image file on a loop device, mounted with errors=remount-ro: {@link #failIntoReadOnly()}
+     * turns it read-only under open files, as the kernel does after a disk error (a plain remount,ro is refused while
+     * any file is open for writing, so it cannot happen under a running Central).
+     */
+    public static SmallDisk ext4(int mebibytes) throws IOException, InterruptedException {
+        boolean usable = "root".equals(System.getProperty("user.name")) && Files.exists(Path.of("/dev/loop-control"))
+                && Files.isExecutable(Path.of("/usr/sbin/mkfs.ext4"));
+        if (!"true".equals(System.getenv("CI"))) {
+            assumeTrue(usable, "needs root, loop devices and mkfs.ext4");
+        }
+        Path dir = Files.createTempDirectory("tandem-ext4-disk-");
+        SmallDisk disk = new SmallDisk(dir);
+        try {
+            disk.image = Files.createTempFile("tandem-ext4-disk-", ".img");
+            run("truncate", "-s", mebibytes + "M", disk.image.toString());
+            run("mkfs.ext4", "-q", "-F", disk.image.toString());
+            String[] lines = run("losetup", "-f", "--show", disk.image.toString()).strip().split("\n");
+            disk.loop = lines[lines.length - 1].strip();
+            run("mount", "-o", "errors=remount-ro", disk.loop, dir.toString());
+            disk.mounted = true;
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException | RuntimeException e) {
+            disk.close();
+            throw e;
+        }
+        return disk;
+    }
+
+    /** ext4 only: reports a file system error, upon which the kernel makes it read-only (until unmounted). */
+    public void failIntoReadOnly() throws IOException {
+        Files.writeString(Path.of("/sys/fs/ext4", Path.of(loop).getFileName().toString(), "trigger_fs_error"), "tandem test\n");
     }
 
     /** Mounts a tmpfs of {@code mebibytes} MiB. */
@@ -86,12 +123,20 @@ public final class SmallDisk implements AutoCloseable {
                 run("umount", "-l", mountPoint.toString());
                 mounted = false;
             }
+            if (loop != null) {
+                // With a lazy unmount still holding it, -d marks it to go when the last user lets go.
+                run("losetup", "-d", loop);
+                loop = null;
+            }
         } finally {
             Files.deleteIfExists(mountPoint);
+            if (image != null) {
+                Files.deleteIfExists(image);
+            }
         }
     }
 
-    private static void run(String... command) throws IOException, InterruptedException {
+    private static String run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -101,5 +146,6 @@ public final class SmallDisk implements AutoCloseable {
         if (p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed (" + p.exitValue() + "): " + out.strip());
         }
+        return out;
     }
 }
