@@ -84,14 +84,23 @@ public final class DatabaseHealth implements HandleCallbackDecorator {
     }
 
     /**
-     * Writes one row in a transaction of its own, then on SQLite checks the free space; clears the degraded mark when
-     * both pass. The row is {@code write_lock}'s, which every Central has and whose version means nothing but "taken"
-     * (ChangeLog bumps it to serialise writers). It must change: SQLite commits {@code SET version = version} without
-     * writing a WAL frame, and such a probe passes on a read-only disk. Never throws: it runs on a schedule.
+     * Writes in a transaction of its own, then on SQLite checks the free space; clears the degraded mark when both
+     * pass. Never throws: it runs on a schedule, which must survive. The write must really change something and touch
+     * no row a user or a test compares: SQLite commits {@code UPDATE write_lock SET version = version} without writing a
+     * WAL frame (so that probe passes on a disk refusing writes), while {@code version + 1} would move a row that only
+     * writes should move. SQLite: the header's {@code user_version} (nothing else uses it), bumped, one WAL frame.
+     * PostgreSQL writes a new row version and a WAL record even for an unchanged value, so there the row stays as it is.
      */
     public Optional<StorageTrouble> probe() {
         try {
-            jdbi.useTransaction(h -> h.execute("UPDATE write_lock SET version = version + 1 WHERE id = 1"));
+            jdbi.useTransaction(h -> {
+                if (kind == Database.Kind.SQLITE) {
+                    int version = h.createQuery("PRAGMA user_version").mapTo(Integer.class).one();
+                    h.execute("PRAGMA user_version = " + (version == Integer.MAX_VALUE ? 0 : version + 1));
+                } else {
+                    h.execute("UPDATE write_lock SET version = version WHERE id = 1");
+                }
+            });
             if (file != null) {
                 long free = Files.getFileStore(file.getParent()).getUsableSpace();
                 if (free < MIN_FREE_BYTES) {

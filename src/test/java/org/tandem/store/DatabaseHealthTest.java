@@ -23,8 +23,11 @@ class DatabaseHealthTest {
         try (Database db = Database.open(Database.temporaryUrl("probe"));
              Connection other = DriverManager.getConnection(db.url())) {
             long before = dataVersion(other);
+            long lock = db.jdbi().withHandle(h -> h.createQuery("SELECT version FROM write_lock").mapTo(Long.class).one());
             assertThat(db.health().probe()).isEmpty();
             assertThat(dataVersion(other)).as("the probe's commit reached the file").isNotEqualTo(before);
+            assertThat(db.jdbi().withHandle(h -> h.createQuery("SELECT version FROM write_lock").mapTo(Long.class).one()))
+                    .as("no row a write would move").isEqualTo(lock);
         }
     }
 }
