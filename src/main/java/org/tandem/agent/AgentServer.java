@@ -293,6 +293,7 @@ public final class AgentServer implements AutoCloseable {
             case CONFLICT -> 409;
             case SERVER_REFUSED -> 422;
             case UNREACHABLE -> 502;
+            case STORAGE -> 503;
         };
         Map<String, Object> details = e instanceof AgentError a ? a.details() : Map.of();
         error(ctx, status, e.kind().name(), e.field(), e.getMessage(), details);

@@ -95,13 +95,28 @@ public final class AuthService {
         SessionRepository.Session s = sessions.find(tokenHash, now).orElseThrow(AuthService::notLoggedIn);
         long hardEnd = s.createdAtMillis() + sessionMaxAge.toMillis();
         if (now >= hardEnd) {
-            sessions.delete(tokenHash);
+            try {
+                sessions.delete(tokenHash);
+            } catch (UserError e) {
+                if (e.kind() != UserError.Kind.STORAGE) {
+                    throw e;
+                }
+                // The row stays until the purge; the session is over all the same.
+            }
             throw notLoggedIn();
         }
         // Sliding expiry, written at most once per half timeout so reads stay reads; never past the hard end.
         long extended = Math.min(now + sessionTimeout.toMillis(), hardEnd);
         if (s.expiresAtMillis() - now < sessionTimeout.toMillis() / 2 && extended > s.expiresAtMillis()) {
-            sessions.extend(tokenHash, extended);
+            try {
+                sessions.extend(tokenHash, extended);
+            } catch (UserError e) {
+                if (e.kind() != UserError.Kind.STORAGE) {
+                    throw e;
+                }
+                // A full or read-only disk must not sign out a user who only reads: the session keeps its current
+                // expiry, and the next request after the disk recovers extends it.
+            }
         }
         return new Actor(s.userName(), s.role());
     }

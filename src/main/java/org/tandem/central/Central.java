@@ -2,6 +2,8 @@ package org.tandem.central;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -15,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +61,9 @@ import org.tandem.servers.JdbiServerRepository;
 import org.tandem.store.SecretBox;
 import org.tandem.servers.ServerService;
 import org.tandem.store.Database;
+import org.tandem.store.StorageTrouble;
+import org.tandem.common.UserError;
+import org.tandem.http.Json;
 import org.tandem.tls.ClientTrust;
 import org.tandem.tls.HttpsConnector;
 import org.tandem.tls.ServerIdentity;
@@ -103,6 +109,8 @@ public final class Central implements AutoCloseable {
     }
 
     public static final String OPENAPI_PATH = "/mmws/api/v2/openapi.json";
+    /** How often Central tries a write to know whether it can (and to notice that it can again, without a restart). */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(Central.class);
 
     private final Options options;
@@ -118,6 +126,7 @@ public final class Central implements AutoCloseable {
     private final KeaHaService keaHa;
     private final RpcDispatcher rpc;
     private final ScheduledExecutorService jobs;
+    private final ScheduledExecutorService probe;
     private Javalin app;
     private boolean administratorCreated;
 
@@ -150,12 +159,14 @@ public final class Central implements AutoCloseable {
                 new EngineSettings(config.serverStepTimeout()), config.keaHooksLocation());
         // HA actions check names against a recent read of the server's config (the engine's, shared with the planners).
         this.keaHa = new KeaHaService(servers, ServerTargets::keaClient, failover.kea()::forPlanning, failover.kea().actions(), changeLog);
-        this.rpc = new RpcDispatcher(auth, config.maxRequestBytes(), metrics);
+        this.rpc = new RpcDispatcher(auth, config.maxRequestBytes(), metrics, database.health());
         new MicetroCommands(auth, servers, scopes, failover.scopeWrites(), failover.scopeOptions(), failover.addressRecords(), changeLog,
                 new FailoverApiExtras(failover.service(), scopes, failover.scopeWrites())).registerAll(rpc);
         new FailoverCommands(failover.service(), failover.check(), liveStates).registerAll(rpc);
         new KeaHaCommands(keaHa).registerAll(rpc);
         this.jobs = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("central-jobs").daemon().factory());
+        // Its own thread: the other jobs contact DHCP servers and may take minutes, the probe must not wait behind them.
+        this.probe = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("database-probe").daemon().factory());
     }
 
     /** Opens the database (migrating it), wires everything and starts listening. */
@@ -166,6 +177,12 @@ public final class Central implements AutoCloseable {
         long t1 = System.nanoTime();
         Central central;
         try {
+            // Migrating may have written nothing (an up-to-date schema reads fine from a read-only file): "ready" must
+            // mean Central can write, so one write is tried before anything else.
+            Optional<StorageTrouble> trouble = database.health().probe();
+            if (trouble.isPresent()) {
+                throw new UserError(UserError.Kind.STORAGE, null, trouble.get().startMessage());
+            }
             central = new Central(options, database);
             // Before listening, so "ready" means the administrator can log in.
             if (options.administratorPassword() != null) {
@@ -220,10 +237,7 @@ public final class Central implements AutoCloseable {
             config.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get(RestApi.BASE + "/swagger.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-            config.routes.get("/health", ctx -> {
-                database.jdbi().useHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
-                ctx.contentType("application/json").result("{\"status\":\"UP\"}");
-            });
+            config.routes.get("/health", this::health);
             config.routes.error(404, ctx -> {
                 // Our own 404s (unknown refs) are already JSON; only Javalin's "no such route" is replaced.
                 String type = ctx.res().getContentType();
@@ -233,6 +247,13 @@ public final class Central implements AutoCloseable {
                 }
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
+                // Outside a Jdbi callback (a connection the pool could not open) a storage failure arrives unnamed.
+                Optional<StorageTrouble> trouble = database.health().explain(e);
+                if (trouble.isPresent()) {
+                    database.health().failed(trouble.get());
+                    RestApi.error(ctx, 503, ErrorCodes.of(UserError.Kind.STORAGE).code(), trouble.get().message());
+                    return;
+                }
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 RestApi.error(ctx, 500, ErrorCodes.INTERNAL_ERROR, "Internal error; see the Central log");
             });
@@ -241,10 +262,38 @@ public final class Central implements AutoCloseable {
             }
         });
         app.start(options.host(), options.port());
+        probe.scheduleWithFixedDelay(database.health()::probe, PROBE_INTERVAL.toMillis(), PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         jobs.scheduleWithFixedDelay(new SessionPurger(auth), 1, 60, TimeUnit.MINUTES);
         // Settles changes a killed Central left half-applied: at start, then now and then.
         jobs.scheduleWithFixedDelay(new ChangeRecoveryJob(failover.recovery(), Duration.ofMinutes(5), failover.locks(), options.clock()),
                 0, 5, TimeUnit.MINUTES);
+    }
+
+    /**
+     * {@code /health}: 200 {@code {"status":"UP"}}; 200 {@code {"status":"DEGRADED","reason":...}} while the database
+     * refuses writes (the last write failed for the disk's sake, or the probe did); 503 {@code {"status":"DOWN"}} when
+     * it cannot even be read. DEGRADED is 200 on purpose: Central still serves every read and sign-ins of sessions it
+     * has, and a load balancer that drops a node on any non-2xx would take those reads away from every user too, while
+     * fixing nothing. Monitoring alerts on the status field instead.
+     */
+    private void health(Context ctx) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        try {
+            database.jdbi().useHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+        } catch (RuntimeException e) {
+            log.error("health check: the database does not answer a read", e);
+            String reason = database.health().explain(e).map(StorageTrouble::message)
+                    .orElse("the database does not answer a read; see the Central log");
+            ctx.status(503).contentType("application/json").result(Json.write(body.put("status", "DOWN").put("reason", reason)));
+            return;
+        }
+        Optional<StorageTrouble> trouble = database.health().trouble();
+        if (trouble.isPresent()) {
+            body.put("status", "DEGRADED").put("reason", trouble.get().message());
+        } else {
+            body.put("status", "UP");
+        }
+        ctx.contentType("application/json").result(Json.write(body));
     }
 
     private static byte[] resource(String name) {
@@ -335,6 +384,7 @@ public final class Central implements AutoCloseable {
     @Override
     public void close() {
         jobs.shutdownNow();
+        probe.shutdownNow();
         if (app != null) {
             app.stop();
         }

@@ -131,7 +131,9 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** The data directory 0700: the database, the secret key and the TLS key are nobody else's business. */
     private static void restrictDirectory(Path dir) throws IOException {
-        if (Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+        // Only when needed: a chmod fails on a read-only mount, and Central's own check must name that (issue 15).
+        if (Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)
+                && !Files.getPosixFilePermissions(dir).equals(PosixFilePermissions.fromString("rwx------"))) {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         }
     }

@@ -25,7 +25,12 @@ public class UserError extends RuntimeException {
         /** A DHCP server (or its validator) refused the change; the message carries its own words. */
         SERVER_REFUSED,
         /** A DHCP server, agent or Control Agent could not be reached or did not answer in time. */
-        UNREACHABLE
+        UNREACHABLE,
+        /**
+         * Central's own database refuses writes: a full disk, a read-only file or mount, an I/O error. Not the caller's
+         * doing, but something an operator can fix; the message names the database, the cause and the remedy.
+         */
+        STORAGE
     }
 
     private final Kind kind;

@@ -34,6 +34,8 @@ public final class ErrorCodes {
             case CONFLICT -> new Code(4109, 409);
             case SERVER_REFUSED -> new Code(4122, 422);
             case UNREACHABLE -> new Code(4104, 503);
+            // Tandem's: Central's database refuses writes (disk full, read-only); reads still work, so 503 says "try later".
+            case STORAGE -> new Code(4123, 503);
         };
     }
 }

@@ -15,6 +15,7 @@ import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import org.tandem.common.UserError;
 
 /**
  * Central's database: a connection pool, the schema migrated to the newest version, and a Jdbi on top.
@@ -42,11 +43,24 @@ public final class Database implements AutoCloseable {
     private final String url;
     private final Kind kind;
     private final Path file;
+    private final DatabaseHealth health;
 
     private Database(String url) {
         this.url = url;
         this.kind = kindOf(url);
         this.file = kind == Kind.SQLITE ? sqliteFile(url) : null;
+        this.health = new DatabaseHealth(kind, url, file);
+        try {
+            this.dataSource = pool(url);
+        } catch (RuntimeException e) {
+            // A database that cannot be created, opened or migrated for the disk's sake says so, naming the file.
+            throw health.explain(e).map(t -> (RuntimeException) new UserError(UserError.Kind.STORAGE, null, t.startMessage(), e)).orElse(e);
+        }
+        this.jdbi = Jdbi.create(dataSource);
+        health.attach(jdbi);
+    }
+
+    private HikariDataSource pool(String url) {
         HikariConfig config = new HikariConfig();
         if (kind == Kind.SQLITE) {
             createPrivately(file);
@@ -60,14 +74,14 @@ public final class Database implements AutoCloseable {
         // Open more connections only as load needs them: filling the pool up front slows start-up.
         config.setMinimumIdle(2);
         config.setPoolName("tandem-db");
-        this.dataSource = new HikariDataSource(config);
+        HikariDataSource pool = new HikariDataSource(config);
         try {
-            Flyway.configure().dataSource(dataSource).locations(migrations(kind)).load().migrate();
+            Flyway.configure().dataSource(pool).locations(migrations(kind)).load().migrate();
         } catch (RuntimeException e) {
-            dataSource.close();
+            pool.close();
             throw e;
         }
-        this.jdbi = Jdbi.create(dataSource);
+        return pool;
     }
 
     /** Opens (creating and migrating when needed) the database at a JDBC URL: jdbc:sqlite:FILE or jdbc:postgresql:. */
@@ -163,6 +177,11 @@ public final class Database implements AutoCloseable {
             throw new UncheckedIOException("cannot create the database file " + file + ": " + e.getMessage(), e);
         }
         TEMPORARY.computeIfPresent(file, (f, users) -> users + 1);
+    }
+
+    /** Whether Central can write this database now; its probe; the storage failures it recognises. */
+    public DatabaseHealth health() {
+        return health;
     }
 
     public Jdbi jdbi() {

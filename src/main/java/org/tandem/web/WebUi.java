@@ -62,7 +62,8 @@ public final class WebUi implements Central.Extension {
                 session.signIn(ctx, token);
                 ctx.redirect("/ui/scopes");
             } catch (UserError e) {
-                ctx.status(401);
+                // A sign-in writes a session row: on a full or read-only disk it is refused with the database's words.
+                ctx.status(e.kind() == UserError.Kind.STORAGE ? 503 : 401);
                 views.render(ctx, "login", "csrf", session.loginToken(ctx), "error", e.getMessage(), "user", user);
             }
         });

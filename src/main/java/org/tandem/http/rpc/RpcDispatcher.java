@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -21,6 +22,8 @@ import org.tandem.http.ErrorCodes;
 import org.tandem.http.Json;
 import org.tandem.http.Params;
 import org.tandem.http.Requests;
+import org.tandem.store.DatabaseHealth;
+import org.tandem.store.StorageTrouble;
 
 /**
  * JSON-RPC 2.0 at {@code POST /mmws/json}, Micetro style: one object per request, errors as HTTP 200
@@ -45,8 +48,10 @@ public final class RpcDispatcher {
     private final AuthService auth;
     private final long maxBodyBytes;
     private final MeterRegistry metrics;
+    private final DatabaseHealth storage;
 
-    public RpcDispatcher(AuthService auth, long maxBodyBytes, MeterRegistry metrics) {
+    public RpcDispatcher(AuthService auth, long maxBodyBytes, MeterRegistry metrics, DatabaseHealth storage) {
+        this.storage = storage;
         this.auth = auth;
         this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
@@ -186,9 +191,16 @@ public final class RpcDispatcher {
         } catch (UserError e) {
             answer = error(ErrorCodes.of(e.kind()).code(), e.getMessage());
         } catch (RuntimeException e) {
-            // A bug of ours; the caller still gets a JSON-RPC answer, the log gets the stack trace.
-            log.error("JSON-RPC {} failed", method, e);
-            answer = error(ErrorCodes.INTERNAL_ERROR, "Internal error; see the Central log");
+            Optional<StorageTrouble> trouble = storage.explain(e);
+            if (trouble.isPresent()) {
+                // Outside a Jdbi callback (the pool could not open a connection) the disk's failure arrives unnamed.
+                storage.failed(trouble.get());
+                answer = error(ErrorCodes.of(UserError.Kind.STORAGE).code(), trouble.get().message());
+            } else {
+                // A bug of ours; the caller still gets a JSON-RPC answer, the log gets the stack trace.
+                log.error("JSON-RPC {} failed", method, e);
+                answer = error(ErrorCodes.INTERNAL_ERROR, "Internal error; see the Central log");
+            }
         }
         answer.set("id", id);
         // Percentiles over the last minutes let an operator (and bench/central-api.sh) see the time
