@@ -79,7 +79,16 @@ class LabCommandIT {
             assertThat(children).hasSizeGreaterThanOrEqualTo(4);
 
             new ProcessBuilder("kill", "-INT", Long.toString(lab.pid())).start().waitFor(10, TimeUnit.SECONDS);
-            assertThat(lab.waitFor(60, TimeUnit.SECONDS)).as("lab stopped within 60 s of Ctrl-C").isTrue();
+            if (!lab.waitFor(60, TimeUnit.SECONDS)) {
+                // What it was doing instead of stopping: its threads and its own last words.
+                Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(), Long.toString(lab.pid()))
+                        .redirectErrorStream(true).start();
+                String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                synchronized (output) {
+                    throw new AssertionError("lab did not stop within 60 s of Ctrl-C; its output:\n" + String.join("\n", output)
+                            + "\nits threads:\n" + threads);
+                }
+            }
             reader.join(5_000);
             synchronized (output) {
                 assertThat(output).contains("Tandem lab stopped; nothing left behind.");
