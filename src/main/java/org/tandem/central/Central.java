@@ -204,7 +204,9 @@ public final class Central implements AutoCloseable {
                 options.config().maxRequestBytes());
         byte[] openApi = resource("/openapi.json");
         app = Javalin.create(config -> {
-            config.concurrency.useVirtualThreads = true;
+            // Platform threads: a request waiting for SQLite's write lock in native code would pin a virtual thread's
+            // carrier, and with as many waiting as CPUs the writer holding the lock could not run (docs/reliability.md).
+            config.concurrency.useVirtualThreads = false;
             config.startup.showJavalinBanner = false;
             // Our own readers refuse large bodies with an API error first; this is Jetty's backstop.
             config.http.maxRequestSize = options.config().maxRequestBytes();

@@ -57,6 +57,9 @@ public final class Database implements AutoCloseable {
             throw health.explain(e).map(t -> (RuntimeException) new UserError(UserError.Kind.STORAGE, null, t.startMessage(), e)).orElse(e);
         }
         this.jdbi = Jdbi.create(dataSource);
+        if (kind == Kind.SQLITE) {
+            jdbi.setTransactionHandler(new SqliteWriterLock(jdbi.getTransactionHandler(), BUSY_TIMEOUT_MS));
+        }
         health.attach(jdbi);
     }
 
