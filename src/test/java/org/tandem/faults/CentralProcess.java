@@ -32,7 +32,7 @@ final class CentralProcess implements AutoCloseable {
 
     private final Path dir;
     private final Path config;
-    /** The database URL ({@code --db}), or null for the embedded H2 in the data directory. */
+    /** The database URL ({@code --db}), or null for the embedded SQLite in the data directory. */
     private final String database;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
@@ -45,7 +45,7 @@ final class CentralProcess implements AutoCloseable {
         this(settings, null);
     }
 
-    /** As above, on the database at {@code databaseUrl} (null: the embedded H2). */
+    /** As above, on the database at {@code databaseUrl} (null: the embedded SQLite). */
     CentralProcess(String settings, String databaseUrl) throws IOException {
         database = databaseUrl;
         dir = Files.createTempDirectory("tandem-fault-central-");
@@ -100,6 +100,11 @@ final class CentralProcess implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("Central pid " + process.pid() + " still alive 10 s after SIGKILL");
         }
+    }
+
+    /** The running child's process id (for strace and /proc), or -1 before the first start. */
+    long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     String base() {
