@@ -31,7 +31,7 @@ final class AcknowledgedWrites {
     record Write(String name, String address, int batch) {}
 
     /** What a batch of clients did until stopped. */
-    record Batch(int acknowledged, int unanswered, int refused, List<String> refusals) {}
+    record Batch(int acknowledged, int unanswered, int refused, List<String> refusals, List<String> unansweredWhy) {}
 
     static final int MAX_CLIENTS = 16;
     private static final int PER_CLIENT = 1 << 20;
@@ -61,13 +61,17 @@ final class AcknowledgedWrites {
         private final AtomicInteger refused = new AtomicInteger();
         private final AtomicInteger loggedIn = new AtomicInteger();
         private final ConcurrentLinkedQueue<String> refusals = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<String> unansweredWhy = new ConcurrentLinkedQueue<>();
         private final ExecutorService pool;
         private final HttpClient http;
         private final List<Future<?>> clients = new ArrayList<>();
         private final int clientCount;
 
-        private Running(String base, int clientCount, int batch, int maxWritesPerClient) {
+        private final boolean stopOnNoAnswer;
+
+        private Running(String base, int clientCount, int batch, int maxWritesPerClient, boolean stopOnNoAnswer) {
             this.clientCount = clientCount;
+            this.stopOnNoAnswer = stopOnNoAnswer;
             this.pool = Executors.newFixedThreadPool(clientCount);
             this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             for (int c = 0; c < clientCount; c++) {
@@ -104,10 +108,16 @@ final class AcknowledgedWrites {
                             : TestCentral.send(http, base, "POST", "/mmws/json", "{\"jsonrpc\":\"2.0\",\"id\":" + n
                                     + ",\"method\":\"AddRange\",\"params\":{\"session\":\"" + session + "\",\"range\":" + range + "}}", null, REQUEST_TIMEOUT);
                 } catch (RuntimeException e) {
-                    // No answer (the Central died under it): stored or not, nobody was told it succeeded. The client
-                    // stops here, so each client leaves at most one such write per batch.
+                    // No answer (the Central died under it, or dropped the connection): stored or not, nobody was told it
+                    // succeeded. Under kills the client stops here, so each leaves at most one such write per batch.
                     unanswered.incrementAndGet();
-                    return;
+                    if (unansweredWhy.size() < 10) {
+                        unansweredWhy.add(name + ": " + e.getMessage());
+                    }
+                    if (stopOnNoAnswer) {
+                        return;
+                    }
+                    continue;
                 }
                 boolean ok = rest ? a.status() == 201 : a.status() == 200 && a.body() != null && a.body().has("result");
                 if (ok) {
@@ -138,15 +148,21 @@ final class AcknowledgedWrites {
         /** Stops the clients (call after the kill: a request in flight then fails) and waits for them, bounded. */
         Batch stop() throws Exception {
             stop.set(true);
+            return finish(Duration.ofSeconds(REQUEST_TIMEOUT.toSeconds() + 30));
+        }
+
+        /** Waits for the clients to write all they were to write, at most {@code limit}, without stopping them. */
+        Batch finish(Duration limit) throws Exception {
             pool.shutdown();
-            if (!pool.awaitTermination(REQUEST_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS)) {
+            if (!pool.awaitTermination(limit.toSeconds(), TimeUnit.SECONDS)) {
+                stop.set(true);
                 pool.shutdownNow();
-                throw new IllegalStateException("clients still writing " + (REQUEST_TIMEOUT.toSeconds() + 30) + " s after stop");
+                throw new IllegalStateException("clients still writing " + limit.toSeconds() + " s later");
             }
             for (Future<?> f : clients) {
                 f.get();
             }
-            return new Batch(acked.get(), unanswered.get(), refused.get(), List.copyOf(refusals));
+            return new Batch(acked.get(), unanswered.get(), refused.get(), List.copyOf(refusals), List.copyOf(unansweredWhy));
         }
 
         @Override
@@ -157,12 +173,49 @@ final class AcknowledgedWrites {
         }
     }
 
-    /** Starts {@code clients} writers on the Central at {@code base}, each writing at most {@code maxWritesPerClient}. */
-    Running start(String base, int clients, int batch, int maxWritesPerClient) {
+    /**
+     * Starts {@code clients} writers on the Central at {@code base}, each writing at most {@code maxWritesPerClient}; a
+     * client stops at its first write without an answer when {@code stopOnNoAnswer} (the Central is being killed).
+     */
+    Running start(String base, int clients, int batch, int maxWritesPerClient, boolean stopOnNoAnswer) {
         if (clients < 1 || clients > MAX_CLIENTS) {
             throw new IllegalArgumentException("1 to " + MAX_CLIENTS + " clients, not " + clients);
         }
-        return new Running(base, clients, batch, maxWritesPerClient);
+        return new Running(base, clients, batch, maxWritesPerClient, stopOnNoAnswer);
+    }
+
+    /**
+     * Deletes every acknowledged write through {@code DELETE /mmws/api/v2/ranges/{name}} from {@code clients} threads,
+     * within {@code limit}; the number deleted (each answered 204).
+     */
+    int deleteAll(String base, int clients, Duration limit) throws Exception {
+        List<Write> all = acknowledged();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger deleted = new AtomicInteger();
+        long end = System.nanoTime() + limit.toNanos();
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+             ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                workers.add(pool.submit(() -> {
+                    String session = login(http, base, password);
+                    int i;
+                    while ((i = next.getAndIncrement()) < all.size() && System.nanoTime() < end) {
+                        TestCentral.Answer a = TestCentral.send(http, base, "DELETE", "/mmws/api/v2/ranges/" + all.get(i).name(), null,
+                                "Bearer " + session, REQUEST_TIMEOUT);
+                        if (a.status() != 204) {
+                            throw new IllegalStateException("DELETE ranges/" + all.get(i).name() + " answered HTTP " + a.status() + ": " + a.text());
+                        }
+                        deleted.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : workers) {
+                f.get();
+            }
+        }
+        return deleted.get();
     }
 
     /** Logs in as the administrator over REST; the session. */
