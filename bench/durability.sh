@@ -16,7 +16,7 @@ growth=${2:-100000}
 growth_incremental=${3:-20000}
 command -v strace >/dev/null || { echo "bench: strace is not installed (apt-get install strace)" >&2; exit 1; }
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1);" \
-  "disk: $(df --output=source,fstype . | tail -1 | xargs), $(lsblk -dno NAME,ROTA,MODEL 2>/dev/null | head -1 | xargs)"
+  "disk: $(df --output=source,fstype . | tail -1 | xargs)"
 echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 mvn -B -ntp -o -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt >/dev/null
 cp="target/test-classes:target/classes:$(cat target/bench-cp.txt)"
