@@ -3,13 +3,15 @@
 # scopes loaded by ScopeLoader, `./tandem server` started as a user starts it, then over loopback REST
 # (CentralRestLoad): the filtered scope list a Micetro client pages through (limit 100) and the unfiltered list at a
 # random offset, with 1 and 8 clients; then writes (POST ranges) with 1 and 8 clients. PostgreSQL is a cluster of its
-# own with fsync on (bench/pg-durable.sh). Usage: bench/sqlite-postgres.sh [reads=5000] [writes=2000]. Needs root.
+# own with fsync on (bench/pg-durable.sh). Usage: bench/sqlite-postgres.sh [reads=5000] [writes=2000] [databases="sqlite postgresql"].
+# Needs root.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 source scripts/java-home.sh
 reads=${1:-5000}
 writes=${2:-2000}
+databases=${3:-sqlite postgresql}
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1);" \
   "disk: $(df --output=source,fstype . | tail -1 | xargs)"
 echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
@@ -23,7 +25,7 @@ trap cleanup EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export TANDEM_ADMIN_PASSWORD=bench-password-1
 
-for db in sqlite postgresql; do
+for db in $databases; do
   echo "== $db, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   rm -rf "$work/data"
   if [ "$db" = sqlite ]; then target="$work/data"; dbargs=(); else target="$BENCH_PG_URL"; dbargs=(--db "$BENCH_PG_URL"); fi
@@ -43,7 +45,7 @@ for db in sqlite postgresql; do
     "$JAVA_HOME/bin/java" -cp "$cp" org.tandem.bench.CentralRestLoad "$port" "$TANDEM_ADMIN_PASSWORD" writes "$writes" "$clients" 300 \
       | sed "s/^/$db $clients client(s) /"
   done
-  grep -c "SQLITE_BUSY" "$work/server-$db.log" | sed "s/^/$db: SQLITE_BUSY errors in the server log: /"
+  (grep -c "SQLITE_BUSY" "$work/server-$db.log" || true) | sed "s/^/$db: SQLITE_BUSY errors in the server log: /"
   echo "$db server RSS: $(awk '/VmRSS/ {printf "%d MB", $2/1024}' /proc/$pid/status)"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 done

@@ -90,11 +90,18 @@ public final class CentralRestLoad {
                     while (System.nanoTime() < deadline && (i = next.getAndIncrement()) < requests) {
                         HttpRequest.Builder request = request(base, mode, i, writeStart).header("Authorization", bearer);
                         long t0 = System.nanoTime();
-                        HttpResponse<String> answer = send(http, request);
+                        String failure;
+                        try {
+                            HttpResponse<String> answer = send(http, request);
+                            failure = expected(mode, answer) ? null : "HTTP " + answer.statusCode() + " " + answer.body();
+                        } catch (IllegalStateException e) {
+                            // No answer within 30 s (SQLite's writer stall, docs/reliability.md) is an error and its latency.
+                            failure = e.getMessage();
+                        }
                         latencies[i] = System.nanoTime() - t0;
                         done.incrementAndGet();
-                        if (!expected(mode, answer) && errors.incrementAndGet() == 1 && firstError.compareAndSet(0, 1)) {
-                            errorText[0] = "HTTP " + answer.statusCode() + " " + answer.body();
+                        if (failure != null && errors.incrementAndGet() == 1 && firstError.compareAndSet(0, 1)) {
+                            errorText[0] = failure;
                         }
                     }
                     return null;
