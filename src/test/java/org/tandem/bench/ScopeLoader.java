@@ -6,20 +6,20 @@ import org.tandem.net.Ipv4Address;
 import org.tandem.store.Database;
 
 /**
- * Benchmark set-up: fills a Central data directory's embedded database with one server and N ranges,
- * each served by one scope (16.0.0.0/24, 16.0.1.0/24, ...), in batches straight through SQL, which is
- * minutes faster than N API calls. Usage: {@code ScopeLoader <dataDir> <count>}.
+ * Benchmark set-up: fills a Central's database with one server and N ranges, each served by one scope
+ * (16.0.0.0/24, 16.0.1.0/24, ...), in batches straight through SQL, which is minutes faster than N API calls.
+ * Usage: {@code ScopeLoader <dataDir | jdbc:postgresql:URL> <count>}: a data directory means its embedded SQLite.
  */
 public final class ScopeLoader {
 
     public static void main(String[] args) {
-        Path data = Path.of(args[0]);
+        String url = args[0].startsWith("jdbc:") ? args[0] : Database.embeddedUrl(Path.of(args[0]));
         int count = Integer.parseInt(args[1]);
         if (count < 1 || count > 1_000_000) {
             throw new IllegalArgumentException("count must be 1 to 1,000,000");
         }
         long started = System.nanoTime();
-        try (Database db = Database.open(Database.embeddedUrl(data))) {
+        try (Database db = Database.open(url)) {
             db.jdbi().useTransaction(h -> {
                 long server = h.createUpdate("INSERT INTO dhcp_servers (name, type, address, port, use_tls, state)"
                         + " VALUES ('bench-kea', 'Kea', '127.0.0.1', 8000, FALSE, 'Unknown')")
@@ -42,8 +42,11 @@ public final class ScopeLoader {
                     ranges.execute();
                     scopes.execute();
                 }
-                // Identity columns do not see explicit ids; move the range sequence past them.
-                h.execute("ALTER TABLE ranges ALTER COLUMN id RESTART WITH " + (count + 1));
+                // PostgreSQL's identity columns do not see explicit ids: move the range sequence past them. SQLite's
+                // AUTOINCREMENT keeps the largest id given in sqlite_sequence by itself.
+                if (db.kind() == Database.Kind.POSTGRESQL) {
+                    h.execute("SELECT setval(pg_get_serial_sequence('ranges', 'id'), " + count + ")");
+                }
             });
         }
         System.out.printf("loaded %d scopes in %.1f s%n", count, (System.nanoTime() - started) / 1e9);

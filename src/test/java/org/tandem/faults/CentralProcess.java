@@ -102,6 +102,11 @@ final class CentralProcess implements AutoCloseable {
         }
     }
 
+    /** The running child's process id (for strace and /proc), or -1 before the first start. */
+    long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     String base() {
         return "http://127.0.0.1:" + port;
     }
