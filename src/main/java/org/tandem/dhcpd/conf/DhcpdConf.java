@@ -78,6 +78,41 @@ public final class DhcpdConf {
         return ModelBuilder.build(this);
     }
 
+    /**
+     * The 1-based line each statement (nested ones included) starts on, for tools that report findings by line of
+     * dhcpd.conf; keyed by identity, since two statements with the same text are different findings.
+     */
+    public java.util.Map<Statement, Integer> statementLines() {
+        String text = render();
+        java.util.Map<Statement, Integer> lines = new java.util.IdentityHashMap<>();
+        int[] pos = {0};
+        int[] line = {1};
+        addLines(items, text, pos, line, lines);
+        return lines;
+    }
+
+    private static void addLines(List<Node> nodes, String text, int[] pos, int[] line, java.util.Map<Statement, Integer> lines) {
+        for (Node node : nodes) {
+            if (node instanceof Trivia t) {
+                advance(text, pos, line, t.length());
+            } else {
+                Statement s = (Statement) node;
+                lines.put(s, line[0]);
+                advance(text, pos, line, s.headLength());
+                addLines(s.body(), text, pos, line, lines);
+                advance(text, pos, line, s.closeLength());
+            }
+        }
+    }
+
+    private static void advance(String text, int[] pos, int[] line, int length) {
+        for (int end = pos[0] + length; pos[0] < end; pos[0]++) {
+            if (text.charAt(pos[0]) == '\n') {
+                line[0]++;
+            }
+        }
+    }
+
     /** "\r\n" when the file's first line ends that way, else "\n"; new text follows it. */
     String newline() {
         return newline;
