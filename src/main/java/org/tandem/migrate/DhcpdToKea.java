@@ -88,7 +88,8 @@ public final class DhcpdToKea {
     private final DhcpdConfModel model;
     private final Map<Statement, Integer> lines;
     private final Map<Integer, Subnet> subnetsByLine = new HashMap<>();
-    private final Map<Integer, Host> hostsByLine = new HashMap<>();
+    /** By line and name: two host blocks may share a line, never a line and a name that dhcpd would accept. */
+    private final Map<String, Host> hostsByLineAndName = new HashMap<>();
     private final Set<Ipv4Range> migrated = new HashSet<>();
     private final Map<Ipv4Range, ObjectNode> subnetNodes = new LinkedHashMap<>();
     private final Map<Ipv4Range, Set<String>> reservedKeys = new HashMap<>();
@@ -101,7 +102,7 @@ public final class DhcpdToKea {
         this.model = conf.model();
         this.lines = conf.statementLines();
         model.subnets().forEach(s -> subnetsByLine.put(s.line(), s));
-        model.hosts().forEach(h -> hostsByLine.put(h.line(), h));
+        model.hosts().forEach(h -> hostsByLineAndName.put(h.line() + " " + h.name(), h));
         model.subnetsReferencing(peerName).forEach(s -> migrated.add(s.range()));
     }
 
@@ -283,7 +284,11 @@ public final class DhcpdToKea {
     // ---------------------------------------------------------------- hosts
 
     private void host(Statement s, Ipv4Range enclosing) {
-        Host h = hostsByLine.get(line(s));
+        Host h = hostsByLineAndName.get(line(s) + " " + (s.words().size() > 1 ? ConfValues.unquote(s.words().get(1)) : ""));
+        if (h == null) {
+            refuse(s, "a host block the plan could not read");
+            return;
+        }
         ObjectNode extras = JSON.objectNode();
         String hostName = h.name();
         String filename = null;

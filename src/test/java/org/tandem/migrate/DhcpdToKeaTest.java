@@ -249,4 +249,13 @@ class DhcpdToKeaTest {
         assertThatThrownBy(() -> DhcpdToKea.plan(conf("", "", ""), "lab-fo", Plans.KEA_A, Plans.KEA_A, Plans.HOOKS))
                 .isInstanceOf(UserError.class).hasMessageContaining("two different names");
     }
+
+    @Test
+    void plan_twoHostBlocksOnOneLine_areBothReserved() {
+        String text = conf("", "  host a { hardware ethernet 00:11:22:33:44:01; fixed-address 198.18.0.7; } host b { hardware ethernet 00:11:22:33:44:02; fixed-address 198.18.0.8; }\n", "");
+        JsonNode res = subnet(dhcp4(plan(text)), "198.18.0.0/24").path("reservations");
+
+        assertThat(texts(res, "hostname")).containsExactly("a", "b");
+        assertThat(texts(res, "ip-address")).containsExactly("198.18.0.7", "198.18.0.8");
+    }
 }

@@ -17,6 +17,22 @@ class DhcpdConfModelTest {
     }
 
     @Test
+    void statementLines_nestedStatementsAndCrlf_eachGetTheLineTheyStartOn() {
+        DhcpdConf conf = DhcpdConf.parse("# c\r\nsubnet 10.0.0.0 netmask 255.0.0.0 {\r\n  pool { range 10.0.0.5; }\r\n\r\n  option routers\r\n    10.0.0.1;\r\n}\r\n");
+        java.util.Map<Statement, Integer> lines = conf.statementLines();
+        Statement subnet = conf.statements().get(0);
+        Statement pool = (Statement) subnet.body().stream().filter(n -> n instanceof Statement).findFirst().orElseThrow();
+        Statement range = (Statement) pool.body().stream().filter(n -> n instanceof Statement).findFirst().orElseThrow();
+        Statement option = (Statement) subnet.body().stream().filter(n -> n instanceof Statement s && s.is("option")).findFirst().orElseThrow();
+
+        assertThat(lines.get(subnet)).isEqualTo(2);
+        assertThat(lines.get(pool)).isEqualTo(3);
+        assertThat(lines.get(range)).isEqualTo(3);
+        assertThat(lines.get(option)).isEqualTo(5);
+        assertThat(lines).hasSize(4);
+    }
+
+    @Test
     void model_campusFile_listsSubnetsPoolsPeersAndHostsWithLines() {
         DhcpdConfModel m = DhcpdConf.parse(Corpus.text("realworld-campus.conf")).model();
 
