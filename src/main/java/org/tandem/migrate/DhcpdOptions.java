@@ -83,6 +83,11 @@ final class DhcpdOptions {
             "[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\\.?");
     private static final Pattern NUMBER = Pattern.compile("-?[0-9]{1,10}");
 
+    /** Every option name carried, with its format (for tests that try each on the real Kea). */
+    static Map<String, Format> all() {
+        return KNOWN;
+    }
+
     /** True when Kea has an option of this dhcpd name in the same format. */
     static boolean known(String name) {
         return KNOWN.containsKey(name.toLowerCase(Locale.ROOT));

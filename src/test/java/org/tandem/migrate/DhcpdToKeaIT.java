@@ -87,4 +87,26 @@ class DhcpdToKeaIT {
         assertThat(plan.unexpressed()).hasSize(3);
         assertKeaAcceptsBoth(plan);
     }
+
+    @Test
+    void everyCarriedOption_withAValueInItsFormat_passesKeaCheck() throws Exception {
+        RealServers.assumeKea();
+        StringBuilder options = new StringBuilder();
+        for (var e : new java.util.TreeMap<>(DhcpdOptions.all()).entrySet()) {
+            String value = switch (e.getValue()) {
+                case ADDRESS -> "198.18.0.9";
+                case ADDRESSES -> "198.18.0.9, 198.18.0.10";
+                case TEXT -> "\"text-" + e.getKey() + "\"";
+                case NAME -> "\"lab.example\"";
+                case NAMES -> "\"a.lab.example\", \"lab.example\"";
+                case BOOLEAN -> "on";
+                case NUMBER -> "64";
+            };
+            options.append("option ").append(e.getKey()).append(' ').append(value).append(";\n");
+        }
+        KeaMigrationPlan plan = DhcpdToKea.plan(Plans.conf(options.toString(), "", ""), "lab-fo", Plans.KEA_A, Plans.KEA_B, hooksDir());
+
+        assertThat(plan.unexpressed()).isEmpty();
+        assertKeaAcceptsBoth(plan);
+    }
 }
