@@ -258,4 +258,17 @@ class DhcpdToKeaTest {
         assertThat(texts(res, "hostname")).containsExactly("a", "b");
         assertThat(texts(res, "ip-address")).containsExactly("198.18.0.7", "198.18.0.8");
     }
+
+    @Test
+    void plan_bootValuesAndAuthoritative_becomeKeaKeysAtTheirLevel() {
+        String text = conf("", "  next-server 198.18.0.9;\n  filename \"pxelinux.0\";\n  server-name \"boot.lab.example\";\n  not authoritative;\n", "");
+        JsonNode d = dhcp4(plan(text));
+        JsonNode s = subnet(d, "198.18.0.0/24");
+
+        assertThat(d.path("authoritative").asBoolean()).isTrue();
+        assertThat(s.path("authoritative").asBoolean(true)).isFalse();
+        assertThat(s.path("next-server").asText()).isEqualTo("198.18.0.9");
+        assertThat(s.path("boot-file-name").asText()).isEqualTo("pxelinux.0");
+        assertThat(s.path("server-hostname").asText()).isEqualTo("boot.lab.example");
+    }
 }
