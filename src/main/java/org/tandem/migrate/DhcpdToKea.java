@@ -40,7 +40,8 @@ import org.tandem.net.Ipv4Range;
  * {@code range} statements in pools and bare in the subnet, {@code host} blocks with {@code hardware ethernet} and
  * {@code fixed-address} (in the subnet or global ones whose address falls in it) as reservations, options Kea knows
  * by the same name and format ({@link DhcpdOptions}) at global, shared-network, subnet, pool and host level, lease
- * times ({@code default-/max-/min-lease-time} → {@code valid-/max-valid-/min-valid-lifetime}), {@code authoritative},
+ * times ({@code default-/max-/min-lease-time} → {@code valid-/max-valid-/min-valid-lifetime}, with dhcpd's defaults and
+ * clamping, see {@link #lifetimesAsDhcpdGivesThem}), {@code authoritative},
  * boot values ({@code filename}, {@code next-server}, {@code server-name}), shared networks. Everything else is an
  * {@link Unexpressed} item naming its line.
  *
@@ -128,6 +129,7 @@ public final class DhcpdToKea {
                     + "\"; there is nothing to move");
         }
         t.walkGlobal(conf.items());
+        t.lifetimesAsDhcpdGivesThem();
         KeaHaConfig ha = t.ha(peer, first, second);
 
         ObjectNode root = JSON.objectNode();
@@ -511,6 +513,47 @@ public final class DhcpdToKea {
     private static String value(Statement s) {
         List<String> w = s.words();
         return w.size() == 2 ? w.get(1) : String.join(" ", w.subList(1, w.size()));
+    }
+
+    // ---------------------------------------------------------------- lease times
+
+    /** dhcpd 4.4's lease time when dhcpd.conf sets none (Kea's own default is 7200 s). */
+    static final long DHCPD_DEFAULT_LEASE_TIME = 43_200;
+    /** dhcpd 4.4's cap on a lease time a client asks for, when dhcpd.conf sets none (Kea has no cap by default). */
+    static final long DHCPD_MAX_LEASE_TIME = 86_400;
+
+    /**
+     * Makes the lifetimes Kea will use those dhcpd gives: dhcpd's defaults where dhcpd.conf is silent (Kea's differ), and at
+     * each level dhcpd's clamp of the default lease time into [min, max], which Kea would refuse instead of applying.
+     */
+    private void lifetimesAsDhcpdGivesThem() {
+        if (!dhcp4.has("valid-lifetime")) {
+            dhcp4.put("valid-lifetime", DHCPD_DEFAULT_LEASE_TIME);
+        }
+        if (!dhcp4.has("max-valid-lifetime")) {
+            dhcp4.put("max-valid-lifetime", Math.max(DHCPD_MAX_LEASE_TIME, dhcp4.get("valid-lifetime").asLong()));
+        }
+        Lifetimes global = clamp(dhcp4, new Lifetimes(0, 0, 0));
+        for (var net : dhcp4.path("shared-networks")) {
+            Lifetimes inNet = clamp((ObjectNode) net, global);
+            net.path("subnet4").forEach(sub -> clamp((ObjectNode) sub, inNet));
+        }
+        dhcp4.path("subnet4").forEach(sub -> clamp((ObjectNode) sub, global));
+    }
+
+    private record Lifetimes(long valid, long min, long max) {
+    }
+
+    /** The level's effective lifetimes (own or inherited); sets its valid-lifetime when dhcpd would clamp it. */
+    private static Lifetimes clamp(ObjectNode level, Lifetimes inherited) {
+        long valid = level.path("valid-lifetime").asLong(inherited.valid());
+        long min = level.path("min-valid-lifetime").asLong(inherited.min());
+        long max = level.path("max-valid-lifetime").asLong(inherited.max());
+        long clamped = Math.max(min, max > 0 ? Math.min(valid, max) : valid);
+        if (clamped != valid) {
+            level.put("valid-lifetime", clamped);
+        }
+        return new Lifetimes(clamped, min, max);
     }
 
     // ---------------------------------------------------------------- failover → HA

@@ -109,4 +109,13 @@ class DhcpdToKeaIT {
         assertThat(plan.unexpressed()).isEmpty();
         assertKeaAcceptsBoth(plan);
     }
+
+    @Test
+    void plannedPair_withLeaseTimesOnlyPartlyWritten_passesKeaCheck() throws Exception {
+        RealServers.assumeKea();
+        String conf = Plans.conf("max-lease-time 1800;\n", "  max-lease-time 300;\n  min-lease-time 60;\n", "");
+        KeaMigrationPlan plan = DhcpdToKea.plan(conf, "lab-fo", Plans.KEA_A, Plans.KEA_B, hooksDir());
+
+        assertKeaAcceptsBoth(plan);
+    }
 }

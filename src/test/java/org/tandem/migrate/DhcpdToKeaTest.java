@@ -271,4 +271,23 @@ class DhcpdToKeaTest {
         assertThat(s.path("boot-file-name").asText()).isEqualTo("pxelinux.0");
         assertThat(s.path("server-hostname").asText()).isEqualTo("boot.lab.example");
     }
+
+    @Test
+    void plan_noLeaseTimes_getDhcpdsDefaultsRatherThanKeas() {
+        JsonNode d = dhcp4(plan(conf("", "", "")));
+
+        assertThat(d.path("valid-lifetime").asLong()).isEqualTo(43_200);
+        assertThat(d.path("max-valid-lifetime").asLong()).isEqualTo(86_400);
+    }
+
+    @Test
+    void plan_subnetMaxBelowInheritedDefault_clampsValidLifetimeAsDhcpdDoes() {
+        String text = conf("default-lease-time 3600;\n", "  max-lease-time 300;\n", "");
+        JsonNode d = dhcp4(plan(text));
+        JsonNode s = subnet(d, "198.18.0.0/24");
+
+        assertThat(d.path("valid-lifetime").asLong()).isEqualTo(3600);
+        assertThat(s.path("max-valid-lifetime").asLong()).isEqualTo(300);
+        assertThat(s.path("valid-lifetime").asLong()).as("Kea refuses valid > max; dhcpd gives the max").isEqualTo(300);
+    }
 }
