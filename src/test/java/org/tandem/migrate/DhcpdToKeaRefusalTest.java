@@ -206,4 +206,13 @@ class DhcpdToKeaRefusalTest {
     void unknownStatement_isListed() {
         assertListed(conf("one-lease-per-client true;\n", "", ""), "one-lease-per-client true;", "no Kea translation");
     }
+
+    @Test
+    void hostNameKeaDoesNotTake_isListedAndReservedWithoutIt() {
+        KeaMigrationPlan plan = assertListed(conf("", "  host \"Bob's laptop\" { hardware ethernet 00:11:22:33:44:55; fixed-address 198.18.0.7; }\n", ""),
+                "host \"Bob's laptop\" {", "reserved without it");
+        com.fasterxml.jackson.databind.JsonNode r = subnet(dhcp4(plan), "198.18.0.0/24").path("reservations").get(0);
+        assertThat(r.path("ip-address").asText()).isEqualTo("198.18.0.7");
+        assertThat(r.has("hostname")).isFalse();
+    }
 }

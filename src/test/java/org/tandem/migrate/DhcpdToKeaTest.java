@@ -290,4 +290,12 @@ class DhcpdToKeaTest {
         assertThat(s.path("max-valid-lifetime").asLong()).isEqualTo(300);
         assertThat(s.path("valid-lifetime").asLong()).as("Kea refuses valid > max; dhcpd gives the max").isEqualTo(300);
     }
+
+    @Test
+    void plan_optionTextWithQuotes_isEscapedByJacksonAndReadsBackExactly() throws Exception {
+        String text = conf("option root-path \"/srv/\\\"nfs\\\"\";\n", "", "");
+        String json = plan(text).dhcp4("kea-a");
+
+        assertThat(optionData(new ObjectMapper().readTree(json).path("Dhcp4"), "root-path")).isEqualTo("/srv/\"nfs\"");
+    }
 }
