@@ -137,7 +137,8 @@ public final class DhcpdToKea {
         byte[] base = root.toString().getBytes(StandardCharsets.UTF_8);
         Map<String, String> docs = new LinkedHashMap<>();
         for (KeaTarget target : List.of(first, second)) {
-            // The document type owns the HA block and the load-balancing pool split, so they read as the rest of Tandem writes them.
+            // The document type owns the HA block and the load-balancing pool split, so they read as the rest of Tandem writes them;
+            // its "synced at" means nothing for a planned document, hence EPOCH (the planner stays free of clocks).
             KeaConfigDocument doc = KeaConfig.fromJson(base, Instant.EPOCH).edit();
             doc.setHa(ha.asSeenBy(target.name()), hooksDir);
             if (ha.mode() == KeaHaConfig.Mode.LOAD_BALANCING) {
