@@ -85,7 +85,11 @@ public record StorageTrouble(Cause cause, String code, String database, Path dir
                     : null;
             return cause == null ? Optional.empty() : Optional.of(new StorageTrouble(cause, "SQLState " + state, database, null));
         }
-        // Creating the database file itself (Database.open) fails outside SQLite with the operating system's words.
+        // Creating the database file itself (Database.open) fails outside SQLite with the operating system's words;
+        // a permission refusal comes as AccessDeniedException with no words at all, its message only the path.
+        if (t instanceof java.nio.file.AccessDeniedException && kind == Database.Kind.SQLITE) {
+            return Optional.of(new StorageTrouble(Cause.READ_ONLY, "permission denied", database, directory));
+        }
         if (t instanceof FileSystemException e && e.getReason() != null && kind == Database.Kind.SQLITE) {
             String reason = e.getReason();
             Cause cause = reason.contains("No space left") ? Cause.FULL

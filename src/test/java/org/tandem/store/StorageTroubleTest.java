@@ -35,6 +35,16 @@ class StorageTroubleTest {
     }
 
     @Test
+    void databaseFileRefusedByPermissions_isNamedNotJustItsPath() {
+        // What Database.open meets creating tandem.db in a directory another user owns: the exception's message is the path.
+        Throwable e = new java.io.UncheckedIOException("cannot create the database file " + FILE,
+                new java.nio.file.AccessDeniedException(FILE.toString()));
+        StorageTrouble t = sqlite(e);
+        assertThat(t.cause()).isEqualTo(StorageTrouble.Cause.READ_ONLY);
+        assertThat(t.startMessage()).contains("/var/lib/tandem/tandem.db").contains("permission denied");
+    }
+
+    @Test
     void suppressedIoError_isFound() {
         RuntimeException outer = new RuntimeException("rollback failed");
         outer.addSuppressed(new SQLiteException("write", SQLiteErrorCode.SQLITE_IOERR_WRITE));
