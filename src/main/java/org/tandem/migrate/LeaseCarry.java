@@ -28,8 +28,8 @@ import org.tandem.net.Ipv4Range;
  * {@code free} record on one peer beats an older {@code active} one on the other, since the client gave the
  * address up. {@code abandoned} addresses are not carried either.
  *
- * <p>Kea's side, read in {@code src/hooks/dhcp/lease_cmds/lease_parser.cc} (the 2017-2022 version, which is
- * Kea 2.2's, and unchanged in these fields since 2018): {@code lease4-update} takes {@code ip-address},
+ * <p>Kea's side, read in {@code src/hooks/dhcp/lease_cmds/lease_parser.cc} (a 2018 and a 2017-2022 copyright
+ * version agree on every field and check used here, so Kea 2.2 has them too): {@code lease4-update} takes {@code ip-address},
  * {@code hw-address} (required, parsed by {@code HWAddr::fromText}, at most 20 bytes), {@code client-id}
  * (optional, {@code ClientId::fromText}, 2 to 128 bytes), {@code subnet-id} (must exist and contain the
  * address), {@code valid-lft} (uint32), {@code expire} (int64, must be positive and at least {@code valid-lft};
@@ -40,8 +40,8 @@ import org.tandem.net.Ipv4Range;
  * {@code 0xFFFFFFFF} and expire = cltt (else starts, else now) + {@code 0xFFFFFFFF}, which gives Kea back the
  * original cltt; finite lifetimes are capped at {@code 0xFFFFFFFE} so they never read as infinite.
  *
- * <p>Kea's lease commands are not replicated by its HA hook, so the caller sends the same updates to both Kea
- * servers.
+ * <p>Kea's HA hook replicates the leases its DHCP traffic commits; a lease command is not DHCP traffic, so the
+ * caller should send the same updates to both Kea servers (not verified against a running pair yet).
  */
 public final class LeaseCarry {
 
