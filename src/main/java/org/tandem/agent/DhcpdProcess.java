@@ -160,7 +160,7 @@ final class DhcpdProcess {
      * Whether the process has ended. A zombie has: it holds no socket or file any more, and only waits for its parent
      * (not the agent, for a daemon) to reap it; {@link ProcessHandle#isAlive()} still calls it alive.
      */
-    private static boolean gone(ProcessHandle h) {
+    static boolean gone(ProcessHandle h) {
         if (!h.isAlive()) {
             return true;
         }
