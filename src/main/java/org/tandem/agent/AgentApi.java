@@ -80,8 +80,12 @@ public final class AgentApi {
         }
     }
 
-    /** {@code POST /v1/failover/{name}/partner-down} body: the caller confirms the partner is down and stays down. */
-    public record PartnerDownRequest(Boolean confirm) {}
+    /**
+     * The body of a request that takes effect beyond this agent and must be meant: {@code POST
+     * /v1/failover/{name}/partner-down} (the partner is down and stays down), {@code POST /v1/dhcpd/stop} and {@code POST
+     * /v1/dhcpd/start}.
+     */
+    public record ConfirmRequest(Boolean confirm) {}
 
     /**
      * {@code GET /v1/dhcpd/addresses}: the IPv4 addresses of the host dhcpd runs on, and where the agent read them.

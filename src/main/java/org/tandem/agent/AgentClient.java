@@ -87,8 +87,24 @@ public final class AgentClient {
 
     /** Puts this agent's dhcpd into partner-down for the relationship; only when the partner is really down. */
     public AgentApi.FailoverStateView partnerDown(String relationship) {
-        return send("POST", "/v1/failover/" + checkName(relationship) + "/partner-down", new AgentApi.PartnerDownRequest(true),
+        return send("POST", "/v1/failover/" + checkName(relationship) + "/partner-down", new AgentApi.ConfirmRequest(true),
                 AgentApi.FailoverStateView.class);
+    }
+
+    /**
+     * Stops this agent's dhcpd (SIGTERM, SIGKILL after the agent's restart deadline) and answers once it is gone; a dhcpd
+     * that was not running is no error. Refused (CONFLICT) when the pid file names a process that is not dhcpd.
+     */
+    public AgentApi.HealthView stopDhcpd() {
+        return send("POST", "/v1/dhcpd/stop", new AgentApi.ConfirmRequest(true), AgentApi.HealthView.class);
+    }
+
+    /**
+     * Starts this agent's dhcpd with its restart command and answers once it runs; a running dhcpd is left alone. A
+     * failed start is an AgentError of kind SERVER_REFUSED with the command's output in {@code details.restartOutput}.
+     */
+    public AgentApi.HealthView startDhcpd() {
+        return send("POST", "/v1/dhcpd/start", new AgentApi.ConfirmRequest(true), AgentApi.HealthView.class);
     }
 
     private static String checkName(String relationship) {

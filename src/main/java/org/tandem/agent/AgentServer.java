@@ -45,6 +45,7 @@ public final class AgentServer implements AutoCloseable {
     private final AgentSettings settings;
     private final ObjectMapper json = AgentJson.mapper();
     private final DhcpdProbe probe;
+    private final DhcpdProcess dhcpd;
     private final DhcpdConfigService configs;
     /** Set when the agent runs next to Kea; then the dhcpd routes are not served. */
     private final KeaConfigService kea;
@@ -63,7 +64,8 @@ public final class AgentServer implements AutoCloseable {
         this.bodies = new BodyBudget(maxInFlightBodyBytes);
         this.refusals = new RefusalLog(log, clock, Duration.ofMinutes(1), 20);
         this.probe = new DhcpdProbe(settings, clock);
-        this.configs = new DhcpdConfigService(settings, probe, clock);
+        this.dhcpd = new DhcpdProcess(settings, probe);
+        this.configs = new DhcpdConfigService(settings, dhcpd, clock);
         this.kea = settings.kea() == null ? null : new KeaConfigService(settings);
         this.tokenDigest = sha256(settings.token());
     }
@@ -130,6 +132,17 @@ public final class AgentServer implements AutoCloseable {
         });
         r.get("/v1/config", ctx -> send(ctx, 200, configs.read()));
         r.get("/v1/dhcpd/addresses", ctx -> send(ctx, 200, new DhcpdAddresses(settings).read()));
+        r.post("/v1/dhcpd/stop", withBody(ctx -> {
+            requireConfirm(ctx, "stopping dhcpd ends its DHCP service and failover on this server until it is started again");
+            log.warn("stopping dhcpd on request");
+            send(ctx, 200, dhcpd.stop());
+        }));
+        r.post("/v1/dhcpd/start", withBody(ctx -> {
+            requireConfirm(ctx, "starting dhcpd on a server whose addresses another DHCP server now serves would hand them "
+                    + "out twice");
+            log.warn("starting dhcpd on request");
+            send(ctx, 200, dhcpd.start());
+        }));
         r.put("/v1/config", withBody(ctx -> {
             AgentApi.WriteConfigRequest req = body(ctx, AgentApi.WriteConfigRequest.class);
             send(ctx, 200, configs.write(req));
@@ -165,11 +178,8 @@ public final class AgentServer implements AutoCloseable {
         });
         r.post("/v1/failover/{name}/partner-down", withBody(ctx -> {
             String name = relationship(ctx);
-            AgentApi.PartnerDownRequest req = body(ctx, AgentApi.PartnerDownRequest.class);
-            if (req == null || !Boolean.TRUE.equals(req.confirm())) {
-                throw UserError.invalid("confirm", "must be true: partner-down lets this server take over all addresses, "
-                        + "so confirm that the partner is down and will not restart on its own");
-            }
+            requireConfirm(ctx, "partner-down lets this server take over all addresses, so confirm that the partner is down "
+                    + "and will not restart on its own");
             try (OmapiClient c = omapi()) {
                 log.warn("setting failover relationship {} to partner-down on request", name);
                 send(ctx, 200, AgentApi.FailoverStateView.fromStatus(c.setLocalState(name, DhcpdFailoverState.PARTNER_DOWN)));
@@ -257,6 +267,27 @@ public final class AgentServer implements AutoCloseable {
             refusals.refused(ctx.method().name(), ctx.path(), ctx.ip(), "missing or wrong token");
             throw new UserError(UserError.Kind.AUTHENTICATION, null,
                     "missing or wrong agent token: send the contents of the agent's --token-file as \"Authorization: Bearer TOKEN\"");
+        }
+    }
+
+    /**
+     * Refuses a request whose body is not {@code {"confirm": true}}, saying {@code why} it must be; an empty body or a
+     * confirm that is not a boolean is refused the same way, a field other than confirm is named.
+     */
+    private void requireConfirm(Context ctx, String why) {
+        Boolean confirm = null;
+        if (ctx.bodyAsBytes().length > 0) {
+            try {
+                AgentApi.ConfirmRequest req = body(ctx, AgentApi.ConfirmRequest.class);
+                confirm = req == null ? null : req.confirm();
+            } catch (UserError e) {
+                if (!"confirm".equals(e.field()) && !"body".equals(e.field())) {
+                    throw e;
+                }
+            }
+        }
+        if (!Boolean.TRUE.equals(confirm)) {
+            throw UserError.invalid("confirm", "must be true: " + why);
         }
     }
 

@@ -27,7 +27,7 @@ final class DhcpdAddresses {
     AgentApi.AddressesView read() {
         if (settings.pidFile() != null) {
             try {
-                long pid = Long.parseLong(Files.readString(settings.pidFile(), StandardCharsets.US_ASCII).strip());
+                long pid = DhcpdProbe.readPid(settings.pidFile());
                 Path trie = Path.of("/proc", Long.toString(pid), "net", "fib_trie");
                 return new AgentApi.AddressesView(localAddresses(Files.readAllLines(trie, StandardCharsets.US_ASCII)),
                         "the network namespace of dhcpd (pid " + pid + ")");

@@ -37,7 +37,6 @@ final class DhcpdConfigService {
 
     private static final Logger log = LoggerFactory.getLogger(DhcpdConfigService.class);
     private static final Duration VALIDATE_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_INCLUDE_DEPTH = 8;
     private static final int MAX_INCLUDED_FILES = 64;
     /** dhcpd's {@code FILE line N: message} before the quoted line and its caret. */
@@ -47,7 +46,7 @@ final class DhcpdConfigService {
     static final Duration VALIDATED_FOR = Duration.ofMinutes(2);
 
     private final AgentSettings settings;
-    private final DhcpdProbe probe;
+    private final DhcpdProcess dhcpd;
     private final Clock clock;
     private final Object writeLock = new Object();
     /** The last text {@code dhcpd -t} accepted through check, by SHA-256, and when. */
@@ -55,9 +54,9 @@ final class DhcpdConfigService {
 
     private record Validated(String sha256, Instant at) {}
 
-    DhcpdConfigService(AgentSettings settings, DhcpdProbe probe, Clock clock) {
+    DhcpdConfigService(AgentSettings settings, DhcpdProcess dhcpd, Clock clock) {
         this.settings = settings;
-        this.probe = probe;
+        this.dhcpd = dhcpd;
         this.clock = clock;
     }
 
@@ -242,23 +241,11 @@ final class DhcpdConfigService {
             }
             String backup = backupAndReplace(conf, current, next);
             log.info("replaced {} (sha256 {} -> {}), previous kept as {}", conf, currentSha, sha256(next), backup);
-            String failure = null;
-            CommandRunner.Result restart = restart();
-            if (!restart.ok()) {
-                failure = restart.timedOut()
-                        ? "the restart command did not finish within " + RESTART_TIMEOUT.toSeconds() + " s"
-                        : "the restart command failed with exit code " + restart.exitCode();
-            } else {
-                String why = probe.awaitRunning(settings.restartDeadline(), DhcpdTarget.declaredPeers(request.content()));
-                if (why != null) {
-                    failure = "dhcpd was not running " + settings.restartDeadline().toSeconds()
-                            + " s after the restart (" + why + ")";
-                }
-            }
-            if (failure == null) {
+            DhcpdProcess.Restart restart = dhcpd.restartAndAwait(DhcpdTarget.declaredPeers(request.content()));
+            if (restart.failure() == null) {
                 return new AgentApi.WriteConfigResult(sha256(next), currentSha, backup.toString(), restart.output());
             }
-            throw rollBack(conf, current, failure, restart.output());
+            throw rollBack(conf, current, restart.failure(), restart.output());
         }
     }
 
@@ -275,11 +262,9 @@ final class DhcpdConfigService {
                     + ". Restoring the previous config ALSO failed (" + e.getMessage() + "); the new config is still in "
                     + conf + " and the previous one is the newest backup", details);
         }
-        CommandRunner.Result again = restart();
+        DhcpdProcess.Restart again = dhcpd.restartAndAwait(DhcpdTarget.declaredPeers(new String(previous, StandardCharsets.UTF_8)));
         details.put("restartAfterRestoreOutput", again.output());
-        String why = again.ok() ? probe.awaitRunning(settings.restartDeadline(),
-                DhcpdTarget.declaredPeers(new String(previous, StandardCharsets.UTF_8)))
-                : "the restart command failed with exit code " + again.exitCode();
+        String why = again.failure();
         details.put("runningAfterRestore", why == null);
         String outcome = why == null
                 ? "The previous config was restored and dhcpd is running on it again."
@@ -299,10 +284,6 @@ final class DhcpdConfigService {
         return v != null && v.sha256().equals(sha256(content))
                 && Duration.between(v.at(), clock.instant()).compareTo(VALIDATED_FOR) <= 0
                 && includeTargets(text).isEmpty();
-    }
-
-    private CommandRunner.Result restart() {
-        return CommandRunner.run(List.of("/bin/sh", "-c", settings.restartCommand()), null, RESTART_TIMEOUT);
     }
 
     /** Runs {@code dhcpd -t} on a temp copy next to the real file; refuses with dhcpd's own words. */

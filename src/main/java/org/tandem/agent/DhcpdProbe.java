@@ -78,6 +78,11 @@ final class DhcpdProbe {
         return why != null ? why : whyNotRunning();
     }
 
+    /** Polls {@code probe} (null: done, else why not) until it is done or {@code deadline} has passed; the last reason. */
+    String pollFor(Duration deadline, Supplier<String> probe) throws InterruptedException {
+        return pollUntil(clock.instant().plus(deadline), probe);
+    }
+
     /** Polls {@code probe} (null: done, else why not) until it is done or {@code end} passes; the last reason. */
     private String pollUntil(Instant end, Supplier<String> probe) throws InterruptedException {
         while (true) {
@@ -106,16 +111,22 @@ final class DhcpdProbe {
         }
     }
 
+    /**
+     * The process id {@code pidFile} holds.
+     *
+     * @throws IOException when it cannot be read (a NoSuchFileException when there is none)
+     * @throws NumberFormatException when it holds no process id
+     */
+    static long readPid(Path pidFile) throws IOException {
+        return Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
+    }
+
     private static String pidProblem(Path pidFile) {
-        String text;
-        try {
-            text = Files.readString(pidFile, StandardCharsets.US_ASCII).strip();
-        } catch (IOException e) {
-            return "pid file " + pidFile + " cannot be read (" + e.getClass().getSimpleName() + ")";
-        }
         long pid;
         try {
-            pid = Long.parseLong(text);
+            pid = readPid(pidFile);
+        } catch (IOException e) {
+            return "pid file " + pidFile + " cannot be read (" + e.getClass().getSimpleName() + ")";
         } catch (NumberFormatException e) {
             return "pid file " + pidFile + " does not hold a process id";
         }

@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,7 @@ class AgentServerTest {
     @TempDir
     Path dir;
     private Path conf;
+    private final List<FakeProcess> processes = new ArrayList<>();
     private AgentServer server;
     private AgentClient client;
 
@@ -42,6 +46,7 @@ class AgentServerTest {
         Path script = dir.resolve("restart.sh");
         // DIES: dhcpd exits right after start; FAILRESTART: the restart command itself fails.
         Files.writeString(script, "#!/bin/sh\n"
+                + "echo run >> '" + dir.resolve("restarts") + "'\n"
                 + "if grep -q FAILRESTART '" + conf + "'; then echo 'cannot restart: unit masked' >&2; exit 3; fi\n"
                 + "if grep -q DIES '" + conf + "'; then echo 4194999 > '" + pid + "'; exit 0; fi\n"
                 + "echo " + ProcessHandle.current().pid() + " > '" + pid + "'\n");
@@ -53,8 +58,11 @@ class AgentServerTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         server.close();
+        for (FakeProcess p : processes) {
+            p.close();
+        }
     }
 
     @Test
@@ -302,6 +310,162 @@ class AgentServerTest {
         HttpResponse<String> r = raw("GET", "/v1/nope", TOKEN, null);
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).contains("\"kind\":\"NOT_FOUND\"").contains("GET /v1/nope");
+    }
+
+    @Test
+    void stopDhcpd_running_sigtermEndsItAndAnswersNotRunning() throws Exception {
+        FakeProcess dhcpd = fakeProcess("dhcpd", false);
+
+        AgentApi.HealthView v = client.stopDhcpd();
+
+        assertThat(v.dhcpdRunning()).isFalse();
+        assertThat(v.detail()).contains("pid " + dhcpd.process.pid()).contains("stopped on SIGTERM");
+        assertThat(dhcpd.process.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(dhcpd.process.exitValue()).as("killed by SIGTERM").isEqualTo(128 + 15);
+        assertThat(client.health().dhcpdRunning()).isFalse();
+    }
+
+    @Test
+    void stopDhcpd_ignoresSigterm_isKilledAfterTheRestartDeadlineAndTheAnswerSaysSo() throws Exception {
+        FakeProcess dhcpd = fakeProcess("dhcpd", true);
+
+        AgentApi.HealthView v = client.stopDhcpd();
+
+        assertThat(v.dhcpdRunning()).isFalse();
+        assertThat(v.detail()).contains("did not stop within 2 s of SIGTERM").contains("SIGKILL");
+        assertThat(dhcpd.process.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(dhcpd.process.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+    }
+
+    @Test
+    void stopDhcpd_notRunning_answersSoEveryTime() throws Exception {
+        Path pid = dir.resolve("dhcpd.pid");
+        for (String content : new String[] {"4194999", "4194999", "not a pid", null}) {
+            if (content == null) {
+                Files.delete(pid);
+            } else {
+                Files.writeString(pid, content);
+            }
+
+            AgentApi.HealthView v = client.stopDhcpd();
+
+            assertThat(v.dhcpdRunning()).as(content).isFalse();
+            assertThat(v.detail()).as(content).startsWith("dhcpd was not running");
+        }
+    }
+
+    @Test
+    void stopDhcpd_pidFileNamesAnotherProcess_isRefusedAndSignalsNothing() throws Exception {
+        // As after a reboot that left the pid file and gave its pid to another program; this JVM is the second case.
+        FakeProcess other = fakeProcess("not-dhcpd", false);
+        assertThatThrownBy(client::stopDhcpd)
+                .isInstanceOfSatisfying(UserError.class, e -> assertThat(e.kind()).isEqualTo(UserError.Kind.CONFLICT))
+                .hasMessageContaining("names process " + other.process.pid() + " (\"not-dhcpd\"), which is not dhcpd");
+        assertThat(other.process.isAlive()).isTrue();
+
+        Files.writeString(dir.resolve("dhcpd.pid"), Long.toString(ProcessHandle.current().pid()));
+        assertThatThrownBy(client::stopDhcpd).hasMessageContaining("which is not dhcpd");
+    }
+
+    @Test
+    void startDhcpd_notRunning_runsTheRestartCommandAndAnswersRunning() throws Exception {
+        Files.writeString(dir.resolve("dhcpd.pid"), "4194999");
+
+        AgentApi.HealthView v = client.startDhcpd();
+
+        assertThat(v.dhcpdRunning()).isTrue();
+        assertThat(restarts()).isEqualTo(1);
+        assertThat(client.health().dhcpdRunning()).isTrue();
+    }
+
+    @Test
+    void startDhcpd_alreadyRunning_answersRunningWithoutARestart() throws Exception {
+        AgentApi.HealthView v = client.startDhcpd();
+
+        assertThat(v.dhcpdRunning()).isTrue();
+        assertThat(v.detail()).contains("already running");
+        assertThat(restarts()).isZero();
+    }
+
+    @Test
+    void startDhcpd_restartCommandFails_answersItsExitCodeAndOutput() throws Exception {
+        Files.writeString(dir.resolve("dhcpd.pid"), "4194999");
+        Files.writeString(conf, GOOD + "# FAILRESTART\n");
+
+        assertThatThrownBy(client::startDhcpd)
+                .isInstanceOfSatisfying(AgentError.class, e -> {
+                    assertThat(e.kind()).isEqualTo(UserError.Kind.SERVER_REFUSED);
+                    assertThat((String) e.details().get("restartOutput")).contains("unit masked");
+                })
+                .hasMessageContaining("dhcpd was not started")
+                .hasMessageContaining("exit code 3");
+    }
+
+    @Test
+    void stopAndStartDhcpd_withoutConfirmation_areRefusedNamingConfirmAndDoNothing() throws Exception {
+        FakeProcess dhcpd = fakeProcess("dhcpd", false);
+        for (String route : new String[] {"/v1/dhcpd/stop", "/v1/dhcpd/start"}) {
+            for (String body : new String[] {"{}", "{\"confirm\":false}", "{\"confirm\":\"yes\"}", "null", ""}) {
+                HttpResponse<String> r = raw("POST", route, TOKEN, body);
+                assertThat(r.statusCode()).as(route + " " + body).isEqualTo(400);
+                assertThat(r.body()).as(route + " " + body).contains("\"field\":\"confirm\"").contains("must be true: ");
+            }
+            HttpResponse<String> other = raw("POST", route, TOKEN, "{\"confirm\":true,\"force\":true}");
+            assertThat(other.statusCode()).isEqualTo(400);
+            assertThat(other.body()).contains("\"field\":\"force\"").contains("allowed: confirm");
+            assertThat(raw("POST", route, "wrong-token-0123456789abcdef", "{\"confirm\":true}").statusCode()).isEqualTo(401);
+        }
+        assertThat(dhcpd.process.isAlive()).isTrue();
+        assertThat(restarts()).isZero();
+    }
+
+    @Test
+    void stopAndStartDhcpd_onAKeaAgent_areNoRoutes() throws Exception {
+        Path keaConf = Files.writeString(dir.resolve("kea-dhcp4.conf"), "{\"Dhcp4\": {}}\n");
+        try (AgentServer kea = new AgentServer(AgentSettings.forKea("127.0.0.1", 0,
+                KeaAgentSettings.of(keaConf, dir.resolve("kea4.sock")), TOKEN, 2), Clock.systemUTC()).start()) {
+            AgentClient keaClient = new AgentClient(URI.create("http://127.0.0.1:" + kea.port()), TOKEN);
+            assertThatThrownBy(keaClient::stopDhcpd)
+                    .isInstanceOfSatisfying(UserError.class, e -> assertThat(e.kind()).isEqualTo(UserError.Kind.NOT_FOUND))
+                    .hasMessageContaining("no such agent route: POST /v1/dhcpd/stop");
+            assertThatThrownBy(keaClient::startDhcpd).hasMessageContaining("no such agent route: POST /v1/dhcpd/start");
+        }
+    }
+
+    private int restarts() throws IOException {
+        Path count = dir.resolve("restarts");
+        return Files.exists(count) ? Files.readAllLines(count).size() : 0;
+    }
+
+    /**
+     * A process of ours in the pid file that the agent tells by its name: a copy of sleep called {@code name} (the
+     * kernel names a process after its executable), optionally ignoring SIGTERM; stopped after the test in any case.
+     */
+    private FakeProcess fakeProcess(String name, boolean ignoresSigterm) throws Exception {
+        Path binary = dir.resolve(name);
+        Files.copy(Path.of("/bin/sleep"), binary);
+        binary.toFile().setExecutable(true);
+        // An ignored signal stays ignored across exec, so the trap holds for the sleep that replaces the shell.
+        List<String> command = ignoresSigterm ? List.of("/bin/sh", "-c", "trap '' TERM; exec '" + binary + "' 120")
+                : List.of(binary.toString(), "120");
+        FakeProcess p = new FakeProcess(new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        processes.add(p);
+        Path comm = Path.of("/proc", Long.toString(p.process.pid()), "comm");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!Files.readString(comm).strip().equals(name)) {
+            assertThat(System.nanoTime()).as("%s has run its exec within 5 s", name).isLessThan(end);
+            Thread.sleep(10);
+        }
+        Files.writeString(dir.resolve("dhcpd.pid"), Long.toString(p.process.pid()));
+        return p;
+    }
+
+    private record FakeProcess(Process process) {
+        void close() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
     }
 
     private HttpResponse<String> raw(String method, String path, String token, String body) throws Exception {

@@ -247,7 +247,8 @@ class SecurityIT {
         try (AgentServer agent = new AgentServer(settings, Clock.systemUTC()).start()) {
             String base = "http://127.0.0.1:" + agent.port();
             String[][] routes = {{"GET", "/v1/health"}, {"GET", "/v1/config"}, {"PUT", "/v1/config"}, {"GET", "/v1/leases"},
-                    {"GET", "/v1/failover/peer"}, {"POST", "/v1/failover/peer/partner-down"}, {"GET", "/v1/no-such-route"}, {"DELETE", "/"}};
+                    {"GET", "/v1/failover/peer"}, {"POST", "/v1/failover/peer/partner-down"}, {"POST", "/v1/dhcpd/stop"},
+                    {"POST", "/v1/dhcpd/start"}, {"GET", "/v1/no-such-route"}, {"DELETE", "/"}};
             for (String[] r : routes) {
                 for (String auth : new String[] {null, "Bearer wrong-token", "Bearer " + AGENT_TOKEN + "x", "Basic " + b64("a:" + AGENT_TOKEN)}) {
                     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + r[1]))
