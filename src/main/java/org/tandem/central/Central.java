@@ -42,6 +42,7 @@ import org.tandem.http.rpc.KeaHaCommands;
 import org.tandem.http.rest.KeaHaRest;
 import org.tandem.failover.ServerTargets;
 import org.tandem.kea.ha.KeaHaService;
+import org.tandem.migrate.KeaMigration;
 import org.tandem.sync.ChangeRecoveryJob;
 import org.tandem.failover.JdbiFailoverRepository;
 import org.tandem.http.ErrorCodes;
@@ -111,6 +112,11 @@ public final class Central implements AutoCloseable {
     public static final String OPENAPI_PATH = "/mmws/api/v2/openapi.json";
     /** How often Central tries a write to know whether it can (and to notice that it can again, without a restart). */
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
+    /**
+     * How long a migration waits for a Kea server to reach its HA state after a config-set: a sync and a few heartbeats,
+     * where a heartbeat-delay mapped from dhcpd's max-response-delay (a third of it) may be 20 s or more.
+     */
+    private static final Duration MIGRATION_HA_DEADLINE = Duration.ofMinutes(3);
     private static final Logger log = LoggerFactory.getLogger(Central.class);
 
     private final Options options;
@@ -124,6 +130,7 @@ public final class Central implements AutoCloseable {
     private final LiveStates liveStates;
     private final FailoverModule failover;
     private final KeaHaService keaHa;
+    private final KeaMigration migration;
     private final RpcDispatcher rpc;
     private final ScheduledExecutorService jobs;
     private final ScheduledExecutorService probe;
@@ -162,7 +169,8 @@ public final class Central implements AutoCloseable {
         this.rpc = new RpcDispatcher(auth, config.maxRequestBytes(), metrics, database.health());
         new MicetroCommands(auth, servers, scopes, failover.scopeWrites(), failover.scopeOptions(), failover.addressRecords(), changeLog,
                 new FailoverApiExtras(failover.service(), scopes, failover.scopeWrites())).registerAll(rpc);
-        new FailoverCommands(failover.service(), failover.check(), liveStates).registerAll(rpc);
+        this.migration = new KeaMigration(failover.service(), failover.kea(), changeLog, clock, MIGRATION_HA_DEADLINE);
+        new FailoverCommands(failover.service(), failover.check(), liveStates, migration).registerAll(rpc);
         new KeaHaCommands(keaHa).registerAll(rpc);
         this.jobs = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("central-jobs").daemon().factory());
         // Its own thread: the other jobs contact DHCP servers and may take minutes, the probe must not wait behind them.
@@ -234,7 +242,7 @@ public final class Central implements AutoCloseable {
             config.routes.after(ctx -> Requests.discardUnreadBody(ctx, options.config().maxRequestBytes()));
             config.routes.post("/mmws/json", rpc::handle);
             rest.install(config.routes);
-            new FailoverRest(auth, failover.service(), failover.check(), liveStates, options.config().maxRequestBytes()).install(config.routes);
+            new FailoverRest(auth, failover.service(), failover.check(), liveStates, migration, options.config().maxRequestBytes()).install(config.routes);
             new KeaHaRest(auth, keaHa, options.config().maxRequestBytes()).install(config.routes);
             config.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get(RestApi.BASE + "/swagger.json", ctx -> ctx.contentType("application/json").result(openApi));

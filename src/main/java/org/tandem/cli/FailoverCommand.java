@@ -17,13 +17,14 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code tandem failover}: failover relationships through Micetro's command names (GetDHCPFailoverRelationships,
  * AddDHCPFailoverRelationship, ModifyDHCPFailoverRelationship, RemoveDHCPFailoverRelationships,
- * AddDHCPScopesToDHCPFailoverRelationship, RemoveDHCPScopesFromDHCPFailoverRelationship).
+ * AddDHCPScopesToDHCPFailoverRelationship, RemoveDHCPScopesFromDHCPFailoverRelationship), and Tandem's own
+ * MigrateDHCPFailoverRelationshipToKea.
  */
 @Command(name = "failover", mixinStandardHelpOptions = true,
         description = "Lists, shows, adds, modifies and removes failover relationships and their scopes (ISC dhcpd and Kea HA).",
         subcommands = {FailoverCommand.List.class, FailoverCommand.Show.class, FailoverCommand.Add.class, FailoverCommand.Modify.class,
                 FailoverCommand.Remove.class, FailoverCommand.AddScopes.class, FailoverCommand.RemoveScopes.class,
-                FailoverCommand.Replicate.class})
+                FailoverCommand.Replicate.class, FailoverCommand.Migrate.class})
 public final class FailoverCommand implements Runnable {
 
     @Spec
@@ -388,6 +389,71 @@ public final class FailoverCommand implements Runnable {
                 client.printWrite(out, write.dryRun, client.connect().call("ReplicateDHCPFailover", write.apply(p)),
                         "Replicated: the secondary has what the primary has.");
             });
+        }
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true,
+            description = {"MigrateDHCPFailoverRelationshipToKea: moves a dhcpd failover relationship to two Kea servers, leases and all, "
+                    + "one peer at a time so clients are always answered.",
+                    "Run it with --dry-run first: it prints each Kea server's diff, the cut-over steps, the leases to carry and every "
+                    + "dhcpd.conf statement Kea cannot express, by line; the migration refuses to run until each such line is accepted "
+                    + "with --accept."},
+            exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:Central refused the request (the message says why)",
+                    "2:wrong command-line usage", "3:not logged in, wrong password, or not allowed", "4:Central cannot be reached"})
+    static final class Migrate implements Callable<Integer> {
+        @Mixin ClientOptions client;
+        @Parameters(paramLabel = "NAME", description = "The dhcpd failover relationship.") String name;
+        @Option(names = "--to", required = true, split = ",", paramLabel = "KEA_A,KEA_B", description = "The two Kea servers (ref or "
+                + "name): the first replaces the dhcpd primary, the second the secondary.") java.util.List<String> to;
+        @Option(names = "--accept", split = ",", paramLabel = "LINE", description = "A dhcpd.conf line the dry run lists as unexpressed, "
+                + "accepted to be left behind; repeatable or comma-separated.") java.util.List<Integer> accept;
+        @Mixin ClientOptions.Write write;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return ClientOptions.run("failover migrate", spec.commandLine().getOut(), spec.commandLine().getErr(), out -> {
+                if (to.size() != 2) {
+                    throw new ClientOptions.Usage("--to takes exactly two Kea servers, e.g. --to kea-a,kea-b");
+                }
+                ObjectNode p = TandemClient.params().put("dhcpFailoverRelationshipName", name);
+                ArrayNode servers = p.putArray("keaServerRefs");
+                to.forEach(servers::add);
+                if (accept != null) {
+                    ArrayNode lines = p.putArray("acceptUnexpressedLines");
+                    accept.forEach(lines::add);
+                }
+                JsonNode r = client.connect().call("MigrateDHCPFailoverRelationshipToKea", write.apply(p));
+                if (!client.json) {
+                    printMigration(out, r);
+                }
+                client.printWrite(out, write.dryRun, r, "Migrated " + name + " to " + String.join(" and ", to) + ".");
+            });
+        }
+
+        private static void printMigration(java.io.PrintWriter out, JsonNode r) {
+            for (JsonNode u : r.path("unexpressed")) {
+                out.println("unexpressed: line " + u.path("line").asInt() + ": " + u.path("statement").asText() + " (" + u.path("reason").asText()
+                        + ")");
+            }
+            int i = 1;
+            for (JsonNode s : r.path(r.path("dryRun").asBoolean() ? "plannedSteps" : "steps")) {
+                out.println((i++) + ". " + s.asText());
+            }
+            JsonNode l = r.path("leases");
+            out.println("leases: " + l.path("carried").asInt() + " carried" + (l.path("carriedDuringCutOver").asInt() > 0
+                    ? ", " + l.path("carriedDuringCutOver").asInt() + " more during the cut-over" : "") + ", " + l.path("skipped").size() + " skipped");
+            for (JsonNode s : l.path("skipped")) {
+                out.println("  skipped " + s.path("address").asText() + ": " + s.path("reason").asText());
+            }
+            JsonNode v = r.path("verification");
+            if (!v.isMissingNode()) {
+                out.println("verification: " + (v.path("passed").asBoolean() ? "passed" : "FAILED") + "; " + v.path("reservations").asInt()
+                        + " reservation(s), " + v.path("leases").asInt() + " lease(s) checked on both; HA " + v.path("haStates"));
+                v.path("missingReservations").forEach(m -> out.println("  missing reservation " + m.asText()));
+                v.path("missingLeases").forEach(m -> out.println("  missing lease " + m.asText()));
+            }
+            r.path("warnings").forEach(w -> out.println("warning: " + w.asText()));
         }
     }
 

@@ -118,7 +118,7 @@ public final class ServerTargets implements ServerDirectory {
     }
 
     /** {@code http(s)://address:port/}, with brackets around an IPv6 address. */
-    static URI url(DhcpServer server) {
+    public static URI url(DhcpServer server) {
         String host = server.address().contains(":") ? "[" + server.address() + "]" : server.address();
         try {
             return new URI((server.useTls() ? "https" : "http") + "://" + host + ":" + server.port() + "/");

@@ -131,6 +131,25 @@ public final class Params {
         return out;
     }
 
+    /** An optional array of whole numbers from 0 to {@code max}; null when absent. */
+    public List<Integer> integers(String name, int max) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw UserError.invalid(path(name), "must be an array of whole numbers");
+        }
+        List<Integer> out = new ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.canConvertToInt() || !item.isIntegralNumber() || item.intValue() < 0 || item.intValue() > max) {
+                throw UserError.invalid(path(name), "must be an array of whole numbers from 0 to " + max);
+            }
+            out.add(item.intValue());
+        }
+        return out;
+    }
+
     /** An optional array of objects, each with errors prefixed by its name and index; null when absent. */
     public List<Params> objects(String name) {
         JsonNode v = node.get(name);

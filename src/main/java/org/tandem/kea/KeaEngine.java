@@ -136,6 +136,11 @@ public final class KeaEngine {
 
     // ------------------------------------------------------------------ plan and check
 
+    /** Where {@code server} has libdhcp_ha.so and libdhcp_lease_cmds.so; a user error naming the places looked in when nowhere. */
+    public String hooksDir(KeaClient server) {
+        return hooks.locate(server, lastSynced(server));
+    }
+
     /** Plans {@code edit} on the last synced config of {@code server}; writes nothing. */
     public KeaPlan plan(KeaClient server, KeaEdit edit) {
         return plan(server, edit, lastSynced(server));

@@ -18,6 +18,8 @@ import org.tandem.failover.FailoverService;
 import org.tandem.failover.LiveStates;
 import org.tandem.http.ApiObjects;
 import org.tandem.http.FailoverObjects;
+import org.tandem.http.MigrationObjects;
+import org.tandem.migrate.KeaMigration;
 import org.tandem.http.Json;
 import org.tandem.http.Params;
 import org.tandem.http.Requests;
@@ -38,6 +40,7 @@ import org.tandem.servers.DhcpServer;
  * POST   /dhcpScopes/{scope}/instances                                     add instance  {dhcpServerRef, saveComment, dryRun}
  * DELETE /dhcpScopes/{scope}/instance                                      remove this instance {saveComment, dryRun}
  * GET    /failoverCheck?dhcpServerRef=&amp;dhcpFailoverRelationshipName=           the consistency check's findings
+ * POST   /dhcpServers/{server}/failoverRelationships/{name}/migrateToKea   {keaServerRefs, acceptUnexpressedLines, saveComment, dryRun}
  * POST   /dhcpServers/{server}/replicateFailover                           repair the secondary {dhcpFailoverRelationshipName, dhcpScopeRef, ...}
  * </pre>
  */
@@ -48,11 +51,14 @@ public final class FailoverRest {
     private final AuthService auth;
     private final FailoverService failover;
     private final FailoverCheck check;
+    private final KeaMigration migration;
     private final LiveStates live;
     private final long maxBodyBytes;
 
-    public FailoverRest(AuthService auth, FailoverService failover, FailoverCheck check, LiveStates live, long maxBodyBytes) {
+    public FailoverRest(AuthService auth, FailoverService failover, FailoverCheck check, LiveStates live, KeaMigration migration,
+            long maxBodyBytes) {
         this.auth = auth;
+        this.migration = migration;
         this.failover = failover;
         this.check = check;
         this.live = live;
@@ -113,6 +119,12 @@ public final class FailoverRest {
             Params p = body(ctx).allowOnly(Set.of("dhcpScopeRefs", "dhcpFailoverRelationshipDeconfigureAction", "saveComment", "dryRun"));
             ok(ctx, 200, FailoverObjects.toApi(failover.removeScopes(a, ctx.pathParam("server"), ctx.pathParam("name"),
                     p.strings("dhcpScopeRefs"), action(p), p.string("saveComment"), dryRun(p))));
+        });
+        r.post(SERVER_PATH + "/{name}/migrateToKea", ctx -> {
+            Actor a = actor(ctx);
+            Params p = body(ctx).allowOnly(MigrationObjects.PARAMETERS);
+            FailoverRelationship existing = failover.get(ctx.pathParam("server"), ctx.pathParam("name"));
+            ok(ctx, 200, MigrationObjects.toApi(migration.migrate(a, MigrationObjects.request(existing.name(), p))));
         });
         r.get(RestApi.BASE + "/failoverCheck", ctx -> {
             actor(ctx);

@@ -13,7 +13,9 @@ import org.tandem.failover.FailoverService;
 import org.tandem.failover.LiveStates;
 import org.tandem.http.ApiObjects;
 import org.tandem.http.FailoverObjects;
+import org.tandem.http.MigrationObjects;
 import org.tandem.http.Params;
+import org.tandem.migrate.KeaMigration;
 import org.tandem.scope.DhcpScope;
 import org.tandem.servers.DhcpServer;
 
@@ -21,6 +23,7 @@ import org.tandem.servers.DhcpServer;
  * Micetro's DHCP failover commands over JSON-RPC, with Micetro's parameter names, plus the "Manage
  * scope instances" commands. Every write takes {@code saveComment} and {@code dryRun}; its answer
  * carries each server's diff ({@code changes}), which a dry run computes without changing anything.
+ * {@code MigrateDHCPFailoverRelationshipToKea} (Tandem's own) moves a dhcpd relationship to two Kea servers.
  */
 public final class FailoverCommands {
 
@@ -33,11 +36,13 @@ public final class FailoverCommands {
     private final FailoverService failover;
     private final FailoverCheck check;
     private final LiveStates live;
+    private final KeaMigration migration;
 
-    public FailoverCommands(FailoverService failover, FailoverCheck check, LiveStates live) {
+    public FailoverCommands(FailoverService failover, FailoverCheck check, LiveStates live, KeaMigration migration) {
         this.failover = failover;
         this.check = check;
         this.live = live;
+        this.migration = migration;
     }
 
     public void registerAll(RpcDispatcher rpc) {
@@ -76,6 +81,11 @@ public final class FailoverCommands {
             return FailoverObjects.toApi(failover.removeScopes(c.actor(), p.string("dhcpServerRef"),
                     p.requiredString("dhcpFailoverRelationshipName"), p.strings("dhcpScopeRefs"), action(p), c.saveComment(), dryRun(c)));
         });
+
+        Set<String> migrate = new java.util.HashSet<>(MigrationObjects.PARAMETERS);
+        migrate.add("dhcpFailoverRelationshipName");
+        rpc.register("MigrateDHCPFailoverRelationshipToKea", migrate, c -> MigrationObjects.toApi(migration.migrate(c.actor(),
+                MigrationObjects.request(c.params().requiredString("dhcpFailoverRelationshipName"), c.params()))));
 
         rpc.register("GetDHCPScopeInstances", Set.of("dhcpScopeRef"), c -> {
             List<DhcpScope> all = failover.instances(c.params().requiredString("dhcpScopeRef"));

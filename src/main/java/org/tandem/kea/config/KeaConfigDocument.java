@@ -798,6 +798,127 @@ public final class KeaConfigDocument {
         return copy;
     }
 
+    // ---------------------------------------------------------------- migration from dhcpd
+
+    /**
+     * Global keys a plan made from dhcpd.conf may set. The merge moves them down to each migrated shared network or
+     * top-level subnet, so this server's own globals, and with them its other subnets, stay as they are.
+     */
+    private static final List<String> MIGRATED_GLOBALS = List.of("valid-lifetime", "min-valid-lifetime", "max-valid-lifetime",
+            "authoritative", "boot-file-name", "server-hostname", "next-server");
+
+    /**
+     * Adds what {@code planned} (a document made from dhcpd.conf by the migration planner) serves to this server's
+     * document, editing only the paths it adds: the subnets and shared networks (refused when one overlaps a subnet or
+     * shares a name or id already here), the planned globals moved down to them (an inner level keeps its own value, as
+     * Kea's inheritance would), the planned HA block, and each added subnet gated by {@code gateClass}, a class no
+     * client is in, so the server answers nobody for them until {@link #openMigrationGate}.
+     */
+    public void mergeMigrated(KeaConfigDocument planned, String gateClass) {
+        ObjectNode from = planned.dhcp4();
+        List<KeaSubnet> here = subnets();
+        for (KeaSubnet add : planned.subnets()) {
+            for (KeaSubnet existing : here) {
+                if (existing.subnet().overlaps(add.subnet())) {
+                    throw UserError.conflict("the scope " + add.subnet() + " to migrate overlaps the scope " + existing.subnet()
+                            + " already on this Kea server; remove one of them first");
+                }
+                if (existing.id() == add.id()) {
+                    throw UserError.conflict("subnet id " + add.id() + " of the scope " + add.subnet() + " to migrate is already used by "
+                            + existing.subnet() + " on this Kea server");
+                }
+            }
+        }
+        List<String> nets = sharedNetworks();
+        for (JsonNode net : from.path("shared-networks")) {
+            if (nets.contains(net.path("name").asText())) {
+                throw UserError.conflict("a shared network named \"" + net.path("name").asText() + "\" is already on this Kea server");
+            }
+        }
+        for (JsonNode net : from.path("shared-networks")) {
+            ObjectNode copy = net.deepCopy();
+            inheritFrom(from, copy);
+            copy.path("subnet4").forEach(sub -> gate((ObjectNode) sub, gateClass));
+            dhcp4().withArray("shared-networks").add(copy);
+        }
+        for (JsonNode sub : from.path("subnet4")) {
+            ObjectNode copy = sub.deepCopy();
+            inheritFrom(from, copy);
+            gate(copy, gateClass);
+            dhcp4().withArray("subnet4").add(copy);
+        }
+        if (!clientClasses().contains(gateClass)) {
+            // Never true: the class exists only so that the gated subnets match no client.
+            dhcp4().withArray("client-classes").addObject().put("name", gateClass).put("test", "'tandem' == 'migrating'");
+        }
+        KeaHaConfig ha = planned.ha().orElseThrow(() -> new IllegalArgumentException("the planned document has no HA block"));
+        String haPath = planned.hookLibraries().stream().filter(l -> l.endsWith("/" + HA_LIBRARY)).findFirst().orElseThrow();
+        setHa(ha, haPath.substring(0, haPath.length() - HA_LIBRARY.length() - 1));
+    }
+
+    /** Copies the planned globals {@code level} does not set itself; option data by option name or code. */
+    private static void inheritFrom(ObjectNode globals, ObjectNode level) {
+        for (String key : MIGRATED_GLOBALS) {
+            if (globals.has(key) && !level.has(key)) {
+                level.set(key, globals.get(key).deepCopy());
+            }
+        }
+        if (globals.get("option-data") instanceof ArrayNode outer && !outer.isEmpty()) {
+            ArrayNode own = level.withArray("option-data");
+            for (JsonNode o : outer) {
+                boolean overridden = false;
+                for (JsonNode mine : own) {
+                    overridden |= o.has("name") && o.path("name").equals(mine.path("name"))
+                            || o.has("code") && o.path("code").equals(mine.path("code"));
+                }
+                if (!overridden) {
+                    own.add(o.deepCopy());
+                }
+            }
+        }
+    }
+
+    private static void gate(ObjectNode subnet, String gateClass) {
+        if (!subnet.path("client-class").asText("").isEmpty()) {
+            throw new IllegalArgumentException("subnet " + subnet.path("subnet").asText() + " already has a client-class");
+        }
+        subnet.put("client-class", gateClass);
+    }
+
+    /** The subnets {@code gateClass} still closes. */
+    public List<Ipv4Range> gatedSubnets(String gateClass) {
+        List<Ipv4Range> out = new ArrayList<>();
+        for (SubnetList l : subnetLists()) {
+            for (JsonNode s : l.subnets) {
+                if (gateClass.equals(s.path("client-class").asText(null)) && canonicalPrefix((ObjectNode) s) != null) {
+                    out.add(Ipv4Range.parseCidr("subnet", canonicalPrefix((ObjectNode) s)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Lets the server answer for the subnets {@link #mergeMigrated} gated: drops the gate from them and its class. */
+    public void openMigrationGate(String gateClass) {
+        for (SubnetList l : subnetLists()) {
+            for (JsonNode s : l.subnets) {
+                if (s instanceof ObjectNode o && gateClass.equals(o.path("client-class").asText(null))) {
+                    o.remove("client-class");
+                }
+            }
+        }
+        if (dhcp4().get("client-classes") instanceof ArrayNode classes) {
+            for (Iterator<JsonNode> it = classes.elements(); it.hasNext(); ) {
+                if (gateClass.equals(it.next().path("name").asText())) {
+                    it.remove();
+                }
+            }
+            if (classes.isEmpty()) {
+                dhcp4().remove("client-classes");
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- whole-config rules
 
     /** Our own rules for a config before it goes to Kea: subnet ids explicit and unique, no overlapping subnets. */

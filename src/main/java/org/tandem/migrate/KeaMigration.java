@@ -1,0 +1,480 @@
+package org.tandem.migrate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tandem.agent.AgentApi;
+import org.tandem.agent.AgentClient;
+import org.tandem.auth.Actor;
+import org.tandem.changelog.ChangeLog;
+import org.tandem.common.UserError;
+import org.tandem.failover.FailoverRelationship;
+import org.tandem.failover.FailoverService;
+import org.tandem.failover.ServerTargets;
+import org.tandem.kea.KeaEngine;
+import org.tandem.kea.KeaPairPlan;
+import org.tandem.kea.KeaPlan;
+import org.tandem.kea.client.KeaClient;
+import org.tandem.kea.config.KeaConfig;
+import org.tandem.kea.config.KeaConfigDocument;
+import org.tandem.kea.config.KeaHaConfig;
+import org.tandem.kea.config.KeaReservation;
+import org.tandem.kea.config.KeaSubnet;
+import org.tandem.kea.ha.KeaHaActions;
+import org.tandem.kea.ha.KeaHaStatus;
+import org.tandem.kea.ha.KeaLease;
+import org.tandem.net.Ipv4Range;
+import org.tandem.servers.DhcpServer;
+import org.tandem.servers.ServerType;
+
+/**
+ * MigrateDHCPFailoverRelationshipToKea: moves what one dhcpd failover relationship serves to two registered Kea
+ * servers, leases and all, as one planned change with a rollback at every step back to the running dhcpd pair.
+ *
+ * <p>The cut-over never leaves clients without a server: dhcpd failover and Kea HA each carry on with one peer, so the
+ * pair is moved one peer at a time.
+ * <ol>
+ * <li>Both Kea servers get the planned subnets, reservations, options and HA block, merged into their running configs
+ *     ({@link KeaConfigDocument#mergeMigrated}); the new subnets are gated by a class no client is in, so Kea answers
+ *     nobody for them while dhcpd still serves.</li>
+ * <li>The active leases of both dhcpd peers (newest record per address) are loaded into both Kea servers.</li>
+ * <li>dhcpd on the secondary stops; the primary's dhcpd, now in communications-interrupted, answers every client.</li>
+ * <li>The second Kea server opens its gate and, once back in its HA state, also serves its partner's scope
+ *     ({@code ha-scopes}).</li>
+ * <li>The leases dhcpd granted meanwhile are carried; dhcpd on the primary stops; the last ones are carried.</li>
+ * <li>The first Kea server opens its gate; once it is back in its HA state, its scope is handed back.</li>
+ * <li>Verification: every reservation in both configs, every carried lease on both servers, both in their HA state.</li>
+ * </ol>
+ * A failure undoes the steps done, newest first: dhcpd started again, Kea configs put back, carried leases deleted.
+ */
+public final class KeaMigration {
+
+    /** The client class that keeps migrated subnets silent until their server takes over. */
+    public static final String GATE_CLASS = "TANDEM_MIGRATION_PENDING";
+
+    private static final Logger log = LoggerFactory.getLogger(KeaMigration.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final int MAX_LEASE_PAGES = 1_000;
+    private static final int LEASE_PAGE = 1_000;
+
+    /**
+     * @param relationship the ISC relationship's name
+     * @param keaServers two Kea servers by ref or name: the first takes the dhcpd primary's place, the second the secondary's
+     * @param acceptedLines the dhcpd.conf lines of unexpressed statements the user accepts to lose, each one named
+     */
+    public record Request(String relationship, List<String> keaServers, Set<Integer> acceptedLines, String saveComment, boolean dryRun) {
+        public Request {
+            keaServers = keaServers == null ? List.of() : List.copyOf(keaServers);
+            acceptedLines = acceptedLines == null ? Set.of() : Set.copyOf(acceptedLines);
+        }
+    }
+
+    /** What the checks after the cut-over found. */
+    public record Verification(int reservations, List<String> missingReservations, int leases, List<String> missingLeases,
+                               Map<String, String> haStates) {
+        public boolean passed() {
+            return missingReservations.isEmpty() && missingLeases.isEmpty();
+        }
+    }
+
+    /**
+     * The plan (a dry run) or what was done: each Kea server's diff, the unexpressed statements, the steps, the lease
+     * figures and, after a real run, the verification.
+     */
+    public record Report(String relationship, String mode, List<String> keaServers, Map<String, String> diffs,
+                         List<Unexpressed> unexpressed, List<String> steps, int leasesCarried, int leasesCarriedLate,
+                         List<LeaseCarry.Skipped> leasesSkipped, List<String> warnings, boolean dryRun, Verification verification) {}
+
+    private final FailoverService failover;
+    private final KeaEngine kea;
+    private final ChangeLog changeLog;
+    private final Clock clock;
+    private final Duration haDeadline;
+    /** One migration at a time on this node: each stops and starts servers for minutes. */
+    private final ReentrantLock running = new ReentrantLock();
+
+    public KeaMigration(FailoverService failover, KeaEngine kea, ChangeLog changeLog, Clock clock, Duration haDeadline) {
+        this.failover = Objects.requireNonNull(failover);
+        this.kea = Objects.requireNonNull(kea);
+        this.changeLog = Objects.requireNonNull(changeLog);
+        this.clock = Objects.requireNonNull(clock);
+        this.haDeadline = Objects.requireNonNull(haDeadline);
+    }
+
+    /** Everything the plan and the cut-over need, read and checked before anything is written. */
+    private record Prepared(FailoverRelationship relationship, DhcpServer dhcpdPrimary, DhcpServer dhcpdSecondary,
+                            AgentClient agentPrimary, AgentClient agentSecondary, KeaClient first, KeaClient second,
+                            KeaMigrationPlan plan, KeaPairPlan configure, Map<Ipv4Range, Long> subnetIds,
+                            List<KeaSubnet> plannedSubnets, LeaseCarry.Result leases) {}
+
+    public Report migrate(Actor actor, Request request) {
+        if (!actor.mayWrite()) {
+            throw new UserError(UserError.Kind.PERMISSION_DENIED, null,
+                    "User \"" + actor.userName() + "\" is read-only and may not make changes");
+        }
+        if (!running.tryLock()) {
+            throw UserError.conflict("another migration to Kea is running on this Central; wait for it to finish");
+        }
+        try {
+            Prepared p = prepare(request);
+            List<String> names = List.of(p.first().server(), p.second().server());
+            Map<String, String> diffs = new LinkedHashMap<>();
+            diffs.put(p.first().server(), p.configure().primary().diff());
+            diffs.put(p.second().server(), p.configure().secondary().diff());
+            if (request.dryRun()) {
+                return new Report(p.relationship().name(), p.plan().mode().kea(), names, diffs, p.plan().unexpressed(), plannedSteps(p),
+                        p.leases().leases().size(), 0, p.leases().skipped(), List.of(), true, null);
+            }
+            return cutOver(actor, request, p, names, diffs);
+        } finally {
+            running.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- plan
+
+    private Prepared prepare(Request request) {
+        FailoverRelationship r = failover.get(null, request.relationship());
+        DhcpServer primary = failover.server(r.primaryServerId());
+        DhcpServer secondary = failover.server(r.secondaryServerId());
+        if (primary.type() != ServerType.ISC) {
+            throw UserError.invalid("dhcpFailoverRelationshipName", "\"" + r.name() + "\" is a Kea HA relationship already; only a dhcpd "
+                    + "failover relationship can be moved to Kea");
+        }
+        if (request.keaServers().size() != 2) {
+            throw UserError.invalid("keaServerRefs", "name exactly two Kea servers: the first replaces dhcpd primary \"" + primary.name()
+                    + "\", the second dhcpd secondary \"" + secondary.name() + "\"");
+        }
+        DhcpServer ka = failover.serverByRef(request.keaServers().get(0));
+        DhcpServer kb = failover.serverByRef(request.keaServers().get(1));
+        for (DhcpServer k : List.of(ka, kb)) {
+            if (k.type() != ServerType.Kea) {
+                throw UserError.invalid("keaServerRefs", "\"" + k.name() + "\" is a dhcpd server, not a Kea server");
+            }
+        }
+        if (ka.id() == kb.id()) {
+            throw UserError.invalid("keaServerRefs", "the two Kea servers are the same server \"" + ka.name() + "\"");
+        }
+        AgentClient agentA = ServerTargets.agent(primary);
+        AgentClient agentB = ServerTargets.agent(secondary);
+        KeaClient a = ServerTargets.keaClient(ka);
+        KeaClient b = ServerTargets.keaClient(kb);
+        kea.sync(a);
+        kea.sync(b);
+        KeaTarget ta = new KeaTarget(ka.name(), haUrl(ka, a));
+        KeaTarget tb = new KeaTarget(kb.name(), haUrl(kb, b));
+        String conf = agentA.readConfig().content();
+        KeaMigrationPlan planA = DhcpdToKea.plan(conf, r.name(), ta, tb, kea.hooksDir(a));
+        KeaMigrationPlan planB = DhcpdToKea.plan(conf, r.name(), ta, tb, kea.hooksDir(b));
+        checkAccepted(planA.unexpressed(), request.acceptedLines());
+        KeaConfigDocument docA = document(planA.dhcp4(ka.name()));
+        KeaConfigDocument docB = document(planB.dhcp4(kb.name()));
+        KeaPlan pa = kea.plan(a, (server, doc) -> doc.mergeMigrated(docA, GATE_CLASS));
+        KeaPlan pb = kea.plan(b, (server, doc) -> doc.mergeMigrated(docB, GATE_CLASS));
+        kea.check(pa);
+        kea.check(pb);
+        Map<Ipv4Range, Long> ids = new LinkedHashMap<>();
+        docA.subnets().forEach(s -> ids.put(s.subnet(), s.id()));
+        LeaseCarry.Result leases = LeaseCarry.merge(agentA.leases().leases(), agentB.leases().leases(), ids, clock.instant());
+        return new Prepared(r, primary, secondary, agentA, agentB, a, b, planA, new KeaPairPlan(pa, pb, false), ids, docA.subnets(), leases);
+    }
+
+    private static KeaConfigDocument document(String dhcp4) {
+        return KeaConfig.fromJson(dhcp4.getBytes(StandardCharsets.UTF_8), Instant.EPOCH).edit();
+    }
+
+    /**
+     * The URL the partner reaches this Kea server at: the one its HA config already gives it, else its registered
+     * Control Agent address (a server reached through Tandem's agent has no such address Central knows).
+     */
+    private URI haUrl(DhcpServer server, KeaClient client) {
+        // Tandem names HA peers by server name, so an HA block already on the server lists this one by its name.
+        return kea.lastSynced(client).ha().stream().flatMap(h -> h.peers().stream()).filter(peer -> peer.name().equals(server.name()))
+                .map(KeaHaConfig.Peer::url).findFirst().orElseGet(() -> {
+            if (server.agentToken() != null) {
+                throw UserError.invalid("keaServerRefs", "Kea server \"" + server.name() + "\" is reached through Tandem's agent, so Central "
+                        + "does not know its Control Agent's URL for the HA peers; put it in an HA block on the server first");
+            }
+            return ServerTargets.url(server);
+        });
+    }
+
+    /** Refuses while any unexpressed statement is not accepted by its line, and accepted lines that name nothing. */
+    static void checkAccepted(List<Unexpressed> unexpressed, Set<Integer> accepted) {
+        Set<Integer> lines = new TreeSet<>();
+        unexpressed.forEach(u -> lines.add(u.line()));
+        Set<Integer> unknown = new TreeSet<>(accepted);
+        unknown.removeAll(lines);
+        if (!unknown.isEmpty()) {
+            throw UserError.invalid("acceptUnexpressedLines", "no unexpressed statement starts on line(s) " + unknown
+                    + "; the dry run lists the lines to accept");
+        }
+        List<String> open = new ArrayList<>();
+        for (Unexpressed u : unexpressed) {
+            if (!accepted.contains(u.line())) {
+                open.add("line " + u.line() + ": " + u.statement() + " (" + u.reason() + ")");
+            }
+        }
+        if (!open.isEmpty()) {
+            throw UserError.invalid("acceptUnexpressedLines", open.size() + " statement(s) of dhcpd.conf have no Kea translation; accept each "
+                    + "by its line to migrate without it, or change dhcpd.conf first: " + String.join("; ", open));
+        }
+    }
+
+    private static List<String> plannedSteps(Prepared p) {
+        String a = p.first().server();
+        String b = p.second().server();
+        return List.of(
+                "configure " + b + " then " + a + ": " + p.subnetIds().size() + " subnet(s) gated by " + GATE_CLASS + ", HA "
+                        + p.plan().mode().kea() + "; wait for both to reach their HA state",
+                "load " + p.leases().leases().size() + " lease(s) into " + a + " and " + b,
+                "stop dhcpd on " + p.dhcpdSecondary().name() + " (dhcpd on " + p.dhcpdPrimary().name() + " answers every client)",
+                "open the gate on " + b + "; once in its HA state it also serves " + a + "'s scope",
+                "carry the leases dhcpd on " + p.dhcpdPrimary().name() + " granted meanwhile",
+                "stop dhcpd on " + p.dhcpdPrimary().name() + "; carry its last leases",
+                "open the gate on " + a + "; once in its HA state, hand its scope back",
+                "verify reservations, leases and HA state on both Kea servers");
+    }
+
+    // ---------------------------------------------------------------- cut-over
+
+    /** One done step's undo, newest first on failure. */
+    private record Undo(String what, Runnable action) {}
+
+    private Report cutOver(Actor actor, Request request, Prepared p, List<String> names, Map<String, String> diffs) {
+        KeaClient a = p.first();
+        KeaClient b = p.second();
+        KeaHaActions ha = kea.actions();
+        List<String> steps = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        Deque<Undo> undo = new ArrayDeque<>();
+        Map<String, ObjectNode> loaded = new HashMap<>();
+        int late = 0;
+        List<String> ownB = List.of();
+        String step = "configure the Kea servers";
+        try {
+            KeaConfig baseA = kea.lastSynced(a);
+            KeaConfig baseB = kea.lastSynced(b);
+            undo.push(new Undo("put back the configs of " + a.server() + " and " + b.server(), () -> {
+                restore(b, baseB);
+                restore(a, baseA);
+            }));
+            kea.apply(p.configure()).steps().forEach(steps::add);
+            awaitNormal(b);
+            awaitNormal(a);
+            steps.add("both Kea servers in their HA state");
+
+            step = "load the leases";
+            undo.push(new Undo("delete the carried leases", () -> deleteLeases(List.of(a, b), loaded)));
+            carry(List.of(a, b), p.leases().leases(), loaded);
+            steps.add("loaded " + p.leases().leases().size() + " lease(s) into both Kea servers");
+
+            step = "stop dhcpd on " + p.dhcpdSecondary().name();
+            undo.push(new Undo("start dhcpd on " + p.dhcpdSecondary().name(), () -> p.agentSecondary().startDhcpd()));
+            p.agentSecondary().stopDhcpd();
+            steps.add("stopped dhcpd on " + p.dhcpdSecondary().name());
+
+            step = "open the gate on " + b.server();
+            KeaConfig gatedB = kea.lastSynced(b);
+            undo.push(new Undo("close the gate on " + b.server(), () -> restore(b, gatedB)));
+            kea.apply(kea.plan(b, (server, doc) -> doc.openMigrationGate(GATE_CLASS)));
+            awaitNormal(b);
+            List<String> own = ha.status(b).localScopes();
+            ownB = own;
+            List<String> all = servingScopes(kea.lastSynced(b).ha().orElseThrow());
+            ha.scopes(b, all);
+            undo.push(new Undo("ha-scopes " + own + " on " + b.server(), () -> ha.scopes(b, own)));
+            steps.add("opened the gate on " + b.server() + "; it serves " + all);
+
+            step = "carry the leases granted meanwhile";
+            late += carryNew(p, loaded);
+
+            step = "stop dhcpd on " + p.dhcpdPrimary().name();
+            undo.push(new Undo("start dhcpd on " + p.dhcpdPrimary().name(), () -> p.agentPrimary().startDhcpd()));
+            p.agentPrimary().stopDhcpd();
+            steps.add("stopped dhcpd on " + p.dhcpdPrimary().name());
+            late += carryNew(p, loaded);
+            steps.add("carried " + late + " lease(s) granted during the cut-over");
+
+            step = "open the gate on " + a.server();
+            KeaConfig gatedA = kea.lastSynced(a);
+            undo.push(new Undo("close the gate on " + a.server(), () -> restore(a, gatedA)));
+            kea.apply(kea.plan(a, (server, doc) -> doc.openMigrationGate(GATE_CLASS)));
+            awaitNormal(a);
+            steps.add("opened the gate on " + a.server());
+        } catch (RuntimeException e) {
+            List<String> undone = rollBack(undo, warnings);
+            String cause = e instanceof UserError u ? u.getMessage() : "an internal error (see Central's log)";
+            log.warn("migration of {} to Kea failed at '{}'", p.relationship().name(), step, e);
+            throw new UserError(e instanceof UserError u ? u.kind() : UserError.Kind.SERVER_REFUSED, null,
+                    "the migration of \"" + p.relationship().name() + "\" stopped at \"" + step + "\": " + cause
+                            + "; undone: " + (undone.isEmpty() ? "nothing" : String.join(", ", undone))
+                            + (warnings.isEmpty() ? "" : "; NOT undone: " + String.join("; ", warnings)));
+        }
+        handBack(b, ownB, warnings, steps);
+        Verification v = verify(p, loaded.keySet());
+        if (!v.passed()) {
+            warnings.add("verification found " + v.missingReservations().size() + " missing reservation(s) and " + v.missingLeases().size()
+                    + " missing lease(s); dhcpd stays stopped, Kea serves: see the lists in this report");
+        }
+        warnings.add("dhcpd on " + p.dhcpdPrimary().name() + " and " + p.dhcpdSecondary().name() + " is stopped but still enabled at boot: "
+                + "disable its service on both hosts, or it starts beside Kea after a reboot");
+        record(actor, request, p, steps);
+        return new Report(p.relationship().name(), p.plan().mode().kea(), names, diffs, p.plan().unexpressed(), steps,
+                p.leases().leases().size(), late, p.leases().skipped(), warnings, false, v);
+    }
+
+    private void awaitNormal(KeaClient server) {
+        kea.actions().await(server, "its HA state", KeaHaStatus::isNormal, haDeadline, POLL);
+    }
+
+    /** The scopes the pair serves between them: every peer that is not a standby or backup. */
+    private static List<String> servingScopes(KeaHaConfig ha) {
+        List<String> out = new ArrayList<>();
+        for (KeaHaConfig.Peer peer : ha.peers()) {
+            if (peer.role() == KeaHaConfig.Role.PRIMARY || peer.role() == KeaHaConfig.Role.SECONDARY) {
+                out.add(peer.name());
+            }
+        }
+        return out;
+    }
+
+    /** Gives {@code b} back only its own scopes, as long as it is still in the state they were given in. */
+    private void handBack(KeaClient b, List<String> own, List<String> warnings, List<String> steps) {
+        try {
+            if (kea.actions().status(b).isNormal()) {
+                kea.actions().scopes(b, own);
+                steps.add("ha-scopes " + own + " on " + b.server());
+            }
+        } catch (UserError e) {
+            warnings.add("could not hand the scopes back on " + b.server() + " (" + e.getMessage() + "); it serves both until its next HA "
+                    + "state change, which is harmless");
+        }
+    }
+
+    private List<String> rollBack(Deque<Undo> undo, List<String> warnings) {
+        List<String> done = new ArrayList<>();
+        while (!undo.isEmpty()) {
+            Undo u = undo.pop();
+            try {
+                u.action().run();
+                done.add(u.what());
+            } catch (RuntimeException e) {
+                warnings.add(u.what() + " (" + (e instanceof UserError ue ? ue.getMessage() : "internal error") + ")");
+                log.warn("migration rollback step '{}' failed", u.what(), e);
+            }
+        }
+        return done;
+    }
+
+    private void restore(KeaClient server, KeaConfig config) {
+        server.ok("config-set", config.edit().toKeaArguments(), false);
+        server.call("config-write", null);
+        kea.sync(server);
+    }
+
+    // ---------------------------------------------------------------- leases
+
+    private static void carry(List<KeaClient> servers, List<LeaseCarry.Carried> leases, Map<String, ObjectNode> loaded) {
+        int n = 0;
+        for (LeaseCarry.Carried l : leases) {
+            ObjectNode args = l.toLease4Update();
+            for (KeaClient s : servers) {
+                s.ok("lease4-update", args, false);
+            }
+            loaded.put(l.address().toString(), args);
+            if (++n % 500 == 0) {
+                log.info("carried {} of {} leases", n, leases.size());
+            }
+        }
+    }
+
+    /** Re-reads both dhcpd leases files and carries what is new or changed since the last carry; returns how many. */
+    private int carryNew(Prepared p, Map<String, ObjectNode> loaded) {
+        LeaseCarry.Result now = LeaseCarry.merge(p.agentPrimary().leases().leases(), p.agentSecondary().leases().leases(), p.subnetIds(),
+                clock.instant());
+        List<LeaseCarry.Carried> fresh = new ArrayList<>();
+        for (LeaseCarry.Carried l : now.leases()) {
+            if (!l.toLease4Update().equals(loaded.get(l.address().toString()))) {
+                fresh.add(l);
+            }
+        }
+        carry(List.of(p.first(), p.second()), fresh, loaded);
+        return fresh.size();
+    }
+
+    private static void deleteLeases(List<KeaClient> servers, Map<String, ObjectNode> loaded) {
+        for (String address : loaded.keySet()) {
+            ObjectNode args = KeaClient.mapper().createObjectNode().put("ip-address", address);
+            for (KeaClient s : servers) {
+                s.ok("lease4-del", args, true);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- verify and record
+
+    private Verification verify(Prepared p, Set<String> carried) {
+        List<String> missingRes = new ArrayList<>();
+        List<String> missingLeases = new ArrayList<>();
+        Map<String, String> states = new LinkedHashMap<>();
+        int reservations = 0;
+        for (KeaClient k : List.of(p.first(), p.second())) {
+            KeaConfigDocument live = kea.sync(k).edit();
+            for (KeaSubnet planned : p.plannedSubnets()) {
+                List<KeaReservation> have = live.subnet(planned.subnet()).map(KeaSubnet::reservations).orElse(List.of());
+                for (KeaReservation r : planned.reservations()) {
+                    reservations++;
+                    if (have.stream().noneMatch(x -> Objects.equals(x.identifier(), r.identifier()) && Objects.equals(x.ipAddress(), r.ipAddress()))) {
+                        missingRes.add(k.server() + ": " + r.identifier() + " → " + r.ipAddress() + " in " + planned.subnet());
+                    }
+                }
+            }
+            Set<String> present = new HashSet<>();
+            for (KeaLease l : kea.actions().allLeases(k, LEASE_PAGE, MAX_LEASE_PAGES)) {
+                present.add(l.ipAddress().toString());
+            }
+            for (String address : carried) {
+                if (!present.contains(address)) {
+                    missingLeases.add(k.server() + ": " + address);
+                }
+            }
+            KeaHaStatus s = kea.actions().status(k);
+            states.put(k.server(), s.localState());
+        }
+        return new Verification(reservations, missingRes, carried.size(), missingLeases, states);
+    }
+
+    private void record(Actor actor, Request request, Prepared p, List<String> steps) {
+        Map<String, Object> before = new LinkedHashMap<>();
+        before.put("name", p.relationship().name());
+        before.put("servedBy", List.of(p.dhcpdPrimary().name(), p.dhcpdSecondary().name()));
+        Map<String, Object> after = new LinkedHashMap<>(before);
+        after.put("servedBy", List.of(p.first().server(), p.second().server()));
+        after.put("haMode", p.plan().mode().kea());
+        after.put("steps", steps);
+        after.put("acceptedUnexpressedLines", new TreeSet<>(request.acceptedLines()));
+        changeLog.write(actor, request.saveComment(), rec -> {
+            rec.modified(FailoverRelationship.OBJ_TYPE, p.relationship().ref(), before, after);
+            return null;
+        });
+    }
+
+}
