@@ -433,8 +433,8 @@ public final class FailoverCommand implements Runnable {
 
         private static void printMigration(java.io.PrintWriter out, JsonNode r) {
             for (JsonNode u : r.path("unexpressed")) {
-                out.println("unexpressed: line " + u.path("line").asInt() + ": " + u.path("statement").asText() + " (" + u.path("reason").asText()
-                        + ")");
+                out.println((u.path("accepted").asBoolean() ? "accepted:    line " : "unexpressed: line ") + u.path("line").asInt() + ": "
+                        + u.path("statement").asText() + " (" + u.path("reason").asText() + ")");
             }
             int i = 1;
             for (JsonNode s : r.path(r.path("dryRun").asBoolean() ? "plannedSteps" : "steps")) {

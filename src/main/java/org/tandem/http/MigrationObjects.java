@@ -36,7 +36,8 @@ public final class MigrationObjects {
         r.diffs().forEach((server, diff) -> changes.addObject().put("server", server).put("diff", diff));
         ArrayNode unexpressed = n.putArray("unexpressed");
         for (Unexpressed u : r.unexpressed()) {
-            unexpressed.addObject().put("line", u.line()).put("statement", u.statement()).put("reason", u.reason());
+            unexpressed.addObject().put("line", u.line()).put("statement", u.statement()).put("reason", u.reason())
+                    .put("accepted", r.acceptedLines().contains(u.line()));
         }
         n.set(r.dryRun() ? "plannedSteps" : "steps", Json.MAPPER.valueToTree(r.steps()));
         ObjectNode leases = n.putObject("leases");

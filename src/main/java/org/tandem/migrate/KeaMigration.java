@@ -99,7 +99,7 @@ public final class KeaMigration {
      * figures and, after a real run, the verification.
      */
     public record Report(String relationship, String mode, List<String> keaServers, Map<String, String> diffs,
-                         List<Unexpressed> unexpressed, List<String> steps, int leasesCarried, int leasesCarriedLate,
+                         List<Unexpressed> unexpressed, Set<Integer> acceptedLines, List<String> steps, int leasesCarried, int leasesCarriedLate,
                          List<LeaseCarry.Skipped> leasesSkipped, List<String> warnings, boolean dryRun, Verification verification) {}
 
     private final FailoverService failover;
@@ -139,9 +139,10 @@ public final class KeaMigration {
             diffs.put(p.first().server(), p.configure().primary().diff());
             diffs.put(p.second().server(), p.configure().secondary().diff());
             if (request.dryRun()) {
-                return new Report(p.relationship().name(), p.plan().mode().kea(), names, diffs, p.plan().unexpressed(), plannedSteps(p),
-                        p.leases().leases().size(), 0, p.leases().skipped(), List.of(), true, null);
+                return new Report(p.relationship().name(), p.plan().mode().kea(), names, diffs, p.plan().unexpressed(),
+                        request.acceptedLines(), plannedSteps(p), p.leases().leases().size(), 0, p.leases().skipped(), List.of(), true, null);
             }
+            checkAccepted(p.plan().unexpressed(), request.acceptedLines());
             return cutOver(actor, request, p, names, diffs);
         } finally {
             running.unlock();
@@ -183,7 +184,7 @@ public final class KeaMigration {
         String conf = agentA.readConfig().content();
         KeaMigrationPlan planA = DhcpdToKea.plan(conf, r.name(), ta, tb, kea.hooksDir(a));
         KeaMigrationPlan planB = DhcpdToKea.plan(conf, r.name(), ta, tb, kea.hooksDir(b));
-        checkAccepted(planA.unexpressed(), request.acceptedLines());
+        checkAcceptedLinesExist(planA.unexpressed(), request.acceptedLines());
         KeaConfigDocument docA = document(planA.dhcp4(ka.name()));
         KeaConfigDocument docB = document(planB.dhcp4(kb.name()));
         KeaPlan pa = kea.plan(a, (server, doc) -> doc.mergeMigrated(docA, GATE_CLASS));
@@ -216,16 +217,12 @@ public final class KeaMigration {
         });
     }
 
-    /** Refuses while any unexpressed statement is not accepted by its line, and accepted lines that name nothing. */
+    /**
+     * Refuses while any unexpressed statement is not accepted by its line, and accepted lines that name nothing. A dry run
+     * checks only the latter: it is where the user learns which lines there are.
+     */
     static void checkAccepted(List<Unexpressed> unexpressed, Set<Integer> accepted) {
-        Set<Integer> lines = new TreeSet<>();
-        unexpressed.forEach(u -> lines.add(u.line()));
-        Set<Integer> unknown = new TreeSet<>(accepted);
-        unknown.removeAll(lines);
-        if (!unknown.isEmpty()) {
-            throw UserError.invalid("acceptUnexpressedLines", "no unexpressed statement starts on line(s) " + unknown
-                    + "; the dry run lists the lines to accept");
-        }
+        checkAcceptedLinesExist(unexpressed, accepted);
         List<String> open = new ArrayList<>();
         for (Unexpressed u : unexpressed) {
             if (!accepted.contains(u.line())) {
@@ -235,6 +232,17 @@ public final class KeaMigration {
         if (!open.isEmpty()) {
             throw UserError.invalid("acceptUnexpressedLines", open.size() + " statement(s) of dhcpd.conf have no Kea translation; accept each "
                     + "by its line to migrate without it, or change dhcpd.conf first: " + String.join("; ", open));
+        }
+    }
+
+    private static void checkAcceptedLinesExist(List<Unexpressed> unexpressed, Set<Integer> accepted) {
+        Set<Integer> lines = new TreeSet<>();
+        unexpressed.forEach(u -> lines.add(u.line()));
+        Set<Integer> unknown = new TreeSet<>(accepted);
+        unknown.removeAll(lines);
+        if (!unknown.isEmpty()) {
+            throw UserError.invalid("acceptUnexpressedLines", "no unexpressed statement starts on line(s) " + unknown
+                    + "; the dry run lists the lines to accept");
         }
     }
 
@@ -337,7 +345,7 @@ public final class KeaMigration {
         warnings.add("dhcpd on " + p.dhcpdPrimary().name() + " and " + p.dhcpdSecondary().name() + " is stopped but still enabled at boot: "
                 + "disable its service on both hosts, or it starts beside Kea after a reboot");
         record(actor, request, p, steps);
-        return new Report(p.relationship().name(), p.plan().mode().kea(), names, diffs, p.plan().unexpressed(), steps,
+        return new Report(p.relationship().name(), p.plan().mode().kea(), names, diffs, p.plan().unexpressed(), request.acceptedLines(), steps,
                 p.leases().leases().size(), late, p.leases().skipped(), warnings, false, v);
     }
 

@@ -51,6 +51,8 @@ final class ServicePages {
         r.get("/ui/admin/services/{id}/failover/{rel}/check", this::check);
         r.post("/ui/admin/services/{id}/failover/{rel}/check", this::check);
         r.post("/ui/admin/services/{id}/failover/{rel}/remove", this::remove);
+        r.get("/ui/admin/services/{id}/failover/{rel}/migrate", this::migrate);
+        r.post("/ui/admin/services/{id}/failover/{rel}/migrate", this::migrate);
     }
 
     private Map<Long, DhcpServer> servers() {
@@ -271,6 +273,73 @@ final class ServicePages {
                     failover.call(actor, "RemoveDHCPFailoverRelationships", removeParams(s, f, v), false, comment);
                     return "/ui/admin/services/" + s.id() + "/failover";
                 });
+    }
+
+    /**
+     * Migrate to Kea: two registered Kea servers and the dhcpd.conf lines accepted to be left behind. The preview is
+     * MigrateDHCPFailoverRelationshipToKea's dry run: each Kea server's diff, and in the note the cut-over steps, the
+     * leases to carry and every statement Kea cannot express, marked accepted or not. Applying refuses until each is.
+     */
+    private void migrate(Context ctx) {
+        DhcpServer s = server(ctx);
+        FailoverRelationship f = central.failoverRelationships().findById(Pages.id(ctx, "rel"))
+                .orElseThrow(() -> UserError.notFound("Failover relationship", ctx.pathParam("rel")));
+        List<Option> keaServers = new ArrayList<>();
+        keaServers.add(new Option("", "Choose a Kea server"));
+        servers().values().stream().filter(x -> x.type() == ServerType.Kea).sorted(java.util.Comparator.comparing(DhcpServer::name))
+                .forEach(x -> keaServers.add(new Option(x.ref(), x.name())));
+        Map<Long, DhcpServer> all = servers();
+        pages.dialog(ctx, new Pages.DialogSpec("Migrate " + f.name() + " to Kea", "/ui/admin/services/" + s.id() + "/failover/" + f.id() + "/migrate",
+                "Migrate", v -> List.of(Field.readonly("relationship", "Relationship", f.name()),
+                        Field.select("keaFirst", "Kea server replacing " + name(all, f.primaryServerId()), v.getOrDefault("keaFirst", ""), keaServers),
+                        Field.select("keaSecond", "Kea server replacing " + name(all, f.secondaryServerId()), v.getOrDefault("keaSecond", ""), keaServers),
+                        Field.text("acceptLines", "Accepted dhcpd.conf lines", v.getOrDefault("acceptLines", ""))
+                                .withHelp("Lines the preview lists as unexpressed, comma-separated, to migrate without them"))),
+                (actor, v) -> {
+                    FailoverRpc.Answer a = failover.call(actor, "MigrateDHCPFailoverRelationshipToKea", migrateParams(f, v), true, null);
+                    return new Pages.Preview(a.diffs(), migrationNote(a.result()));
+                },
+                (actor, v, comment) -> {
+                    failover.call(actor, "MigrateDHCPFailoverRelationshipToKea", migrateParams(f, v), false, comment);
+                    return "/ui/admin/services/" + s.id() + "/failover";
+                });
+    }
+
+    private static ObjectNode migrateParams(FailoverRelationship f, Map<String, String> v) {
+        ObjectNode p = FailoverRpc.params().put("dhcpFailoverRelationshipName", f.name());
+        for (String field : List.of("keaFirst", "keaSecond")) {
+            if (v.getOrDefault(field, "").isBlank()) {
+                throw UserError.invalid(field, "Choose the Kea server");
+            }
+        }
+        p.putArray("keaServerRefs").add(v.get("keaFirst")).add(v.get("keaSecond"));
+        var lines = p.putArray("acceptUnexpressedLines");
+        for (String line : v.getOrDefault("acceptLines", "").split("[,\\s]+")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (!line.matches("[0-9]{1,7}")) {
+                throw UserError.invalid("acceptLines", "\"" + line + "\" is not a line number");
+            }
+            lines.add(Integer.parseInt(line));
+        }
+        return p;
+    }
+
+    /** The dry run's steps, leases and unexpressed statements, as the preview's note. */
+    private static String migrationNote(com.fasterxml.jackson.databind.JsonNode r) {
+        StringBuilder b = new StringBuilder("Steps: ");
+        int i = 1;
+        for (var step : r.path("plannedSteps")) {
+            b.append(i++).append(". ").append(step.asText()).append(" ");
+        }
+        b.append("Leases to carry: ").append(r.path("leases").path("carried").asInt()).append(", skipped: ")
+                .append(r.path("leases").path("skipped").size()).append(".");
+        for (var u : r.path("unexpressed")) {
+            b.append(" Line ").append(u.path("line").asInt()).append(u.path("accepted").asBoolean() ? " (accepted): " : " (NOT accepted): ")
+                    .append(u.path("statement").asText()).append(" (").append(u.path("reason").asText()).append(").");
+        }
+        return b.toString();
     }
 
     /**

@@ -118,4 +118,25 @@ class DhcpdToKeaIT {
 
         assertKeaAcceptsBoth(plan);
     }
+
+    @Test
+    void plannedPair_mergedIntoARunningConfigBehindTheGate_andOpened_passesKeaCheck() throws Exception {
+        RealServers.assumeKea();
+        KeaMigrationPlan plan = DhcpdToKea.plan(resource("full-primary.conf"), "lab-fo", Plans.KEA_A, Plans.KEA_B, hooksDir());
+        String running = "{\"Dhcp4\": {\"valid-lifetime\": 3600, \"interfaces-config\": {\"interfaces\": []},"
+                + "\"subnet4\": [{\"id\": 7, \"subnet\": \"10.9.0.0/24\", \"pools\": [{\"pool\": \"10.9.0.10 - 10.9.0.20\"}]}]}}";
+        java.util.Map<String, String> gated = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> opened = new java.util.LinkedHashMap<>();
+        for (var e : plan.dhcp4ByServer().entrySet()) {
+            var doc = org.tandem.kea.config.KeaConfig.fromJson(running.getBytes(StandardCharsets.UTF_8), java.time.Instant.EPOCH).edit();
+            doc.mergeMigrated(org.tandem.kea.config.KeaConfig.fromJson(e.getValue().getBytes(StandardCharsets.UTF_8), java.time.Instant.EPOCH)
+                    .edit(), KeaMigration.GATE_CLASS);
+            assertThat(doc.gatedSubnets(KeaMigration.GATE_CLASS)).isNotEmpty();
+            gated.put(e.getKey(), doc.toPrettyString());
+            doc.openMigrationGate(KeaMigration.GATE_CLASS);
+            opened.put(e.getKey(), doc.toPrettyString());
+        }
+        assertKeaAcceptsBoth(new KeaMigrationPlan(plan.failoverPeer(), plan.mode(), gated, plan.unexpressed()));
+        assertKeaAcceptsBoth(new KeaMigrationPlan(plan.failoverPeer(), plan.mode(), opened, plan.unexpressed()));
+    }
 }
