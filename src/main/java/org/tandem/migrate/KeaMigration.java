@@ -69,6 +69,9 @@ public final class KeaMigration {
     /** The client class that keeps migrated subnets silent until their server takes over. */
     public static final String GATE_CLASS = "TANDEM_MIGRATION_PENDING";
 
+    /** Test-only fault hook: the start of a step's name at which the migration fails, to exercise its rollback. */
+    public static final String FAIL_AT = "tandem.fault.migrationFailAt";
+
     private static final Logger log = LoggerFactory.getLogger(KeaMigration.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final int MAX_LEASE_PAGES = 1_000;
@@ -276,7 +279,7 @@ public final class KeaMigration {
         Map<String, ObjectNode> loaded = new HashMap<>();
         int late = 0;
         List<String> ownB = List.of();
-        String step = "configure the Kea servers";
+        String step = at("configure the Kea servers");
         try {
             KeaConfig baseA = kea.lastSynced(a);
             KeaConfig baseB = kea.lastSynced(b);
@@ -289,19 +292,19 @@ public final class KeaMigration {
             awaitNormal(a);
             steps.add("both Kea servers in their HA state");
 
-            step = "load the leases";
+            step = at("load the leases");
             undo.push(new Undo("delete the carried leases", () -> deleteLeases(List.of(a, b), loaded)));
             carry(List.of(a, b), p.leases().leases(), loaded);
             steps.add("loaded " + p.leases().leases().size() + " lease(s) into both Kea servers");
 
-            step = "stop dhcpd on " + p.dhcpdSecondary().name();
+            step = at("stop dhcpd on " + p.dhcpdSecondary().name());
             undo.push(new Undo("start dhcpd on " + p.dhcpdSecondary().name(), () -> p.agentSecondary().startDhcpd()));
             p.agentSecondary().stopDhcpd();
             steps.add("stopped dhcpd on " + p.dhcpdSecondary().name());
 
-            step = "open the gate on " + b.server();
+            step = at("open the gate on " + b.server());
             KeaConfig gatedB = kea.lastSynced(b);
-            undo.push(new Undo("close the gate on " + b.server(), () -> restore(b, gatedB)));
+            undo.push(new Undo("close the gate on " + b.server() + " and free its DHCP socket", () -> release(b, gatedB)));
             kea.apply(kea.plan(b, (server, doc) -> doc.openMigrationGate(GATE_CLASS)));
             awaitNormal(b);
             List<String> own = ha.status(b).localScopes();
@@ -311,19 +314,19 @@ public final class KeaMigration {
             undo.push(new Undo("ha-scopes " + own + " on " + b.server(), () -> ha.scopes(b, own)));
             steps.add("opened the gate on " + b.server() + "; it serves " + all);
 
-            step = "carry the leases granted meanwhile";
+            step = at("carry the leases granted meanwhile");
             late += carryNew(p, loaded);
 
-            step = "stop dhcpd on " + p.dhcpdPrimary().name();
+            step = at("stop dhcpd on " + p.dhcpdPrimary().name());
             undo.push(new Undo("start dhcpd on " + p.dhcpdPrimary().name(), () -> p.agentPrimary().startDhcpd()));
             p.agentPrimary().stopDhcpd();
             steps.add("stopped dhcpd on " + p.dhcpdPrimary().name());
             late += carryNew(p, loaded);
             steps.add("carried " + late + " lease(s) granted during the cut-over");
 
-            step = "open the gate on " + a.server();
+            step = at("open the gate on " + a.server());
             KeaConfig gatedA = kea.lastSynced(a);
-            undo.push(new Undo("close the gate on " + a.server(), () -> restore(a, gatedA)));
+            undo.push(new Undo("close the gate on " + a.server() + " and free its DHCP socket", () -> release(a, gatedA)));
             kea.apply(kea.plan(a, (server, doc) -> doc.openMigrationGate(GATE_CLASS)));
             awaitNormal(a);
             steps.add("opened the gate on " + a.server());
@@ -347,6 +350,19 @@ public final class KeaMigration {
         record(actor, request, p, steps);
         return new Report(p.relationship().name(), p.plan().mode().kea(), names, diffs, p.plan().unexpressed(), request.acceptedLines(), steps,
                 p.leases().leases().size(), late, p.leases().skipped(), warnings, false, v);
+    }
+
+    /**
+     * Logs the step a migration is at (its progress, in Central's log) and, for the rollback tests only, fails there when
+     * the system property {@value #FAIL_AT} names the step's start; inert otherwise.
+     */
+    private static String at(String step) {
+        log.info("migration to Kea: {}", step);
+        String fail = System.getProperty(FAIL_AT);
+        if (fail != null && !fail.isEmpty() && step.startsWith(fail)) {
+            throw new UserError(UserError.Kind.SERVER_REFUSED, null, "a fault injected by a test");
+        }
+        return step;
     }
 
     private void awaitNormal(KeaClient server) {
@@ -390,6 +406,18 @@ public final class KeaMigration {
             }
         }
         return done;
+    }
+
+    /**
+     * Puts {@code server} back on its gated config listening on no interface: a Kea on dhcpd's host holds UDP port 67
+     * once its gate opened, and dhcpd cannot start again beside it. The config it had before the migration (with its
+     * interfaces) comes back with the first undo step; on dhcpd's host that Kea then finds the port taken, as it did
+     * before the migration, and serves nothing there.
+     */
+    private void release(KeaClient server, KeaConfig gated) {
+        ObjectNode doc = gated.edit().toKeaArguments().deepCopy();
+        ((ObjectNode) doc.path("Dhcp4")).withObject("interfaces-config").putArray("interfaces");
+        server.ok("config-set", doc, false);
     }
 
     private void restore(KeaClient server, KeaConfig config) {
