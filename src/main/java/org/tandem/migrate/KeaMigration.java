@@ -40,6 +40,7 @@ import org.tandem.kea.config.KeaSubnet;
 import org.tandem.kea.ha.KeaHaActions;
 import org.tandem.kea.ha.KeaHaStatus;
 import org.tandem.kea.ha.KeaLease;
+import org.tandem.net.Ipv4Address;
 import org.tandem.net.Ipv4Range;
 import org.tandem.servers.DhcpServer;
 import org.tandem.servers.ServerType;
@@ -124,7 +125,7 @@ public final class KeaMigration {
     /** Everything the plan and the cut-over need, read and checked before anything is written. */
     private record Prepared(FailoverRelationship relationship, DhcpServer dhcpdPrimary, DhcpServer dhcpdSecondary,
                             AgentClient agentPrimary, AgentClient agentSecondary, KeaClient first, KeaClient second,
-                            KeaMigrationPlan plan, KeaPairPlan configure, Map<Ipv4Range, Long> subnetIds,
+                            KeaMigrationPlan plan, KeaHaConfig ha, KeaPairPlan configure, Map<Ipv4Range, Long> subnetIds,
                             List<KeaSubnet> plannedSubnets, LeaseCarry.Result leases) {}
 
     public Report migrate(Actor actor, Request request) {
@@ -190,14 +191,44 @@ public final class KeaMigration {
         checkAcceptedLinesExist(planA.unexpressed(), request.acceptedLines());
         KeaConfigDocument docA = document(planA.dhcp4(ka.name()));
         KeaConfigDocument docB = document(planB.dhcp4(kb.name()));
-        KeaPlan pa = kea.plan(a, (server, doc) -> doc.mergeMigrated(docA, GATE_CLASS));
-        KeaPlan pb = kea.plan(b, (server, doc) -> doc.mergeMigrated(docB, GATE_CLASS));
-        kea.check(pa);
-        kea.check(pb);
         Map<Ipv4Range, Long> ids = new LinkedHashMap<>();
         docA.subnets().forEach(s -> ids.put(s.subnet(), s.id()));
         LeaseCarry.Result leases = LeaseCarry.merge(agentA.leases().leases(), agentB.leases().leases(), ids, clock.instant());
-        return new Prepared(r, primary, secondary, agentA, agentB, a, b, planA, new KeaPairPlan(pa, pb, false), ids, docA.subnets(), leases);
+        KeaHaConfig ha = docA.ha().orElseThrow();
+        Map<Ipv4Address, String> owners = owners(ha, leases.leases());
+        KeaPlan pa = kea.plan(a, (server, doc) -> {
+            doc.mergeMigrated(docA, GATE_CLASS);
+            doc.assignPoolAddresses(owners);
+        });
+        KeaPlan pb = kea.plan(b, (server, doc) -> {
+            doc.mergeMigrated(docB, GATE_CLASS);
+            doc.assignPoolAddresses(owners);
+        });
+        kea.check(pa);
+        kea.check(pb);
+        return new Prepared(r, primary, secondary, agentA, agentB, a, b, planA, ha, new KeaPairPlan(pa, pb, false), ids, docA.subnets(),
+                leases);
+    }
+
+    /**
+     * In load-balancing, the pool half ({@code HA_<server>}) each leased address must lie in: the half of the server Kea's
+     * hash sends its client to, so that server renews it rather than giving the client a new address. Empty otherwise.
+     */
+    private static Map<Ipv4Address, String> owners(KeaHaConfig ha, List<LeaseCarry.Carried> leases) {
+        Map<Ipv4Address, String> out = new HashMap<>();
+        if (ha.mode() != KeaHaConfig.Mode.LOAD_BALANCING) {
+            return out;
+        }
+        String[] byIndex = new String[2];
+        for (KeaHaConfig.Peer peer : ha.peers()) {
+            if (peer.role() == KeaHaConfig.Role.PRIMARY) {
+                byIndex[0] = "HA_" + peer.name();
+            } else if (peer.role() == KeaHaConfig.Role.SECONDARY) {
+                byIndex[1] = "HA_" + peer.name();
+            }
+        }
+        leases.forEach(l -> out.put(l.address(), byIndex[KeaLoadBalance.server(l)]));
+        return out;
     }
 
     private static KeaConfigDocument document(String dhcp4) {
@@ -276,11 +307,12 @@ public final class KeaMigration {
         List<String> steps = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Deque<Undo> undo = new ArrayDeque<>();
-        Map<String, ObjectNode> loaded = new HashMap<>();
+        Map<Ipv4Address, LeaseCarry.Carried> loaded = new HashMap<>();
         int late = 0;
         List<String> ownB = List.of();
-        String step = at("configure the Kea servers");
+        String step = "configure the Kea servers";
         try {
+            at(step);
             KeaConfig baseA = kea.lastSynced(a);
             KeaConfig baseB = kea.lastSynced(b);
             undo.push(new Undo("put back the configs of " + a.server() + " and " + b.server(), () -> {
@@ -292,20 +324,27 @@ public final class KeaMigration {
             awaitNormal(a);
             steps.add("both Kea servers in their HA state");
 
-            step = at("load the leases");
+            step = "load the leases";
+            at(step);
             undo.push(new Undo("delete the carried leases", () -> deleteLeases(List.of(a, b), loaded)));
             carry(List.of(a, b), p.leases().leases(), loaded);
             steps.add("loaded " + p.leases().leases().size() + " lease(s) into both Kea servers");
 
-            step = at("stop dhcpd on " + p.dhcpdSecondary().name());
+            step = "stop dhcpd on " + p.dhcpdSecondary().name();
+            at(step);
             undo.push(new Undo("start dhcpd on " + p.dhcpdSecondary().name(), () -> p.agentSecondary().startDhcpd()));
             p.agentSecondary().stopDhcpd();
             steps.add("stopped dhcpd on " + p.dhcpdSecondary().name());
 
-            step = at("open the gate on " + b.server());
+            step = "open the gate on " + b.server();
+            at(step);
             KeaConfig gatedB = kea.lastSynced(b);
             undo.push(new Undo("close the gate on " + b.server() + " and free its DHCP socket", () -> release(b, gatedB)));
-            kea.apply(kea.plan(b, (server, doc) -> doc.openMigrationGate(GATE_CLASS)));
+            Map<Ipv4Address, String> ownersB = owners(p.ha(), List.copyOf(loaded.values()));
+            kea.apply(kea.plan(b, (server, doc) -> {
+                doc.openMigrationGate(GATE_CLASS);
+                doc.assignPoolAddresses(ownersB);
+            }));
             awaitNormal(b);
             List<String> own = ha.status(b).localScopes();
             ownB = own;
@@ -314,20 +353,27 @@ public final class KeaMigration {
             undo.push(new Undo("ha-scopes " + own + " on " + b.server(), () -> ha.scopes(b, own)));
             steps.add("opened the gate on " + b.server() + "; it serves " + all);
 
-            step = at("carry the leases granted meanwhile");
+            step = "carry the leases granted meanwhile";
+            at(step);
             late += carryNew(p, loaded);
 
-            step = at("stop dhcpd on " + p.dhcpdPrimary().name());
+            step = "stop dhcpd on " + p.dhcpdPrimary().name();
+            at(step);
             undo.push(new Undo("start dhcpd on " + p.dhcpdPrimary().name(), () -> p.agentPrimary().startDhcpd()));
             p.agentPrimary().stopDhcpd();
             steps.add("stopped dhcpd on " + p.dhcpdPrimary().name());
             late += carryNew(p, loaded);
             steps.add("carried " + late + " lease(s) granted during the cut-over");
 
-            step = at("open the gate on " + a.server());
+            step = "open the gate on " + a.server();
+            at(step);
             KeaConfig gatedA = kea.lastSynced(a);
             undo.push(new Undo("close the gate on " + a.server() + " and free its DHCP socket", () -> release(a, gatedA)));
-            kea.apply(kea.plan(a, (server, doc) -> doc.openMigrationGate(GATE_CLASS)));
+            Map<Ipv4Address, String> ownersA = owners(p.ha(), List.copyOf(loaded.values()));
+            kea.apply(kea.plan(a, (server, doc) -> {
+                doc.openMigrationGate(GATE_CLASS);
+                doc.assignPoolAddresses(ownersA);
+            }));
             awaitNormal(a);
             steps.add("opened the gate on " + a.server());
         } catch (RuntimeException e) {
@@ -340,7 +386,8 @@ public final class KeaMigration {
                             + (warnings.isEmpty() ? "" : "; NOT undone: " + String.join("; ", warnings)));
         }
         handBack(b, ownB, warnings, steps);
-        Verification v = verify(p, loaded.keySet());
+        alignPools(p, loaded, warnings, steps);
+        Verification v = verify(p, unexpired(loaded));
         if (!v.passed()) {
             warnings.add("verification found " + v.missingReservations().size() + " missing reservation(s) and " + v.missingLeases().size()
                     + " missing lease(s); dhcpd stays stopped, Kea serves: see the lists in this report");
@@ -356,13 +403,12 @@ public final class KeaMigration {
      * Logs the step a migration is at (its progress, in Central's log) and, for the rollback tests only, fails there when
      * the system property {@value #FAIL_AT} names the step's start; inert otherwise.
      */
-    private static String at(String step) {
+    private static void at(String step) {
         log.info("migration to Kea: {}", step);
         String fail = System.getProperty(FAIL_AT);
         if (fail != null && !fail.isEmpty() && step.startsWith(fail)) {
             throw new UserError(UserError.Kind.SERVER_REFUSED, null, "a fault injected by a test");
         }
-        return step;
     }
 
     private void awaitNormal(KeaClient server) {
@@ -390,6 +436,25 @@ public final class KeaMigration {
         } catch (UserError e) {
             warnings.add("could not hand the scopes back on " + b.server() + " (" + e.getMessage() + "); it serves both until its next HA "
                     + "state change, which is harmless");
+        }
+    }
+
+    /**
+     * Gives both servers the pool halves of every carried lease, the ones dhcpd granted during the cut-over too: the
+     * second server opened its gate before those were known. A scope-only change, so the engine writes it without a gap.
+     */
+    private void alignPools(Prepared p, Map<Ipv4Address, LeaseCarry.Carried> loaded, List<String> warnings, List<String> steps) {
+        Map<Ipv4Address, String> owners = owners(p.ha(), List.copyOf(loaded.values()));
+        try {
+            KeaPairPlan plan = kea.planPair(p.first(), p.second(), (server, doc) -> doc.assignPoolAddresses(owners));
+            if (plan.primary().changesNothing() && plan.secondary().changesNothing()) {
+                return;
+            }
+            kea.apply(plan).steps().forEach(steps::add);
+            steps.add("aligned the pool halves with the leases carried during the cut-over");
+        } catch (UserError e) {
+            warnings.add("the pool halves could not be aligned with the leases dhcpd granted during the cut-over (" + e.getMessage()
+                    + "); those clients may get a new address at their next renewal");
         }
     }
 
@@ -428,14 +493,14 @@ public final class KeaMigration {
 
     // ---------------------------------------------------------------- leases
 
-    private static void carry(List<KeaClient> servers, List<LeaseCarry.Carried> leases, Map<String, ObjectNode> loaded) {
+    private static void carry(List<KeaClient> servers, List<LeaseCarry.Carried> leases, Map<Ipv4Address, LeaseCarry.Carried> loaded) {
         int n = 0;
         for (LeaseCarry.Carried l : leases) {
             ObjectNode args = l.toLease4Update();
             for (KeaClient s : servers) {
                 s.ok("lease4-update", args, false);
             }
-            loaded.put(l.address().toString(), args);
+            loaded.put(l.address(), l);
             if (++n % 500 == 0) {
                 log.info("carried {} of {} leases", n, leases.size());
             }
@@ -443,22 +508,17 @@ public final class KeaMigration {
     }
 
     /** Re-reads both dhcpd leases files and carries what is new or changed since the last carry; returns how many. */
-    private int carryNew(Prepared p, Map<String, ObjectNode> loaded) {
+    private int carryNew(Prepared p, Map<Ipv4Address, LeaseCarry.Carried> loaded) {
         LeaseCarry.Result now = LeaseCarry.merge(p.agentPrimary().leases().leases(), p.agentSecondary().leases().leases(), p.subnetIds(),
                 clock.instant());
-        List<LeaseCarry.Carried> fresh = new ArrayList<>();
-        for (LeaseCarry.Carried l : now.leases()) {
-            if (!l.toLease4Update().equals(loaded.get(l.address().toString()))) {
-                fresh.add(l);
-            }
-        }
+        List<LeaseCarry.Carried> fresh = LeaseCarry.delta(List.copyOf(loaded.values()), now.leases());
         carry(List.of(p.first(), p.second()), fresh, loaded);
         return fresh.size();
     }
 
-    private static void deleteLeases(List<KeaClient> servers, Map<String, ObjectNode> loaded) {
-        for (String address : loaded.keySet()) {
-            ObjectNode args = KeaClient.mapper().createObjectNode().put("ip-address", address);
+    private static void deleteLeases(List<KeaClient> servers, Map<Ipv4Address, LeaseCarry.Carried> loaded) {
+        for (Ipv4Address address : loaded.keySet()) {
+            ObjectNode args = KeaClient.mapper().createObjectNode().put("ip-address", address.toString());
             for (KeaClient s : servers) {
                 s.ok("lease4-del", args, true);
             }
@@ -466,6 +526,21 @@ public final class KeaMigration {
     }
 
     // ---------------------------------------------------------------- verify and record
+
+    /**
+     * The carried addresses whose lease has not ended by now: Kea reclaims a lease that ends during the migration (a
+     * dhcpd lease given for the MCLT only lasts about a minute), exactly as dhcpd would have, so it is not missing.
+     */
+    private Set<String> unexpired(Map<Ipv4Address, LeaseCarry.Carried> loaded) {
+        long now = clock.instant().getEpochSecond();
+        Set<String> out = new TreeSet<>();
+        loaded.forEach((address, lease) -> {
+            if (lease.expire() > now) {
+                out.add(address.toString());
+            }
+        });
+        return out;
+    }
 
     private Verification verify(Prepared p, Set<String> carried) {
         List<String> missingRes = new ArrayList<>();

@@ -129,4 +129,42 @@ class MigrationMergeTest {
         KeaMigration.checkAccepted(items, Set.of(3, 9));
         KeaMigration.checkAccepted(List.of(), Set.of());
     }
+
+    @Test
+    void assignPoolAddresses_cutsLeasedAddressesIntoTheirOwnersHalf_andKeepsTheRest() throws Exception {
+        KeaConfigDocument d = doc("""
+                {"Dhcp4": {"subnet4": [{"id": 1, "subnet": "10.0.0.0/24", "pools": [
+                  {"pool": "10.0.0.10 - 10.0.0.19", "client-class": "HA_a", "option-data": [{"name": "domain-name", "data": "x"}]},
+                  {"pool": "10.0.0.20 - 10.0.0.29", "client-class": "HA_b"},
+                  {"pool": "10.0.0.40 - 10.0.0.49"}]}]}}
+                """);
+        d.assignPoolAddresses(java.util.Map.of(
+                org.tandem.net.Ipv4Address.parse("a", "10.0.0.12"), "HA_b",
+                org.tandem.net.Ipv4Address.parse("a", "10.0.0.13"), "HA_b",
+                org.tandem.net.Ipv4Address.parse("a", "10.0.0.15"), "HA_a",
+                org.tandem.net.Ipv4Address.parse("a", "10.0.0.20"), "HA_a",
+                org.tandem.net.Ipv4Address.parse("a", "10.0.0.45"), "HA_a"));
+        List<String> pools = new ArrayList<>();
+        dhcp4(d).path("subnet4").get(0).path("pools").forEach(p -> pools.add(p.path("pool").asText() + " " + p.path("client-class").asText()
+                + (p.has("option-data") ? " +options" : "")));
+
+        assertThat(pools).containsExactly(
+                "10.0.0.10 - 10.0.0.11 HA_a +options", "10.0.0.12 - 10.0.0.13 HA_b +options", "10.0.0.14 - 10.0.0.19 HA_a +options",
+                "10.0.0.20 - 10.0.0.20 HA_a", "10.0.0.21 - 10.0.0.29 HA_b",
+                "10.0.0.40 - 10.0.0.49 ");
+    }
+
+    @Test
+    void assignPoolAddresses_atThePoolsEdges_leavesNoEmptyPool() throws Exception {
+        KeaConfigDocument d = doc("""
+                {"Dhcp4": {"subnet4": [{"id": 1, "subnet": "10.0.0.0/24", "pools": [
+                  {"pool": "10.0.0.10 - 10.0.0.12", "client-class": "HA_a"}]}]}}
+                """);
+        d.assignPoolAddresses(java.util.Map.of(org.tandem.net.Ipv4Address.parse("a", "10.0.0.10"), "HA_b",
+                org.tandem.net.Ipv4Address.parse("a", "10.0.0.12"), "HA_b"));
+        List<String> pools = new ArrayList<>();
+        dhcp4(d).path("subnet4").get(0).path("pools").forEach(p -> pools.add(p.path("pool").asText() + " " + p.path("client-class").asText()));
+
+        assertThat(pools).containsExactly("10.0.0.10 - 10.0.0.10 HA_b", "10.0.0.11 - 10.0.0.11 HA_a", "10.0.0.12 - 10.0.0.12 HA_b");
+    }
 }

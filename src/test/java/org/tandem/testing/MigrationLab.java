@@ -327,6 +327,14 @@ public final class MigrationLab implements AutoCloseable {
         return startPerfdhcp(duration, rate, List.of("-R", String.valueOf(clients)));
     }
 
+    /** One client with MAC {@code mac} asking once a second for {@code duration} (to see which address a reservation gets). */
+    public PerfdhcpRun perfdhcpAs(String mac, Duration duration) throws IOException {
+        if (!mac.matches("[0-9a-f]{2}(:[0-9a-f]{2}){5}")) {
+            throw new IllegalArgumentException("mac must be six lower-case hex bytes with colons");
+        }
+        return startPerfdhcp(duration, 1, List.of("-R", "1", "-b", "mac=" + mac));
+    }
+
     /**
      * Makes at least {@code n} leases active in both peers' dhcpd.leases with perfdhcp clients from
      * {@link #LEASE_MAC_BASE} (one DORA each at 50/s, repeated at most 5 times); returns the smaller of the two

@@ -750,6 +750,65 @@ public final class KeaConfigDocument {
     }
 
     /**
+     * Moves single addresses between the {@code HA_*} halves of load-balancing pools: each address of
+     * {@code classByAddress} that lies in a pool of another {@code HA_} class is cut out into a pool of its own class
+     * (joined with a neighbour of that class), every other key of the pool kept. Used when clients already hold
+     * addresses (leases moved from dhcpd), so each client's address lies in the half of the server Kea's hash sends it
+     * to: Kea renews no address outside the pools the client's class allows, and would give it a new one instead.
+     */
+    public void assignPoolAddresses(java.util.Map<Ipv4Address, String> classByAddress) {
+        java.util.TreeMap<Ipv4Address, String> sorted = new java.util.TreeMap<>(classByAddress);
+        for (SubnetList l : subnetLists()) {
+            for (JsonNode s : l.subnets) {
+                if (!(s.get("pools") instanceof ArrayNode pools)) {
+                    continue;
+                }
+                ArrayNode out = MAPPER.createArrayNode();
+                for (JsonNode p : pools) {
+                    Optional<Ipv4Range> range = p instanceof ObjectNode o ? safePool(o) : Optional.empty();
+                    String own = p.path("client-class").asText("");
+                    if (range.isEmpty() || !own.startsWith("HA_")) {
+                        out.add(p);
+                        continue;
+                    }
+                    Ipv4Address cur = range.get().first();
+                    for (var e : sorted.subMap(range.get().first(), true, range.get().last(), true).entrySet()) {
+                        if (e.getValue().equals(own)) {
+                            continue;
+                        }
+                        if (cur.compareTo(e.getKey()) < 0) {
+                            addPoolSegment(out, (ObjectNode) p, cur, e.getKey().plus(-1), own);
+                        }
+                        addPoolSegment(out, (ObjectNode) p, e.getKey(), e.getKey(), e.getValue());
+                        cur = e.getKey().plus(1);
+                    }
+                    if (cur.compareTo(range.get().last()) <= 0) {
+                        addPoolSegment(out, (ObjectNode) p, cur, range.get().last(), own);
+                    }
+                }
+                ((ObjectNode) s).set("pools", out);
+            }
+        }
+    }
+
+    /** Appends {@code first - last} of class {@code cls}, or extends the last pool when it ends just before and matches. */
+    private static void addPoolSegment(ArrayNode out, ObjectNode template, Ipv4Address first, Ipv4Address last, String cls) {
+        if (!out.isEmpty() && out.get(out.size() - 1) instanceof ObjectNode prev && cls.equals(prev.path("client-class").asText())) {
+            Optional<Ipv4Range> pr = safePool(prev);
+            ObjectNode withoutPool = prev.deepCopy();
+            withoutPool.remove("pool");
+            ObjectNode templateWithoutPool = template.deepCopy();
+            templateWithoutPool.remove("pool");
+            templateWithoutPool.put("client-class", cls);
+            if (pr.isPresent() && pr.get().last().plus(1).equals(first) && withoutPool.equals(templateWithoutPool)) {
+                prev.put("pool", pr.get().first() + " - " + last);
+                return;
+            }
+        }
+        out.add(template.deepCopy().put("pool", first + " - " + last).put("client-class", cls));
+    }
+
+    /**
      * Drops the {@code HA_*} classes from pools (when HA is removed or leaves load-balancing) and joins the halves again:
      * two adjacent pools whose other keys are equal become one.
      */
