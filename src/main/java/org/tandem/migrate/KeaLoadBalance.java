@@ -37,7 +37,12 @@ final class KeaLoadBalance {
 
     /** 0 when the primary answers the client holding {@code lease}, 1 when the secondary does. */
     static int server(LeaseCarry.Carried lease) {
-        String key = lease.clientId() != null && !lease.clientId().isEmpty() ? lease.clientId() : lease.hwAddress();
+        return server(lease.hwAddress(), lease.clientId());
+    }
+
+    /** As {@link #server(LeaseCarry.Carried)}, for a client known by colon-hex hardware address and client identifier (or null). */
+    static int server(String hwAddress, String clientId) {
+        String key = clientId != null && !clientId.isEmpty() ? clientId : hwAddress;
         return hash(HexFormat.ofDelimiter(":").parseHex(key.toLowerCase(java.util.Locale.ROOT))) % 2;
     }
 }

@@ -59,7 +59,7 @@ import org.tandem.servers.ServerType;
  * <li>dhcpd on the secondary stops; the primary's dhcpd, now in communications-interrupted, answers every client.</li>
  * <li>The second Kea server opens its gate and, once back in its HA state, also serves its partner's scope
  *     ({@code ha-scopes}).</li>
- * <li>The leases dhcpd granted meanwhile are carried; dhcpd on the primary stops; the last ones are carried.</li>
+ * <li>dhcpd on the primary stops at once; the leases dhcpd granted since the first carry are carried.</li>
  * <li>The first Kea server opens its gate; once it is back in its HA state, its scope is handed back.</li>
  * <li>Verification: every reservation in both configs, every carried lease on both servers, both in their HA state.</li>
  * </ol>
@@ -195,7 +195,9 @@ public final class KeaMigration {
         docA.subnets().forEach(s -> ids.put(s.subnet(), s.id()));
         LeaseCarry.Result leases = LeaseCarry.merge(agentA.leases().leases(), agentB.leases().leases(), ids, clock.instant());
         KeaHaConfig ha = docA.ha().orElseThrow();
-        Map<Ipv4Address, String> owners = owners(ha, leases.leases());
+        PoolOwners initial = new PoolOwners(ha);
+        initial.add(leases.leases());
+        Map<Ipv4Address, String> owners = initial.map();
         KeaPlan pa = kea.plan(a, (server, doc) -> {
             doc.mergeMigrated(docA, GATE_CLASS);
             doc.assignPoolAddresses(owners);
@@ -208,27 +210,6 @@ public final class KeaMigration {
         kea.check(pb);
         return new Prepared(r, primary, secondary, agentA, agentB, a, b, planA, ha, new KeaPairPlan(pa, pb, false), ids, docA.subnets(),
                 leases);
-    }
-
-    /**
-     * In load-balancing, the pool half ({@code HA_<server>}) each leased address must lie in: the half of the server Kea's
-     * hash sends its client to, so that server renews it rather than giving the client a new address. Empty otherwise.
-     */
-    private static Map<Ipv4Address, String> owners(KeaHaConfig ha, List<LeaseCarry.Carried> leases) {
-        Map<Ipv4Address, String> out = new HashMap<>();
-        if (ha.mode() != KeaHaConfig.Mode.LOAD_BALANCING) {
-            return out;
-        }
-        String[] byIndex = new String[2];
-        for (KeaHaConfig.Peer peer : ha.peers()) {
-            if (peer.role() == KeaHaConfig.Role.PRIMARY) {
-                byIndex[0] = "HA_" + peer.name();
-            } else if (peer.role() == KeaHaConfig.Role.SECONDARY) {
-                byIndex[1] = "HA_" + peer.name();
-            }
-        }
-        leases.forEach(l -> out.put(l.address(), byIndex[KeaLoadBalance.server(l)]));
-        return out;
     }
 
     private static KeaConfigDocument document(String dhcp4) {
@@ -289,8 +270,7 @@ public final class KeaMigration {
                 "load " + p.leases().leases().size() + " lease(s) into " + a + " and " + b,
                 "stop dhcpd on " + p.dhcpdSecondary().name() + " (dhcpd on " + p.dhcpdPrimary().name() + " answers every client)",
                 "open the gate on " + b + "; once in its HA state it also serves " + a + "'s scope",
-                "carry the leases dhcpd on " + p.dhcpdPrimary().name() + " granted meanwhile",
-                "stop dhcpd on " + p.dhcpdPrimary().name() + "; carry its last leases",
+                "stop dhcpd on " + p.dhcpdPrimary().name() + " at once; carry the leases dhcpd granted since the first carry",
                 "open the gate on " + a + "; once in its HA state, hand its scope back",
                 "verify reservations, leases and HA state on both Kea servers");
     }
@@ -308,6 +288,8 @@ public final class KeaMigration {
         List<String> warnings = new ArrayList<>();
         Deque<Undo> undo = new ArrayDeque<>();
         Map<Ipv4Address, LeaseCarry.Carried> loaded = new HashMap<>();
+        PoolOwners owners = new PoolOwners(p.ha());
+        owners.add(p.leases().leases());
         int late = 0;
         List<String> ownB = List.of();
         String step = "configure the Kea servers";
@@ -340,10 +322,12 @@ public final class KeaMigration {
             at(step);
             KeaConfig gatedB = kea.lastSynced(b);
             undo.push(new Undo("close the gate on " + b.server() + " and free its DHCP socket", () -> release(b, gatedB)));
-            Map<Ipv4Address, String> ownersB = owners(p.ha(), List.copyOf(loaded.values()));
+            // Until the first server opens too, the second is the only Kea that hands out addresses here: whole pools let it
+            // renew whatever dhcpd granted meanwhile, whichever half Kea's hash puts the client in.
+            Set<Ipv4Range> migrated = p.subnetIds().keySet();
             kea.apply(kea.plan(b, (server, doc) -> {
                 doc.openMigrationGate(GATE_CLASS);
-                doc.assignPoolAddresses(ownersB);
+                doc.unsplitPools(migrated::contains);
             }));
             awaitNormal(b);
             List<String> own = ha.status(b).localScopes();
@@ -353,23 +337,25 @@ public final class KeaMigration {
             undo.push(new Undo("ha-scopes " + own + " on " + b.server(), () -> ha.scopes(b, own)));
             steps.add("opened the gate on " + b.server() + "; it serves " + all);
 
-            step = "carry the leases granted meanwhile";
-            at(step);
-            late += carryNew(p, loaded);
-
             step = "stop dhcpd on " + p.dhcpdPrimary().name();
             at(step);
+            // At once: from here both dhcpd and the second Kea server answer, and a client offered two addresses may
+            // take either. The leases dhcpd granted since the first carry follow right after.
             undo.push(new Undo("start dhcpd on " + p.dhcpdPrimary().name(), () -> p.agentPrimary().startDhcpd()));
             p.agentPrimary().stopDhcpd();
             steps.add("stopped dhcpd on " + p.dhcpdPrimary().name());
-            late += carryNew(p, loaded);
+            step = "carry the leases dhcpd granted during the cut-over";
+            at(step);
+            late = carryNew(p, loaded);
             steps.add("carried " + late + " lease(s) granted during the cut-over");
 
             step = "open the gate on " + a.server();
             at(step);
             KeaConfig gatedA = kea.lastSynced(a);
             undo.push(new Undo("close the gate on " + a.server() + " and free its DHCP socket", () -> release(a, gatedA)));
-            Map<Ipv4Address, String> ownersA = owners(p.ha(), List.copyOf(loaded.values()));
+            owners.add(loaded.values());
+            owners.addLeasesOf(b, p.subnetIds().keySet());
+            Map<Ipv4Address, String> ownersA = owners.map();
             kea.apply(kea.plan(a, (server, doc) -> {
                 doc.openMigrationGate(GATE_CLASS);
                 doc.assignPoolAddresses(ownersA);
@@ -386,7 +372,7 @@ public final class KeaMigration {
                             + (warnings.isEmpty() ? "" : "; NOT undone: " + String.join("; ", warnings)));
         }
         handBack(b, ownB, warnings, steps);
-        alignPools(p, loaded, warnings, steps);
+        alignPools(p, owners, warnings, steps);
         Verification v = verify(p, unexpired(loaded));
         if (!v.passed()) {
             warnings.add("verification found " + v.missingReservations().size() + " missing reservation(s) and " + v.missingLeases().size()
@@ -440,21 +426,32 @@ public final class KeaMigration {
     }
 
     /**
-     * Gives both servers the pool halves of every carried lease, the ones dhcpd granted during the cut-over too: the
-     * second server opened its gate before those were known. A scope-only change, so the engine writes it without a gap.
+     * Gives both servers the same pools again, split into halves with every held address in its client's half: the second
+     * server's pools are whole since it opened, and it handed out addresses alone meanwhile. A scope-only change, so the
+     * engine writes it without a gap (the partner serves a server's scope while its HA restarts).
      */
-    private void alignPools(Prepared p, Map<Ipv4Address, LeaseCarry.Carried> loaded, List<String> warnings, List<String> steps) {
-        Map<Ipv4Address, String> owners = owners(p.ha(), List.copyOf(loaded.values()));
+    private void alignPools(Prepared p, PoolOwners owners, List<String> warnings, List<String> steps) {
+        if (p.ha().mode() != KeaHaConfig.Mode.LOAD_BALANCING) {
+            return;
+        }
         try {
-            KeaPairPlan plan = kea.planPair(p.first(), p.second(), (server, doc) -> doc.assignPoolAddresses(owners));
+            owners.addLeasesOf(p.second(), p.subnetIds().keySet());
+            Map<Ipv4Address, String> held = owners.map();
+            Set<Ipv4Range> migrated = p.subnetIds().keySet();
+            KeaPairPlan plan = kea.planPair(p.first(), p.second(), (server, doc) -> {
+                doc.unsplitPools(migrated::contains);
+                doc.splitPoolsForLoadBalancing(owners.primaryName(), owners.secondaryName(), migrated::contains);
+                doc.assignPoolAddresses(held);
+            });
             if (plan.primary().changesNothing() && plan.secondary().changesNothing()) {
                 return;
             }
             kea.apply(plan).steps().forEach(steps::add);
-            steps.add("aligned the pool halves with the leases carried during the cut-over");
+            steps.add("split the pools of both Kea servers again, each held address in its client's half");
         } catch (UserError e) {
-            warnings.add("the pool halves could not be aligned with the leases dhcpd granted during the cut-over (" + e.getMessage()
-                    + "); those clients may get a new address at their next renewal");
+            warnings.add("the pools of the migrated subnets could not be split again (" + e.getMessage() + "): " + p.second().server()
+                    + " still has them whole, so both servers may hand out the same free address: split them into one pool per "
+                    + "server (client-class HA_<server>) before new clients arrive");
         }
     }
 

@@ -245,7 +245,8 @@ public final class MigrationLab implements AutoCloseable {
     }
 
     /**
-     * The dhcpd.conf the lab gives server {@code s}: load balancing (split 128, mclt 60, max-response-delay 30),
+     * The dhcpd.conf the lab gives server {@code s}: load balancing (split 128, mclt 1800, max-response-delay 30; an mclt above
+     * default-lease-time lets dhcpd give a new client the whole 600 s at once rather than the mclt),
      * options at global and subnet level, the link subnet with its failover pool and two reservations, and two 10.x
      * subnets with failover pools that exist only in the config (nothing is sent there) to make the migration's
      * input realistic.
@@ -273,7 +274,7 @@ public final class MigrationLab implements AutoCloseable {
                 + "  peer port " + DhcpdLab.FAILOVER_PORT + ";\n"
                 + "  max-response-delay 30;\n"
                 + "  max-unacked-updates 10;\n"
-                + (primary ? "  mclt 60;\n  split 128;\n" : "")
+                + (primary ? "  mclt 1800;\n  split 128;\n" : "")
                 + "  load balance max seconds 3;\n"
                 + "}\n"
                 + "subnet " + p + ".0 netmask 255.255.255.0 {\n"

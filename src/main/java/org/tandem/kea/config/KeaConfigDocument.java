@@ -726,9 +726,14 @@ public final class KeaConfigDocument {
      * Pools already classed stay as they are.
      */
     public void splitPoolsForLoadBalancing(String first, String second) {
+        splitPoolsForLoadBalancing(first, second, prefix -> true);
+    }
+
+    /** As {@link #splitPoolsForLoadBalancing(String, String)}, in the subnets {@code which} accepts only. */
+    public void splitPoolsForLoadBalancing(String first, String second, java.util.function.Predicate<Ipv4Range> which) {
         for (SubnetList l : subnetLists()) {
             for (JsonNode s : l.subnets) {
-                if (!(s.get("pools") instanceof ArrayNode pools)) {
+                if (!(s.get("pools") instanceof ArrayNode pools) || !accepts(which, s)) {
                     continue;
                 }
                 ArrayNode out = MAPPER.createArrayNode();
@@ -771,8 +776,13 @@ public final class KeaConfigDocument {
                         out.add(p);
                         continue;
                     }
+                    var inside = sorted.subMap(range.get().first(), true, range.get().last(), true);
+                    if (inside.values().stream().allMatch(own::equals)) {
+                        out.add(p); // nothing to move: left exactly as written, so a second pass changes nothing
+                        continue;
+                    }
                     Ipv4Address cur = range.get().first();
-                    for (var e : sorted.subMap(range.get().first(), true, range.get().last(), true).entrySet()) {
+                    for (var e : inside.entrySet()) {
                         if (e.getValue().equals(own)) {
                             continue;
                         }
@@ -813,9 +823,14 @@ public final class KeaConfigDocument {
      * two adjacent pools whose other keys are equal become one.
      */
     public void unsplitPools() {
+        unsplitPools(prefix -> true);
+    }
+
+    /** As {@link #unsplitPools()}, in the subnets {@code which} accepts only. */
+    public void unsplitPools(java.util.function.Predicate<Ipv4Range> which) {
         for (SubnetList l : subnetLists()) {
             for (JsonNode s : l.subnets) {
-                if (!(s.get("pools") instanceof ArrayNode pools)
+                if (!(s.get("pools") instanceof ArrayNode pools) || !accepts(which, s)
                         || !pools.findValuesAsText("client-class").stream().anyMatch(c -> c.startsWith("HA_"))) {
                     continue;
                 }
@@ -849,6 +864,11 @@ public final class KeaConfigDocument {
                 ((ObjectNode) s).set("pools", result);
             }
         }
+    }
+
+    private static boolean accepts(java.util.function.Predicate<Ipv4Range> which, JsonNode subnet) {
+        String prefix = subnet instanceof ObjectNode o ? canonicalPrefix(o) : null;
+        return prefix != null && which.test(Ipv4Range.parseCidr("subnet", prefix));
     }
 
     private static ObjectNode withoutPool(ObjectNode pool) {
