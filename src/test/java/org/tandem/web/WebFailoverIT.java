@@ -483,4 +483,30 @@ class WebFailoverIT {
         String lan = config(lab.primary()).substring(config(lab.primary()).indexOf("subnet " + BRANCH + ".0"));
         assertThat(lan).contains("failover peer \"fo-hot\"");
     }
+
+    @Test
+    @Order(12)
+    void migrateToKea_fromTheRowMenu_namesAMissingChoiceAtItsField_andAnUnreachableKeaServerInThePreview_changingNothing() {
+        String before = config(lab.primary());
+        for (String name : List.of("kea-gone", "kea-gone-too")) {
+            // Port 9 (discard) on loopback: nothing answers, as with a Kea host that is down.
+            central.servers().add(Actor.SYSTEM, null, "server", new ServerService.NewServer(name, "Kea", "127.0.0.1", 9L, null, null,
+                    null, null, null));
+        }
+        page.navigate(url("/ui/admin/services/" + a.id() + "/failover"));
+        page.locator("tr[data-relationship=fo-hot] summary").click();
+        page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Migrate to Kea")).click();
+        assertThat(dialog().getByLabel("Kea server replacing dhcpd-a")).isVisible();
+        next();
+        assertThat(dialog()).containsText("Choose the Kea server");
+        dialog().getByLabel("Kea server replacing dhcpd-a").selectOption("kea-gone");
+        dialog().getByLabel("Kea server replacing dhcpd-b").selectOption("kea-gone");
+        next();
+        assertThat(dialog()).containsText("the same server");
+        dialog().getByLabel("Kea server replacing dhcpd-b").selectOption("kea-gone-too");
+        next();
+        assertThat(dialog()).containsText("Kea server \"kea-gone\" could not be reached", SLOW);
+        assertThat(config(lab.primary())).isEqualTo(before);
+        assertThat(central.failoverRelationships().findByName("fo-hot")).isPresent();
+    }
 }
