@@ -70,8 +70,12 @@ public final class KeaMigration {
     /** The client class that keeps migrated subnets silent until their server takes over. */
     public static final String GATE_CLASS = "TANDEM_MIGRATION_PENDING";
 
-    /** Test-only fault hook: the start of a step's name at which the migration fails, to exercise its rollback. */
+    /**
+     * Test-only fault hook: the start of a step's name at which the migration fails, to exercise its rollback; prefixed
+     * with {@value #CRASH}, the run stops there without undoing anything, as if Central had been killed.
+     */
     public static final String FAIL_AT = "tandem.fault.migrationFailAt";
+    public static final String CRASH = "crash:";
 
     private static final Logger log = LoggerFactory.getLogger(KeaMigration.class);
     private static final Duration POLL = Duration.ofMillis(200);
@@ -301,7 +305,7 @@ public final class KeaMigration {
                 restore(b, baseB);
                 restore(a, baseA);
             }));
-            kea.apply(p.configure()).steps().forEach(steps::add);
+            applyChanged(p.configure(), steps);
             awaitNormal(b);
             awaitNormal(a);
             steps.add("both Kea servers in their HA state");
@@ -325,12 +329,13 @@ public final class KeaMigration {
             // Until the first server opens too, the second is the only Kea that hands out addresses here: whole pools let it
             // renew whatever dhcpd granted meanwhile, whichever half Kea's hash puts the client in.
             Set<Ipv4Range> migrated = p.subnetIds().keySet();
-            kea.apply(kea.plan(b, (server, doc) -> {
+            applyChanged(kea.plan(b, (server, doc) -> {
                 doc.openMigrationGate(GATE_CLASS);
                 doc.unsplitPools(migrated::contains);
-            }));
+            }), steps);
             awaitNormal(b);
-            List<String> own = ha.status(b).localScopes();
+            // Its own scopes by its role, not as it serves now: a run interrupted earlier may have left it serving both.
+            List<String> own = defaultScopes(p.ha(), b.server());
             ownB = own;
             List<String> all = servingScopes(kea.lastSynced(b).ha().orElseThrow());
             ha.scopes(b, all);
@@ -356,10 +361,10 @@ public final class KeaMigration {
             owners.add(loaded.values());
             owners.addLeasesOf(b, p.subnetIds().keySet());
             Map<Ipv4Address, String> ownersA = owners.map();
-            kea.apply(kea.plan(a, (server, doc) -> {
+            applyChanged(kea.plan(a, (server, doc) -> {
                 doc.openMigrationGate(GATE_CLASS);
                 doc.assignPoolAddresses(ownersA);
-            }));
+            }), steps);
             awaitNormal(a);
             steps.add("opened the gate on " + a.server());
         } catch (RuntimeException e) {
@@ -392,8 +397,38 @@ public final class KeaMigration {
     private static void at(String step) {
         log.info("migration to Kea: {}", step);
         String fail = System.getProperty(FAIL_AT);
+        if (fail != null && fail.startsWith(CRASH) && step.startsWith(fail.substring(CRASH.length()))) {
+            throw new SimulatedCrash(step);
+        }
         if (fail != null && !fail.isEmpty() && step.startsWith(fail)) {
             throw new UserError(UserError.Kind.SERVER_REFUSED, null, "a fault injected by a test");
+        }
+    }
+
+    /** Test-only: Central "dies" at a step, leaving the servers as they are (no undo runs), as a SIGKILL would. */
+    static final class SimulatedCrash extends Error {
+        SimulatedCrash(String step) {
+            super("simulated crash of Central before \"" + step + "\"");
+        }
+    }
+
+    /**
+     * Writes a plan only when it changes something: every config-set restarts HA on that server, and a server a resumed
+     * migration finds already done may be the only one answering clients.
+     */
+    private void applyChanged(KeaPlan plan, List<String> steps) {
+        if (!plan.changesNothing()) {
+            kea.apply(plan).steps().forEach(steps::add);
+        }
+    }
+
+    private void applyChanged(KeaPairPlan plan, List<String> steps) {
+        if (plan.primary().changesNothing()) {
+            applyChanged(plan.secondary(), steps);
+        } else if (plan.secondary().changesNothing()) {
+            applyChanged(plan.primary(), steps);
+        } else {
+            kea.apply(plan).steps().forEach(steps::add);
         }
     }
 
@@ -410,6 +445,13 @@ public final class KeaMigration {
             }
         }
         return out;
+    }
+
+    /** The scopes Kea gives {@code server} in its normal state: its own name as primary or secondary, none as standby. */
+    private static List<String> defaultScopes(KeaHaConfig ha, String server) {
+        return ha.peers().stream().filter(peer -> peer.name().equals(server))
+                .filter(peer -> peer.role() == KeaHaConfig.Role.PRIMARY || peer.role() == KeaHaConfig.Role.SECONDARY)
+                .map(KeaHaConfig.Peer::name).toList();
     }
 
     /** Gives {@code b} back only its own scopes, as long as it is still in the state they were given in. */
@@ -490,18 +532,29 @@ public final class KeaMigration {
 
     // ---------------------------------------------------------------- leases
 
-    private static void carry(List<KeaClient> servers, List<LeaseCarry.Carried> leases, Map<Ipv4Address, LeaseCarry.Carried> loaded) {
-        int n = 0;
-        for (LeaseCarry.Carried l : leases) {
-            ObjectNode args = l.toLease4Update();
-            for (KeaClient s : servers) {
-                s.ok("lease4-update", args, false);
+    /**
+     * Carries {@code leases} to each server, except where the server already holds a lease for the address at least as
+     * recent (by cltt): Kea may have renewed or handed out the address itself since dhcpd wrote its record (while both
+     * answered, or when a migration interrupted earlier is run again), and the newer binding wins, as between dhcpd peers.
+     */
+    private void carry(List<KeaClient> servers, List<LeaseCarry.Carried> leases, Map<Ipv4Address, LeaseCarry.Carried> loaded) {
+        for (KeaClient s : servers) {
+            Map<Ipv4Address, Long> held = new HashMap<>();
+            for (KeaLease l : kea.actions().allLeases(s, LEASE_PAGE, MAX_LEASE_PAGES)) {
+                held.put(l.ipAddress(), l.cltt());
             }
-            loaded.put(l.address(), l);
-            if (++n % 500 == 0) {
-                log.info("carried {} of {} leases", n, leases.size());
+            int n = 0;
+            for (LeaseCarry.Carried l : leases) {
+                Long theirs = held.get(l.address());
+                if (theirs == null || theirs < l.expire() - l.validLifetime()) {
+                    s.ok("lease4-update", l.toLease4Update(), false);
+                }
+                if (++n % 500 == 0) {
+                    log.info("carried {} of {} leases to {}", n, leases.size(), s.server());
+                }
             }
         }
+        leases.forEach(l -> loaded.put(l.address(), l));
     }
 
     /** Re-reads both dhcpd leases files and carries what is new or changed since the last carry; returns how many. */

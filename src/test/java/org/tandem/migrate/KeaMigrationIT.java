@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,25 +13,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.tandem.agent.AgentApi;
-import org.tandem.central.Central;
-import org.tandem.central.CentralConfig;
 import org.tandem.cli.TandemClient;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.ha.KeaHaActions;
 import org.tandem.kea.ha.KeaLease;
 import org.tandem.lab.DhcpdLab;
 import org.tandem.net.Ipv4Range;
-import org.tandem.store.Database;
-import org.tandem.sync.SyncExtension;
 import org.tandem.testing.Cleanup;
+import org.tandem.testing.MigrationCentral;
 import org.tandem.testing.MigrationLab;
 import org.tandem.testing.PerfdhcpRun;
 import org.tandem.testing.RealServers;
@@ -51,10 +45,9 @@ class KeaMigrationIT {
     private static final String PASSWORD = "migration-password";
     private static final String REL = MigrationLab.RELATIONSHIP;
     private static final int LEASES = 120;
-    private static final Duration HA_DEADLINE = Duration.ofMinutes(3);
 
     private static MigrationLab lab;
-    private static Central central;
+    private static MigrationCentral central;
     private static TandemClient rpc;
     private static List<Integer> unexpressedLines;
 
@@ -64,26 +57,9 @@ class KeaMigrationIT {
         RealServers.assumeKea();
         lab = MigrationLab.start();
         lab.createLeases(LEASES);
-        central = Central.start(new Central.Options("127.0.0.1", 0, Database.temporaryUrl("mig-" + UUID.randomUUID()),
-                new CentralConfig(Duration.ofSeconds(900), Duration.ofHours(1), 1 << 20, Duration.ofSeconds(1)), Clock.systemUTC(),
-                List.of(new SyncExtension()), PASSWORD));
-        rpc = new TandemClient(URI.create("http://127.0.0.1:" + central.port()), null);
-        rpc.login("administrator", PASSWORD);
-        for (DhcpdLab.Server s : lab.dhcpd().servers()) {
-            call("AddDHCPServer", "{\"dhcpServer\":{\"name\":\"dhcp-" + s.label() + "\",\"type\":\"ISC\",\"address\":\"127.0.0.1\",\"port\":"
-                    + s.agentUri().getPort() + ",\"agentToken\":\"" + s.agentToken() + "\"}}");
-        }
-        for (int i = 0; i < 2; i++) {
-            URI url = lab.kea().node(i).agentUrl();
-            call("AddDHCPServer", "{\"dhcpServer\":{\"name\":\"" + lab.kea().node(i).name() + "\",\"type\":\"Kea\",\"address\":\""
-                    + url.getHost() + "\",\"port\":" + url.getPort() + "}}");
-        }
-        for (String name : List.of("dhcp-a", "dhcp-b", lab.kea().node(0).name(), lab.kea().node(1).name())) {
-            rpc.call("SyncDHCPServer", TandemClient.params().put("dhcpServerRef", name));
-        }
-        unexpressedLines = new ArrayList<>();
-        rpc.call("MigrateDHCPFailoverRelationshipToKea", migrate(true, List.of())).path("unexpressed")
-                .forEach(u -> unexpressedLines.add(u.path("line").asInt()));
+        central = new MigrationCentral(lab, PASSWORD);
+        rpc = central.rpc();
+        unexpressedLines = central.unexpressedLines();
     }
 
     @AfterAll
@@ -97,10 +73,7 @@ class KeaMigrationIT {
     }
 
     private static ObjectNode migrate(boolean dryRun, List<Integer> accept) {
-        ObjectNode p = TandemClient.params().put("dhcpFailoverRelationshipName", REL).put("dryRun", dryRun);
-        p.putArray("keaServerRefs").add(lab.kea().node(0).name()).add(lab.kea().node(1).name());
-        accept.forEach(p.putArray("acceptUnexpressedLines")::add);
-        return p;
+        return central.migrate(dryRun, accept);
     }
 
     private static boolean dhcpdRunning(DhcpdLab.Server s) {

@@ -167,4 +167,16 @@ class MigrationMergeTest {
 
         assertThat(pools).containsExactly("10.0.0.10 - 10.0.0.10 HA_b", "10.0.0.11 - 10.0.0.11 HA_a", "10.0.0.12 - 10.0.0.12 HA_b");
     }
+
+    @Test
+    void merge_again_afterAnInterruptedRun_leavesTheMergedSubnetsAsTheyAreNow() throws Exception {
+        KeaConfigDocument live = doc(RUNNING);
+        live.mergeMigrated(planned(""), GATE);
+        live.openMigrationGate(GATE); // the interrupted run had opened this server's gate
+        String opened = live.toPrettyString();
+
+        live.mergeMigrated(planned(""), GATE);
+
+        assertThat(live.toPrettyString()).isEqualTo(opened);
+    }
 }

@@ -891,18 +891,21 @@ public final class KeaConfigDocument {
      * document, editing only the paths it adds: the subnets and shared networks (refused when one overlaps a subnet or
      * shares a name or id already here), the planned globals moved down to them (an inner level keeps its own value, as
      * Kea's inheritance would), the planned HA block, and each added subnet gated by {@code gateClass}, a class no
-     * client is in, so the server answers nobody for them until {@link #openMigrationGate}.
+     * client is in, so the server answers nobody for them until {@link #openMigrationGate}. A subnet already here with the
+     * same prefix and id (an earlier run of the same migration stopped half-way) is left as it is, gate open or not.
      */
     public void mergeMigrated(KeaConfigDocument planned, String gateClass) {
         ObjectNode from = planned.dhcp4();
         List<KeaSubnet> here = subnets();
+        java.util.Set<Ipv4Range> already = new java.util.HashSet<>();
         for (KeaSubnet add : planned.subnets()) {
             for (KeaSubnet existing : here) {
-                if (existing.subnet().overlaps(add.subnet())) {
+                if (existing.subnet().equals(add.subnet()) && existing.id() == add.id()) {
+                    already.add(add.subnet()); // merged by an earlier, interrupted run of the same migration: left as it is now
+                } else if (existing.subnet().overlaps(add.subnet())) {
                     throw UserError.conflict("the scope " + add.subnet() + " to migrate overlaps the scope " + existing.subnet()
                             + " already on this Kea server; remove one of them first");
-                }
-                if (existing.id() == add.id()) {
+                } else if (existing.id() == add.id()) {
                     throw UserError.conflict("subnet id " + add.id() + " of the scope " + add.subnet() + " to migrate is already used by "
                             + existing.subnet() + " on this Kea server");
                 }
@@ -910,23 +913,31 @@ public final class KeaConfigDocument {
         }
         List<String> nets = sharedNetworks();
         for (JsonNode net : from.path("shared-networks")) {
-            if (nets.contains(net.path("name").asText())) {
+            boolean resumed = net.path("subnet4").size() > 0 && java.util.stream.StreamSupport.stream(net.path("subnet4").spliterator(), false)
+                    .allMatch(sub -> already.contains(Ipv4Range.parseCidr("subnet", sub.path("subnet").asText())));
+            if (nets.contains(net.path("name").asText()) && !resumed) {
                 throw UserError.conflict("a shared network named \"" + net.path("name").asText() + "\" is already on this Kea server");
             }
         }
         for (JsonNode net : from.path("shared-networks")) {
+            if (nets.contains(net.path("name").asText())) {
+                continue;
+            }
             ObjectNode copy = net.deepCopy();
             inheritFrom(from, copy);
             copy.path("subnet4").forEach(sub -> gate((ObjectNode) sub, gateClass));
             dhcp4().withArray("shared-networks").add(copy);
         }
         for (JsonNode sub : from.path("subnet4")) {
+            if (already.contains(Ipv4Range.parseCidr("subnet", sub.path("subnet").asText()))) {
+                continue;
+            }
             ObjectNode copy = sub.deepCopy();
             inheritFrom(from, copy);
             gate(copy, gateClass);
             dhcp4().withArray("subnet4").add(copy);
         }
-        if (!clientClasses().contains(gateClass)) {
+        if (already.size() < planned.subnets().size() && !clientClasses().contains(gateClass)) {
             // Never true: the class exists only so that the gated subnets match no client.
             dhcp4().withArray("client-classes").addObject().put("name", gateClass).put("test", "'tandem' == 'migrating'");
         }
