@@ -149,7 +149,7 @@ class KeaMigrationIT {
     @Test
     @Order(4)
     void migrate_underLoad_carriesEveryLease_keepsEveryAddress_andLeavesNoGap() throws Exception {
-        PerfdhcpRun load = lab.perfdhcp(Duration.ofSeconds(150), 20, 80);
+        PerfdhcpRun load = lab.perfdhcp(Duration.ofSeconds(120), 20, 80);
         Thread.sleep(3000); // perfdhcp's first answers, so the window starts with both dhcpd peers serving
         Instant t0 = Instant.now();
         // Each client's address just before the migration: dhcpd's newest record per address on either peer.
