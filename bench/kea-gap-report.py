@@ -1,14 +1,22 @@
 #!/usr/bin/env python3
 """Longest gap between DHCP answers seen by perfdhcp in each measured window.
 
-perfdhcp -x t prints "sent / received: S / R" per completed exchange, in seconds since its start; the windows file
+perfdhcp -x t prints "sent / received: S / R" per completed exchange, each time since its start as HHMMSS.ffffff
+(boost's ISO duration: 61.5 s is 000101.500000, not 101.5); the windows file
 holds perfdhcp's start (epoch ms) and, per strategy, the change's start and the moment both servers were normal
 again (epoch ms). A gap counts for a window when it overlaps it.
 """
 import sys
 
 perf, windows = sys.argv[1], sys.argv[2]
-received = sorted(float(line.split('/')[-1]) for line in open(perf) if line.startswith('sent / received:'))
+def seconds(stamp):
+    stamp = stamp.strip()
+    whole, _, fraction = stamp.partition('.')
+    whole = whole.rjust(6, '0')
+    return int(whole[:-4]) * 3600 + int(whole[-4:-2]) * 60 + int(whole[-2:]) + float('0.' + (fraction or '0'))
+
+
+received = sorted(seconds(line.split('/')[-1]) for line in open(perf) if line.startswith('sent / received:'))
 lines = open(windows).read().split()
 origin = int(lines[0])
 names = ['plain config-set on both', 'Tandem ordering (KeaEngine.apply)']
