@@ -348,7 +348,11 @@ public final class DhcpdLab implements AutoCloseable {
         log.debug("{} -> {}", String.join(" ", command), out);
     }
 
-    private static String runOutput(String... command) throws IOException {
+    /**
+     * Runs a command of the lab's own (ip, a restart script) bounded by 20 s, and answers its output; a non-zero exit or
+     * the deadline is an IOException with the output. Shared by the labs the tests build on this one.
+     */
+    public static String runOutput(String... command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Path out = Files.createTempFile("tandem-lab-cmd-", ".out");
         try {
@@ -396,13 +400,7 @@ public final class DhcpdLab implements AutoCloseable {
         }
         for (String ns : namespaces) {
             // Anything else still running in our own namespace was started by this lab (a restart).
-            quietly(() -> {
-                for (String pid : runOutput("ip", "netns", "pids", ns).split("\\s+")) {
-                    if (!pid.isBlank()) {
-                        ProcessHandle.of(Long.parseLong(pid)).ifPresent(DhcpdLab::killAndWait);
-                    }
-                }
-            });
+            quietly(() -> killAllIn(ns));
             quietly(() -> run("ip", "netns", "del", ns));
         }
         for (String link : rootLinks.reversed()) {
@@ -420,14 +418,26 @@ public final class DhcpdLab implements AutoCloseable {
                 }
             });
         }
-        quietly(() -> {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        });
+        quietly(() -> deleteTree(dir));
         log.info("dhcpd lab {} removed", suffix);
+    }
+
+    /** Kills (SIGKILL, waiting for each) every process in network namespace {@code ns}: only for a lab's own namespace. */
+    public static void killAllIn(String ns) throws IOException {
+        for (String pid : runOutput("ip", "netns", "pids", ns).split("\\s+")) {
+            if (!pid.isBlank()) {
+                ProcessHandle.of(Long.parseLong(pid)).ifPresent(DhcpdLab::killAndWait);
+            }
+        }
+    }
+
+    /** Deletes a lab's temp directory and everything in it. */
+    public static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** SIGKILL and wait (bounded) until the process is really gone, so close() returns with nothing running. */
@@ -436,7 +446,7 @@ public final class DhcpdLab implements AutoCloseable {
         try {
             h.onExit().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
-            log.warn("dhcpd lab: process {} did not exit within 5 s of SIGKILL", h.pid());
+            log.warn("lab: process {} did not exit within 5 s of SIGKILL", h.pid());
         }
     }
 

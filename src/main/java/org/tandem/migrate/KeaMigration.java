@@ -130,7 +130,7 @@ public final class KeaMigration {
     private record Prepared(FailoverRelationship relationship, DhcpServer dhcpdPrimary, DhcpServer dhcpdSecondary,
                             AgentClient agentPrimary, AgentClient agentSecondary, KeaClient first, KeaClient second,
                             KeaMigrationPlan plan, KeaHaConfig ha, KeaPairPlan configure, Map<Ipv4Range, Long> subnetIds,
-                            List<KeaSubnet> plannedSubnets, LeaseCarry.Result leases) {}
+                            List<KeaSubnet> plannedSubnets, LeaseCarry.Result leases, PoolOwners owners) {}
 
     public Report migrate(Actor actor, Request request) {
         if (!actor.mayWrite()) {
@@ -190,8 +190,11 @@ public final class KeaMigration {
         KeaTarget ta = new KeaTarget(ka.name(), haUrl(ka, a));
         KeaTarget tb = new KeaTarget(kb.name(), haUrl(kb, b));
         String conf = agentA.readConfig().content();
-        KeaMigrationPlan planA = DhcpdToKea.plan(conf, r.name(), ta, tb, kea.hooksDir(a));
-        KeaMigrationPlan planB = DhcpdToKea.plan(conf, r.name(), ta, tb, kea.hooksDir(b));
+        String hooksA = kea.hooksDir(a);
+        String hooksB = kea.hooksDir(b);
+        KeaMigrationPlan planA = DhcpdToKea.plan(conf, r.name(), ta, tb, hooksA);
+        // The plan names one hook directory for both documents; only a server whose hooks lie elsewhere needs its own.
+        KeaMigrationPlan planB = hooksB.equals(hooksA) ? planA : DhcpdToKea.plan(conf, r.name(), ta, tb, hooksB);
         checkAcceptedLinesExist(planA.unexpressed(), request.acceptedLines());
         KeaConfigDocument docA = document(planA.dhcp4(ka.name()));
         KeaConfigDocument docB = document(planB.dhcp4(kb.name()));
@@ -199,9 +202,9 @@ public final class KeaMigration {
         docA.subnets().forEach(s -> ids.put(s.subnet(), s.id()));
         LeaseCarry.Result leases = LeaseCarry.merge(agentA.leases().leases(), agentB.leases().leases(), ids, clock.instant());
         KeaHaConfig ha = docA.ha().orElseThrow();
-        PoolOwners initial = new PoolOwners(ha);
-        initial.add(leases.leases());
-        Map<Ipv4Address, String> owners = initial.map();
+        PoolOwners poolOwners = new PoolOwners(ha);
+        poolOwners.add(leases.leases());
+        Map<Ipv4Address, String> owners = poolOwners.map();
         KeaPlan pa = kea.plan(a, (server, doc) -> {
             doc.mergeMigrated(docA, GATE_CLASS);
             doc.assignPoolAddresses(owners);
@@ -213,7 +216,7 @@ public final class KeaMigration {
         kea.check(pa);
         kea.check(pb);
         return new Prepared(r, primary, secondary, agentA, agentB, a, b, planA, ha, new KeaPairPlan(pa, pb, false), ids, docA.subnets(),
-                leases);
+                leases, poolOwners);
     }
 
     private static KeaConfigDocument document(String dhcp4) {
@@ -292,8 +295,7 @@ public final class KeaMigration {
         List<String> warnings = new ArrayList<>();
         Deque<Undo> undo = new ArrayDeque<>();
         Map<Ipv4Address, LeaseCarry.Carried> loaded = new HashMap<>();
-        PoolOwners owners = new PoolOwners(p.ha());
-        owners.add(p.leases().leases());
+        PoolOwners owners = p.owners();
         int late = 0;
         List<String> ownB = List.of();
         String step = "configure the Kea servers";
@@ -359,7 +361,7 @@ public final class KeaMigration {
             KeaConfig gatedA = kea.lastSynced(a);
             undo.push(new Undo("close the gate on " + a.server() + " and free its DHCP socket", () -> release(a, gatedA)));
             owners.add(loaded.values());
-            owners.addLeasesOf(b, p.subnetIds().keySet());
+            owners.addLeasesOf(ha, b, p.subnetIds().keySet());
             Map<Ipv4Address, String> ownersA = owners.map();
             applyChanged(kea.plan(a, (server, doc) -> {
                 doc.openMigrationGate(GATE_CLASS);
@@ -477,7 +479,7 @@ public final class KeaMigration {
             return;
         }
         try {
-            owners.addLeasesOf(p.second(), p.subnetIds().keySet());
+            owners.addLeasesOf(kea.actions(), p.second(), p.subnetIds().keySet());
             Map<Ipv4Address, String> held = owners.map();
             Set<Ipv4Range> migrated = p.subnetIds().keySet();
             KeaPairPlan plan = kea.planPair(p.first(), p.second(), (server, doc) -> {

@@ -1,15 +1,12 @@
 package org.tandem.migrate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import org.tandem.common.UserError;
 import org.tandem.kea.client.KeaClient;
-import org.tandem.kea.client.KeaProtocolError;
-import org.tandem.kea.client.KeaResponse;
 import org.tandem.kea.config.KeaHaConfig;
+import org.tandem.kea.ha.KeaHaActions;
+import org.tandem.kea.ha.KeaLease;
 import org.tandem.net.Ipv4Address;
 import org.tandem.net.Ipv4Range;
 
@@ -45,37 +42,16 @@ final class PoolOwners {
         }
     }
 
-    /** Adds every lease {@code server} holds in {@code subnets}, page by page (lease4-get-page, bounded). */
-    void addLeasesOf(KeaClient server, Set<Ipv4Range> subnets) {
+    /** Adds every lease {@code server} holds in {@code subnets}, read page by page (bounded). */
+    void addLeasesOf(KeaHaActions actions, KeaClient server, Set<Ipv4Range> subnets) {
         if (!loadBalancing) {
             return;
         }
-        String from = "start";
-        for (int page = 0; page < MAX_PAGES; page++) {
-            ObjectNode args = KeaClient.mapper().createObjectNode().put("from", from).put("limit", PAGE);
-            KeaResponse r = server.ok("lease4-get-page", args, true);
-            if (r.code() == 3) {
-                return;
-            }
-            JsonNode leases = r.requireArgumentsObject().path("leases");
-            for (JsonNode l : leases) {
-                Ipv4Address address;
-                try {
-                    address = Ipv4Address.parse("ip-address", l.path("ip-address").asText());
-                    String hw = l.path("hw-address").asText("");
-                    if (subnets.stream().anyMatch(s -> s.contains(address)) && !hw.isEmpty()) {
-                        owners.put(address, classByServer[KeaLoadBalance.server(hw, l.path("client-id").asText(null))]);
-                    }
-                } catch (UserError | IllegalArgumentException e) {
-                    throw KeaProtocolError.of(server.server(), "lease4-get-page", "a lease has no valid ip-address or hw-address", e);
-                }
-                from = l.path("ip-address").asText();
-            }
-            if (leases.size() < PAGE) {
-                return;
+        for (KeaLease l : actions.allLeases(server, PAGE, MAX_PAGES)) {
+            if (subnets.stream().anyMatch(s -> s.contains(l.ipAddress()))) {
+                owners.put(l.ipAddress(), classByServer[KeaLoadBalance.server(l.hwAddress(), l.clientId())]);
             }
         }
-        throw UserError.invalid("leases", "Kea server \"" + server.server() + "\" has more than " + PAGE * MAX_PAGES + " leases");
     }
 
     /** A copy, to hand to a config edit that may run again later (the engine re-plans on a fresh config). */

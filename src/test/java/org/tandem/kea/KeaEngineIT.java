@@ -270,12 +270,12 @@ class KeaEngineIT {
         assertThat(actions.dhcpEnable(s2)).containsIgnoringCase("enabled");
 
         // leases: HA does not replicate admin edits, so they go to both peers
-        KeaLease lease = new KeaLease(Ipv4Address.parse("ip", "10.60.0.50"), "1a:1b:1c:1d:1e:1f",
+        KeaLease lease = new KeaLease(Ipv4Address.parse("ip", "10.60.0.50"), "1a:1b:1c:1d:1e:1f", null,
                 engine.lastSynced(s1).subnetWithPrefix(Ipv4Range.parseCidr("s", "10.60.0.0/24")).orElseThrow().id(), 3600, 0, "host-a", 0);
         actions.leaseAdd(List.of(s1, s2), lease);
         assertThat(actions.leaseGet(s2, lease.ipAddress())).isNotNull();
         assertThat(actions.allLeases(s1, 1, 10)).extracting(KeaLease::ipAddress).containsExactly(lease.ipAddress());
-        actions.leaseUpdate(List.of(s1, s2), new KeaLease(lease.ipAddress(), lease.hwAddress(), lease.subnetId(), 7200, 0, "host-b", 0));
+        actions.leaseUpdate(List.of(s1, s2), new KeaLease(lease.ipAddress(), lease.hwAddress(), null, lease.subnetId(), 7200, 0, "host-b", 0));
         assertThat(actions.leaseGet(s2, lease.ipAddress()).hostname()).isEqualTo("host-b");
         // ha-sync from the partner keeps the lease (it is on both)
         assertThat(actions.sync(s1, "server2", 10)).containsIgnoringCase("complete");

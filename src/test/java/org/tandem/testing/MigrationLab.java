@@ -10,17 +10,15 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandem.agent.AgentClient;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.client.KeaProtocolError;
 import org.tandem.lab.DhcpdLab;
+import org.tandem.lab.LabConfigs;
 import org.tandem.lab.KeaLab;
 
 /**
@@ -90,7 +88,6 @@ public final class MigrationLab implements AutoCloseable {
     /** perfdhcp's client MACs for {@link #createLeases}; measurement runs use perfdhcp's default base 00:0c:01:02:03:04. */
     public static final String LEASE_MAC_BASE = "02:00:00:00:00:00";
     private static final int POOL_SIZE = 230;
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration STATE_DEADLINE = Duration.ofSeconds(90);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -176,13 +173,13 @@ public final class MigrationLab implements AutoCloseable {
 
         String bridge = dhcpd.rootLinks().stream().filter(l -> l.startsWith("tlbr-")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("DhcpdLab made no bridge: " + dhcpd.rootLinks()));
-        run("ip", "netns", "add", clientNamespace);
+        DhcpdLab.runOutput("ip", "netns", "add", clientNamespace);
         clientNamespaceMade = true;
-        run("ip", "link", "add", rootVeth, "type", "veth", "peer", "name", clientIface, "netns", clientNamespace);
-        run("ip", "link", "set", rootVeth, "master", bridge, "up");
-        run("ip", "-n", clientNamespace, "link", "set", "lo", "up");
-        run("ip", "-n", clientNamespace, "addr", "add", clientAddress() + "/24", "dev", clientIface);
-        run("ip", "-n", clientNamespace, "link", "set", clientIface, "up");
+        DhcpdLab.runOutput("ip", "link", "add", rootVeth, "type", "veth", "peer", "name", clientIface, "netns", clientNamespace);
+        DhcpdLab.runOutput("ip", "link", "set", rootVeth, "master", bridge, "up");
+        DhcpdLab.runOutput("ip", "-n", clientNamespace, "link", "set", "lo", "up");
+        DhcpdLab.runOutput("ip", "-n", clientNamespace, "addr", "add", clientAddress() + "/24", "dev", clientIface);
+        DhcpdLab.runOutput("ip", "-n", clientNamespace, "link", "set", clientIface, "up");
 
         if (options.kea()) {
             List<DhcpdLab.Server> servers = dhcpd.servers();
@@ -252,8 +249,6 @@ public final class MigrationLab implements AutoCloseable {
      * input realistic.
      */
     public String dhcpdConfig(DhcpdLab.Server s) {
-        boolean primary = s.equals(dhcpd.primary());
-        DhcpdLab.Server peer = primary ? dhcpd.secondary() : dhcpd.primary();
         String p = dhcpd.subnetPrefix();
         return "# Tandem migration lab " + suffix + ": dhcpd failover pair, server " + s.label() + "\n"
                 + dhcpd.omapiStatements()
@@ -266,17 +261,7 @@ public final class MigrationLab implements AutoCloseable {
                 + "max-lease-time 7200;\n"
                 + "option domain-name \"migration.lab.example\";\n"
                 + "option domain-name-servers " + p + ".253;\n"
-                + "failover peer \"" + RELATIONSHIP + "\" {\n"
-                + "  " + (primary ? "primary" : "secondary") + ";\n"
-                + "  address " + s.address() + ";\n"
-                + "  port " + DhcpdLab.FAILOVER_PORT + ";\n"
-                + "  peer address " + peer.address() + ";\n"
-                + "  peer port " + DhcpdLab.FAILOVER_PORT + ";\n"
-                + "  max-response-delay 30;\n"
-                + "  max-unacked-updates 10;\n"
-                + (primary ? "  mclt 1800;\n  split 128;\n" : "")
-                + "  load balance max seconds 3;\n"
-                + "}\n"
+                + LabConfigs.peer(dhcpd, s, RELATIONSHIP, 30, 1800)
                 + "subnet " + p + ".0 netmask 255.255.255.0 {\n"
                 + "  option routers " + p + ".254;\n"
                 + "  pool {\n"
@@ -418,7 +403,7 @@ public final class MigrationLab implements AutoCloseable {
     /** Whether node {@code i}'s kea-dhcp4 holds a socket on UDP port 67 in its namespace (as {@code ss} shows). */
     public boolean keaListening(int i) throws IOException {
         String ns = dhcpd.servers().get(i).namespace();
-        return run("ip", "netns", "exec", ns, "ss", "-H", "-a", "-u", "-n", "-p", "sport", "=", ":67").contains("\"kea-dhcp4\"");
+        return DhcpdLab.runOutput("ip", "netns", "exec", ns, "ss", "-H", "-a", "-u", "-n", "-p", "sport", "=", ":67").contains("\"kea-dhcp4\"");
     }
 
     /** kea-dhcp4's log file of node {@code i} (INFO and above). */
@@ -452,27 +437,6 @@ public final class MigrationLab implements AutoCloseable {
         throw new IllegalStateException("Kea pair not both " + state + " within " + deadline.toSeconds() + " s: " + last);
     }
 
-    private static String run(String... command) throws IOException {
-        Path out = Files.createTempFile("tandem-migration-lab-cmd-", ".out");
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " did not finish in " + COMMAND_TIMEOUT.toSeconds() + " s");
-            }
-            String text = Files.readString(out);
-            if (p.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): " + text.strip());
-            }
-            return text;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running " + command[0], e);
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
-
     /** Stops perfdhcp runs, Kea, whatever runs in the client namespace, deletes it and the temp dir, closes the dhcpd lab. */
     @Override
     public synchronized void close() {
@@ -493,38 +457,19 @@ public final class MigrationLab implements AutoCloseable {
         }
         if (clientNamespaceMade) {
             // Only this lab's perfdhcp runs (and their wrapper) ever run in its own client namespace.
-            quietly(() -> {
-                for (String pid : run("ip", "netns", "pids", clientNamespace).split("\\s+")) {
-                    if (!pid.isBlank()) {
-                        ProcessHandle.of(Long.parseLong(pid)).ifPresent(h -> {
-                            h.destroyForcibly();
-                            try {
-                                h.onExit().get(5, TimeUnit.SECONDS);
-                            } catch (Exception e) {
-                                log.warn("migration lab: process {} did not exit within 5 s of SIGKILL", h.pid());
-                            }
-                        });
-                    }
-                }
-            });
+            quietly(() -> DhcpdLab.killAllIn(clientNamespace));
             // Deleting the namespace deletes the veth pair with it, root end included.
-            quietly(() -> run("ip", "netns", "del", clientNamespace));
+            quietly(() -> DhcpdLab.runOutput("ip", "netns", "del", clientNamespace));
         }
         quietly(() -> {
-            if (run("ip", "-o", "link", "show").contains(" " + rootVeth + "@")) {
-                run("ip", "link", "del", rootVeth);
+            if (DhcpdLab.runOutput("ip", "-o", "link", "show").contains(" " + rootVeth + "@")) {
+                DhcpdLab.runOutput("ip", "link", "del", rootVeth);
             }
         });
         if (dhcpd != null) {
             quietly(dhcpd::close);
         }
-        quietly(() -> {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        });
+        quietly(() -> DhcpdLab.deleteTree(dir));
         log.info("migration lab {} removed", suffix);
     }
 

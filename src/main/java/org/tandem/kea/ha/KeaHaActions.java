@@ -153,7 +153,7 @@ public final class KeaHaActions {
     static KeaLease leaseFromKea(String server, JsonNode l) {
         try {
             return new KeaLease(Ipv4Address.parse("ip-address", l.path("ip-address").asText()), l.path("hw-address").asText(null),
-                    l.path("subnet-id").asLong(), l.path("valid-lft").asLong(), l.path("cltt").asLong(),
+                    l.path("client-id").asText("").isEmpty() ? null : l.path("client-id").asText(), l.path("subnet-id").asLong(), l.path("valid-lft").asLong(), l.path("cltt").asLong(),
                     l.path("hostname").asText("").isEmpty() ? null : l.path("hostname").asText(), l.path("state").asInt());
         } catch (UserError e) {
             throw KeaProtocolError.of(server, "lease4-get-page", "a lease is malformed (" + e.getMessage() + ")", e);
@@ -164,6 +164,9 @@ public final class KeaHaActions {
         ObjectNode n = KeaClient.mapper().createObjectNode();
         n.put("ip-address", lease.ipAddress().toString());
         n.put("hw-address", lease.hwAddress());
+        if (lease.clientId() != null) {
+            n.put("client-id", lease.clientId());
+        }
         n.put("subnet-id", lease.subnetId());
         n.put("valid-lft", lease.validLifetime());
         if (lease.hostname() != null) {
