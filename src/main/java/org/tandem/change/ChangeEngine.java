@@ -26,25 +26,27 @@ import org.tandem.sync.JobLock;
  *   <li>lock each server of the plan (refused if another change to it is running on any node, or an
  *       interrupted change to it still awaits recovery);</li>
  *   <li>our rule checks, then for every server at once a conflict check (its live config hash must be
- *       the hash of the config we last synced), then for every server at once its own validator
- *       ({@code dhcpd -t}, {@code config-test}); a dry run stops here with the diffs;</li>
+ *       the hash of the config the plan was made on) and its own validator ({@code dhcpd -t},
+ *       {@code config-test}); a dry run stops here with the diffs;</li>
  *   <li>journal the plan, then per server: prepare (the hook that keeps DHCP served), re-check the
- *       live hash, apply, await healthy while reading what it runs, journal each step;</li>
+ *       live hash (except on the first server, see below), apply, await healthy while reading what it
+ *       runs, journal each step;</li>
  *   <li>commit the journal entry, record the change, close the entry.</li>
  * </ol>
  * Servers whose new config equals their old one are checked but never restarted. "Verified" means
  * the server is healthy again and reports the configuration just applied (by its hash).
  *
- * <p>Why the first conflict check may take a read {@link #RECENT_READ} old ({@link ServerTarget#recentRead}):
- * the plan's expected config is the text the planner read at most that long before (a Kea planner plans
- * on a read that old rather than fetch thousands of subnets again: {@code KeaEngine#forPlanning}), so a
- * fresh read there could only catch an edit made in those seconds, and it writes nothing either way. The check that
- * guards the write is the second one, a fresh read of each server just before it is written (and,
- * for dhcpd, the agent's write conditional on that hash); it never takes a recent read. An edit made
- * in those seconds on a server written later is so caught at its write, after the servers before it
- * were written: they are then rolled back, as on any failure there. The checks
- * of a pair run on both servers at once: each only reads or asks a validator, so their order
- * changes nothing, and failures are reported as if they had run in the plan's order.
+ * <p>Which read guards each write. The first server to be written is read afresh during the checks, at the same
+ * time as the servers validate the plan, and that read guards its write: between the two come only the end of the
+ * validation, the journal entry and the prepare hook, the same gap a person has between reading a config and
+ * setting an edited one (and for dhcpd the agent's write is conditional on that hash besides). Every later server is
+ * read again just before it is written, because the servers before it take their time to restart; at the checks
+ * it may give a read up to {@link #RECENT_READ} old instead ({@link ServerTarget#recentRead}): the planner's
+ * own, so a fresh one there could only catch an edit made in those seconds, and it writes nothing either way. An
+ * edit made in those seconds on a server written later is so caught at its write, after the servers before it were
+ * written: they are then rolled back, as on any failure there. The checks run on all servers at once: each only
+ * reads or asks a validator, so their order changes nothing, and failures are reported as if they had run in the
+ * plan's order, a conflict before a validator's refusal.
  *
  * <p>A Java {@link Error} is not handled: it stands for the process dying, which the journal and
  * {@link ChangeRecovery} deal with (the tests simulate a killed Central that way).
@@ -101,7 +103,8 @@ public final class ChangeEngine {
         List<String> names = plan.servers().stream().map(ServerChange::server).toList();
         try (ServerLocks held = ServerLocks.acquire(locks, names)) {
             refuseIfInterrupted(names);
-            Map<String, ServerTarget> targets = check(plan, listener);
+            Checked checked = check(plan, listener);
+            Map<String, ServerTarget> targets = checked.targets();
             long id = journal.begin(plan, clock.instant());
             log.info("change {} by {}: applying to {}", id, plan.who(), names);
             List<ServerChange> touched = new ArrayList<>();
@@ -120,7 +123,8 @@ public final class ChangeEngine {
                     emit(listener, ChangeEvent.Phase.PREPARING, name, "waiting until DHCP stays served");
                     target.prepare(deadline);
                     step = "checking it for changes made elsewhere";
-                    LiveConfig live = refuseIfChangedElsewhere(target, change, read(change, target::read));
+                    LiveConfig live = change == checked.first() ? checked.firstRead()
+                            : refuseIfChangedElsewhere(target, change, read(change, target::read));
                     step = "journaling it";
                     journal.markServer(id, name, ChangeJournal.ServerStep.APPLYING);
                     touched.add(change);
@@ -170,7 +174,13 @@ public final class ChangeEngine {
         }
     }
 
-    private Map<String, ServerTarget> check(ChangePlan plan, ChangeListener listener) {
+    /**
+     * What the checks leave for the writes: each server's target, and the read of the first server to be written
+     * (null when nothing changes), which guards its write.
+     */
+    private record Checked(Map<String, ServerTarget> targets, ServerChange first, LiveConfig firstRead) {}
+
+    private Checked check(ChangePlan plan, ChangeListener listener) {
         emit(listener, ChangeEvent.Phase.CHECKING_RULES, null, "checking Tandem's rules");
         for (RuleCheck rule : rules) {
             rule.check(plan);
@@ -180,15 +190,32 @@ public final class ChangeEngine {
             targets.put(change.server(), servers.target(change.server()));
             emit(listener, ChangeEvent.Phase.CHECKING_CONFLICT, change.server(), "comparing with the last sync");
         }
-        // Conflicts first: reading a config is cheap, while a validator on thousands of scopes takes seconds.
-        Parallel.map(plan.servers(), change -> {
-            ServerTarget target = targets.get(change.server());
-            return refuseIfChangedElsewhere(target, change, read(change, () -> target.recentRead(RECENT_READ)));
-        });
         List<ServerChange> changed = plan.servers().stream().filter(change -> !change.unchanged()).toList();
-        for (ServerChange change : changed) {
-            emit(listener, ChangeEvent.Phase.VALIDATING, change.server(), "asking the server to validate");
+        ServerChange first = changed.isEmpty() ? null : changed.getFirst();
+        // The first server to be written is read afresh while every server validates: that read is the one that guards
+        // its write (see the class comment). The others take their planner's read here and are read again before theirs.
+        Parallel.Pending<LiveConfig> firstRead = first == null ? null : Parallel.start(() ->
+                refuseIfChangedElsewhere(targets.get(first.server()), first, read(first, targets.get(first.server())::read)));
+        try {
+            // Conflicts first: reading a config is cheap, while a validator on thousands of scopes takes seconds.
+            Parallel.map(plan.servers().stream().filter(change -> change != first).toList(), change -> {
+                ServerTarget target = targets.get(change.server());
+                return refuseIfChangedElsewhere(target, change, read(change, () -> target.recentRead(RECENT_READ)));
+            });
+            for (ServerChange change : changed) {
+                emit(listener, ChangeEvent.Phase.VALIDATING, change.server(), "asking the server to validate");
+            }
+            validate(changed, targets);
+        } catch (RuntimeException e) {
+            if (firstRead != null) {
+                firstRead.get(); // a conflict on the first server is reported before what the others found
+            }
+            throw e;
         }
+        return new Checked(targets, first, firstRead == null ? null : firstRead.get());
+    }
+
+    private static void validate(List<ServerChange> changed, Map<String, ServerTarget> targets) {
         Parallel.map(changed, change -> {
             try {
                 targets.get(change.server()).validate(change.newConfig());
@@ -204,7 +231,6 @@ public final class ChangeEngine {
                 throw onServer(change.server(), "could not validate the new configuration", e);
             }
         });
-        return targets;
     }
 
     private static LiveConfig read(ServerChange change, Supplier<LiveConfig> read) {
@@ -217,8 +243,7 @@ public final class ChangeEngine {
 
     private static LiveConfig refuseIfChangedElsewhere(ServerTarget target, ServerChange change, LiveConfig live) {
         if (!live.sha256().equals(target.hashOf(change.expectedConfig()))) {
-            throw UserError.conflict("Server \"" + change.server() + "\" was changed outside Tandem since it was"
-                    + " last synced: its configuration is not the one Tandem knows. Sync it and try again.");
+            throw new ChangedOutside(change.server());
         }
         return live;
     }

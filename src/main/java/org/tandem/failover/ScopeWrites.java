@@ -12,10 +12,13 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tandem.auth.Actor;
 import org.tandem.change.ChangeEngine;
 import org.tandem.change.ChangeListener;
 import org.tandem.change.ChangePlan;
+import org.tandem.change.ChangedOutside;
 import org.tandem.change.ChangeResult;
 import org.tandem.change.Parallel;
 import org.tandem.change.ServerChange;
@@ -26,6 +29,7 @@ import org.tandem.dhcpd.conf.DhcpdConf;
 import org.tandem.dhcpd.conf.DhcpdConfEditor;
 import org.tandem.dhcpd.conf.DhcpdConfModel;
 import org.tandem.kea.KeaEngine;
+import org.tandem.kea.config.KeaConfig;
 import org.tandem.kea.config.KeaConfigDocument;
 import org.tandem.kea.config.KeaHaConfig;
 import org.tandem.kea.config.KeaPool;
@@ -64,6 +68,8 @@ import org.tandem.store.ListQuery;
  * a subnet with parked pools on Kea, as the failover deconfigure action Disable leaves them.
  */
 public final class ScopeWrites {
+
+    private static final Logger log = LoggerFactory.getLogger(ScopeWrites.class);
 
     /**
      * A write's result ({@code null} on a dry run, where nothing was stored) and what it did on the servers;
@@ -575,24 +581,39 @@ public final class ScopeWrites {
         writes.lock();
         try {
             T checked = rolledBack(storeWork);
-            List<ServerChange> changes = plan.apply(checked).stream().filter(c -> !c.unchanged()).toList();
-            if (dryRun) {
-                ChangeResult change = changes.isEmpty() ? new ChangeResult(null, true, List.of())
-                        : engine.dryRun(new ChangePlan(changes, actor.userName(), saveComment), ChangeListener.LOG);
-                return new Outcome<>(null, change);
+            try {
+                return writeOnce(actor, saveComment, dryRun, storeWork, plan, checked);
+            } catch (ChangedOutside e) {
+                // Planned on Central's last read of a server that has changed since; the engine refused before writing
+                // anything and its read is now the last one. The server wins: the same change, planned on what it runs.
+                log.info("server {} changed since Tandem last read it; planning the change again on what it runs", e.server());
+                Outcome<T> again = writeOnce(actor, saveComment, dryRun, storeWork, plan, checked);
+                String note = "Server \"" + e.server() + "\" had been changed outside Tandem since Tandem last read it;"
+                        + " the change was planned again on the configuration it runs now (the diff shows it).";
+                return new Outcome<>(again.result(), again.change() == null ? null : again.change().withNote(note), again.existed());
             }
-            if (changes.isEmpty()) {
-                return new Outcome<>(jdbi.inTransaction(h -> storeWork.get()), null);
-            }
-            // The store is written at the engine's commit point, in the journal's transaction: a Central killed
-            // after the servers changed leaves a store that says what they run.
-            AtomicReference<T> stored = new AtomicReference<>();
-            ChangeResult change = engine.apply(new ChangePlan(changes, actor.userName(), saveComment), ChangeListener.LOG,
-                    () -> stored.set(storeWork.get()));
-            return new Outcome<>(stored.get(), change);
         } finally {
             writes.unlock();
         }
+    }
+
+    private <T> Outcome<T> writeOnce(Actor actor, String saveComment, boolean dryRun, Supplier<T> storeWork,
+                                     Function<T, List<ServerChange>> plan, T checked) {
+        List<ServerChange> changes = plan.apply(checked).stream().filter(c -> !c.unchanged()).toList();
+        if (dryRun) {
+            ChangeResult change = changes.isEmpty() ? new ChangeResult(null, true, List.of())
+                    : engine.dryRun(new ChangePlan(changes, actor.userName(), saveComment), ChangeListener.LOG);
+            return new Outcome<>(null, change);
+        }
+        if (changes.isEmpty()) {
+            return new Outcome<>(jdbi.inTransaction(h -> storeWork.get()), null);
+        }
+        // The store is written at the engine's commit point, in the journal's transaction: a Central killed
+        // after the servers changed leaves a store that says what they run.
+        AtomicReference<T> stored = new AtomicReference<>();
+        ChangeResult change = engine.apply(new ChangePlan(changes, actor.userName(), saveComment), ChangeListener.LOG,
+                () -> stored.set(storeWork.get()));
+        return new Outcome<>(stored.get(), change);
     }
 
     /** Runs {@code work} in a transaction that is always rolled back; nested change-log writes join it. */
@@ -635,8 +656,8 @@ public final class ScopeWrites {
                         String text = targets.target(s).read().text();
                         return new Read(text, new DhcpdConfEditor(DhcpdConf.parse(text)), null);
                     }
-                    KeaConfigDocument doc = kea.forPlanning(ServerTargets.keaClient(s)).edit();
-                    return new Read(doc.toPrettyString(), null, doc);
+                    KeaConfig.Planning base = kea.lastSynced(ServerTargets.keaClient(s)).plan();
+                    return new Read(base.text(), null, base.doc());
                 } catch (UserError e) {
                     throw new UserError(e.kind(), e.field(), "DHCP server \"" + s.name() + "\" could not be read: " + e.getMessage(), e);
                 }

@@ -3,10 +3,9 @@ package org.tandem.failover;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.tandem.agent.AgentClient;
 import org.tandem.change.RecentReads;
@@ -31,7 +30,7 @@ import org.tandem.servers.ServerType;
  */
 public final class ServerTargets implements ServerDirectory {
 
-    private static final int MAX_ALIASES = 1_000;
+    private static final Map<String, KeaClient> KEA_CLIENTS = new ConcurrentHashMap<>();
 
     private final ServerService servers;
     private final FailoverRepository relationships;
@@ -40,14 +39,6 @@ public final class ServerTargets implements ServerDirectory {
     private final Duration stepTimeout;
     /** The planner's reads of dhcpd servers, which the change engine's first conflict check takes. */
     private final RecentReads recentReads;
-    /** Shared by every KeaTarget so a change's verification and rollback see the hashes Kea reported. */
-    private final Map<String, String> keaAliases = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > MAX_ALIASES;
-        }
-    });
-
     /** @param stepTimeout how long one agent request of a change may take (Central's ServerStepTimeout) */
     public ServerTargets(ServerService servers, FailoverRepository relationships, KeaEngine kea, Clock clock, Duration stepTimeout) {
         this.stepTimeout = stepTimeout;
@@ -73,7 +64,7 @@ public final class ServerTargets implements ServerDirectory {
             case Kea -> new KeaTarget(keaClient(server), kea,
                     () -> relationships.list(server.id()).stream().findFirst().flatMap(r -> partner(r, server.id()))
                             .filter(p -> p.type() == ServerType.Kea).map(ServerTargets::keaClient),
-                    keaAliases, clock);
+                    clock);
         };
     }
 
@@ -109,12 +100,18 @@ public final class ServerTargets implements ServerDirectory {
         if (server.type() != ServerType.Kea) {
             throw UserError.invalid("server", "\"" + server.name() + "\" is an ISC dhcpd server, not a Kea server");
         }
+        KeaEndpoint endpoint;
         if (server.agentToken() != null) {
-            return new KeaClient(server.name(), new KeaEndpoint.Agent(url(server), server.agentToken(), KeaEndpoint.DEFAULT_TIMEOUT));
+            endpoint = new KeaEndpoint.Agent(url(server), server.agentToken(), KeaEndpoint.DEFAULT_TIMEOUT);
+        } else {
+            KeaEndpoint.BasicAuth auth = server.username() == null ? null
+                    : new KeaEndpoint.BasicAuth(server.username(), server.password() == null ? "" : server.password());
+            endpoint = new KeaEndpoint.ControlAgent(url(server), auth, KeaEndpoint.DEFAULT_TIMEOUT);
         }
-        KeaEndpoint.BasicAuth auth = server.username() == null ? null
-                : new KeaEndpoint.BasicAuth(server.username(), server.password() == null ? "" : server.password());
-        return new KeaClient(server.name(), new KeaEndpoint.ControlAgent(url(server), auth, KeaEndpoint.DEFAULT_TIMEOUT));
+        // One client per server and endpoint: it keeps the version it asked and its connections between the commands of
+        // one operation. A server registered again with another address or credentials gets a new one.
+        return KEA_CLIENTS.compute(server.name(), (name, known) ->
+                known != null && known.endpoint().equals(endpoint) ? known : new KeaClient(name, endpoint));
     }
 
     /** {@code http(s)://address:port/}, with brackets around an IPv6 address. */

@@ -145,6 +145,10 @@ public final class FailoverObjects {
             n.put("changeId", change.changeId());
         }
         addDiffs(n.putArray("changes"), change);
+        if (change != null && !change.notes().isEmpty()) {
+            ArrayNode notes = n.putArray("notes");
+            change.notes().forEach(notes::add);
+        }
         return n;
     }
 

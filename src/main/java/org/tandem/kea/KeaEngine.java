@@ -9,6 +9,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -41,11 +45,21 @@ public final class KeaEngine {
 
     private static final Logger log = LoggerFactory.getLogger(KeaEngine.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final int MAX_ALIASES = 1_000;
 
     private final KeaConfigStore store;
     private final Clock clock;
     private final KeaHookLocator hooks;
     private final KeaHaActions actions;
+    /** Per server, the config Tandem set last that no read has confirmed yet. */
+    private final Map<String, Written> unconfirmed = new ConcurrentHashMap<>();
+    /** Canonical hash of a config Tandem set → the hash the server reported for it (a few per write; the oldest go). */
+    private final Map<String, String> aliases = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_ALIASES;
+        }
+    });
 
     /** @param keaHooksLocation the administrator's hook directory preference for every server, or null */
     public KeaEngine(KeaConfigStore store, Clock clock, Path keaHooksLocation) {
@@ -72,13 +86,57 @@ public final class KeaEngine {
 
     /** Reads the server's running config ({@code config-get}) into the store and returns it. */
     public KeaConfig sync(KeaClient server) {
+        server.forgetVersion(); // a sync notices an upgraded Kea; writes in between use the version it learnt
+        server.version();
+        return read(server);
+    }
+
+    /**
+     * The server's running config ({@code config-get}), kept as the last synced one: what the change engine reads to
+     * guard a write, without asking the version again. The first read after Tandem set a config ({@link #wrote})
+     * decides whether the server still runs it: Kea reports what was set plus the defaults it filled in, so when the
+     * read is the set config as Kea reports it ({@link KeaConfig#reports}), its hash becomes the one the set text is
+     * known by ({@link #reportedAs}); otherwise someone changed the server in between and the conflict checks say so.
+     */
+    public KeaConfig read(KeaClient server) {
         KeaConfig config = fetch(server);
+        Written set = unconfirmed.remove(server.server());
+        if (set != null) {
+            if (config.reports(set.config(), set.plannedOn())) {
+                aliases.put(set.config().hash(), config.hash());
+            } else {
+                log.info("Kea server {} runs another configuration than the one Tandem set last: changed outside Tandem", server.server());
+            }
+        }
         store.saveSynced(server.server(), config);
         return config;
     }
 
+    /**
+     * Records that {@code server} accepted {@code config}, planned on {@code plannedOn}, with config-set: Tandem plans
+     * the next change on it, and the next read of the server confirms it ({@link #read}). Saves a config-get of
+     * thousands of subnets per write.
+     */
+    public void wrote(KeaClient server, KeaConfig config, KeaConfig plannedOn) {
+        KeaConfig now = config.at(clock.instant());
+        store.saveSynced(server.server(), now);
+        unconfirmed.put(server.server(), new Written(now, plannedOn));
+    }
+
+    /** A config Tandem set and the one it was planned on. */
+    private record Written(KeaConfig config, KeaConfig plannedOn) {}
+
+    /** The hash a server reports for a config Tandem set whose canonical hash is {@code setHash} (itself until a read confirmed it). */
+    public String reportedAs(String setHash) {
+        return aliases.getOrDefault(setHash, setHash);
+    }
+
+    /** The canonical hash of the config last synced from {@code server} when {@code text} is its pretty text (printed already). */
+    public Optional<String> printedAs(KeaClient server, String text) {
+        return store.lastSynced(server.server()).filter(c -> c.isPrintedAs(text)).map(KeaConfig::hash);
+    }
+
     private KeaConfig fetch(KeaClient server) {
-        server.version();
         KeaClient.Streamed<KeaConfig> s = server.call("config-get", null, p -> KeaConfig.fromKea(p, clock.instant()));
         s.envelope().requireSuccess(false);
         if (s.value() == null) {

@@ -15,18 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandem.agent.AgentClient;
 import org.tandem.change.LiveConfig;
+import org.tandem.change.Parallel;
 import org.tandem.change.ServerTarget;
 import org.tandem.common.UserError;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.client.KeaEndpoint;
-import org.tandem.kea.client.KeaProtocolError;
 import org.tandem.kea.client.KeaResponse;
 import org.tandem.kea.config.KeaConfig;
 import org.tandem.kea.config.KeaConfigDocument;
 import org.tandem.kea.config.KeaConfigPatch;
 import org.tandem.kea.config.KeaHaConfig;
 import org.tandem.kea.config.KeaInheritance;
-import org.tandem.kea.config.KeaSubnet;
 import org.tandem.kea.ha.KeaHaStatus;
 
 /**
@@ -45,12 +44,15 @@ import org.tandem.kea.ha.KeaHaStatus;
  * ha-maintenance. The change engine orders the servers (secondary or standby first).
  *
  * <p>Hashes: a config's fingerprint is the SHA-256 of its canonical compact JSON ({@link KeaConfig#hash()}),
- * so key order and whitespace do not count. config-get also returns defaults Kea filled in (e.g. in a
- * new subnet), so after a config-set the hash Kea reports at the next read (the engine's verification,
- * which also checks the subnets and HA block are those set) is remembered as an alias of the text just
- * set ({@code aliases}, shared by the targets of one Central): {@link #hashOf} of that text is the
- * hash the server reports. A Central restarted between config-set and its verification loses the
- * alias; its recovery pass then sees the server running neither text and leaves it to a person.
+ * so key order and whitespace do not count. Verifying a write costs no config-get: Kea applies a config-set
+ * whole or not at all, so its success answer says the server runs what was set, and within the change {@link #read()}
+ * gives that. config-get also returns defaults Kea filled in (e.g. in a new subnet), so the text set and the
+ * next read differ; the engine's next read of the server (the next change's conflict check, or a sync) accepts the
+ * read as that text when it reports everything the text set ({@link KeaEngine#wrote}), and from then on
+ * {@link #hashOf} of the text is the hash the server reports. When it does not, someone changed the server in
+ * between: the next change is refused before it writes anything, and Central's scope writes plan it again on what the
+ * server runs. A Central restarted between config-set and the end of the change loses what it set; its recovery pass
+ * then sees the server running neither text and leaves it to a person.
  */
 public final class KeaTarget implements ServerTarget {
 
@@ -60,38 +62,35 @@ public final class KeaTarget implements ServerTarget {
     private final KeaClient client;
     private final KeaEngine engine;
     private final Supplier<Optional<KeaClient>> partner;
-    private final Map<String, String> aliases;
     private final Clock clock;
-    /** Recent canonical hash → pretty text, and text → canonical hash (configs of MBs; a change uses few). */
-    private final Map<String, String> texts = lru();
+    /** Recent reads by canonical hash, and text → canonical hash (configs of MBs; a change uses few). */
+    private final Map<String, KeaConfig> configs = lru();
     private final Map<String, String> hashes = lru();
     /** The planned texts the engine hands to validate and then apply, each parsed once. */
-    private final Map<String, KeaConfigDocument> documents = lru();
+    private final Map<String, Planned> documents = lru();
     /** The documents to send (by the read they were unpinned against and the planned text): config-test, then config-set. */
     private final Map<String, KeaConfigDocument> sendable = lru();
     /** Set between apply and awaitHealthy when the partner holds this server's scopes. */
     private Handover handover;
     /** The config read last (the engine reads just before it applies); saves a config-get of thousands of subnets. */
-    private KeaConfig lastRead;
-    /** Set by apply until the next read, which checks the server reports it and learns its alias. */
-    private volatile Applied applied;
+    private volatile KeaConfig lastRead;
+    /** The config-write that follows a config-set, running while the engine verifies the server. */
+    private volatile Parallel.Pending<KeaResponse> writing;
+    /** The text this server runs since this target's last config-set (Kea answered it), until the change ends. */
+    private volatile String applied;
     /** The HA block of the config applied last, for awaitHealthy. */
     private Optional<KeaHaConfig> appliedHa = Optional.empty();
 
-    private record Applied(String hash, List<String> signature) {}
+    /** A planned text parsed: its config (bytes, canonical hash) and its document. */
+    private record Planned(KeaConfig config, KeaConfigDocument doc) {}
 
     private record Handover(KeaClient partner, List<String> mine, List<String> partnerScopes) {}
 
-    /**
-     * @param partner  this server's HA partner when it is a registered Kea server, for the hand-over
-     * @param aliases  canonical hash of a text set on a server → hash the server reported after it
-     */
-    public KeaTarget(KeaClient client, KeaEngine engine, Supplier<Optional<KeaClient>> partner, Map<String, String> aliases,
-                     Clock clock) {
+    /** @param partner this server's HA partner when it is a registered Kea server, for the hand-over */
+    public KeaTarget(KeaClient client, KeaEngine engine, Supplier<Optional<KeaClient>> partner, Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.partner = Objects.requireNonNull(partner, "partner");
-        this.aliases = Objects.requireNonNull(aliases, "aliases");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -100,20 +99,11 @@ public final class KeaTarget implements ServerTarget {
         return client.server();
     }
 
+    /** A config-get, except after this target's config-set, which Kea answered with success: then what it set. */
     @Override
     public LiveConfig read() {
-        Applied set = applied;
-        KeaConfig config = set == null ? fetch(client) : engine.sync(client);
-        if (set != null) {
-            applied = null;
-            KeaConfigDocument reported = config.edit();
-            if (set.signature().equals(signature(reported.subnets(), reported.ha()))) {
-                aliases.put(set.hash(), config.hash());
-            } else {
-                log.warn("Kea server {} reports other subnets or another HA block than the configuration just set", name());
-            }
-        }
-        return live(config);
+        String set = applied;
+        return set != null ? LiveConfig.hashOnly(hashOf(set)) : live(engine.read(client));
     }
 
     /** The planner's config-get of this server when it is at most {@code maxAge} old (it syncs through the same engine). */
@@ -123,28 +113,21 @@ public final class KeaTarget implements ServerTarget {
         return recent.isPresent() ? live(recent.get()) : read();
     }
 
+    /**
+     * Only the hash counts for the engine; the text of thousands of subnets is printed when someone needs it. A config
+     * Tandem set that the planner took as it was set goes by the hash the server reported for it, as {@link #hashOf} does.
+     */
     private LiveConfig live(KeaConfig config) {
         lastRead = config;
-        // The engine reads each server several times per change; pretty-printing thousands of subnets once is enough.
-        String text = texts.computeIfAbsent(config.hash(), h -> config.toPrettyString());
-        hashes.put(text, config.hash());
-        return new LiveConfig(text, config.hash());
-    }
-
-    /** The running config of a server as Kea reports it, without touching the engine's last-synced store. */
-    static KeaConfig fetch(KeaClient server) {
-        KeaClient.Streamed<KeaConfig> s = server.call("config-get", null, p -> KeaConfig.fromKea(p, Instant.now()));
-        s.envelope().requireSuccess(false);
-        if (s.value() == null) {
-            throw KeaProtocolError.of(server.server(), "config-get", "the answer has no configuration");
-        }
-        return s.value();
+        LiveConfig live = LiveConfig.hashOnly(engine.reportedAs(config.hash()));
+        configs.put(live.sha256(), config);
+        return live;
     }
 
     @Override
     public String hashOf(String config) {
-        String canonical = hashes.computeIfAbsent(config, KeaTarget::canonicalHash);
-        return aliases.getOrDefault(canonical, canonical);
+        String canonical = hashes.computeIfAbsent(config, text -> engine.printedAs(client, text).orElseGet(() -> canonicalHash(text)));
+        return engine.reportedAs(canonical);
     }
 
     private static String canonicalHash(String config) {
@@ -165,30 +148,40 @@ public final class KeaTarget implements ServerTarget {
      * that they keep following the global ones ({@link KeaInheritance}).
      */
     private KeaConfigDocument toSend(String newConfig) {
-        KeaConfig read = lastRead != null ? lastRead : fetch(client);
+        KeaConfig read = planBase();
         return sendable.computeIfAbsent(read.hash() + "\n" + newConfig,
-                k -> KeaInheritance.unpinned(document(newConfig), read.edit()));
+                k -> KeaInheritance.unpinned(document(newConfig).doc(), read.edit()));
+    }
+
+    /** The config the plan was made on: the engine's read of this server, or (while validating) the planner's. */
+    private KeaConfig planBase() {
+        KeaConfig read = lastRead;
+        return read != null ? read : engine.lastSynced(client);
     }
 
     @Override
     public void apply(String newConfig, String expectedSha256) {
-        KeaConfigDocument planned = document(newConfig);
-        appliedHa = planned.ha();
+        finishWrite();
+        Planned planned = document(newConfig);
+        appliedHa = planned.doc().ha();
         applied = null;
-        handover = startHandover(planned);
+        handover = startHandover(planned.doc());
         try {
             if (client.endpoint() instanceof KeaEndpoint.Agent agent) {
                 applyThroughAgent(agent, newConfig, expectedSha256);
             } else {
                 client.ok("config-set", toSend(newConfig).toKeaArguments(), false);
-                KeaResponse w = client.call("config-write", null);
-                if (!w.isSuccess()) {
-                    // The change is live; only a restart of Kea would lose it. Not a reason to roll back.
-                    log.warn("config-write failed on Kea server {} ({}): its config file keeps the old configuration", name(), w.text());
-                }
+                // Kea writes its file while the engine's verification reads what it runs (awaitHealthy waits for it).
+                writing = Parallel.start(() -> client.call("config-write", null));
             }
-            // No config-get here: the engine's verification reads the server anyway and learns the alias then.
-            applied = new Applied(hashes.computeIfAbsent(newConfig, KeaTarget::canonicalHash), signature(planned.subnets(), planned.ha()));
+            // No config-get: config-set's success is Kea's word that it runs the config (it applies all or none). The
+            // engine's next read of this server compares what Kea reports with it (KeaEngine#wrote). Through the agent,
+            // which rewrote the file Kea reloaded, that read is made now.
+            engine.wrote(client, planned.config(), planBase());
+            if (client.endpoint() instanceof KeaEndpoint.Agent) {
+                engine.read(client);
+            }
+            applied = newConfig;
         } catch (RuntimeException e) {
             handBack();
             throw e;
@@ -201,10 +194,8 @@ public final class KeaTarget implements ServerTarget {
      * inherited values stay), checks and loads with config-reload. config-write would pin every value Kea derived.
      */
     private void applyThroughAgent(KeaEndpoint.Agent agent, String newConfig, String expectedSha256) {
-        String before = texts.get(expectedSha256);
-        if (before == null) {
-            before = fetch(client).toPrettyString();
-        }
+        KeaConfig read = configs.get(expectedSha256);
+        String before = (read != null ? read : engine.read(client)).toPrettyString();
         KeaConfigPatch patch = KeaConfigPatch.between(before, newConfig);
         if (patch.isEmpty()) {
             return;
@@ -214,24 +205,36 @@ public final class KeaTarget implements ServerTarget {
     }
 
     /**
-     * What a config-get after the config-set must show of the text set: the same subnets (ids and
-     * prefixes) and HA block (mode and this-server-name). Kea adds defaults to what it reports, so
-     * the texts themselves differ; these parts it keeps as given.
+     * Waits for the config-write sent after the last config-set. A failed one is not a reason to roll back: the change
+     * is live, only a restart of Kea would lose it, so it is logged.
      */
-    private static List<String> signature(List<KeaSubnet> subnets, Optional<KeaHaConfig> ha) {
-        List<String> out = new ArrayList<>();
-        for (KeaSubnet s : subnets) {
-            out.add(s.id() + " " + s.subnet());
+    private void finishWrite() {
+        Parallel.Pending<KeaResponse> w = writing;
+        writing = null;
+        if (w == null) {
+            return;
         }
-        out.sort(null);
-        out.add(ha.map(h -> "ha " + h.mode().kea() + " " + h.thisServerName()).orElse("no ha"));
-        return out;
+        String why;
+        try {
+            KeaResponse r = w.get();
+            why = r.isSuccess() ? null : r.text();
+        } catch (RuntimeException e) {
+            why = e.getMessage();
+        }
+        if (why != null) {
+            log.warn("config-write failed on Kea server {} ({}): its config file keeps the old configuration", name(), why);
+        }
     }
 
     @Override
     public void awaitHealthy(Instant deadline) {
         try {
+            finishWrite();
             Optional<KeaHaConfig> ha = appliedHa;
+            if (ha.isEmpty()) {
+                // Not in HA: it answered the config-set just now, and there is no state to come back to.
+                return;
+            }
             Optional<KeaClient> other = partner.get();
             // The partner runs HA in the same mode (status-get is cheap; config-get of thousands of subnets is not).
             boolean pairAgrees = ha.isPresent() && other.isPresent() && partnerMode(other.get()).equals(ha.get().mode().kea());
@@ -259,7 +262,7 @@ public final class KeaTarget implements ServerTarget {
         if (other.isEmpty() || newHa.isEmpty() || newHa.get().mode() == KeaHaConfig.Mode.PASSIVE_BACKUP) {
             return null;
         }
-        Optional<KeaHaConfig> oldHa = (lastRead != null ? lastRead : fetch(client)).ha();
+        Optional<KeaHaConfig> oldHa = planBase().ha();
         if (oldHa.isEmpty() || !oldHa.get().asSeenBy("_").equals(newHa.get().asSeenBy("_"))) {
             return null;
         }
@@ -335,12 +338,12 @@ public final class KeaTarget implements ServerTarget {
     }
 
     /** A planned text as a document (only read, never edited), parsed once per text; its canonical hash learnt on the way. */
-    private KeaConfigDocument document(String text) {
+    private Planned document(String text) {
         return documents.computeIfAbsent(text, t -> {
             try {
-                KeaConfig parsed = KeaConfig.fromJson(t.getBytes(StandardCharsets.UTF_8), Instant.EPOCH);
+                KeaConfig parsed = KeaConfig.fromJson(t.getBytes(StandardCharsets.UTF_8), clock.instant());
                 hashes.put(t, parsed.hash());
-                return parsed.edit();
+                return new Planned(parsed, parsed.edit());
             } catch (IllegalArgumentException e) {
                 throw UserError.invalid("config", "not a Kea DHCPv4 configuration: " + e.getMessage());
             }

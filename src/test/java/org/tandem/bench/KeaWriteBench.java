@@ -35,8 +35,9 @@ import org.tandem.sync.SyncExtension;
  * edit on the JSON tree, serialise, config-test, config-set, config-write (plain java.net.http and Jackson).
  *
  * <p>Central's clock is moved on by more than {@link ChangeEngine#RECENT_READ} before each Tandem write, so every write
- * is the isolated one a person makes (Central reads the server to plan it), not the one following another change
- * seconds before; the bare side reads the server too. Each size gets a fresh Central (in-memory database) that
+ * is the isolated one a person makes, not the one following another change seconds before: Central plans on the
+ * config it set or read last and reads the server afresh while it validates the plan (the read that guards the
+ * write), as the bare side reads the server before its edit. Each size gets a fresh Central (in-memory database) that
  * registers and syncs the server first. Run with {@code bench/kea-write.sh}; prints a Markdown table.
  */
 public final class KeaWriteBench {
@@ -223,7 +224,7 @@ public final class KeaWriteBench {
             String ip = "10.0.0.250";
             String host = "bench-" + Math.floorMod(round, 1000);
             if (viaTandem) {
-                // Past RECENT_READ: Central plans on a fresh read of the server, as for a change made on its own.
+                // Past RECENT_READ: no read of the last seconds stands in for a fresh one, as for a change made on its own.
                 clock.advance(ChangeEngine.RECENT_READ.plusSeconds(1));
                 long t0 = System.nanoTime();
                 switch (write) {

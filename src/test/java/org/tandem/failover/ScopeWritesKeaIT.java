@@ -230,6 +230,34 @@ class ScopeWritesKeaIT {
         }
     }
 
+    /**
+     * Day two: the server written first was edited by hand after Tandem's last write. Central planned on what it set,
+     * finds the edit with the read it takes while the servers validate, before anything is written, and plans the same
+     * change again on what the server runs: the change reaches both peers, the hand edit stays, and the answer says so.
+     */
+    @Test
+    @Order(9)
+    void serverWrittenFirstEditedByHand_nextWriteIsPlannedAgainOnIt_andTheEditStays() {
+        call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":false}}");
+        String primary = call("GetDHCPFailoverRelationships", "{}").path("dhcpFailoverRelationships").get(0).path("primaryServer").asText();
+        KeaClient first = primary.equals(a.server()) ? b : a;
+        ObjectNode live = (ObjectNode) first.ok("config-get", null, false).arguments().deepCopy();
+        ((ObjectNode) live.get("Dhcp4")).put("renew-timer", 317);
+        live.remove("hash");
+        first.ok("config-set", live, false);
+
+        JsonNode answer = call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":true}}");
+
+        assertThat(answer.path("notes")).hasSize(1);
+        assertThat(answer.path("notes").get(0).asText()).contains("\"" + first.server() + "\" had been changed outside Tandem");
+        assertThat(config(first).edit().toKeaArguments().path("Dhcp4").path("renew-timer").asInt()).as("the hand edit").isEqualTo(317);
+        assertThat(subnet(a).orElseThrow().pools()).isNotEmpty();
+        assertThat(subnet(a)).isEqualTo(subnet(b));
+        JsonNode next = call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":false}}");
+        assertThat(next.path("notes")).as("the write after it, planned on what Tandem set").isEmpty();
+        assertThat(subnet(a).orElseThrow().pools()).isEmpty();
+    }
+
     private static Optional<KeaSubnet> subnet(KeaClient c) {
         return config(c).subnets().stream().filter(s -> s.subnet().equals(PREFIX)).findFirst();
     }

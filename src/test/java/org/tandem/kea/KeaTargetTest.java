@@ -3,15 +3,16 @@ package org.tandem.kea;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tandem.change.LiveConfig;
@@ -35,7 +36,6 @@ class KeaTargetTest {
             .answer("config-write", OK);
     private final KeaEngine engine = new KeaEngine(new InMemoryKeaConfigStore(), Clock.systemUTC(), null);
     private final KeaClient client = new KeaClient("kea1", KeaEndpoint.ControlAgent.of(fake.url()));
-    private final Map<String, String> aliases = new ConcurrentHashMap<>();
 
     @AfterEach
     void stop() {
@@ -43,54 +43,116 @@ class KeaTargetTest {
     }
 
     private KeaTarget target() {
-        return new KeaTarget(client, engine, Optional::empty, aliases, Clock.systemUTC());
+        return new KeaTarget(client, engine, Optional::empty, Clock.systemUTC());
     }
 
     private long configGets() {
         return fake.commands().stream().filter("config-get"::equals).count();
     }
 
-    /** The running config with one more subnet, as the planner makes it. */
-    private static KeaConfigDocument withNewSubnet(LiveConfig running) {
-        KeaConfigDocument doc = KeaConfig.fromJson(running.text().getBytes(StandardCharsets.UTF_8), Instant.EPOCH).edit();
+    /** The config the target read last (the engine keeps it) with one more subnet, as the planner makes it. */
+    private KeaConfigDocument withNewSubnet() {
+        KeaConfigDocument doc = engine.lastSynced(client).edit();
         Ipv4Range r = Ipv4Range.parseCidr("subnet", "198.51.100.0/24");
         doc.addSubnet(KeaSubnet.of(77, r, List.of(KeaPool.of(new Ipv4Range(r.first().plus(10), r.first().plus(20))))));
         return doc;
     }
 
-    @Test
-    void apply_thenVerificationRead_serverReportsTheSetSubnetsPlusDefaults_newTextCountsAsRunning() {
-        KeaTarget target = target();
-        LiveConfig before = target.read();
-        KeaConfigDocument doc = withNewSubnet(before);
-        String next = doc.toPrettyString();
-        long gets = configGets();
-
-        target.apply(next, before.sha256());
-        // No config-get after config-set: the engine's verification reads the server anyway.
-        assertThat(configGets()).isEqualTo(gets);
+    /** What Kea reports after setting {@code doc}: the same plus the defaults it fills into a subnet (the new one lacks them). */
+    private static JsonNode reportedAfterSetting(KeaConfigDocument doc) {
         JsonNode reported = doc.toKeaArguments().deepCopy();
         for (JsonNode s : reported.path("Dhcp4").path("subnet4")) {
-            ((ObjectNode) s).put("valid-lifetime", 4000); // a default Kea fills in
+            ((ObjectNode) s).putIfAbsent("4o6-subnet", TextNode.valueOf(""));
+            ((ObjectNode) s).putIfAbsent("valid-lifetime", IntNode.valueOf(4000));
         }
-        fake.answer("config-get", "[{\"result\":0,\"arguments\":" + reported + "}]");
-        LiveConfig after = target.read();
+        return reported;
+    }
 
-        assertThat(after.sha256()).isNotEqualTo(KeaConfig.fromJson(next.getBytes(StandardCharsets.UTF_8), Instant.EPOCH).hash());
-        assertThat(target.hashOf(next)).isEqualTo(after.sha256());
+    private void reports(JsonNode arguments) {
+        fake.answer("config-get", "[{\"result\":0,\"arguments\":" + arguments + "}]");
     }
 
     @Test
-    void apply_thenVerificationRead_serverStillReportsTheOldSubnets_newTextDoesNotCountAsRunning() {
+    void apply_verifiedByConfigSetsAnswer_noConfigGetUntilTheChangeEnds() {
         KeaTarget target = target();
         LiveConfig before = target.read();
-        String next = withNewSubnet(before).toPrettyString();
+        String next = withNewSubnet().toPrettyString();
+        long gets = configGets();
 
         target.apply(next, before.sha256());
-        LiveConfig after = target.read();
+        LiveConfig running = target.read();
+
+        assertThat(configGets()).isEqualTo(gets);
+        assertThat(running.sha256()).isEqualTo(target.hashOf(next));
+    }
+
+    @Test
+    void nextChange_serverReportsTheSetConfigPlusDefaults_setTextCountsAsRunning() {
+        KeaTarget first = target();
+        LiveConfig before = first.read();
+        KeaConfigDocument doc = withNewSubnet();
+        String next = doc.toPrettyString();
+        first.apply(next, before.sha256());
+        reports(reportedAfterSetting(doc));
+
+        KeaTarget second = target();
+        LiveConfig after = second.read();
+
+        assertThat(after.sha256()).isNotEqualTo(KeaConfig.fromJson(next.getBytes(StandardCharsets.UTF_8), Instant.EPOCH).hash());
+        assertThat(second.hashOf(next)).isEqualTo(after.sha256());
+    }
+
+    @Test
+    void nextChange_serverReportsItsSubnetsInAnotherOrder_setTextCountsAsRunning() {
+        KeaTarget first = target();
+        LiveConfig before = first.read();
+        KeaConfigDocument doc = withNewSubnet();
+        String next = doc.toPrettyString();
+        first.apply(next, before.sha256());
+        JsonNode reported = reportedAfterSetting(doc);
+        ArrayNode subnets = (ArrayNode) reported.path("Dhcp4").path("subnet4");
+        subnets.insert(0, subnets.remove(subnets.size() - 1));
+        reports(reported);
+
+        KeaTarget second = target();
+        LiveConfig after = second.read();
+
+        assertThat(second.hashOf(next)).isEqualTo(after.sha256());
+    }
+
+    @Test
+    void nextChange_someoneChangedAValueTandemSet_setTextDoesNotCountAsRunning() {
+        KeaTarget first = target();
+        LiveConfig before = first.read();
+        KeaConfigDocument doc = withNewSubnet();
+        String next = doc.toPrettyString();
+        first.apply(next, before.sha256());
+        JsonNode reported = reportedAfterSetting(doc);
+        for (JsonNode s : reported.path("Dhcp4").path("subnet4")) {
+            if (s.path("id").asLong() == 77) {
+                ((ObjectNode) s.path("pools").get(0)).put("pool", "198.51.100.10-198.51.100.30");
+            }
+        }
+        reports(reported);
+
+        KeaTarget second = target();
+        LiveConfig after = second.read();
+
+        assertThat(second.hashOf(next)).isNotEqualTo(after.sha256());
+    }
+
+    @Test
+    void nextChange_serverStillReportsTheOldSubnets_setTextDoesNotCountAsRunning() {
+        KeaTarget first = target();
+        LiveConfig before = first.read();
+        String next = withNewSubnet().toPrettyString();
+        first.apply(next, before.sha256());
+
+        KeaTarget second = target();
+        LiveConfig after = second.read();
 
         assertThat(after.sha256()).isEqualTo(before.sha256());
-        assertThat(target.hashOf(next)).isNotEqualTo(after.sha256());
+        assertThat(second.hashOf(next)).isNotEqualTo(after.sha256());
     }
 
     @Test

@@ -14,13 +14,25 @@ import org.tandem.tls.ClientTrust;
 /**
  * HTTP(S) to a Control Agent or a Kea 3.x daemon: {@code POST /} with a fixed Content-Length (Kea rejects chunked
  * bodies) and {@code Content-Type: application/json} (without it the agent answers 400 Bad Request).
+ *
+ * <p>Connections are kept open between the commands of one burst (a write's config-test, config-get, config-set and
+ * config-write), as any HTTP/1.1 client does, but never past {@link #REUSE_WITHIN} of idleness: the server closes an
+ * idle connection after its own timeout (30 s for Kea's Control Agent), and a command sent on a connection the server
+ * is closing at that moment would fail without having reached it. After a pause the next command opens a new client,
+ * which also takes up a trust store installed meanwhile.
  */
 final class HttpTransport implements KeaTransport {
 
-    private final HttpClient http;
+    /** Far below any server's idle timeout, long enough to cover the gaps between the commands of one operation. */
+    static final Duration REUSE_WITHIN = Duration.ofSeconds(2);
+
     private final URI url;
     private final String authorization;
     private final Duration timeout;
+    /** The client of the current burst, the trust it was made with, and when it last sent or received. */
+    private HttpClient http;
+    private ClientTrust trust;
+    private long lastUsed;
 
     HttpTransport(URI url, KeaEndpoint.BasicAuth auth, Duration timeout) {
         this(url, auth == null ? null
@@ -36,11 +48,29 @@ final class HttpTransport implements KeaTransport {
         this.url = url;
         this.timeout = timeout;
         this.authorization = authorization;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .sslContext(ClientTrust.current().sslContext())
-                .build();
+    }
+
+    /** The client to send with: the current one while it was used within {@link #REUSE_WITHIN}, else a new one. */
+    private synchronized HttpClient client() {
+        long now = System.nanoTime();
+        ClientTrust current = ClientTrust.current();
+        if (http == null || trust != current || now - lastUsed > REUSE_WITHIN.toNanos()) {
+            if (http != null) {
+                http.shutdown(); // commands still running on it finish
+            }
+            trust = current;
+            http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .sslContext(current.sslContext())
+                    .build();
+        }
+        lastUsed = now;
+        return http;
+    }
+
+    private synchronized void used() {
+        lastUsed = System.nanoTime();
     }
 
     @Override
@@ -54,7 +84,7 @@ final class HttpTransport implements KeaTransport {
         }
         HttpResponse<InputStream> response;
         try {
-            response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = client().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -65,6 +95,7 @@ final class HttpTransport implements KeaTransport {
                 throw new TooLargeException(maxBytes);
             }
             byte[] body = KeaTransport.readCapped(in, maxBytes);
+            used();
             if (response.statusCode() != 200) {
                 throw new HttpStatusException(response.statusCode(), agentMessage(body));
             }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.ref.SoftReference;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -44,6 +45,8 @@ public final class KeaConfig {
     private final int[] subnetFirst;
     private final int[] subnetLast;
     private final Instant syncedAt;
+    /** The pretty text once printed, kept while the heap has room for it. */
+    private volatile SoftReference<String> pretty;
 
     private KeaConfig(byte[] json, String hash, String keaHash, long[] ids, int[] first, int[] last, Instant syncedAt) {
         this.json = json;
@@ -235,6 +238,29 @@ public final class KeaConfig {
     /** A subnet as the index knows it. */
     public record IndexedSubnet(long id, Ipv4Range subnet) {}
 
+    /** The same config, as synced at {@code when}. */
+    public KeaConfig at(Instant when) {
+        KeaConfig copy = new KeaConfig(json, hash, keaHash, subnetIds, subnetFirst, subnetLast, when);
+        copy.pretty = pretty;
+        return copy;
+    }
+
+    /**
+     * Whether this config, read from Kea, is {@code set} as Kea reports it, {@code set} having been planned on
+     * {@code before} (see {@link KeaReported}): what it kept from {@code before} comes back exactly, what it added with
+     * the defaults Kea fills in, possibly in Kea's order. Anything else is an edit made by someone else since.
+     */
+    public boolean reports(KeaConfig set, KeaConfig before) {
+        if (hash.equals(set.hash)) {
+            return true;
+        }
+        try {
+            return KeaReported.covers(MAPPER.readTree(json), MAPPER.readTree(set.json), MAPPER.readTree(before.json));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** A mutable copy for planning a change. */
     public KeaConfigDocument edit() {
         return KeaConfigDocument.parse(json);
@@ -250,9 +276,39 @@ public final class KeaConfig {
         return edit().ha();
     }
 
-    /** Pretty JSON for people and diffs. */
+    /** Pretty JSON for people and diffs; printed once while memory allows (the planner and the change engine share it). */
     public String toPrettyString() {
-        return edit().toPrettyString();
+        String text = printed();
+        if (text == null) {
+            text = edit().toPrettyString();
+            pretty = new SoftReference<>(text);
+        }
+        return text;
+    }
+
+    /** A mutable copy to plan a change on, and the pretty text of this config as read: one parse for both. */
+    public Planning plan() {
+        KeaConfigDocument doc = edit();
+        String text = printed();
+        if (text == null) {
+            text = doc.toPrettyString();
+            pretty = new SoftReference<>(text);
+        }
+        return new Planning(doc, text);
+    }
+
+    /** A copy to edit and the text it started from. */
+    public record Planning(KeaConfigDocument doc, String text) {}
+
+    /** Whether {@code text} is this config's pretty text as printed before (a cheap test; false when it was not printed). */
+    public boolean isPrintedAs(String text) {
+        String mine = printed();
+        return mine != null && (mine == text || mine.equals(text));
+    }
+
+    private String printed() {
+        SoftReference<String> ref = pretty;
+        return ref == null ? null : ref.get();
     }
 
     @Override
