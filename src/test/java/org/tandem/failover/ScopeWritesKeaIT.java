@@ -168,8 +168,8 @@ class ScopeWritesKeaIT {
     }
 
     /**
-     * Central plans on its read of a moment ago (the last change's); an edit made outside Tandem since then is caught by
-     * the fresh read just before each server is written: the change is refused, the server written first is rolled
+     * Central plans on the configs it set last; an edit made outside Tandem since then on the server written second is
+     * caught by the fresh read just before it is written: the change is refused, the server written first is rolled
      * back, and the outside edit stays.
      */
     @Test
@@ -180,10 +180,7 @@ class ScopeWritesKeaIT {
         String primary = call("GetDHCPFailoverRelationships", "{}").path("dhcpFailoverRelationships").get(0).path("primaryServer").asText();
         KeaClient edited = primary.equals(a.server()) ? a : b;
         KeaClient other = edited == a ? b : a;
-        ObjectNode live = (ObjectNode) edited.ok("config-get", null, false).arguments().deepCopy();
-        ((ObjectNode) live.get("Dhcp4")).put("renew-timer", 311);
-        live.remove("hash");
-        edited.ok("config-set", live, false);
+        editByHand(edited, 311);
         String editedHash = config(edited).hash();
         String otherHash = config(other).hash();
         int pools = call("GetDHCPAddressPools", "{}").path("totalResults").asInt();
@@ -241,10 +238,7 @@ class ScopeWritesKeaIT {
         call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":false}}");
         String primary = call("GetDHCPFailoverRelationships", "{}").path("dhcpFailoverRelationships").get(0).path("primaryServer").asText();
         KeaClient first = primary.equals(a.server()) ? b : a;
-        ObjectNode live = (ObjectNode) first.ok("config-get", null, false).arguments().deepCopy();
-        ((ObjectNode) live.get("Dhcp4")).put("renew-timer", 317);
-        live.remove("hash");
-        first.ok("config-set", live, false);
+        editByHand(first, 317);
 
         JsonNode answer = call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":true}}");
 
@@ -256,6 +250,14 @@ class ScopeWritesKeaIT {
         JsonNode next = call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":false}}");
         assertThat(next.path("notes")).as("the write after it, planned on what Tandem set").isEmpty();
         assertThat(subnet(a).orElseThrow().pools()).isEmpty();
+    }
+
+    /** What an administrator does by hand: the running config with another global renew-timer, set straight on Kea. */
+    private static void editByHand(KeaClient c, int renewTimer) {
+        ObjectNode live = (ObjectNode) c.ok("config-get", null, false).arguments().deepCopy();
+        ((ObjectNode) live.get("Dhcp4")).put("renew-timer", renewTimer);
+        live.remove("hash");
+        c.ok("config-set", live, false);
     }
 
     private static Optional<KeaSubnet> subnet(KeaClient c) {

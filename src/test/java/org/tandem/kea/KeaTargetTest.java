@@ -86,13 +86,19 @@ class KeaTargetTest {
         assertThat(running.sha256()).isEqualTo(target.hashOf(next));
     }
 
-    @Test
-    void nextChange_serverReportsTheSetConfigPlusDefaults_setTextCountsAsRunning() {
+    /** One change by its own target: it reads the server, adds a subnet and applies that; answers the document set. */
+    private KeaConfigDocument changeAddingASubnet() {
         KeaTarget first = target();
         LiveConfig before = first.read();
         KeaConfigDocument doc = withNewSubnet();
+        first.apply(doc.toPrettyString(), before.sha256());
+        return doc;
+    }
+
+    @Test
+    void nextChange_serverReportsTheSetConfigPlusDefaults_setTextCountsAsRunning() {
+        KeaConfigDocument doc = changeAddingASubnet();
         String next = doc.toPrettyString();
-        first.apply(next, before.sha256());
         reports(reportedAfterSetting(doc));
 
         KeaTarget second = target();
@@ -104,11 +110,7 @@ class KeaTargetTest {
 
     @Test
     void nextChange_serverReportsItsSubnetsInAnotherOrder_setTextCountsAsRunning() {
-        KeaTarget first = target();
-        LiveConfig before = first.read();
-        KeaConfigDocument doc = withNewSubnet();
-        String next = doc.toPrettyString();
-        first.apply(next, before.sha256());
+        KeaConfigDocument doc = changeAddingASubnet();
         JsonNode reported = reportedAfterSetting(doc);
         ArrayNode subnets = (ArrayNode) reported.path("Dhcp4").path("subnet4");
         subnets.insert(0, subnets.remove(subnets.size() - 1));
@@ -117,16 +119,12 @@ class KeaTargetTest {
         KeaTarget second = target();
         LiveConfig after = second.read();
 
-        assertThat(second.hashOf(next)).isEqualTo(after.sha256());
+        assertThat(second.hashOf(doc.toPrettyString())).isEqualTo(after.sha256());
     }
 
     @Test
     void nextChange_someoneChangedAValueTandemSet_setTextDoesNotCountAsRunning() {
-        KeaTarget first = target();
-        LiveConfig before = first.read();
-        KeaConfigDocument doc = withNewSubnet();
-        String next = doc.toPrettyString();
-        first.apply(next, before.sha256());
+        KeaConfigDocument doc = changeAddingASubnet();
         JsonNode reported = reportedAfterSetting(doc);
         for (JsonNode s : reported.path("Dhcp4").path("subnet4")) {
             if (s.path("id").asLong() == 77) {
@@ -138,21 +136,19 @@ class KeaTargetTest {
         KeaTarget second = target();
         LiveConfig after = second.read();
 
-        assertThat(second.hashOf(next)).isNotEqualTo(after.sha256());
+        assertThat(second.hashOf(doc.toPrettyString())).isNotEqualTo(after.sha256());
     }
 
     @Test
     void nextChange_serverStillReportsTheOldSubnets_setTextDoesNotCountAsRunning() {
-        KeaTarget first = target();
-        LiveConfig before = first.read();
-        String next = withNewSubnet().toPrettyString();
-        first.apply(next, before.sha256());
+        LiveConfig before = target().read();
+        KeaConfigDocument doc = changeAddingASubnet();
 
         KeaTarget second = target();
         LiveConfig after = second.read();
 
         assertThat(after.sha256()).isEqualTo(before.sha256());
-        assertThat(second.hashOf(next)).isNotEqualTo(after.sha256());
+        assertThat(second.hashOf(doc.toPrettyString())).isNotEqualTo(after.sha256());
     }
 
     @Test
