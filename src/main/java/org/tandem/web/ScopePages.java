@@ -261,10 +261,17 @@ final class ScopePages {
                 "detail", new View.ScopeDetail(row(s, servers), pools, reservations));
     }
 
-    /** The Summary of a ScopeWrites dry run: each server's diff. */
+    /** The Summary of a ScopeWrites dry run: each server's diff, and what the run has to tell (e.g. a server changed by hand). */
     private static Pages.Preview preview(ScopeWrites.Outcome<?> dry, String note) {
+        List<String> notes = new java.util.ArrayList<>();
+        if (note != null) {
+            notes.add(note);
+        }
+        if (dry.change() != null) {
+            notes.addAll(dry.change().notes());
+        }
         return new Pages.Preview(dry.change() == null ? List.of() : dry.change().diffs().stream()
-                .map(d -> new View.ServerDiff(d.server(), d.unifiedDiff())).toList(), note);
+                .map(d -> new View.ServerDiff(d.server(), d.unifiedDiff())).toList(), notes.isEmpty() ? null : String.join(" ", notes));
     }
 
     private void addPool(Context ctx, Subnet s) {

@@ -132,7 +132,8 @@ class ChangeEngineTest {
 
         fx.engine().apply(EngineFixture.addSubnetPlan(), ChangeListener.NONE);
 
-        // The planner's read, the re-check just before the write, the verification: no read for the first check.
+        // The planner's read and the verification on both. dhcp-b, written first, is read once more while the servers
+        // validate (the read that guards its write); dhcp-a just before its write, but not for its first check.
         assertThat(fx.a.reads()).isEqualTo(3);
         assertThat(fx.b.reads()).isEqualTo(3);
         assertThat(fx.a.running()).isEqualTo(EngineFixture.NEW_A);
@@ -157,13 +158,32 @@ class ChangeEngineTest {
         UserError error = catchThrowableOfType(UserError.class,
                 () -> fx.engine().apply(EngineFixture.addSubnetPlan(), ChangeListener.NONE));
 
-        // The first check took the planner's read; the fresh read before each write still catches the edit.
+        // dhcp-a's first check took the planner's read; the fresh read just before its write still catches the edit
+        // (dhcp-b, written first, is rolled back).
         assertThat(error.kind()).isEqualTo(UserError.Kind.CONFLICT);
         assertThat(error.getMessage()).contains("\"dhcp-a\" was changed outside Tandem");
         assertThat(fx.a.file()).isEqualTo(EngineFixture.OLD_A + "# added by hand\n");
         assertThat(fx.a.restarts()).isZero();
         assertThat(fx.b.file()).isEqualTo(EngineFixture.OLD_B);
         assertThat(fx.b.running()).isEqualTo(EngineFixture.OLD_B);
+    }
+
+    @Test
+    void apply_firstServerEditedOutsideTandemAfterThePlannersRead_refusedAtTheChecks_nothingWrittenNorJournaled() {
+        fx.a.read();
+        fx.b.read();
+        fx.b.editedOutsideTandem(EngineFixture.OLD_B + "# added by hand\n");
+
+        UserError error = catchThrowableOfType(UserError.class,
+                () -> fx.engine().apply(EngineFixture.addSubnetPlan(), ChangeListener.NONE));
+
+        // dhcp-b is written first: its read taken while the servers validate finds the edit, before any write.
+        assertThat(error).isInstanceOf(ChangedOutside.class);
+        assertThat(((ChangedOutside) error).server()).isEqualTo("dhcp-b");
+        assertThat(fx.b.file()).isEqualTo(EngineFixture.OLD_B + "# added by hand\n");
+        assertThat(fx.a.restarts() + fx.b.restarts()).isZero();
+        assertThat(fx.a.file()).isEqualTo(EngineFixture.OLD_A);
+        assertThat(fx.journal.find(1)).isEmpty();
     }
 
     @Test
