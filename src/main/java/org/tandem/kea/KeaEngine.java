@@ -10,13 +10,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandem.change.ChangeEngine;
@@ -160,11 +160,12 @@ public final class KeaEngine {
     }
 
     /**
-     * The config to plan a change on: the one synced at most {@link ChangeEngine#RECENT_READ} ago (the last change's
-     * verification read, the sync job's, the planner's of a moment before), else a config-get now. Planning on a read
-     * that old is safe for changes the {@link ChangeEngine} applies: its fresh read of each server just before writing
+     * The config to plan a change on: the one synced or set at most {@link ChangeEngine#RECENT_READ}
+     * ago (the last change's, the sync job's, the planner's of a moment before), else a config-get now. Planning on a
+     * read that old is safe for changes the {@link ChangeEngine} applies: its fresh read of each server before writing
      * it refuses a plan made on a configuration the server no longer runs. What it saves is a config-get of thousands
-     * of subnets per server when changes follow each other.
+     * of subnets per server when changes follow each other. Scope writes plan on {@link #lastSynced} of any age instead,
+     * and plan again when the change engine finds that the server changed since.
      */
     public KeaConfig forPlanning(KeaClient server) {
         return syncedWithin(server, ChangeEngine.RECENT_READ).orElseGet(() -> sync(server));
