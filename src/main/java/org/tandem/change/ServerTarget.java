@@ -20,7 +20,10 @@ public interface ServerTarget {
     /** The server's name as registered in Tandem; error messages name it. */
     String name();
 
-    /** Reads the configuration the server runs now (dhcpd: the file the agent reads; Kea: config-get). */
+    /**
+     * Reads the configuration the server runs now (dhcpd: the file the agent reads; Kea: config-get, except after this
+     * target's own config-set, which Kea applies whole or not at all: then what was set).
+     */
     LiveConfig read();
 
     /**

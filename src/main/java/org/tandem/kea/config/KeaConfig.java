@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.tandem.net.Ipv4Address;
 import org.tandem.net.Ipv4Range;
 
@@ -278,23 +279,23 @@ public final class KeaConfig {
 
     /** Pretty JSON for people and diffs; printed once while memory allows (the planner and the change engine share it). */
     public String toPrettyString() {
-        String text = printed();
-        if (text == null) {
-            text = edit().toPrettyString();
-            pretty = new SoftReference<>(text);
-        }
-        return text;
+        return printedFrom(this::edit);
     }
 
     /** A mutable copy to plan a change on, and the pretty text of this config as read: one parse for both. */
     public Planning plan() {
         KeaConfigDocument doc = edit();
+        return new Planning(doc, printedFrom(() -> doc));
+    }
+
+    /** The pretty text printed before, else {@code doc}'s (an unedited parse of this config), remembered. */
+    private String printedFrom(Supplier<KeaConfigDocument> doc) {
         String text = printed();
         if (text == null) {
-            text = doc.toPrettyString();
+            text = doc.get().toPrettyString();
             pretty = new SoftReference<>(text);
         }
-        return new Planning(doc, text);
+        return text;
     }
 
     /** A copy to edit and the text it started from. */
