@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandem.change.ChangeEngine;
+import org.tandem.change.Parallel;
 import org.tandem.common.UserError;
 import org.tandem.kea.client.KeaClient;
 import org.tandem.kea.client.KeaProtocolError;
@@ -51,8 +52,10 @@ public final class KeaEngine {
     private final Clock clock;
     private final KeaHookLocator hooks;
     private final KeaHaActions actions;
-    /** Per server, the config Tandem set last that no read has confirmed yet. */
+    /** Per server, the config Tandem set last that no config-get has confirmed yet. */
     private final Map<String, Written> unconfirmed = new ConcurrentHashMap<>();
+    /** Per server, the config it ran at its last known commit stamp (a config-get's, or Tandem's own config-set's). */
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
     /** Canonical hash of a config Tandem set → the hash the server reported for it (a few per write; the oldest go). */
     private final Map<String, String> aliases = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -88,17 +91,41 @@ public final class KeaEngine {
     public KeaConfig sync(KeaClient server) {
         server.forgetVersion(); // a sync notices an upgraded Kea; writes in between use the version it learnt
         server.version();
-        return read(server);
+        return fetchAndConfirm(server, stamp(server));
     }
 
     /**
-     * The server's running config ({@code config-get}), kept as the last synced one: what the change engine reads to
-     * guard a write, without asking the version again. The first read after Tandem set a config ({@link #wrote})
-     * decides whether the server still runs it: Kea reports what was set plus the defaults it filled in, so when the
-     * read is the set config as Kea reports it ({@link KeaConfig#reports}), its hash becomes the one the set text is
-     * known by ({@link #reportedAs}); otherwise someone changed the server in between and the conflict checks say so.
+     * The server's running config, kept as the last synced one: what the change engine reads to guard a write, without
+     * asking the version again. A status-get comes first: when it shows the commit of the config read or set last
+     * ({@link KeaCommitStamp}), the server still runs that config and the config-get of thousands of subnets is skipped.
+     * Otherwise a config-get. The first config-get after Tandem set a config ({@link #wrote}) decides whether the server
+     * still runs it: Kea reports what was set plus the defaults it filled in, so when the read is the set config as Kea
+     * reports it ({@link KeaConfig#reports}), its hash becomes the one the set text is known by ({@link #reportedAs});
+     * otherwise someone changed the server in between and the conflict checks say so.
      */
     public KeaConfig read(KeaClient server) {
+        Optional<KeaCommitStamp> now = stamp(server);
+        Known last = known.get(server.server());
+        if (last != null && now.isPresent() && last.stamp().sameCommit(now.get())) {
+            return last.config();
+        }
+        return fetchAndConfirm(server, now);
+    }
+
+    /**
+     * The server's commit stamp (status-get and statistic-get, sent together), or empty when it gives none. Taken
+     * before a config-get, so that the config is at least as new as the stamp; after Tandem's own config-set, right
+     * after it.
+     */
+    public Optional<KeaCommitStamp> stamp(KeaClient server) {
+        Parallel.Pair<KeaResponse, KeaResponse> r = Parallel.both(() -> server.call("status-get", null),
+                () -> server.call("statistic-get", KeaClient.mapper().createObjectNode().put("name", KeaCommitStamp.COMMIT_STATISTIC)));
+        return r.first().isSuccess() ? KeaCommitStamp.of(r.first().arguments(), r.second().isSuccess() ? r.second().arguments() : null,
+                clock.instant()) : Optional.empty();
+    }
+
+    /** A config-get, confirming or not the config Tandem set last, remembered with the stamp taken just before it. */
+    private KeaConfig fetchAndConfirm(KeaClient server, Optional<KeaCommitStamp> stampBefore) {
         KeaConfig config = fetch(server);
         Written set = unconfirmed.remove(server.server());
         if (set != null) {
@@ -108,20 +135,37 @@ public final class KeaEngine {
                 log.info("Kea server {} runs another configuration than the one Tandem set last: changed outside Tandem", server.server());
             }
         }
+        remember(server, stampBefore, config);
         store.saveSynced(server.server(), config);
         return config;
     }
 
+    private void remember(KeaClient server, Optional<KeaCommitStamp> stamp, KeaConfig config) {
+        if (stamp.isPresent()) {
+            known.put(server.server(), new Known(stamp.get(), config));
+        } else {
+            known.remove(server.server());
+        }
+    }
+
     /**
-     * Records that {@code server} accepted {@code config}, planned on {@code plannedOn}, with config-set: Tandem plans
-     * the next change on it, and the next read of the server confirms it ({@link #read}). Saves a config-get of
-     * thousands of subnets per write.
+     * Records that {@code server} accepted {@code config}, planned on {@code plannedOn}, with config-set, and showed
+     * {@code stampAfter} right after it (empty when the set's commit is not known, e.g. through the Tandem agent): Tandem
+     * plans the next change on it, and the next config-get of the server confirms it ({@link #read}). Saves a
+     * config-get of thousands of subnets per write. Writes that follow each other with no config-get in between are
+     * confirmed as one, against the config Kea reported before the first of them.
      */
-    public void wrote(KeaClient server, KeaConfig config, KeaConfig plannedOn) {
+    public void wrote(KeaClient server, KeaConfig config, KeaConfig plannedOn, Optional<KeaCommitStamp> stampAfter) {
         KeaConfig now = config.at(clock.instant());
         store.saveSynced(server.server(), now);
-        unconfirmed.put(server.server(), new Written(now, plannedOn));
+        Written before = unconfirmed.get(server.server());
+        KeaConfig reported = before != null && before.config().hash().equals(plannedOn.hash()) ? before.plannedOn() : plannedOn;
+        unconfirmed.put(server.server(), new Written(now, reported));
+        remember(server, stampAfter, now);
     }
+
+    /** The config a server ran when it showed a commit stamp. */
+    private record Known(KeaCommitStamp stamp, KeaConfig config) {}
 
     /** A config Tandem set and the one it was planned on. */
     private record Written(KeaConfig config, KeaConfig plannedOn) {}

@@ -46,10 +46,11 @@ import org.tandem.kea.ha.KeaHaStatus;
  * <p>Hashes: a config's fingerprint is the SHA-256 of its canonical compact JSON ({@link KeaConfig#hash()}),
  * so key order and whitespace do not count. Verifying a write costs no config-get: Kea applies a config-set
  * whole or not at all, so its success answer says the server runs what was set, and within the change {@link #read()}
- * gives that. config-get also returns defaults Kea filled in (e.g. in a new subnet), so the text set and the
- * next read differ; the engine's next read of the server (the next change's conflict check, or a sync) accepts the
- * read as that text when it reports everything the text set ({@link KeaEngine#wrote}), and from then on
- * {@link #hashOf} of the text is the hash the server reports. When it does not, someone changed the server in
+ * gives that. Guarding the next write costs none either while the server shows no commit since ({@link KeaCommitStamp}:
+ * a status-get, asked right after the config-set and again before the next write). Otherwise the guard is a config-get.
+ * config-get also returns defaults Kea filled in (e.g. in a new subnet), so the text set and that read differ; the
+ * engine accepts the read as that text when it reports everything the text set ({@link KeaEngine#wrote}), and from then
+ * on {@link #hashOf} of the text is the hash the server reports. When it does not, someone changed the server in
  * between: the next change is refused before it writes anything, and Central's scope writes plan it again on what the
  * server runs. A Central restarted between config-set and the end of the change loses what it set; its recovery pass
  * then sees the server running neither text and leaves it to a person.
@@ -167,24 +168,38 @@ public final class KeaTarget implements ServerTarget {
         applied = null;
         handover = startHandover(planned.doc());
         try {
+            // No config-get: config-set's success is Kea's word that it runs the config (it applies all or none). Its
+            // commit stamp, asked at once, lets the next change skip the config-get while the server shows no commit
+            // since; the engine's next config-get compares what Kea reports with the config set (KeaEngine#wrote).
             if (client.endpoint() instanceof KeaEndpoint.Agent agent) {
                 applyThroughAgent(agent, newConfig, expectedSha256);
+                // The agent rewrote the file Kea reloaded: what Kea made of it is read now.
+                engine.wrote(client, planned.config(), planBase(), Optional.empty());
+                engine.read(client);
             } else {
                 client.ok("config-set", toSend(newConfig).toKeaArguments(), false);
-                // Kea writes its file while the engine's verification reads what it runs (awaitHealthy waits for it).
+                Optional<KeaCommitStamp> stamp = stampAfterSet();
+                // Kea writes its file while the engine's verification goes on (awaitHealthy waits for it).
                 writing = Parallel.start(() -> client.call("config-write", null));
-            }
-            // No config-get: config-set's success is Kea's word that it runs the config (it applies all or none). The
-            // engine's next read of this server compares what Kea reports with it (KeaEngine#wrote). Through the agent,
-            // which rewrote the file Kea reloaded, that read is made now.
-            engine.wrote(client, planned.config(), planBase());
-            if (client.endpoint() instanceof KeaEndpoint.Agent) {
-                engine.read(client);
+                engine.wrote(client, planned.config(), planBase(), stamp);
             }
             applied = newConfig;
         } catch (RuntimeException e) {
             handBack();
             throw e;
+        }
+    }
+
+    /**
+     * The commit stamp right after this target's config-set, before anything else reaches Kea (it runs one command at a
+     * time). The change is live whatever this answers, so a failure only costs the next change a config-get.
+     */
+    private Optional<KeaCommitStamp> stampAfterSet() {
+        try {
+            return engine.stamp(client);
+        } catch (RuntimeException e) {
+            log.info("Kea server {} did not answer status-get after config-set ({}); its next read is a config-get", name(), e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -28,16 +28,18 @@ import org.tandem.sync.SyncExtension;
 
 /**
  * "Kea write overhead (issue 14)": one scope change written by Tandem through Central's JSON-RPC API against the
- * bare writes of the same change sent straight to the Control Agent, on one real kea-dhcp4 + kea-ctrl-agent (KeaLab on
- * loopback, no HA; the lab's second server idles and is not registered), for several config sizes, interleaved round
- * by round. Four writes: AddDHCPReservation and RemoveDHCPReservation in an existing scope, AddDHCPScope (with one
+ * bare writes of the same change sent straight to the Control Agent, on real kea-dhcp4 + kea-ctrl-agent (KeaLab on
+ * loopback, no HA; Tandem writes the lab's first server and the bare client its second, both given the same config),
+ * for several config sizes, interleaved round by round. Each side writes its own server, as in a shop where Tandem is
+ * the one that edits it: a bare write to Tandem's server would be an edit made elsewhere, which Tandem's next write must
+ * read with a config-get. Four writes: AddDHCPReservation and RemoveDHCPReservation in an existing scope, AddDHCPScope (with one
  * pool) and RemoveDHCPScope. The bare equivalent of each is what a minimal client does: config-get, parse, the same
  * edit on the JSON tree, serialise, config-test, config-set, config-write (plain java.net.http and Jackson).
  *
- * <p>Central's clock is moved on by more than {@link ChangeEngine#RECENT_READ} before each Tandem write, so every write
- * is the isolated one a person makes, not the one following another change seconds before: Central plans on the
- * config it set or read last and reads the server afresh while it validates the plan (the read that guards the
- * write), as the bare side reads the server before its edit. Each size gets a fresh Central (in-memory database) that
+ * <p>Central's clock is moved on by more than {@link ChangeEngine#RECENT_READ} before each Tandem write, so no read of
+ * the last seconds stands in for the one that guards the write: Central plans on the config it set or read last and
+ * reads the server's commit stamp while it validates the plan (a config-get only when the server committed another
+ * config since), as the bare side reads the server before its edit. Each size gets a fresh Central (in-memory database) that
  * registers and syncs the server first. Run with {@code bench/kea-write.sh}; prints a Markdown table.
  */
 public final class KeaWriteBench {
@@ -73,7 +75,7 @@ public final class KeaWriteBench {
         }
         List<String> table = new ArrayList<>();
         try (KeaLab lab = KeaLab.start(KeaLab.Options.loopback(KeaLab.HaSetup.NONE))) {
-            Bare bare = new Bare(lab.node(0).agentUrl());
+            Bare bare = new Bare(lab.node(1).agentUrl());
             for (Map.Entry<Integer, Integer> size : sizes.entrySet()) {
                 table.addAll(measure(lab, bare, size.getKey(), size.getValue()));
             }
@@ -85,11 +87,15 @@ public final class KeaWriteBench {
         table.forEach(System.out::println);
     }
 
-    /** One size: the server gets n subnets, a fresh Central registers and syncs it, then the rounds. */
+    /** One size: both servers get n subnets, a fresh Central registers and syncs the first, then the rounds. */
     private static List<String> measure(KeaLab lab, Bare bare, int n, int rounds) throws IOException {
         ObjectNode base = (ObjectNode) bare.call("config-get", null);
         ObjectNode doc = generated(base, n);
         bare.ok("config-set", doc);
+        // Tandem's server gets the same subnets (the rest of its config is its own: sockets, lease file).
+        Bare tandemsServer = new Bare(lab.node(0).agentUrl());
+        ObjectNode own = generated((ObjectNode) tandemsServer.call("config-get", null), n);
+        tandemsServer.ok("config-set", own);
         int bytes = JSON.writeValueAsBytes(bare.call("config-get", null)).length;
         CentralConfig settings = new CentralConfig(Duration.ofDays(1), Duration.ofHours(8), 1 << 20);
         OffsetClock clock = new OffsetClock();

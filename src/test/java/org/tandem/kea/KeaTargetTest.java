@@ -52,10 +52,24 @@ class KeaTargetTest {
 
     /** The config the target read last (the engine keeps it) with one more subnet, as the planner makes it. */
     private KeaConfigDocument withNewSubnet() {
+        return withSubnet(77, "198.51.100.0/24");
+    }
+
+    private KeaConfigDocument withSubnet(long id, String cidr) {
         KeaConfigDocument doc = engine.lastSynced(client).edit();
-        Ipv4Range r = Ipv4Range.parseCidr("subnet", "198.51.100.0/24");
-        doc.addSubnet(KeaSubnet.of(77, r, List.of(KeaPool.of(new Ipv4Range(r.first().plus(10), r.first().plus(20))))));
+        Ipv4Range r = Ipv4Range.parseCidr("subnet", cidr);
+        doc.addSubnet(KeaSubnet.of(id, r, List.of(KeaPool.of(new Ipv4Range(r.first().plus(10), r.first().plus(20))))));
         return doc;
+    }
+
+    /**
+     * From now on the fake answers status-get and statistic-get as Kea does when its process {@code pid} committed a
+     * config {@code commitOffset} seconds after its start, 10 s ago, recounting its leases at {@code countedAt}.
+     */
+    private void showsCommit(int pid, int commitOffset, String countedAt) {
+        fake.answer("status-get", "[{\"result\":0,\"arguments\":{\"pid\":" + pid + ",\"uptime\":" + (commitOffset + 10)
+                + ",\"reload\":10,\"multi-threading-enabled\":false}}]");
+        fake.answer("statistic-get", "[{\"result\":0,\"arguments\":{\"declined-addresses\":[[0,\"" + countedAt + "\"]]}}]");
     }
 
     /** What Kea reports after setting {@code doc}: the same plus the defaults it fills into a subnet (the new one lacks them). */
@@ -149,6 +163,84 @@ class KeaTargetTest {
 
         assertThat(after.sha256()).isEqualTo(before.sha256());
         assertThat(second.hashOf(doc.toPrettyString())).isNotEqualTo(after.sha256());
+    }
+
+    @Test
+    void apply_asksTheCommitStampRightAfterConfigSet_beforeConfigWrite() {
+        showsCommit(700, 5, "2026-12-03 17:11:33.096086");
+        KeaTarget target = target();
+        LiveConfig before = target.read();
+        int sent = fake.commands().size();
+
+        target.apply(withNewSubnet().toPrettyString(), before.sha256());
+        target.awaitHealthy(Instant.now().plusSeconds(5));
+
+        List<String> write = fake.commands().subList(sent, sent + 4);
+        assertThat(write).startsWith("config-set").endsWith("config-write");
+        assertThat(write.subList(1, 3)).containsExactlyInAnyOrder("status-get", "statistic-get");
+    }
+
+    @Test
+    void nextChange_serverShowsNoCommitSinceTheSet_guardsTheWriteWithoutAConfigGet() {
+        showsCommit(700, 5, "2026-12-03 17:11:33.096086");
+        KeaTarget first = target();
+        LiveConfig before = first.read();
+        String next = withNewSubnet().toPrettyString();
+        showsCommit(700, 9, "2026-12-03 17:11:37.300001");
+        first.apply(next, before.sha256());
+        long gets = configGets();
+
+        KeaTarget second = target();
+        LiveConfig guard = second.read();
+
+        assertThat(configGets()).isEqualTo(gets);
+        assertThat(guard.sha256()).isEqualTo(second.hashOf(next));
+    }
+
+    @Test
+    void nextChange_serverCommittedAgainInTheSameSecond_readsItAndSeesTheEdit() {
+        showsCommit(700, 5, "2026-12-03 17:11:33.096086");
+        KeaTarget first = target();
+        LiveConfig before = first.read();
+        KeaConfigDocument doc = withNewSubnet();
+        showsCommit(700, 9, "2026-12-03 17:11:37.300001");
+        first.apply(doc.toPrettyString(), before.sha256());
+        JsonNode edited = reportedAfterSetting(doc);
+        ((ObjectNode) edited.path("Dhcp4")).put("renew-timer", 317);
+        reports(edited);
+        showsCommit(700, 9, "2026-12-03 17:11:37.800452");
+        long gets = configGets();
+
+        KeaTarget second = target();
+        LiveConfig guard = second.read();
+
+        assertThat(configGets()).isEqualTo(gets + 1);
+        assertThat(guard.sha256()).isNotEqualTo(second.hashOf(doc.toPrettyString()));
+    }
+
+    /**
+     * Day two: two writes, each guarded by the stamp alone, then Kea restarts on the file it wrote. Its config-get shows
+     * both new subnets with Kea's defaults; that is what Tandem set, not an edit made elsewhere.
+     */
+    @Test
+    void twoWritesWithoutAConfigGet_thenKeaRestarts_itsReadConfirmsBoth() {
+        showsCommit(700, 5, "2026-12-03 17:11:33.096086");
+        KeaTarget first = target();
+        LiveConfig before = first.read();
+        showsCommit(700, 9, "2026-12-03 17:11:37.300001");
+        first.apply(withNewSubnet().toPrettyString(), before.sha256());
+        KeaTarget second = target();
+        LiveConfig between = second.read();
+        KeaConfigDocument both = withSubnet(78, "198.51.101.0/24");
+        showsCommit(700, 12, "2026-12-03 17:11:40.020304");
+        second.apply(both.toPrettyString(), between.sha256());
+        reports(reportedAfterSetting(both));
+        showsCommit(912, 0, "2026-12-03 17:15:02.000777");
+
+        KeaTarget third = target();
+        LiveConfig restarted = third.read();
+
+        assertThat(third.hashOf(both.toPrettyString())).isEqualTo(restarted.sha256());
     }
 
     @Test
