@@ -2,7 +2,6 @@ package org.tandem.kea;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,7 +22,7 @@ import java.util.Optional;
  * What a stamp cannot see: a second commit in the same second as the first on a server with no subnet, and one made
  * between a config-set and the stamp Tandem asks for right after it.
  */
-public record KeaCommitStamp(long pid, long commitOffsetSeconds, Instant started, String leasesCountedAt) {
+public record KeaCommitStamp(long pid, long commitOffsetSeconds, long startedNanos, String leasesCountedAt) {
 
     /** How far two readings of one process's start may differ: whole seconds, plus the time an answer travels. */
     static final Duration START_SLACK = Duration.ofSeconds(2);
@@ -32,9 +31,11 @@ public record KeaCommitStamp(long pid, long commitOffsetSeconds, Instant started
 
     /**
      * The stamp in a status-get answer's arguments and a statistic-get answer's (null when refused), both read at
-     * {@code now}; empty when status-get lacks {@code pid}, {@code uptime} or {@code reload} (a Kea before 1.7.3).
+     * {@code nowNanos} ({@link System#nanoTime()}: the process's start is placed on that scale, which neither a clock
+     * step on Central nor a test's clock moves); empty when status-get lacks {@code pid}, {@code uptime} or
+     * {@code reload} (a Kea before 1.7.3).
      */
-    public static Optional<KeaCommitStamp> of(JsonNode status, JsonNode statistic, Instant now) {
+    public static Optional<KeaCommitStamp> of(JsonNode status, JsonNode statistic, long nowNanos) {
         if (status == null) {
             return Optional.empty();
         }
@@ -46,14 +47,14 @@ public record KeaCommitStamp(long pid, long commitOffsetSeconds, Instant started
             return Optional.empty();
         }
         JsonNode latest = statistic == null ? null : statistic.path(COMMIT_STATISTIC).path(0).path(1);
-        return Optional.of(new KeaCommitStamp(pid.asLong(), uptime.asLong() - reload.asLong(), now.minusSeconds(uptime.asLong()),
+        return Optional.of(new KeaCommitStamp(pid.asLong(), uptime.asLong() - reload.asLong(), nowNanos - Duration.ofSeconds(uptime.asLong()).toNanos(),
                 latest != null && latest.isTextual() ? latest.asText() : null));
     }
 
     /** Whether {@code later} shows the same process and no configuration committed since this stamp. */
     public boolean sameCommit(KeaCommitStamp later) {
         return pid == later.pid && commitOffsetSeconds == later.commitOffsetSeconds
-                && Duration.between(started, later.started).abs().compareTo(START_SLACK) <= 0
+                && Math.abs(later.startedNanos - startedNanos) <= START_SLACK.toNanos()
                 && Objects.equals(leasesCountedAt, later.leasesCountedAt);
     }
 }

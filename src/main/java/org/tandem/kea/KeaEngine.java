@@ -96,9 +96,9 @@ public final class KeaEngine {
 
     /**
      * The server's running config, kept as the last synced one: what the change engine reads to guard a write, without
-     * asking the version again. A status-get comes first: when it shows the commit of the config read or set last
-     * ({@link KeaCommitStamp}), the server still runs that config and the config-get of thousands of subnets is skipped.
-     * Otherwise a config-get. The first config-get after Tandem set a config ({@link #wrote}) decides whether the server
+     * asking the version again. Its commit stamp comes first ({@link #stamp}): when it shows the commit of the config
+     * read or set last ({@link KeaCommitStamp}), the server still runs that config and the config-get of thousands of
+     * subnets is skipped. Otherwise a config-get. The first config-get after Tandem set a config ({@link #wrote}) decides whether the server
      * still runs it: Kea reports what was set plus the defaults it filled in, so when the read is the set config as Kea
      * reports it ({@link KeaConfig#reports}), its hash becomes the one the set text is known by ({@link #reportedAs});
      * otherwise someone changed the server in between and the conflict checks say so.
@@ -121,7 +121,7 @@ public final class KeaEngine {
         Parallel.Pair<KeaResponse, KeaResponse> r = Parallel.both(() -> server.call("status-get", null),
                 () -> server.call("statistic-get", KeaClient.mapper().createObjectNode().put("name", KeaCommitStamp.COMMIT_STATISTIC)));
         return r.first().isSuccess() ? KeaCommitStamp.of(r.first().arguments(), r.second().isSuccess() ? r.second().arguments() : null,
-                clock.instant()) : Optional.empty();
+                System.nanoTime()) : Optional.empty();
     }
 
     /** A config-get, confirming or not the config Tandem set last, remembered with the stamp taken just before it. */
@@ -205,14 +205,15 @@ public final class KeaEngine {
 
     /**
      * The config to plan a change on: the one synced or set at most {@link ChangeEngine#RECENT_READ}
-     * ago (the last change's, the sync job's, the planner's of a moment before), else a config-get now. Planning on a
+     * ago (the last change's, the sync job's, the planner's of a moment before), else what the server runs now
+     * ({@link #read}: a config-get only when it committed a config since Central last read or set one). Planning on a
      * read that old is safe for changes the {@link ChangeEngine} applies: its fresh read of each server before writing
      * it refuses a plan made on a configuration the server no longer runs. What it saves is a config-get of thousands
      * of subnets per server when changes follow each other. Scope writes plan on {@link #lastSynced} of any age instead,
      * and plan again when the change engine finds that the server changed since.
      */
     public KeaConfig forPlanning(KeaClient server) {
-        return syncedWithin(server, ChangeEngine.RECENT_READ).orElseGet(() -> sync(server));
+        return syncedWithin(server, ChangeEngine.RECENT_READ).orElseGet(() -> read(server));
     }
 
     /** The config last synced, syncing first if there is none. */

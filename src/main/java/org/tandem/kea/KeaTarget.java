@@ -47,7 +47,8 @@ import org.tandem.kea.ha.KeaHaStatus;
  * so key order and whitespace do not count. Verifying a write costs no config-get: Kea applies a config-set
  * whole or not at all, so its success answer says the server runs what was set, and within the change {@link #read()}
  * gives that. Guarding the next write costs none either while the server shows no commit since ({@link KeaCommitStamp}:
- * a status-get, asked right after the config-set and again before the next write). Otherwise the guard is a config-get.
+ * status-get and statistic-get, asked right after the config-set and again before the next write); otherwise the guard
+ * is a config-get.
  * config-get also returns defaults Kea filled in (e.g. in a new subnet), so the text set and that read differ; the
  * engine accepts the read as that text when it reports everything the text set ({@link KeaEngine#wrote}), and from then
  * on {@link #hashOf} of the text is the hash the server reports. When it does not, someone changed the server in
@@ -198,7 +199,7 @@ public final class KeaTarget implements ServerTarget {
         try {
             return engine.stamp(client);
         } catch (RuntimeException e) {
-            log.info("Kea server {} did not answer status-get after config-set ({}); its next read is a config-get", name(), e.getMessage());
+            log.info("Kea server {} gave no commit stamp after config-set ({}); its next read is a config-get", name(), e.getMessage());
             return Optional.empty();
         }
     }
