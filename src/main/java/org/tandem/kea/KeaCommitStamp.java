@@ -19,8 +19,9 @@ import java.util.Optional;
  *       so two commits in one second differ here. A declined lease also adds one; that costs a config-get, nothing
  *       more. Null when the server has no such statistic.</li>
  * </ul>
- * What a stamp cannot see: a second commit in the same second as the first on a server with no subnet, and one made
- * between a config-set and the stamp Tandem asks for right after it.
+ * What a stamp cannot see: a second commit in the same second as the first on a server with no subnet, one made
+ * between a config-set and the stamp Tandem asks for right after it, and config a configuration backend merges in
+ * (so the engine does not go by stamps on a server whose config has {@code config-control}).
  */
 public record KeaCommitStamp(long pid, long commitOffsetSeconds, long startedNanos, String leasesCountedAt) {
 

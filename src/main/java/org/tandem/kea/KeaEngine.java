@@ -140,8 +140,9 @@ public final class KeaEngine {
         return config;
     }
 
+    /** A server with a configuration backend is always read: Kea may merge the database's config in without a commit. */
     private void remember(KeaClient server, Optional<KeaCommitStamp> stamp, KeaConfig config) {
-        if (stamp.isPresent()) {
+        if (stamp.isPresent() && !config.hasConfigBackend()) {
             known.put(server.server(), new Known(stamp.get(), config));
         } else {
             known.remove(server.server());

@@ -202,6 +202,21 @@ class KeaTargetTest {
         assertThat(guard.sha256()).isEqualTo(second.hashOf(next));
     }
 
+    @Test
+    void read_serverWithAConfigBackend_isReadEveryTimeWhateverItsStamp() {
+        showsCommit(700, 5, "2026-12-03 17:11:33.096086");
+        JsonNode withBackend = engine.sync(client).edit().toKeaArguments().deepCopy();
+        ((ObjectNode) withBackend.path("Dhcp4")).putObject("config-control").putArray("config-databases").addObject()
+                .put("type", "mysql").put("name", "kea");
+        reports(withBackend);
+        engine.sync(client);
+        long gets = configGets();
+
+        target().read();
+
+        assertThat(configGets()).isEqualTo(gets + 1);
+    }
+
     /** Found by the benchmark, whose Central clock jumps 16 s before each write: the stamp does not go by Central's clock. */
     @Test
     void nextChange_centralsClockSteppedSinceTheSet_stillNoConfigGet() {

@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.ref.SoftReference;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -200,6 +201,25 @@ public final class KeaConfig {
     /** Size of the compact JSON in bytes. */
     public int jsonSize() {
         return json.length;
+    }
+
+    /**
+     * Whether the config names a configuration backend ({@code config-control}): such a server also takes config from
+     * a database, which Kea may merge in without a commit of its own. Looked for as a key in the compact JSON, where a
+     * string that merely contains the name has its quotes escaped.
+     */
+    public boolean hasConfigBackend() {
+        byte[] key = "\"config-control\":".getBytes(StandardCharsets.UTF_8);
+        outer:
+        for (int i = 0; i <= json.length - key.length; i++) {
+            for (int k = 0; k < key.length; k++) {
+                if (json[i + k] != key[k]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     public int subnetCount() {

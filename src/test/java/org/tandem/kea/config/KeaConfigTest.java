@@ -30,6 +30,18 @@ class KeaConfigTest {
     }
 
     @Test
+    void hasConfigBackend_onlyWhenConfigControlIsAKey_notWhenAStringNamesIt() {
+        KeaConfig backend = config("""
+                {"Dhcp4":{"config-control":{"config-databases":[{"type":"mysql","name":"kea"}]},"subnet4":[]}}""");
+        KeaConfig mentioned = config("""
+                {"Dhcp4":{"user-context":{"note":"no \\"config-control\\": here"},"subnet4":[]}}""");
+
+        assertThat(backend.hasConfigBackend()).isTrue();
+        assertThat(mentioned.hasConfigBackend()).isFalse();
+        assertThat(config("{\"Dhcp4\":{}}").hasConfigBackend()).isFalse();
+    }
+
+    @Test
     void index_findsTopLevelAndSharedNetworkSubnets_butNotOtherIds() {
         KeaConfig c = config("""
                 {"Dhcp4":{"subnet4":[{"id":3,"subnet":"10.0.0.0/24","pools":[{"pool":"10.0.0.5 - 10.0.0.9"}],
