@@ -48,7 +48,8 @@ public record KeaCommitStamp(long pid, long commitOffsetSeconds, long startedNan
             return Optional.empty();
         }
         JsonNode latest = statistic == null ? null : statistic.path(COMMIT_STATISTIC).path(0).path(1);
-        return Optional.of(new KeaCommitStamp(pid.asLong(), uptime.asLong() - reload.asLong(), nowNanos - Duration.ofSeconds(uptime.asLong()).toNanos(),
+        long started = nowNanos - Duration.ofSeconds(uptime.asLong()).toNanos();
+        return Optional.of(new KeaCommitStamp(pid.asLong(), uptime.asLong() - reload.asLong(), started,
                 latest != null && latest.isTextual() ? latest.asText() : null));
     }
 

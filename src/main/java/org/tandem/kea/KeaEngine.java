@@ -1,5 +1,6 @@
 package org.tandem.kea;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
@@ -118,10 +119,13 @@ public final class KeaEngine {
      * after it.
      */
     public Optional<KeaCommitStamp> stamp(KeaClient server) {
+        JsonNode statistic = KeaClient.mapper().createObjectNode().put("name", KeaCommitStamp.COMMIT_STATISTIC);
         Parallel.Pair<KeaResponse, KeaResponse> r = Parallel.both(() -> server.call("status-get", null),
-                () -> server.call("statistic-get", KeaClient.mapper().createObjectNode().put("name", KeaCommitStamp.COMMIT_STATISTIC)));
-        return r.first().isSuccess() ? KeaCommitStamp.of(r.first().arguments(), r.second().isSuccess() ? r.second().arguments() : null,
-                System.nanoTime()) : Optional.empty();
+                () -> server.call("statistic-get", statistic));
+        if (!r.first().isSuccess()) {
+            return Optional.empty();
+        }
+        return KeaCommitStamp.of(r.first().arguments(), r.second().isSuccess() ? r.second().arguments() : null, System.nanoTime());
     }
 
     /** A config-get, confirming or not the config Tandem set last, remembered with the stamp taken just before it. */
