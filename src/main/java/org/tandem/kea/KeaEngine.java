@@ -99,10 +99,10 @@ public final class KeaEngine {
      * The server's running config, kept as the last synced one: what the change engine reads to guard a write, without
      * asking the version again. Its commit stamp comes first ({@link #stamp}): when it shows the commit of the config
      * read or set last ({@link KeaCommitStamp}), the server still runs that config and the config-get of thousands of
-     * subnets is skipped. Otherwise a config-get. The first config-get after Tandem set a config ({@link #wrote}) decides whether the server
-     * still runs it: Kea reports what was set plus the defaults it filled in, so when the read is the set config as Kea
-     * reports it ({@link KeaConfig#reports}), its hash becomes the one the set text is known by ({@link #reportedAs});
-     * otherwise someone changed the server in between and the conflict checks say so.
+     * subnets is skipped. Otherwise a config-get. The first config-get after Tandem set a config ({@link #wrote})
+     * decides whether the server still runs it: Kea reports what was set plus the defaults it filled in, so when the
+     * read is the set config as Kea reports it ({@link KeaConfig#reports}), its hash becomes the one the set text is
+     * known by ({@link #reportedAs}); otherwise someone changed the server in between and the conflict checks say so.
      */
     public KeaConfig read(KeaClient server) {
         Optional<KeaCommitStamp> now = stamp(server);

@@ -28,6 +28,7 @@ import org.tandem.kea.config.KeaSubnet;
 import org.tandem.lab.KeaLab;
 import org.tandem.net.Ipv4Address;
 import org.tandem.net.Ipv4Range;
+import org.tandem.testing.KeaHandEdits;
 import org.tandem.store.Database;
 import org.tandem.sync.SyncExtension;
 import org.tandem.testing.Cleanup;
@@ -177,10 +178,10 @@ class ScopeWritesKeaIT {
     void serverEditedOutsideRightAfterAChange_nextWriteIsRefused_andNothingIsLost() {
         call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":false}}");
         // The primary is written second: its fresh read comes after the secondary was written.
-        String primary = call("GetDHCPFailoverRelationships", "{}").path("dhcpFailoverRelationships").get(0).path("primaryServer").asText();
+        String primary = primaryServer();
         KeaClient edited = primary.equals(a.server()) ? a : b;
         KeaClient other = edited == a ? b : a;
-        editByHand(edited, 311);
+        KeaHandEdits.setRenewTimer(edited, 311);
         String editedHash = config(edited).hash();
         String otherHash = config(other).hash();
         int pools = call("GetDHCPAddressPools", "{}").path("totalResults").asInt();
@@ -236,9 +237,9 @@ class ScopeWritesKeaIT {
     @Order(9)
     void serverWrittenFirstEditedByHand_nextWriteIsPlannedAgainOnIt_andTheEditStays() {
         call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":false}}");
-        String primary = call("GetDHCPFailoverRelationships", "{}").path("dhcpFailoverRelationships").get(0).path("primaryServer").asText();
+        String primary = primaryServer();
         KeaClient first = primary.equals(a.server()) ? b : a;
-        editByHand(first, 317);
+        KeaHandEdits.setRenewTimer(first, 317);
 
         JsonNode answer = call("ModifyDHCPScope", "{\"dhcpScopeRef\":\"" + scopeRef + "\",\"properties\":{\"enabled\":true}}");
 
@@ -252,12 +253,9 @@ class ScopeWritesKeaIT {
         assertThat(subnet(a).orElseThrow().pools()).isEmpty();
     }
 
-    /** What an administrator does by hand: the running config with another global renew-timer, set straight on Kea. */
-    private static void editByHand(KeaClient c, int renewTimer) {
-        ObjectNode live = (ObjectNode) c.ok("config-get", null, false).arguments().deepCopy();
-        ((ObjectNode) live.get("Dhcp4")).put("renew-timer", renewTimer);
-        live.remove("hash");
-        c.ok("config-set", live, false);
+    /** The name of the pair relationship's primary server, as Central reports it. */
+    private static String primaryServer() {
+        return call("GetDHCPFailoverRelationships", "{}").path("dhcpFailoverRelationships").get(0).path("primaryServer").asText();
     }
 
     private static Optional<KeaSubnet> subnet(KeaClient c) {

@@ -20,6 +20,7 @@ import org.tandem.kea.config.KeaPool;
 import org.tandem.kea.config.KeaSubnet;
 import org.tandem.lab.KeaLab;
 import org.tandem.net.Ipv4Range;
+import org.tandem.testing.KeaHandEdits;
 
 /**
  * The commit stamp on a real Kea 2.2 behind its Control Agent: which commands move it, and what the guard of Tandem's
@@ -76,13 +77,6 @@ class KeaCommitStampIT {
         return text;
     }
 
-    /** What an administrator does by hand: the running config with another global renew-timer, set straight on Kea. */
-    private static void editByHand(int renewTimer) {
-        ObjectNode live = (ObjectNode) configGet();
-        ((ObjectNode) live.get("Dhcp4")).put("renew-timer", renewTimer);
-        kea.ok("config-set", live, false);
-    }
-
     private static int renewTimer(KeaConfig c) {
         return c.edit().toKeaArguments().path("Dhcp4").path("renew-timer").asInt();
     }
@@ -136,7 +130,7 @@ class KeaCommitStampIT {
             String text = writeASubnet(engine, 3);
             KeaCommitStamp written = stamp(engine);
             int value = 311 + round; // the lab's is 300
-            editByHand(value);
+            KeaHandEdits.setRenewTimer(kea, value);
             sameSecond = stamp(engine).commitOffsetSeconds() == written.commitOffsetSeconds();
 
             KeaTarget next = target(engine);

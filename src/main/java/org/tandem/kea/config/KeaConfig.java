@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.ref.SoftReference;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -46,17 +45,21 @@ public final class KeaConfig {
     private final long[] subnetIds;
     private final int[] subnetFirst;
     private final int[] subnetLast;
+    /** Whether Dhcp4 has {@code config-control} (a configuration backend); noted while the config is parsed. */
+    private final boolean configBackend;
     private final Instant syncedAt;
     /** The pretty text once printed, kept while the heap has room for it. */
     private volatile SoftReference<String> pretty;
 
-    private KeaConfig(byte[] json, String hash, String keaHash, long[] ids, int[] first, int[] last, Instant syncedAt) {
+    private KeaConfig(byte[] json, String hash, String keaHash, long[] ids, int[] first, int[] last, boolean configBackend,
+                      Instant syncedAt) {
         this.json = json;
         this.hash = hash;
         this.keaHash = keaHash;
         this.subnetIds = ids;
         this.subnetFirst = first;
         this.subnetLast = last;
+        this.configBackend = configBackend;
         this.syncedAt = syncedAt;
     }
 
@@ -110,6 +113,8 @@ public final class KeaConfig {
                         String name = p.currentName();
                         if (depth == 1 && name.equals("Dhcp4")) {
                             sawDhcp4 = true;
+                        } else if (depth == 2 && name.equals("config-control")) {
+                            index.configBackend = true;
                         }
                         if (name.compareTo(lastKeys.peek()) < 0) {
                             sorted = false;
@@ -205,21 +210,10 @@ public final class KeaConfig {
 
     /**
      * Whether the config names a configuration backend ({@code config-control}): such a server also takes config from
-     * a database, which Kea may merge in without a commit of its own. Looked for as a key in the compact JSON, where a
-     * string that merely contains the name has its quotes escaped.
+     * a database, which Kea may merge in without a commit of its own.
      */
     public boolean hasConfigBackend() {
-        byte[] key = "\"config-control\":".getBytes(StandardCharsets.UTF_8);
-        outer:
-        for (int i = 0; i <= json.length - key.length; i++) {
-            for (int k = 0; k < key.length; k++) {
-                if (json[i + k] != key[k]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return configBackend;
     }
 
     public int subnetCount() {
@@ -261,7 +255,7 @@ public final class KeaConfig {
 
     /** The same config, as synced at {@code when}. */
     public KeaConfig at(Instant when) {
-        KeaConfig copy = new KeaConfig(json, hash, keaHash, subnetIds, subnetFirst, subnetLast, when);
+        KeaConfig copy = new KeaConfig(json, hash, keaHash, subnetIds, subnetFirst, subnetLast, configBackend, when);
         copy.pretty = pretty;
         return copy;
     }
@@ -346,6 +340,7 @@ public final class KeaConfig {
         private int openSubnets;
         private long curId = -1;
         private String curSubnet;
+        private boolean configBackend;
 
         private static boolean isSubnetObject(JsonStreamContext objectCtx) {
             JsonStreamContext parent = objectCtx.getParent();
@@ -402,7 +397,8 @@ public final class KeaConfig {
         }
 
         KeaConfig build(byte[] json, String hash, String keaHash, Instant at) {
-            return new KeaConfig(json, hash, keaHash, Arrays.copyOf(ids, n), Arrays.copyOf(first, n), Arrays.copyOf(last, n), at);
+            return new KeaConfig(json, hash, keaHash, Arrays.copyOf(ids, n), Arrays.copyOf(first, n), Arrays.copyOf(last, n),
+                    configBackend, at);
         }
     }
 
