@@ -1,5 +1,6 @@
 package org.tandem.common;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.regex.Pattern;
 
 /** Checks for names and free text that come from outside, so stored values are always safe to render. */
@@ -59,6 +60,15 @@ public final class Text {
             throw UserError.invalid(field, "must be a port from 1 to 65535, not " + value);
         }
         return (int) value;
+    }
+
+    /**
+     * What is wrong with unreadable JSON, in words for the user: Jackson's own message without the name of
+     * the Java setting behind a limit ("... exceeds the maximum allowed (64, from `StreamReadConstraints...`)").
+     */
+    public static String jsonProblem(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        return message == null ? "unreadable" : message.replaceAll(", from `[^`]*`", "");
     }
 
     public static String clip(String text) {

@@ -21,6 +21,7 @@ import org.tandem.change.ChangePlan;
 import org.tandem.change.ChangeResult;
 import org.tandem.change.SecretMask;
 import org.tandem.change.ServerChange;
+import org.tandem.common.Text;
 import org.tandem.common.UserError;
 import org.tandem.http.Json;
 import org.tandem.failover.ServerTargets;
@@ -159,7 +160,7 @@ final class KeaPages {
             tree = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException ex) {
             long line = ex.getLocation() == null ? -1 : ex.getLocation().getLineNr();
-            throw new ConfigError("This is not valid JSON" + (line > 0 ? " (line " + line + ")" : "") + ": " + ex.getOriginalMessage(),
+            throw new ConfigError("This is not valid JSON" + (line > 0 ? " (line " + line + ")" : "") + ": " + Text.jsonProblem(ex),
                     line > 0 ? String.valueOf(line) : null);
         }
         if (tree == null || !tree.isObject() || !tree.has("Dhcp4") || !tree.get("Dhcp4").isObject()) {

@@ -80,6 +80,11 @@ class CentralApiIT {
     void rpc_malformedJson_isParseError() {
         rpcRefused("{\"method\":\"GetDHCPScopes\",", -32700, "Parse error");
         rpcRefused("{\"method\":\"Login\",\"method\":\"Logout\"}", -32700, "Duplicate field");
+        // Jackson's limit message names the Java setting behind it; the user reads only the limit.
+        String deep = "{\"method\":\"GetDHCPScopes\",\"params\":" + "[".repeat(100) + "]".repeat(100) + "}";
+        rpcRefused(deep, -32700, "nesting depth", "maximum allowed (64)");
+        assertThat(c.rpcRaw(deep).text()).doesNotContain("StreamReadConstraints").doesNotContain("`");
+        assertThat(c.send("POST", "/mmws/api/v2/ranges", deep, bearer).text()).contains("maximum allowed (64)").doesNotContain("StreamReadConstraints");
     }
 
     @Test

@@ -217,6 +217,13 @@ class HostileInputIT {
                 }
             }
         }
+        if (path.contains("%00")) {
+            // Jetty's HTTP parser refuses a request line with a NUL in the path before it reads any header,
+            // answers 400 and closes. Whatever of a body is still unread then makes the kernel reset the
+            // connection, and a client still sending loses the 400 (about 1 in 100 tries with 60 KB here):
+            // TCP, not Tandem. Such requests are sent without a body, so the answer is always readable.
+            body = null;
+        }
         String auth = "Bearer " + admin;
         if (gen.chance(0.08)) {
             auth = gen.pick(List.of("", "Bearer ", "Bearer no-such-" + Integer.toHexString(gen.nextInt(1 << 30)), "Basic !!!notbase64", "Basic Zm9v", "Digest x", "Bearer " + "a".repeat(300)));

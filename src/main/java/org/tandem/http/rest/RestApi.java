@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.tandem.auth.Actor;
 import org.tandem.auth.AuthService;
 import org.tandem.changelog.ChangeLog;
+import org.tandem.common.Text;
 import org.tandem.common.UserError;
 import org.tandem.failover.AddressRecords;
 import org.tandem.failover.ScopeOptionWrites;
@@ -87,7 +88,7 @@ public final class RestApi {
         r.exception(UserError.class, (e, ctx) -> error(ctx, ErrorCodes.of(e.kind()).httpStatus(), ErrorCodes.of(e.kind()).code(), e.getMessage()));
         r.exception(Requests.BodyTooLarge.class, (e, ctx) -> error(ctx, 413, ErrorCodes.BODY_TOO_LARGE, e.getMessage()));
         r.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, 400, ErrorCodes.PARSE_ERROR,
-                "Parse error: the body is not valid JSON (" + e.getOriginalMessage() + ")"));
+                "Parse error: the body is not valid JSON (" + Text.jsonProblem(e) + ")"));
     }
 
     private void sessions(RoutesConfig r) {

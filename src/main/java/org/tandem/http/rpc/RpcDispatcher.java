@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandem.auth.Actor;
 import org.tandem.auth.AuthService;
+import org.tandem.common.Text;
 import org.tandem.common.UserError;
 import org.tandem.http.ErrorCodes;
 import org.tandem.http.Json;
@@ -183,7 +184,7 @@ public final class RpcDispatcher {
         } catch (Requests.BodyTooLarge e) {
             answer = error(ErrorCodes.BODY_TOO_LARGE, e.getMessage());
         } catch (JsonProcessingException e) {
-            answer = error(ErrorCodes.PARSE_ERROR, "Parse error: the body is not valid JSON (" + e.getOriginalMessage() + ")");
+            answer = error(ErrorCodes.PARSE_ERROR, "Parse error: the body is not valid JSON (" + Text.jsonProblem(e) + ")");
         } catch (IOException e) {
             answer = error(ErrorCodes.PARSE_ERROR, "Parse error: " + e.getMessage());
         } catch (Envelope e) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Objects;
+import org.tandem.common.Text;
 import org.tandem.common.UserError;
 
 /**
@@ -220,7 +221,7 @@ public final class KeaClient {
             }
             return new Streamed<>(new KeaResponse(server, command, code, text, null), value);
         } catch (JsonProcessingException e) {
-            throw KeaProtocolError.of(server, command, "not valid JSON (" + e.getOriginalMessage() + ")", e);
+            throw KeaProtocolError.of(server, command, "not valid JSON (" + Text.jsonProblem(e) + ")", e);
         } catch (IOException e) {
             throw KeaProtocolError.of(server, command, "could not be read (" + e.getMessage() + ")", e);
         }

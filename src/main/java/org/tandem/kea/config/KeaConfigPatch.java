@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.tandem.common.Text;
 import org.tandem.common.UserError;
 import org.tandem.net.Ipv4Address;
 import org.tandem.net.Ipv4Range;
@@ -194,7 +195,7 @@ public final class KeaConfigPatch {
         try {
             return JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw UserError.invalid(field, "is not valid JSON (" + e.getOriginalMessage() + ")");
+            throw UserError.invalid(field, "is not valid JSON (" + Text.jsonProblem(e) + ")");
         }
     }
 
