@@ -242,7 +242,7 @@ public final class ChangeEngine {
     }
 
     private static LiveConfig refuseIfChangedElsewhere(ServerTarget target, ServerChange change, LiveConfig live) {
-        if (!live.sha256().equals(target.hashOf(change.expectedConfig()))) {
+        if (!target.runs(live, change.expectedConfig())) {
             throw new ChangedOutside(change.server());
         }
         return live;
@@ -250,7 +250,7 @@ public final class ChangeEngine {
 
     /** After a restart, the server must report the config just applied, not merely be up. */
     private static void refuseUnlessRunning(ServerTarget target, String config, LiveConfig live) {
-        if (!live.sha256().equals(target.hashOf(config))) {
+        if (!target.runs(live, config)) {
             throw UserError.serverRefused("it is up but reports a configuration other than the one just applied");
         }
     }
@@ -344,7 +344,7 @@ public final class ChangeEngine {
      */
     static void restoreOld(ServerTarget target, String oldConfig, String newConfig, Instant deadline) {
         LiveConfig live = target.read();
-        if (!live.sha256().equals(target.hashOf(oldConfig)) && !live.sha256().equals(target.hashOf(newConfig))) {
+        if (!target.runs(live, oldConfig) && !target.runs(live, newConfig)) {
             throw UserError.conflict("its configuration is neither the old nor the new one of this change:"
                     + " someone else changed it");
         }

@@ -116,8 +116,8 @@ public final class ChangeRecovery {
                         + e.getMessage() + "); retried at the next pass");
             }
             targets.add(target);
-            boolean isOld = live.sha256().equals(target.hashOf(server.oldConfig()));
-            boolean isNew = live.sha256().equals(target.hashOf(server.newConfig()));
+            boolean isOld = target.runs(live, server.oldConfig());
+            boolean isNew = target.runs(live, server.newConfig());
             boolean touched = switch (server.step()) {
                 case APPLYING, APPLIED, ROLLING_BACK -> true;
                 case PLANNED, ROLLED_BACK -> false;

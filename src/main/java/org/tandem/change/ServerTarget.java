@@ -47,6 +47,15 @@ public interface ServerTarget {
     }
 
     /**
+     * Whether the server, read as {@code live}, runs {@code config}: how the engine compares a read with a text. The
+     * default compares {@link LiveConfig#sha256()} with {@link #hashOf}; a Kea adapter also follows what it learnt
+     * between the read and the comparison (the hash Kea reports for a config Tandem set).
+     */
+    default boolean runs(LiveConfig live, String config) {
+        return live.sha256().equals(hashOf(config));
+    }
+
+    /**
      * Asks the server's own validator about a configuration without applying it ({@code dhcpd -t},
      * Kea {@code config-test}); a refusal is a {@code SERVER_REFUSED} UserError carrying its words
      * (the engine puts the server's name in front of them, so they need not name it).

@@ -48,6 +48,8 @@ public final class KeaEngine {
     private static final Logger log = LoggerFactory.getLogger(KeaEngine.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final int MAX_ALIASES = 1_000;
+    /** Reads again after a config-get that crossed Tandem's own config-set, before its answer is given up. */
+    private static final int MAX_REREADS = 3;
 
     private final KeaConfigStore store;
     private final Clock clock;
@@ -57,6 +59,8 @@ public final class KeaEngine {
     private final Map<String, Written> unconfirmed = new ConcurrentHashMap<>();
     /** Per server, the config it ran at its last known commit stamp (a config-get's, or Tandem's own config-set's). */
     private final Map<String, Known> known = new ConcurrentHashMap<>();
+    /** Per server, Tandem's config-sets counted, to recognise a config-get that crossed one ({@link #fetchAndConfirm}). */
+    private final Map<String, Writes> writes = new ConcurrentHashMap<>();
     /** Canonical hash of a config Tandem set → the hash the server reported for it (a few per write; the oldest go). */
     private final Map<String, String> aliases = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -92,7 +96,8 @@ public final class KeaEngine {
     public KeaConfig sync(KeaClient server) {
         server.forgetVersion(); // a sync notices an upgraded Kea; writes in between use the version it learnt
         server.version();
-        return fetchAndConfirm(server, stamp(server));
+        long writes = writesTo(server).count();
+        return fetchAndConfirm(server, stamp(server), writes, 0);
     }
 
     /**
@@ -105,12 +110,17 @@ public final class KeaEngine {
      * known by ({@link #reportedAs}); otherwise someone changed the server in between and the conflict checks say so.
      */
     public KeaConfig read(KeaClient server) {
+        return read(server, 0);
+    }
+
+    private KeaConfig read(KeaClient server, int rereads) {
+        long writes = writesTo(server).count();
         Optional<KeaCommitStamp> now = stamp(server);
         Known last = known.get(server.server());
         if (last != null && now.isPresent() && last.stamp().sameCommit(now.get())) {
             return last.config();
         }
-        return fetchAndConfirm(server, now);
+        return fetchAndConfirm(server, now, writes, rereads);
     }
 
     /**
@@ -128,20 +138,66 @@ public final class KeaEngine {
         return KeaCommitStamp.of(r.first().arguments(), r.second().isSuccess() ? r.second().arguments() : null, System.nanoTime());
     }
 
-    /** A config-get, confirming or not the config Tandem set last, remembered with the stamp taken just before it. */
-    private KeaConfig fetchAndConfirm(KeaClient server, Optional<KeaCommitStamp> stampBefore) {
+    /**
+     * A config-get, confirming or not the config Tandem set last, remembered with the stamp taken just before it.
+     * {@code writesBefore}: Tandem's config-sets to the server counted before that stamp. When one began or ended while
+     * the config-get was under way (the sync job's, beside a change), Kea may have answered it before that config-set:
+     * the answer then counts only if it shows the config set; otherwise it is dropped and the server read again (a few
+     * times at most), so an answer older than Tandem's own write is neither stored nor taken for an edit made elsewhere.
+     */
+    private KeaConfig fetchAndConfirm(KeaClient server, Optional<KeaCommitStamp> stampBefore, long writesBefore, int rereads) {
         KeaConfig config = fetch(server);
-        Written set = unconfirmed.remove(server.server());
-        if (set != null) {
-            if (config.reports(set.config(), set.plannedOn())) {
-                aliases.put(set.config().hash(), config.hash());
-            } else {
-                log.info("Kea server {} runs another configuration than the one Tandem set last: changed outside Tandem", server.server());
+        Writes writes = writesTo(server);
+        synchronized (writes) {
+            Written set = unconfirmed.get(server.server());
+            boolean showsSet = set != null && config.reports(set.config(), set.plannedOn());
+            boolean overlapped = writes.count() != writesBefore;
+            if (!overlapped || showsSet) {
+                if (set != null) {
+                    unconfirmed.remove(server.server());
+                    if (showsSet) {
+                        aliases.put(set.config().hash(), config.hash());
+                    } else {
+                        log.info("Kea server {} runs another configuration than the one Tandem set last: changed outside Tandem", server.server());
+                    }
+                }
+                // The stamp taken before a config-get that overlapped a write may be older than the config it got.
+                remember(server, overlapped ? Optional.empty() : stampBefore, config);
+                store.saveSynced(server.server(), config);
+                return config;
             }
         }
-        remember(server, stampBefore, config);
-        store.saveSynced(server.server(), config);
-        return config;
+        if (rereads < MAX_REREADS) {
+            log.debug("Kea server {}: a config-get crossed Tandem's own config-set; reading it again", server.server());
+            return read(server, rereads + 1);
+        }
+        log.info("Kea server {}: {} config-gets in a row crossed Tandem's own config-sets; the stored config stands", server.server(), rereads + 1);
+        return store.lastSynced(server.server()).orElse(config);
+    }
+
+    /** Tandem's config-sets to one server, begun or ended; its monitor orders them against the reads' bookkeeping. */
+    private static final class Writes {
+        private long count;
+
+        synchronized long count() {
+            return count;
+        }
+
+        synchronized void next() {
+            count++;
+        }
+    }
+
+    private Writes writesTo(KeaClient server) {
+        return writes.computeIfAbsent(server.server(), k -> new Writes());
+    }
+
+    /**
+     * Tells the engine that Tandem is about to set a config on {@code server} (config-set, or the agent's reload): a read
+     * under way now may be answered before or after it ({@link #fetchAndConfirm}). {@link #wrote} follows on success.
+     */
+    public void writing(KeaClient server) {
+        writesTo(server).next();
     }
 
     /** A server with a configuration backend is always read: Kea may merge the database's config in without a commit. */
@@ -162,11 +218,26 @@ public final class KeaEngine {
      */
     public void wrote(KeaClient server, KeaConfig config, KeaConfig plannedOn, Optional<KeaCommitStamp> stampAfter) {
         KeaConfig now = config.at(clock.instant());
-        store.saveSynced(server.server(), now);
-        Written before = unconfirmed.get(server.server());
-        KeaConfig reported = before != null && before.config().hash().equals(plannedOn.hash()) ? before.plannedOn() : plannedOn;
-        unconfirmed.put(server.server(), new Written(now, reported));
-        remember(server, stampAfter, now);
+        Writes writes = writesTo(server);
+        synchronized (writes) {
+            writes.next();
+            Written before = unconfirmed.get(server.server());
+            KeaConfig reported = before != null && before.config().hash().equals(plannedOn.hash()) ? before.plannedOn()
+                    : asReported(server, plannedOn);
+            store.saveSynced(server.server(), now);
+            unconfirmed.put(server.server(), new Written(now, reported));
+            remember(server, stampAfter, now);
+        }
+    }
+
+    /**
+     * {@code plannedOn} as Kea reported it: when it is a config Tandem set that a config-get has confirmed since (the
+     * sync job's, while this change planned on the set text), the config that read stored; otherwise itself.
+     */
+    private KeaConfig asReported(KeaClient server, KeaConfig plannedOn) {
+        String reportedHash = aliases.get(plannedOn.hash());
+        return reportedHash == null ? plannedOn
+                : store.lastSynced(server.server()).filter(c -> c.hash().equals(reportedHash)).orElse(plannedOn);
     }
 
     /** The config a server ran when it showed a commit stamp. */
@@ -178,6 +249,14 @@ public final class KeaEngine {
     /** The hash a server reports for a config Tandem set whose canonical hash is {@code setHash} (itself until a read confirmed it). */
     public String reportedAs(String setHash) {
         return aliases.getOrDefault(setHash, setHash);
+    }
+
+    /**
+     * Whether two hashes stand for the same config: equal, or one the canonical hash of a config Tandem set and the other
+     * the hash Kea reported for it. The alias is in place before the read that learnt it returns its config.
+     */
+    public boolean sameConfig(String hash, String other) {
+        return hash.equals(other) || reportedAs(hash).equals(reportedAs(other));
     }
 
     /** The canonical hash of the config last synced from {@code server} when {@code text} is its pretty text (printed already). */
@@ -196,6 +275,7 @@ public final class KeaEngine {
 
     /** Makes the server re-read its config file (for administrators who edited it by hand), then syncs. */
     public KeaConfig reload(KeaClient server) {
+        writing(server);
         server.ok("config-reload", null, false);
         return sync(server);
     }
@@ -460,6 +540,7 @@ public final class KeaEngine {
     private void write(KeaPlan p, List<String> steps, List<String> warnings) {
         String name = p.server().server();
         KeaConfigDocument send = p.base() == null ? p.newConfig() : KeaInheritance.unpinned(p.newConfig(), p.base().edit());
+        writing(p.server());
         p.server().ok("config-set", send.toKeaArguments(), false);
         steps.add("config-set on " + name);
         KeaResponse w = p.server().call("config-write", null);
@@ -555,6 +636,7 @@ public final class KeaEngine {
     private void rollBack(KeaPlan written, List<String> steps, List<String> warnings) {
         String name = written.server().server();
         try {
+            writing(written.server());
             written.server().ok("config-set", written.base().edit().toKeaArguments(), false);
             written.server().call("config-write", null);
             steps.add("rolled back " + name);

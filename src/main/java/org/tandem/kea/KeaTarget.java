@@ -128,8 +128,21 @@ public final class KeaTarget implements ServerTarget {
 
     @Override
     public String hashOf(String config) {
-        String canonical = hashes.computeIfAbsent(config, text -> engine.printedAs(client, text).orElseGet(() -> canonicalHash(text)));
-        return engine.reportedAs(canonical);
+        return engine.reportedAs(canonicalOf(config));
+    }
+
+    private String canonicalOf(String config) {
+        return hashes.computeIfAbsent(config, text -> engine.printedAs(client, text).orElseGet(() -> canonicalHash(text)));
+    }
+
+    /**
+     * A read that returned a config Tandem set before any config-get confirmed it carries the set text's canonical hash;
+     * once a read (the sync job's, at any moment) confirms it, {@link #hashOf} answers the hash Kea reports for it. So
+     * both sides are compared as they stand now, through {@link KeaEngine#sameConfig}.
+     */
+    @Override
+    public boolean runs(LiveConfig live, String config) {
+        return engine.sameConfig(live.sha256(), canonicalOf(config));
     }
 
     private static String canonicalHash(String config) {
@@ -178,7 +191,9 @@ public final class KeaTarget implements ServerTarget {
                 engine.wrote(client, planned.config(), planBase(), Optional.empty());
                 engine.read(client);
             } else {
-                client.ok("config-set", toSend(newConfig).toKeaArguments(), false);
+                KeaConfigDocument send = toSend(newConfig);
+                engine.writing(client);
+                client.ok("config-set", send.toKeaArguments(), false);
                 Optional<KeaCommitStamp> stamp = stampAfterSet();
                 // Kea writes its file while the engine's verification goes on (awaitHealthy waits for it).
                 writing = Parallel.start(() -> client.call("config-write", null));
@@ -217,6 +232,7 @@ public final class KeaTarget implements ServerTarget {
             return;
         }
         Duration timeout = agent.timeout().compareTo(AgentClient.DEFAULT_REQUEST_TIMEOUT) > 0 ? agent.timeout() : AgentClient.DEFAULT_REQUEST_TIMEOUT;
+        engine.writing(client);
         new AgentClient(agent.url(), agent.token(), timeout).patchKeaConfig(expectedSha256, patch.toJson(), false);
     }
 

@@ -523,10 +523,12 @@ public final class KeaMigration {
     private void release(KeaClient server, KeaConfig gated) {
         ObjectNode doc = gated.edit().toKeaArguments().deepCopy();
         ((ObjectNode) doc.path("Dhcp4")).withObject("interfaces-config").putArray("interfaces");
+        kea.writing(server);
         server.ok("config-set", doc, false);
     }
 
     private void restore(KeaClient server, KeaConfig config) {
+        kea.writing(server);
         server.ok("config-set", config.edit().toKeaArguments(), false);
         server.call("config-write", null);
         kea.sync(server);

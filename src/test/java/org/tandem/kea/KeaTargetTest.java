@@ -13,6 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tandem.change.LiveConfig;
@@ -281,6 +285,96 @@ class KeaTargetTest {
         LiveConfig restarted = third.read();
 
         assertThat(third.hashOf(both.toPrettyString())).isEqualTo(restarted.sha256());
+    }
+
+    /**
+     * Day two, a change planned on the config Tandem set before (the stamp showed no commit since), and the sync job's
+     * config-get confirming that earlier write before this one is set: the next read shows both writes, Tandem's.
+     */
+    @Test
+    void writePlannedOnTheSetText_aSyncConfirmsTheEarlierWriteMeanwhile_bothCountAsTandems() {
+        showsCommit(700, 5, "2026-12-03 17:11:33.096086");
+        KeaTarget first = target();
+        LiveConfig before = first.read();
+        KeaConfigDocument one = withNewSubnet();
+        showsCommit(700, 9, "2026-12-03 17:11:37.300001");
+        first.apply(one.toPrettyString(), before.sha256());
+        KeaTarget second = target();
+        LiveConfig between = second.read();
+        KeaConfigDocument both = withSubnet(78, "198.51.101.0/24");
+        reports(reportedAfterSetting(one));
+        engine.sync(client);
+        showsCommit(700, 12, "2026-12-03 17:11:40.020304");
+        second.apply(both.toPrettyString(), between.sha256());
+        reports(reportedAfterSetting(both));
+        engine.sync(client);
+
+        KeaTarget third = target();
+        assertThat(third.runs(third.read(), both.toPrettyString())).isTrue();
+    }
+
+    /** A sync whose config-get Kea answers at once but Central gets only after {@code meanwhile} ran (a write). */
+    private KeaConfig syncAnsweredBefore(Runnable meanwhile) throws Exception {
+        FakeKea.Held answered = fake.hold("config-get");
+        ExecutorService job = Executors.newSingleThreadExecutor();
+        try {
+            Future<KeaConfig> sync = job.submit(() -> engine.sync(client));
+            answered.awaitArrived();
+            meanwhile.run();
+            answered.release();
+            return sync.get(10, TimeUnit.SECONDS);
+        } finally {
+            answered.release();
+            job.shutdownNow();
+        }
+    }
+
+    /**
+     * Day two, the sync job and a change at once: Kea answered the job's config-get just before the change's config-set,
+     * and Central got the answer (megabytes, streamed and parsed) after the change was done. That answer is older than
+     * the write: it is neither the server's config to keep nor an edit made elsewhere.
+     */
+    @Test
+    void syncAnsweredBeforeAWrite_endsAfterIt_storeKeepsTheWriteAndNoEditIsSeen() throws Exception {
+        showsCommit(700, 5, "2026-12-03 17:11:33.096086");
+        KeaTarget first = target();
+        LiveConfig before = first.read();
+        KeaConfigDocument doc = withNewSubnet();
+
+        KeaConfig synced = syncAnsweredBefore(() -> {
+            showsCommit(700, 9, "2026-12-03 17:11:37.300001");
+            first.apply(doc.toPrettyString(), before.sha256());
+            reports(reportedAfterSetting(doc));
+        });
+
+        assertThat(synced.subnets()).extracting(KeaSubnet::id).contains(77L);
+        assertThat(engine.lastSynced(client).subnets()).extracting(KeaSubnet::id).contains(77L);
+        KeaTarget second = target();
+        assertThat(second.read().sha256()).as("the next change's guard: the server runs what Tandem set")
+                .isEqualTo(second.hashOf(doc.toPrettyString()));
+    }
+
+    /** As above, but someone edited the server after the write: the read after the dropped answer sees the edit. */
+    @Test
+    void syncAnsweredBeforeAWrite_handEditAfterIt_theEditIsStillSeen() throws Exception {
+        showsCommit(700, 5, "2026-12-03 17:11:33.096086");
+        KeaTarget first = target();
+        LiveConfig before = first.read();
+        KeaConfigDocument doc = withNewSubnet();
+
+        KeaConfig synced = syncAnsweredBefore(() -> {
+            showsCommit(700, 9, "2026-12-03 17:11:37.300001");
+            first.apply(doc.toPrettyString(), before.sha256());
+            JsonNode edited = reportedAfterSetting(doc);
+            ((ObjectNode) edited.path("Dhcp4")).put("renew-timer", 317);
+            reports(edited);
+            showsCommit(700, 15, "2026-12-03 17:11:43.500002");
+        });
+
+        assertThat(synced.edit().toKeaArguments().path("Dhcp4").path("renew-timer").asInt()).isEqualTo(317);
+        assertThat(engine.lastSynced(client).hash()).isEqualTo(synced.hash());
+        KeaTarget second = target();
+        assertThat(second.read().sha256()).isNotEqualTo(second.hashOf(doc.toPrettyString()));
     }
 
     @Test
