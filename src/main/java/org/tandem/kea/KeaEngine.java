@@ -141,7 +141,8 @@ public final class KeaEngine {
     /**
      * A config-get, confirming or not the config Tandem set last, remembered with the stamp taken just before it.
      * {@code writesBefore}: Tandem's config-sets to the server counted before that stamp. When one began or ended while
-     * the config-get was under way (the sync job's, beside a change), Kea may have answered it before that config-set:
+     * the config-get was under way (a read that does not wait for the change's lock: the web UI's configuration editor,
+     * another change's planning read), Kea may have answered it before that config-set:
      * the answer then counts only if it shows the config set; otherwise it is dropped and the server read again (a few
      * times at most), so an answer older than Tandem's own write is neither stored nor taken for an edit made elsewhere.
      */

@@ -28,10 +28,12 @@ import org.tandem.lab.KeaLab;
 import org.tandem.net.Ipv4Range;
 
 /**
- * Day two on a real Kea 2.2: the sync job reads a server of 1,500 subnets over and over while changes write it. A
- * config-get Kea answered just before a change's config-set, whose answer Central finishes reading after the change, is
- * older than the write; it must neither replace the stored config nor make the write look edited elsewhere. Seeded:
- * the pauses between syncs vary how the reads and the writes cross; {@code -Dtandem.syncwrites.seed=N} replays one.
+ * Day two on a real Kea 2.2: a server of 1,500 subnets is read over and over ({@code KeaEngine.sync}, as the web
+ * UI's configuration editor reads it when it opens and before it saves, not waiting for a change's lock) while
+ * changes write it. A config-get Kea answered just before a change's config-set, whose answer Central finishes
+ * reading after the change, is older than the write; it must neither replace the stored config nor make the write
+ * look edited elsewhere. Seeded: the pauses between reads vary how the reads and the writes cross;
+ * {@code -Dtandem.syncwrites.seed=N} replays one.
  */
 class KeaSyncBesideWritesIT {
 
@@ -91,7 +93,7 @@ class KeaSyncBesideWritesIT {
         AtomicInteger done = new AtomicInteger();
         ExecutorService job = Executors.newSingleThreadExecutor();
         try {
-            // The sync job: a config-get after another, at most 400, until the writes are done.
+            // The reader: a config-get after another, at most 400, until the writes are done.
             Future<?> syncs = job.submit(() -> {
                 while (writing.get() && started.get() < pauses.size()) {
                     int n = started.getAndIncrement();

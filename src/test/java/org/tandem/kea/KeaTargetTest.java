@@ -330,8 +330,9 @@ class KeaTargetTest {
     }
 
     /**
-     * Day two, the sync job and a change at once: Kea answered the job's config-get just before the change's config-set,
-     * and Central got the answer (megabytes, streamed and parsed) after the change was done. That answer is older than
+     * Day two, a read and a change at once (the web UI's configuration editor opened while a change writes; it does not
+     * wait for the change's lock): Kea answered the read's config-get just before the change's config-set, and Central got
+     * the answer (megabytes, streamed and parsed) after the change was done. That answer is older than
      * the write: it is neither the server's config to keep nor an edit made elsewhere.
      */
     @Test
