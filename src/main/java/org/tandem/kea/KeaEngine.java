@@ -201,6 +201,12 @@ public final class KeaEngine {
         writesTo(server).next();
     }
 
+    /** Tandem's config-set on {@code server}, counted first ({@link #writing}): every config-set Tandem sends goes through here. */
+    public void configSet(KeaClient server, JsonNode arguments) {
+        writing(server);
+        server.ok("config-set", arguments, false);
+    }
+
     /** A server with a configuration backend is always read: Kea may merge the database's config in without a commit. */
     private void remember(KeaClient server, Optional<KeaCommitStamp> stamp, KeaConfig config) {
         if (stamp.isPresent() && !config.hasConfigBackend()) {
@@ -541,8 +547,7 @@ public final class KeaEngine {
     private void write(KeaPlan p, List<String> steps, List<String> warnings) {
         String name = p.server().server();
         KeaConfigDocument send = p.base() == null ? p.newConfig() : KeaInheritance.unpinned(p.newConfig(), p.base().edit());
-        writing(p.server());
-        p.server().ok("config-set", send.toKeaArguments(), false);
+        configSet(p.server(), send.toKeaArguments());
         steps.add("config-set on " + name);
         KeaResponse w = p.server().call("config-write", null);
         if (w.isSuccess()) {
@@ -637,8 +642,7 @@ public final class KeaEngine {
     private void rollBack(KeaPlan written, List<String> steps, List<String> warnings) {
         String name = written.server().server();
         try {
-            writing(written.server());
-            written.server().ok("config-set", written.base().edit().toKeaArguments(), false);
+            configSet(written.server(), written.base().edit().toKeaArguments());
             written.server().call("config-write", null);
             steps.add("rolled back " + name);
             sync(written.server());

@@ -191,9 +191,7 @@ public final class KeaTarget implements ServerTarget {
                 engine.wrote(client, planned.config(), planBase(), Optional.empty());
                 engine.read(client);
             } else {
-                KeaConfigDocument send = toSend(newConfig);
-                engine.writing(client);
-                client.ok("config-set", send.toKeaArguments(), false);
+                engine.configSet(client, toSend(newConfig).toKeaArguments());
                 Optional<KeaCommitStamp> stamp = stampAfterSet();
                 // Kea writes its file while the engine's verification goes on (awaitHealthy waits for it).
                 writing = Parallel.start(() -> client.call("config-write", null));

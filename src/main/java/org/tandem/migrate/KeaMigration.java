@@ -523,13 +523,11 @@ public final class KeaMigration {
     private void release(KeaClient server, KeaConfig gated) {
         ObjectNode doc = gated.edit().toKeaArguments().deepCopy();
         ((ObjectNode) doc.path("Dhcp4")).withObject("interfaces-config").putArray("interfaces");
-        kea.writing(server);
-        server.ok("config-set", doc, false);
+        kea.configSet(server, doc);
     }
 
     private void restore(KeaClient server, KeaConfig config) {
-        kea.writing(server);
-        server.ok("config-set", config.edit().toKeaArguments(), false);
+        kea.configSet(server, config.edit().toKeaArguments());
         server.call("config-write", null);
         kea.sync(server);
     }
