@@ -3,7 +3,8 @@
 # Central's JSON-RPC API (AddDHCPReservation, RemoveDHCPReservation, AddDHCPScope, RemoveDHCPScope) against the bare
 # config-get + config-test + config-set + config-write of the same edit sent straight to the Control Agent, interleaved,
 # on a real Kea 2.2 pair on loopback (Tandem writes one server, the bare client the other, both with the same subnets),
-# for several config sizes (src/test/java/org/tandem/bench/KeaWriteBench.java).
+# for several config sizes (src/test/java/org/tandem/bench/KeaWriteBench.java). Up to 500 subnets it also times the
+# floor of a guarded write: the Control Agent calls a Tandem write makes, sent bare, with nothing of Central's.
 # Needs root (Kea wants /run/kea). The default run takes about ten minutes on a quiet 2-core machine.
 # Usage: bench/kea-write.sh [ROUNDS=5] [SUBNETS[:ROUNDS]...]   (default sizes 1 14 500 5000:3 20000:1)
 set -euo pipefail

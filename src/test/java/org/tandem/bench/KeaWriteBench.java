@@ -34,7 +34,9 @@ import org.tandem.sync.SyncExtension;
  * the one that edits it: a bare write to Tandem's server would be an edit made elsewhere, which Tandem's next write must
  * read with a config-get. Four writes: AddDHCPReservation and RemoveDHCPReservation in an existing scope, AddDHCPScope (with one
  * pool) and RemoveDHCPScope. The bare equivalent of each is what a minimal client does: config-get, parse, the same
- * edit on the JSON tree, serialise, config-test, config-set, config-write (plain java.net.http and Jackson).
+ * edit on the JSON tree, serialise, config-test, config-set, config-write (plain java.net.http and Jackson). Up to
+ * {@value #FLOOR_UP_TO} subnets the bare client also times the floor of a guarded write: only the Control Agent calls a
+ * Tandem write makes (the commit stamp beside config-test, config-set, the stamp, config-write), with nothing of Central's.
  *
  * <p>Central's clock is moved on by more than {@link ChangeEngine#RECENT_READ} before each Tandem write, so no read of
  * the last seconds stands in for the one that guards the write: Central plans on the config it set or read last and
@@ -49,6 +51,8 @@ public final class KeaWriteBench {
     /** The new scope's subnet: outside the generated 10.0.0.0-10.78.x.0/24 ones. */
     private static final String NEW_SUBNET = "10.255.0.0/24";
     private static final int RESERVATIONS_PER_SUBNET = 3;
+    /** Sizes up to this many subnets also measure the floor of a guarded write ({@code Ops#floor}). */
+    private static final int FLOOR_UP_TO = 500;
 
     private KeaWriteBench() {
     }
@@ -82,8 +86,8 @@ public final class KeaWriteBench {
         }
         System.out.println();
         System.out.println("| subnets | config-get JSON | write | rounds | Tandem median | Tandem p90 | bare median | bare p90 | ratio (medians)"
-                + " | bare's config-test + config-set + config-write (median) | ratio to them |");
-        System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " | bare's config-test + config-set + config-write (median) | ratio to them | floor of a guarded write (median) | floor's ratio to them |");
+        System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         table.forEach(System.out::println);
     }
 
@@ -103,10 +107,13 @@ public final class KeaWriteBench {
         Map<String, long[]> direct = new LinkedHashMap<>();
         // The bare write's config-test, config-set and config-write alone: what issue 14 states its goal against.
         Map<String, long[]> writesOnly = new LinkedHashMap<>();
+        // The floor of a guarded write (Ops#floor), up to FLOOR_UP_TO subnets: above, Tandem is within the goal already.
+        Map<String, long[]> floor = new LinkedHashMap<>();
         for (String w : WRITES) {
             tandem.put(w, new long[rounds]);
             direct.put(w, new long[rounds]);
             writesOnly.put(w, new long[rounds]);
+            floor.put(w, new long[rounds]);
         }
         try (TestCentral central = new TestCentral(settings, List.of(new SyncExtension()), clock)) {
             Rpc rpc = new Rpc(central);
@@ -144,6 +151,14 @@ public final class KeaWriteBench {
                                 writesOnly.get(remove)[r] = b[1];
                             }
                         }
+                        if (!viaTandem && n <= FLOOR_UP_TO) {
+                            long fa = ops.floor(add);
+                            long fb = ops.floor(remove);
+                            if (r >= 0) {
+                                floor.get(add)[r] = fa;
+                                floor.get(remove)[r] = fb;
+                            }
+                        }
                     }
                 }
                 if (r >= 0) {
@@ -158,9 +173,11 @@ public final class KeaWriteBench {
             long[] t = tandem.get(w).clone();
             long[] d = direct.get(w).clone();
             long[] o = writesOnly.get(w).clone();
-            rows.add(String.format("| %,d | %,.1f KB | %s | %d | %s | %s | %s | %s | %.2f | %s | %.2f |", n, bytes / 1024.0, w, rounds,
+            long[] f = floor.get(w).clone();
+            String floorColumns = n <= FLOOR_UP_TO ? String.format("%s | %.2f", ms(median(f)), (double) median(f) / median(o)) : "- | -";
+            rows.add(String.format("| %,d | %,.1f KB | %s | %d | %s | %s | %s | %s | %.2f | %s | %.2f | %s |", n, bytes / 1024.0, w, rounds,
                     ms(median(t)), ms(p90(t)), ms(median(d)), ms(p90(d)), (double) median(t) / median(d), ms(median(o)),
-                    (double) median(t) / median(o)));
+                    (double) median(t) / median(o), floorColumns));
         }
         return rows;
     }
@@ -225,6 +242,8 @@ public final class KeaWriteBench {
         private final String range;
         private String reservationRef;
         private String newScopeRef;
+        /** The config the bare client set last. */
+        private ObjectNode lastBare;
 
         Ops(Rpc rpc, Bare bare, OffsetClock clock, String server, String scope, String range) {
             this.rpc = rpc;
@@ -282,7 +301,50 @@ public final class KeaWriteBench {
             bare.ok("config-set", args);
             bare.ok("config-write", null);
             long end = System.nanoTime();
+            lastBare = doc;
             return new long[] {end - t0, end - t1};
+        }
+
+        /**
+         * The floor of a guarded write: the Control Agent calls a Tandem write makes, with nothing of Central's around
+         * them, on the bare client's server, editing the config the bare client set last (as Central plans on the
+         * config it set last). The commit stamp (status-get and statistic-get at once) beside config-test, config-set,
+         * the stamp again, config-write; Kea runs one command at a time, so the stamp's calls queue with the others.
+         */
+        long floor(String write) throws IOException {
+            ObjectNode doc = lastBare.deepCopy();
+            ArrayNode subnets = (ArrayNode) doc.path("Dhcp4").path("subnet4");
+            String ip = "10.0.0.250";
+            switch (write) {
+                case "AddDHCPReservation" -> ((ArrayNode) subnetOf(subnets, "10.0.0.0/24").withArray("reservations")).addObject()
+                        .put("hw-address", "02:fe:00:00:00:01").put("ip-address", ip).put("hostname", "floor");
+                case "RemoveDHCPReservation" -> removeWhere((ArrayNode) subnetOf(subnets, "10.0.0.0/24").withArray("reservations"),
+                        h -> ip.equals(h.path("ip-address").asText()));
+                case "AddDHCPScope" -> {
+                    ObjectNode s = subnets.addObject();
+                    s.put("id", 1_000_000).put("subnet", NEW_SUBNET);
+                    s.putArray("pools").addObject().put("pool", "10.255.0.10-10.255.0.200");
+                }
+                case "RemoveDHCPScope" -> removeWhere(subnets, s -> NEW_SUBNET.equals(s.path("subnet").asText()));
+                default -> throw new IllegalArgumentException(write);
+            }
+            byte[] args = JSON.writeValueAsBytes(doc);
+            ObjectNode statistic = JSON.createObjectNode().put("name", "declined-addresses");
+            long t0 = System.nanoTime();
+            var status = bare.callAsync("status-get", null);
+            var sample = bare.callAsync("statistic-get", statistic);
+            bare.ok("config-test", args);
+            status.join();
+            sample.join();
+            bare.ok("config-set", args);
+            status = bare.callAsync("status-get", null);
+            sample = bare.callAsync("statistic-get", statistic);
+            status.join();
+            sample.join();
+            bare.ok("config-write", null);
+            long end = System.nanoTime();
+            lastBare = doc;
+            return end - t0;
         }
 
         private static ObjectNode subnetOf(ArrayNode subnets, String prefix) {
@@ -366,6 +428,17 @@ public final class KeaWriteBench {
 
         void ok(String command, Object arguments) throws IOException {
             call(command, arguments);
+        }
+
+        /** The same call sent without waiting for it (the floor sends the stamp's two calls at once). */
+        java.util.concurrent.CompletableFuture<JsonNode> callAsync(String command, Object arguments) {
+            return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return call(command, arguments);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
         }
     }
 
