@@ -15,7 +15,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The {@link ChangeJournal} in Central's database (tables of migration V20), on the embedded SQLite or on
+ * The {@link ChangeJournal} in Central's database (tables of migrations V20 and V76), on the embedded SQLite or on
  * PostgreSQL. Every method is one transaction, committed before it returns.
  */
 public final class JdbiChangeJournal implements ChangeJournal {
@@ -38,15 +38,20 @@ public final class JdbiChangeJournal implements ChangeJournal {
                     .executeAndReturnGeneratedKeys("id")
                     .mapTo(Long.class)
                     .one();
-            var batch = handle.prepareBatch("""
-                    INSERT INTO change_journal_server (change_id, apply_order, server_name, old_config, new_config, step)
-                    VALUES (:id, :order, :server, :old, :new, 'PLANNED')""");
+            var servers = handle.prepareBatch("""
+                    INSERT INTO change_journal_server (change_id, apply_order, server_name, step)
+                    VALUES (:id, :order, :server, 'PLANNED')""");
+            // The configs in their own rows: a step mark then rewrites a row of a few bytes, not one of two configs.
+            var configs = handle.prepareBatch("""
+                    INSERT INTO change_journal_config (change_id, apply_order, old_config, new_config)
+                    VALUES (:id, :order, :old, :new)""");
             for (int i = 0; i < plan.servers().size(); i++) {
                 ServerChange change = plan.servers().get(i);
-                batch.bind("id", id).bind("order", i).bind("server", change.server())
-                        .bind("old", change.expectedConfig()).bind("new", change.newConfig()).add();
+                servers.bind("id", id).bind("order", i).bind("server", change.server()).add();
+                configs.bind("id", id).bind("order", i).bind("old", change.expectedConfig()).bind("new", change.newConfig()).add();
             }
-            batch.execute();
+            servers.execute();
+            configs.execute();
             return id;
         });
     }
@@ -103,7 +108,7 @@ public final class JdbiChangeJournal implements ChangeJournal {
 
     @Override
     public int deleteClosedBefore(Instant cutoff) {
-        // The servers' rows go with their entry (ON DELETE CASCADE in V20).
+        // The servers' rows go with their entry and their configs with them (ON DELETE CASCADE in V20 and V76).
         return jdbi.inTransaction(handle -> handle.createUpdate("""
                         DELETE FROM change_journal
                         WHERE state NOT IN ('OPEN', 'COMMITTED') AND finished_at < :cutoff""")
@@ -113,8 +118,10 @@ public final class JdbiChangeJournal implements ChangeJournal {
     private static List<Entry> load(Handle handle, String where, Long id) {
         var query = handle.createQuery("""
                 SELECT j.id, j.who, j.save_comment, j.state, j.started_at, j.finished_at, j.outcome,
-                       s.server_name, s.old_config, s.new_config, s.step
-                FROM change_journal j JOIN change_journal_server s ON s.change_id = j.id
+                       s.server_name, c.old_config, c.new_config, s.step
+                FROM change_journal j
+                JOIN change_journal_server s ON s.change_id = j.id
+                JOIN change_journal_config c ON c.change_id = s.change_id AND c.apply_order = s.apply_order
                 """ + where + " ORDER BY j.id, s.apply_order");
         if (id != null) {
             query.bind("id", id);

@@ -45,13 +45,14 @@ public final class Database implements AutoCloseable {
     private final Path file;
     private final DatabaseHealth health;
 
-    private Database(String url) {
+    /** @param migrateTo the schema version to migrate to, or null for the newest */
+    private Database(String url, String migrateTo) {
         this.url = url;
         this.kind = kindOf(url);
         this.file = kind == Kind.SQLITE ? sqliteFile(url) : null;
         this.health = new DatabaseHealth(kind, url, file);
         try {
-            this.dataSource = pool(url);
+            this.dataSource = pool(url, migrateTo);
         } catch (RuntimeException e) {
             // A database that cannot be created, opened or migrated for the disk's sake says so, naming the file.
             throw health.explain(e).map(t -> (RuntimeException) new UserError(UserError.Kind.STORAGE, null, t.startMessage(), e)).orElse(e);
@@ -63,7 +64,7 @@ public final class Database implements AutoCloseable {
         health.attach(jdbi);
     }
 
-    private HikariDataSource pool(String url) {
+    private HikariDataSource pool(String url, String migrateTo) {
         HikariConfig config = new HikariConfig();
         if (kind == Kind.SQLITE) {
             createPrivately(file);
@@ -79,7 +80,11 @@ public final class Database implements AutoCloseable {
         config.setPoolName("tandem-db");
         HikariDataSource pool = new HikariDataSource(config);
         try {
-            Flyway.configure().dataSource(pool).locations(migrations(kind)).load().migrate();
+            var flyway = Flyway.configure().dataSource(pool).locations(migrations(kind));
+            if (migrateTo != null) {
+                flyway.target(migrateTo);
+            }
+            flyway.load().migrate();
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -89,7 +94,15 @@ public final class Database implements AutoCloseable {
 
     /** Opens (creating and migrating when needed) the database at a JDBC URL: jdbc:sqlite:FILE or jdbc:postgresql:. */
     public static Database open(String jdbcUrl) {
-        return new Database(jdbcUrl);
+        return new Database(jdbcUrl, null);
+    }
+
+    /**
+     * Opens the database at a JDBC URL migrated to {@code version} only, for a copy from an older schema ({@link H2Import}):
+     * the rows go in at the version they were written for, and the migrations after it move them as they move everyone's.
+     */
+    static Database openAtVersion(String jdbcUrl, String version) {
+        return new Database(jdbcUrl, version);
     }
 
     /** The engine a JDBC URL names; anything but SQLite and PostgreSQL is refused, naming the URL's scheme. */

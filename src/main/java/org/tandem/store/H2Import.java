@@ -117,9 +117,11 @@ public final class H2Import {
             Map<String, Long> rows;
             try (Connection source = openH2(work)) {
                 migrateToSqliteBase(source, work);
-                try (Database target = Database.open("jdbc:sqlite:" + temporary)) {
+                try (Database target = Database.openAtVersion("jdbc:sqlite:" + temporary, SQLITE_BASE_VERSION)) {
                     rows = copy(source, target);
                 }
+                // The migrations after SQLite's base move the copied rows (V76: the change journal's configs).
+                Database.open("jdbc:sqlite:" + temporary).close();
             }
             if (Files.exists(Path.of(temporary + "-wal")) && Files.size(Path.of(temporary + "-wal")) > 0) {
                 throw new IllegalStateException("SQLite left a write-ahead log beside " + temporary + " after closing it");

@@ -178,6 +178,10 @@ abstract class AbstractChangeJournalTest {
                 "SELECT COUNT(*) FROM change_journal_server WHERE change_id = :id").bind("id", oldClosed)
                 .mapTo(Integer.class).one());
         assertThat(serverRows).isZero();
+        int configRows = db.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT COUNT(*) FROM change_journal_config WHERE change_id = :id").bind("id", oldClosed)
+                .mapTo(Integer.class).one());
+        assertThat(configRows).as("the configs go with their servers' rows").isZero();
     }
 
     @Test

@@ -75,6 +75,9 @@ class H2ImportTest {
             try (Handle h = db.jdbi().open()) {
                 Map<String, List<Map<String, Object>>> after = OldTandemH2.rows(h.getConnection(), List.copyOf(before.keySet()));
                 for (String table : before.keySet()) {
+                    if (table.equals("change_journal_server")) {
+                        continue; // V76 moved its configs to change_journal_config: read back through the journal below
+                    }
                     assertThat(after.get(table)).as(table).containsExactlyInAnyOrderElementsOf(before.get(table));
                 }
             }
@@ -106,8 +109,12 @@ class H2ImportTest {
             ChangeJournal.Entry open = journal.unfinished().getFirst();
             assertThat(open.id()).isEqualTo(3);
             assertThat(open.startedAt()).isEqualTo(STARTED);
-            assertThat(open.servers()).extracting(ChangeJournal.ServerEntry::server).containsExactly("dhcp-b", "dhcp-a");
+            assertThat(open.servers()).containsExactly(
+                    new ChangeJournal.ServerEntry("dhcp-b", "old b", "new b", ChangeJournal.ServerStep.APPLIED),
+                    new ChangeJournal.ServerEntry("dhcp-a", "old a", "new a", ChangeJournal.ServerStep.PLANNED));
             ChangeJournal.Entry applied = journal.find(4).orElseThrow();
+            assertThat(applied.servers()).containsExactly(
+                    new ChangeJournal.ServerEntry("kea-1", "{}", "{\"Dhcp4\": {}}", ChangeJournal.ServerStep.APPLIED));
             assertThat(applied.startedAt()).isEqualTo(STARTED);
             assertThat(applied.finishedAt()).isEqualTo(FINISHED);
 
