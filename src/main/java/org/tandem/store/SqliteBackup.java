@@ -284,8 +284,8 @@ public final class SqliteBackup {
         Files.deleteIfExists(wal);
     }
 
-    /** The newest schema version among this Tandem's SQLite migrations. */
-    static MigrationVersion newestKnownVersion() {
+    /** The newest schema version among this Tandem's SQLite migrations: what a database it migrated says it has. */
+    public static MigrationVersion newestKnownVersion() {
         // An empty in-memory database: every migration on the classpath is listed as pending.
         Flyway flyway = Flyway.configure().dataSource("jdbc:sqlite::memory:", null, null)
                 .locations(Database.migrations(Database.Kind.SQLITE)).load();

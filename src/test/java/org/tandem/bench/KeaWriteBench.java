@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tandem.central.CentralConfig;
 import org.tandem.central.TestCentral;
@@ -275,6 +277,47 @@ public final class KeaWriteBench {
             }
             long t0 = System.nanoTime();
             ObjectNode doc = (ObjectNode) bare.call("config-get", null);
+            edit(doc, write, mac, ip, host);
+            byte[] args = JSON.writeValueAsBytes(doc);
+            long t1 = System.nanoTime();
+            bare.ok("config-test", args);
+            bare.ok("config-set", args);
+            bare.ok("config-write", null);
+            long end = System.nanoTime();
+            lastBare = doc;
+            return new long[] {end - t0, end - t1};
+        }
+
+        /**
+         * The floor of a guarded write: the Control Agent calls a Tandem write makes, with nothing of Central's around
+         * them, on the bare client's server, editing the config the bare client set last (as Central plans on the
+         * config it set last). The commit stamp (status-get and statistic-get at once) beside config-test, config-set,
+         * the stamp again, config-write; Kea runs one command at a time, so the stamp's calls queue with the others.
+         */
+        long floor(String write) throws IOException {
+            ObjectNode doc = lastBare.deepCopy();
+            edit(doc, write, "02:fe:00:00:00:01", "10.0.0.250", "floor");
+            byte[] args = JSON.writeValueAsBytes(doc);
+            ObjectNode statistic = JSON.createObjectNode().put("name", "declined-addresses");
+            long t0 = System.nanoTime();
+            var status = bare.callAsync("status-get", null);
+            var sample = bare.callAsync("statistic-get", statistic);
+            bare.ok("config-test", args);
+            status.join();
+            sample.join();
+            bare.ok("config-set", args);
+            status = bare.callAsync("status-get", null);
+            sample = bare.callAsync("statistic-get", statistic);
+            status.join();
+            sample.join();
+            bare.ok("config-write", null);
+            long end = System.nanoTime();
+            lastBare = doc;
+            return end - t0;
+        }
+
+        /** The bare client's edit of one write on a config-get document: the JSON tree changed in place. */
+        private static void edit(ObjectNode doc, String write, String mac, String ip, String host) {
             ArrayNode subnets = (ArrayNode) doc.path("Dhcp4").path("subnet4");
             switch (write) {
                 case "AddDHCPReservation" -> ((ArrayNode) subnetOf(subnets, "10.0.0.0/24").withArray("reservations")).addObject()
@@ -295,56 +338,6 @@ public final class KeaWriteBench {
                 case "RemoveDHCPScope" -> removeWhere(subnets, s -> NEW_SUBNET.equals(s.path("subnet").asText()));
                 default -> throw new IllegalArgumentException(write);
             }
-            byte[] args = JSON.writeValueAsBytes(doc);
-            long t1 = System.nanoTime();
-            bare.ok("config-test", args);
-            bare.ok("config-set", args);
-            bare.ok("config-write", null);
-            long end = System.nanoTime();
-            lastBare = doc;
-            return new long[] {end - t0, end - t1};
-        }
-
-        /**
-         * The floor of a guarded write: the Control Agent calls a Tandem write makes, with nothing of Central's around
-         * them, on the bare client's server, editing the config the bare client set last (as Central plans on the
-         * config it set last). The commit stamp (status-get and statistic-get at once) beside config-test, config-set,
-         * the stamp again, config-write; Kea runs one command at a time, so the stamp's calls queue with the others.
-         */
-        long floor(String write) throws IOException {
-            ObjectNode doc = lastBare.deepCopy();
-            ArrayNode subnets = (ArrayNode) doc.path("Dhcp4").path("subnet4");
-            String ip = "10.0.0.250";
-            switch (write) {
-                case "AddDHCPReservation" -> ((ArrayNode) subnetOf(subnets, "10.0.0.0/24").withArray("reservations")).addObject()
-                        .put("hw-address", "02:fe:00:00:00:01").put("ip-address", ip).put("hostname", "floor");
-                case "RemoveDHCPReservation" -> removeWhere((ArrayNode) subnetOf(subnets, "10.0.0.0/24").withArray("reservations"),
-                        h -> ip.equals(h.path("ip-address").asText()));
-                case "AddDHCPScope" -> {
-                    ObjectNode s = subnets.addObject();
-                    s.put("id", 1_000_000).put("subnet", NEW_SUBNET);
-                    s.putArray("pools").addObject().put("pool", "10.255.0.10-10.255.0.200");
-                }
-                case "RemoveDHCPScope" -> removeWhere(subnets, s -> NEW_SUBNET.equals(s.path("subnet").asText()));
-                default -> throw new IllegalArgumentException(write);
-            }
-            byte[] args = JSON.writeValueAsBytes(doc);
-            ObjectNode statistic = JSON.createObjectNode().put("name", "declined-addresses");
-            long t0 = System.nanoTime();
-            var status = bare.callAsync("status-get", null);
-            var sample = bare.callAsync("statistic-get", statistic);
-            bare.ok("config-test", args);
-            status.join();
-            sample.join();
-            bare.ok("config-set", args);
-            status = bare.callAsync("status-get", null);
-            sample = bare.callAsync("statistic-get", statistic);
-            status.join();
-            sample.join();
-            bare.ok("config-write", null);
-            long end = System.nanoTime();
-            lastBare = doc;
-            return end - t0;
         }
 
         private static ObjectNode subnetOf(ArrayNode subnets, String prefix) {
@@ -431,12 +424,12 @@ public final class KeaWriteBench {
         }
 
         /** The same call sent without waiting for it (the floor sends the stamp's two calls at once). */
-        java.util.concurrent.CompletableFuture<JsonNode> callAsync(String command, Object arguments) {
-            return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<JsonNode> callAsync(String command, Object arguments) {
+            return CompletableFuture.supplyAsync(() -> {
                 try {
                     return call(command, arguments);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
         }
