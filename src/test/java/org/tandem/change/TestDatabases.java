@@ -20,17 +20,19 @@ public final class TestDatabases implements AutoCloseable {
     private final String url;
     private final Runnable drop;
     private final Jdbi jdbi;
+    private final Runnable migrateToNewest;
 
-    private TestDatabases(String url, Runnable drop, Jdbi jdbi) {
+    private TestDatabases(String url, Runnable drop, Jdbi jdbi, Runnable migrateToNewest) {
         this.url = url;
         this.drop = drop;
         this.jdbi = jdbi;
+        this.migrateToNewest = migrateToNewest;
     }
 
     /** SQLite with Central's settings (WAL, foreign keys, busy timeout), removed on close. */
     public static TestDatabases sqlite() {
         Database db = Database.open(Database.temporaryUrl("journal"));
-        return new TestDatabases(db.url(), db::close, db.jdbi());
+        return new TestDatabases(db.url(), db::close, db.jdbi(), () -> { });
     }
 
     /** The PostgreSQL URL given to the tests; aborts (skips) the test locally when there is none. */
@@ -46,13 +48,34 @@ public final class TestDatabases implements AutoCloseable {
     }
 
     public static TestDatabases postgres() {
+        return postgresAt(null);
+    }
+
+    /**
+     * A private PostgreSQL schema migrated to {@code version} only (null: the newest), as a Tandem of that version left
+     * it; {@link #migrateToNewest()} then runs the later migrations on what a test put in.
+     */
+    public static TestDatabases postgresAt(String version) {
         String base = postgresUrl();
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         execute(base, "CREATE SCHEMA " + schema);
         String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        Flyway.configure().dataSource(url, null, null).locations(Database.migrations(Database.Kind.POSTGRESQL))
-                .schemas(schema).load().migrate();
-        return new TestDatabases(url, () -> execute(base, "DROP SCHEMA " + schema + " CASCADE"), Jdbi.create(url));
+        migrate(url, schema, version);
+        return new TestDatabases(url, () -> execute(base, "DROP SCHEMA " + schema + " CASCADE"), Jdbi.create(url),
+                () -> migrate(url, schema, null));
+    }
+
+    private static void migrate(String url, String schema, String version) {
+        var flyway = Flyway.configure().dataSource(url, null, null).locations(Database.migrations(Database.Kind.POSTGRESQL)).schemas(schema);
+        if (version != null) {
+            flyway.target(version);
+        }
+        flyway.load().migrate();
+    }
+
+    /** Runs every migration this Tandem has that the database has not run yet. */
+    public void migrateToNewest() {
+        migrateToNewest.run();
     }
 
     public String url() {

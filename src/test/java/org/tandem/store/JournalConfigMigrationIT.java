@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -55,21 +51,12 @@ class JournalConfigMigrationIT {
 
     @Test
     void postgres_anInterruptedChangeFromBeforeV76_keepsItsConfigsAndSteps() throws SQLException {
-        String base = TestDatabases.postgresUrl();
-        String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        execute(base, "CREATE SCHEMA " + schema);
-        try {
-            String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-            Flyway.configure().dataSource(url, null, null).locations(Database.migrations(Database.Kind.POSTGRESQL)).schemas(schema)
-                    .target("75").load().migrate();
-            try (Connection c = DriverManager.getConnection(url)) {
+        try (TestDatabases db = TestDatabases.postgresAt("75")) {
+            try (Connection c = db.connect()) {
                 insert(c);
             }
-            Flyway.configure().dataSource(url, null, null).locations(Database.migrations(Database.Kind.POSTGRESQL)).schemas(schema)
-                    .load().migrate();
-            assertMigrated(Jdbi.create(url));
-        } finally {
-            execute(base, "DROP SCHEMA " + schema + " CASCADE");
+            db.migrateToNewest();
+            assertMigrated(db.jdbi());
         }
     }
 
@@ -98,11 +85,5 @@ class JournalConfigMigrationIT {
         assertThat(journal.deleteClosedBefore(AN_HOUR_AGO.plusSeconds(60))).isEqualTo(1);
         int configsLeft = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM change_journal_config").mapTo(Integer.class).one());
         assertThat(configsLeft).as("the closed entry's configs go with it").isEqualTo(2);
-    }
-
-    private static void execute(String url, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }
